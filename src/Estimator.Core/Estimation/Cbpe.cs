@@ -1,14 +1,139 @@
+using Estimator.Calibration;
+using Estimator.Chunking;
+using Estimator.Metrics;
+
 namespace Estimator.Estimation;
 
 /// <summary>Confidence-based performance estimation: fit on a labelled reference, then estimate unlabelled analysis data.</summary>
+/// <example>
+/// <code>
+/// var fitted = Cbpe.Fit(reference, new CbpeOptions { Chunking = Chunking.BySize(5000) });
+/// var result = fitted.Estimate(analysis, "car_loan");
+/// </code>
+/// </example>
 public static class Cbpe
 {
     /// <summary>
-    /// Fits an estimator on <paramref name="reference"/> (which must carry targets and predictions as the metrics need):
-    /// the calibration decision and calibrator, sampling-error components, and thresholds from the realized
-    /// values on the reference chunks.
+    /// Fits an estimator on <paramref name="reference"/> (which must carry targets, and predictions when the metrics
+    /// need them): the calibration decision and calibrator, sampling-error models, and thresholds from the realized
+    /// values on the reference chunks. The reference-period rows of every later result are computed here.
     /// </summary>
     /// <exception cref="EstimatorDataException">The reference is empty, has a single class, lacks a needed column, or holds values out of range.</exception>
-    public static FittedCbpe Fit(PredictionSet reference, CbpeOptions? options = null) =>
-        throw new NotImplementedException();
+    /// <exception cref="ArgumentException">The options are inconsistent (no metric, a duplicate metric, business value without a matrix).</exception>
+    public static FittedCbpe Fit(PredictionSet reference, CbpeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        options ??= new CbpeOptions();
+        ValidateOptions(options);
+        var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
+        InputValidation.Validate(reference, "reference", requireTargets: true, requirePredictions: needsPredictions);
+        var targets = reference.Targets!;
+        InputValidation.RequireBothClasses(targets);
+
+        // Rows usable for score-based fits: target and score present, in the order given (the calibration check's
+        // stratified splits depend on row order, as in NannyML).
+        var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
+        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
+
+        var data = PeriodData.Prepare(reference, calibrator);
+        var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
+        var specs = ChunkComputation.Components(options.Metrics).ToList();
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, options, withRealized: true);
+
+        var counts = reference.Predictions is null ? default : LabelCounts.Compute(targets, reference.Predictions);
+        var components = new MetricComponent[specs.Count];
+        var realizedPerChunk = new double[chunks.Count];
+        for (var k = 0; k < specs.Count; k++)
+        {
+            var (metric, component, name) = specs[k];
+            var model = metric switch
+            {
+                Metric.RocAuc => SamplingError.ForRocAuc(labelledTargets, labelledScores),
+                Metric.AveragePrecision => SamplingError.ForAveragePrecision(labelledTargets, labelledScores),
+                Metric.ConfusionMatrix => SamplingError.ForConfusionMatrix(counts, component, options.ConfusionMatrixNormalization),
+                Metric.BusinessValue => SamplingError.ForBusinessValue(counts, options.BusinessValueMatrix!, options.NormalizeBusinessValuePerPrediction),
+                _ => SamplingError.ForCounts(metric, counts),
+            };
+            var (lowerLimit, upperLimit) = Limits(metric, options);
+            for (var c = 0; c < chunks.Count; c++)
+            {
+                realizedPerChunk[c] = values[c][k].Realized;
+            }
+
+            var (lower, upper) = options.ThresholdFor(metric).Compute(realizedPerChunk, lowerLimit, upperLimit);
+            components[k] = new MetricComponent(metric, component, name, model, lowerLimit, upperLimit, lower, upper);
+        }
+
+        var referenceRows = FittedCbpe.BuildRows(chunks, values, missingRates, components, Period.Reference, hasTargets: true);
+        return new FittedCbpe(options, report, calibrator, components, referenceRows);
+    }
+
+    /// <summary>The value limits NannyML clips bounds and thresholds to.</summary>
+    internal static (double? Lower, double? Upper) Limits(Metric metric, CbpeOptions options) => metric switch
+    {
+        Metric.BusinessValue => (null, null),
+        Metric.ConfusionMatrix => (0, options.ConfusionMatrixNormalization == ConfusionMatrixNormalization.None ? null : 1),
+        _ => (0, 1),
+    };
+
+    private static void ValidateOptions(CbpeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options.Metrics);
+        ArgumentNullException.ThrowIfNull(options.Chunking);
+        if (options.Metrics.Count == 0)
+        {
+            throw new ArgumentException("At least one metric is needed.", nameof(options));
+        }
+
+        if (options.Metrics.Distinct().Count() != options.Metrics.Count)
+        {
+            throw new ArgumentException("A metric is listed twice.", nameof(options));
+        }
+
+        if (options.Metrics.Contains(Metric.BusinessValue) && options.BusinessValueMatrix is null)
+        {
+            throw new ArgumentException("The business_value metric needs a business value matrix.", nameof(options));
+        }
+    }
+
+    private static (double[] Targets, double[] Scores) LabelledScores(double[] targets, double[] scores)
+    {
+        var count = 0;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            count += double.IsNaN(targets[i]) || double.IsNaN(scores[i]) ? 0 : 1;
+        }
+
+        var y = new double[count];
+        var s = new double[count];
+        var j = 0;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            if (!(double.IsNaN(targets[i]) || double.IsNaN(scores[i])))
+            {
+                y[j] = targets[i];
+                s[j] = scores[i];
+                j++;
+            }
+        }
+
+        return (y, s);
+    }
+
+    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode)
+    {
+        // Deviation: NannyML fails on a reference with missing targets or scores here; rows lacking either are left
+        // out of the calibration check and the calibrator instead.
+        switch (mode)
+        {
+            case CalibrationMode.Never:
+                return (null, new CalibrationReport(mode, false, double.NaN, double.NaN, "calibration disabled (never)"));
+            case CalibrationMode.Always:
+                return (IsotonicCalibrator.Fit(scores, targets), new CalibrationReport(mode, true, double.NaN, double.NaN, "calibration forced (always)"));
+            default:
+                var check = CalibrationCheck.NeedsCalibration(targets, scores);
+                var calibrator = check.NeedsCalibration ? IsotonicCalibrator.Fit(scores, targets) : null;
+                return (calibrator, new CalibrationReport(mode, check.NeedsCalibration, check.EceRaw, check.EceCalibrated, check.Reason));
+        }
+    }
 }

@@ -1,27 +1,123 @@
+using Estimator.Calibration;
+using Estimator.Chunking;
+using Estimator.Metrics;
+
 namespace Estimator.Estimation;
 
 /// <summary>
-/// An immutable fitted CBPE estimator: calibrator, sampling-error components, thresholds and the reference-period
-/// rows. Serialisable to JSON so a host can reload it without refitting.
+/// An immutable fitted CBPE estimator: calibrator, sampling-error models, thresholds and the reference-period rows.
+/// Serialisable to JSON (<see cref="ToJson"/>, <see cref="FromJson"/>) so a host can reload it without refitting.
 /// </summary>
 public sealed class FittedCbpe
 {
-    private FittedCbpe() { }
+    internal FittedCbpe(
+        CbpeOptions options,
+        CalibrationReport calibration,
+        IsotonicCalibrator? calibrator,
+        IReadOnlyList<MetricComponent> components,
+        IReadOnlyList<ChunkEstimate> referenceRows)
+    {
+        Options = options;
+        Calibration = calibration;
+        Calibrator = calibrator;
+        Components = components;
+        ReferenceRows = referenceRows;
+    }
 
     /// <summary>The options it was fitted with.</summary>
-    public CbpeOptions Options { get; } = new();
+    public CbpeOptions Options { get; }
+
+    /// <summary>The calibration decision and, when the check ran, both ECE values.</summary>
+    public CalibrationReport Calibration { get; }
+
+    /// <summary>The isotonic calibrator applied to scores before estimating; null when scores are used as they are.</summary>
+    public IsotonicCalibrator? Calibrator { get; }
+
+    /// <summary>Per output component: sampling-error model, limits and thresholds.</summary>
+    public IReadOnlyList<MetricComponent> Components { get; }
+
+    /// <summary>The reference-period rows (estimated with the fitted calibrator, realized from the reference labels).</summary>
+    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
 
     /// <summary>
     /// Estimates every chunk of <paramref name="analysis"/>; the result holds the reference chunks first, then the
-    /// analysis chunks. When the analysis set carries targets, the realized value is filled in.
+    /// analysis chunks. When the analysis set carries targets, the realized value and the share of rows missing a
+    /// label are filled in.
     /// </summary>
     /// <param name="analysis">The analysis data (scores, predictions as the metrics need, optional targets and timestamps).</param>
     /// <param name="model">The model's name written to the result.</param>
-    public CbpeResult Estimate(PredictionSet analysis, string model = "model") => throw new NotImplementedException();
+    /// <exception cref="EstimatorDataException">The analysis is empty, lacks a needed column, or holds values out of range.</exception>
+    public CbpeResult Estimate(PredictionSet analysis, string model = "model")
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(model);
+        var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
+        InputValidation.Validate(analysis, "analysis", requireTargets: false, requirePredictions: needsPredictions);
+
+        var data = PeriodData.Prepare(analysis, Calibrator);
+        var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
+        var specs = new List<(Metric, int, string)>(Components.Count);
+        foreach (var c in Components)
+        {
+            specs.Add((c.Metric, c.Component, c.Name));
+        }
+
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true);
+        var analysisRows = BuildRows(chunks, values, missingRates, Components, Period.Analysis, hasTargets: analysis.Targets is not null);
+
+        var rows = new List<ChunkEstimate>(ReferenceRows.Count + analysisRows.Count);
+        rows.AddRange(ReferenceRows);
+        rows.AddRange(analysisRows);
+
+        long missingScore = 0, missingPrediction = 0;
+        for (var i = 0; i < analysis.Count; i++)
+        {
+            missingScore += double.IsNaN(analysis.Scores[i]) ? 1 : 0;
+            missingPrediction += analysis.Predictions is { } p && double.IsNaN(p[i]) ? 1 : 0;
+        }
+
+        return new CbpeResult(model, rows, Calibration, missingScore, missingPrediction);
+    }
 
     /// <summary>Serialises the fitted estimator to JSON.</summary>
-    public string ToJson() => throw new NotImplementedException();
+    public string ToJson() => FittedCbpeJson.Serialize(this);
 
     /// <summary>Reads a fitted estimator written by <see cref="ToJson"/>.</summary>
-    public static FittedCbpe FromJson(string json) => throw new NotImplementedException();
+    /// <exception cref="EstimatorDataException">The text is not a fitted estimator of a supported format version.</exception>
+    public static FittedCbpe FromJson(string json) => FittedCbpeJson.Deserialize(json);
+
+    internal static List<ChunkEstimate> BuildRows(
+        IReadOnlyList<Chunk> chunks,
+        ComponentValue[][] values,
+        double[] missingRates,
+        IReadOnlyList<MetricComponent> components,
+        Period period,
+        bool hasTargets)
+    {
+        var rows = new List<ChunkEstimate>(chunks.Count * components.Count);
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            for (var k = 0; k < components.Count; k++)
+            {
+                var component = components[k];
+                var value = values[c][k];
+                var samplingError = component.SamplingError.For(value.Rows);
+                rows.Add(new ChunkEstimate(
+                    chunks[c],
+                    period,
+                    component.Name,
+                    value.Estimated,
+                    samplingError,
+                    component.LowerBound(value.Estimated, samplingError),
+                    component.UpperBound(value.Estimated, samplingError),
+                    component.LowerThreshold,
+                    component.UpperThreshold,
+                    component.IsAlert(value.Estimated),
+                    hasTargets ? value.Realized : null,
+                    hasTargets ? missingRates[c] : null));
+            }
+        }
+
+        return rows;
+    }
 }

@@ -1,3 +1,5 @@
+using Estimator.Estimation;
+
 namespace Estimator.Metrics;
 
 /// <summary>
@@ -51,5 +53,124 @@ public static class RealizedMetrics
         }
 
         return (positiveRankSum - (positives * (positives + 1) / 2)) / (positives * negatives);
+    }
+
+    /// <summary>
+    /// Average precision as scikit-learn's <c>average_precision_score</c>: one precision/recall step per distinct score,
+    /// Σ (R_k − R_{k−1})·P_k. NaN when there is no positive.
+    /// </summary>
+    /// <param name="targets">Actual labels, 0 or 1.</param>
+    /// <param name="scores">Raw scores.</param>
+    public static double AveragePrecision(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores)
+    {
+        if (targets.Length != scores.Length)
+        {
+            throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
+        }
+
+        var n = scores.Length;
+        var keys = new double[n];
+        var labels = targets.ToArray();
+        for (var i = 0; i < n; i++)
+        {
+            keys[i] = -scores[i];
+        }
+
+        Array.Sort(keys, labels);
+        double positives = 0;
+        foreach (var y in labels)
+        {
+            positives += y;
+        }
+
+        if (positives == 0)
+        {
+            return double.NaN;
+        }
+
+        double truePositives = 0, sum = 0, previousRecall = 0;
+        var i0 = 0;
+        while (i0 < n)
+        {
+            var j = i0;
+            while (j < n && keys[j] == keys[i0])
+            {
+                truePositives += labels[j];
+                j++;
+            }
+
+            var recall = truePositives / positives;
+            sum += (recall - previousRecall) * (truePositives / j);
+            previousRecall = recall;
+            i0 = j;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// A label-based metric from actual and predicted labels with NannyML's realized semantics (spec §7):
+    /// precision, recall and F1 are NaN unless both the targets and the predictions hold both classes; specificity is
+    /// TN/(TN+FP) (NaN when no actual negative); accuracy is always defined for a non-empty chunk.
+    /// </summary>
+    /// <param name="metric">Precision, Recall, F1, Specificity or Accuracy.</param>
+    /// <param name="counts">The chunk's label counts.</param>
+    public static double FromCounts(Metric metric, in LabelCounts counts)
+    {
+        if (counts.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double tp = counts.TruePositive, fp = counts.FalsePositive, fn = counts.FalseNegative, tn = counts.TrueNegative;
+        var bothClasses = tp + fn > 0 && tn + fp > 0 && tp + fp > 0 && tn + fn > 0;
+        return metric switch
+        {
+            Metric.Precision => bothClasses ? tp / (tp + fp) : double.NaN,
+            Metric.Recall => bothClasses ? tp / (tp + fn) : double.NaN,
+            Metric.F1 => bothClasses ? 2 * tp / ((2 * tp) + fp + fn) : double.NaN,
+            Metric.Specificity => tn + fp == 0 ? double.NaN : tn / (tn + fp),
+            Metric.Accuracy => (tp + tn) / counts.Count,
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Not a label-count metric."),
+        };
+    }
+
+    /// <summary>
+    /// One confusion-matrix component (0 = TP, 1 = TN, 2 = FP, 3 = FN) as scikit-learn's <c>confusion_matrix</c>
+    /// with <c>labels=[0, 1]</c> gives it; normalised cells with an empty denominator are 0 (scikit-learn's nan_to_num).
+    /// </summary>
+    public static double ConfusionMatrixComponent(in LabelCounts counts, int component, ConfusionMatrixNormalization normalization)
+    {
+        if (counts.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double tp = counts.TruePositive, tn = counts.TrueNegative, fp = counts.FalsePositive, fn = counts.FalseNegative;
+        var cell = component switch
+        {
+            0 => tp,
+            1 => tn,
+            2 => fp,
+            3 => fn,
+            _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Components are 0..3."),
+        };
+        var denominator = normalization switch
+        {
+            ConfusionMatrixNormalization.None => 1,
+            ConfusionMatrixNormalization.All => counts.Count,
+            ConfusionMatrixNormalization.True => component is 0 or 3 ? tp + fn : tn + fp,
+            ConfusionMatrixNormalization.Pred => component is 0 or 2 ? tp + fp : tn + fn,
+            _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation."),
+        };
+        return denominator == 0 ? 0 : cell / denominator;
+    }
+
+    /// <summary>Business value on actual counts (spec §3.5 on the realized confusion matrix).</summary>
+    public static double BusinessValue(in LabelCounts counts, BusinessValueMatrix matrix, bool perPrediction)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var expected = new ExpectedConfusionMatrix(counts.TruePositive, counts.FalsePositive, counts.FalseNegative, counts.TrueNegative, counts.Count);
+        return EstimatedMetrics.BusinessValue(expected, matrix, perPrediction);
     }
 }

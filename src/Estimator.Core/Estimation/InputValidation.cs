@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Estimator.Estimation;
+
+/// <summary>Checks a prediction set before fitting or estimating; errors name the column and the 0-based row.</summary>
+internal static class InputValidation
+{
+    public static void Validate(PredictionSet set, string period, bool requireTargets, bool requirePredictions)
+    {
+        if (set.Count == 0)
+        {
+            throw new EstimatorDataException($"the {period} data has no rows");
+        }
+
+        if (requireTargets && set.Targets is null)
+        {
+            throw new EstimatorDataException($"the {period} data needs targets (y_true), and none are given");
+        }
+
+        if (requirePredictions && set.Predictions is null)
+        {
+            throw new EstimatorDataException($"the requested metrics need predicted labels (y_pred), and the {period} data has none");
+        }
+
+        var scores = set.Scores;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var s = scores[i];
+            if (!double.IsNaN(s) && (s < 0 || s > 1 || double.IsInfinity(s)))
+            {
+                throw new EstimatorDataException($"score {Format(s)} in the {period} data is outside [0, 1]", column: "y_pred_proba", row: i);
+            }
+        }
+
+        CheckLabels(set.Predictions, "y_pred", period);
+        CheckLabels(set.Targets, "y_true", period);
+    }
+
+    /// <summary>The reference must hold both classes among its known targets.</summary>
+    public static void RequireBothClasses(double[] targets)
+    {
+        bool zero = false, one = false;
+        foreach (var y in targets)
+        {
+            zero |= y == 0;
+            one |= y == 1;
+        }
+
+        if (!(zero && one))
+        {
+            var which = zero ? "0" : one ? "1" : "missing";
+            throw new EstimatorDataException($"the reference targets are all {which}: CBPE needs both classes in the reference to fit", column: "y_true");
+        }
+    }
+
+    private static void CheckLabels(double[]? labels, string column, string period)
+    {
+        if (labels is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var v = labels[i];
+            if (!double.IsNaN(v) && v != 0 && v != 1)
+            {
+                throw new EstimatorDataException($"label {Format(v)} in the {period} data is not 0 or 1", column: column, row: i);
+            }
+        }
+    }
+
+    private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

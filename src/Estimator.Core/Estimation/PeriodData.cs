@@ -1,0 +1,121 @@
+using Estimator.Calibration;
+
+namespace Estimator.Estimation;
+
+/// <summary>One period's columns in chunking order (sorted by timestamp when there is one), with calibrated probabilities.</summary>
+internal sealed class PeriodData
+{
+    private PeriodData(double[] scores, double[] probabilities, double[]? predictions, double[]? targets, DateTime[]? timestamps)
+    {
+        Scores = scores;
+        Probabilities = probabilities;
+        Predictions = predictions;
+        Targets = targets;
+        Timestamps = timestamps;
+    }
+
+    public double[] Scores { get; }
+
+    public double[] Probabilities { get; }
+
+    public double[]? Predictions { get; }
+
+    public double[]? Targets { get; }
+
+    public DateTime[]? Timestamps { get; }
+
+    public int Count => Scores.Length;
+
+    /// <summary>Sorts by timestamp (stable: equal timestamps keep their row order) and calibrates the scores.</summary>
+    public static PeriodData Prepare(PredictionSet set, IsotonicCalibrator? calibrator)
+    {
+        double[] scores, predictions, targets;
+        DateTime[]? timestamps = null;
+        if (set.Timestamps is { } ts && !IsSorted(ts))
+        {
+            // pandas sorts with an unstable quicksort; a stable order is the reproducible choice for equal timestamps.
+            var keys = new long[ts.Length];
+            var order = new int[ts.Length];
+            for (var i = 0; i < ts.Length; i++)
+            {
+                keys[i] = ts[i].Ticks;
+                order[i] = i;
+            }
+
+            Array.Sort(keys, order);
+            StabilizeTies(keys, order);
+            scores = Permute(set.Scores, order);
+            predictions = set.Predictions is null ? [] : Permute(set.Predictions, order);
+            targets = set.Targets is null ? [] : Permute(set.Targets, order);
+            timestamps = new DateTime[ts.Length];
+            for (var i = 0; i < order.Length; i++)
+            {
+                timestamps[i] = ts[order[i]];
+            }
+        }
+        else
+        {
+            scores = set.Scores;
+            predictions = set.Predictions ?? [];
+            targets = set.Targets ?? [];
+            timestamps = set.Timestamps;
+        }
+
+        double[] probabilities;
+        if (calibrator is null)
+        {
+            probabilities = scores;
+        }
+        else
+        {
+            probabilities = new double[scores.Length];
+            calibrator.Calibrate(scores, probabilities);
+        }
+
+        return new PeriodData(scores, probabilities, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps);
+    }
+
+    private static bool IsSorted(DateTime[] ts)
+    {
+        for (var i = 1; i < ts.Length; i++)
+        {
+            if (ts[i] < ts[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void StabilizeTies(long[] keys, int[] order)
+    {
+        var i = 0;
+        while (i < keys.Length)
+        {
+            var j = i + 1;
+            while (j < keys.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                Array.Sort(order, i, j - i);
+            }
+
+            i = j;
+        }
+    }
+
+    private static double[] Permute(double[] values, int[] order)
+    {
+        var result = new double[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            result[i] = values[order[i]];
+        }
+
+        return result;
+    }
+}

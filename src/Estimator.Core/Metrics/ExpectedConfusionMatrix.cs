@@ -1,0 +1,50 @@
+namespace Estimator.Metrics;
+
+/// <summary>
+/// The expected confusion matrix of a chunk: each row adds its calibrated probability to the cell of its predicted
+/// class and the complement to the other (spec §3.2). Counts are real numbers.
+/// </summary>
+/// <param name="TruePositive">Σ p over rows predicted 1.</param>
+/// <param name="FalsePositive">Σ (1 − p) over rows predicted 1.</param>
+/// <param name="FalseNegative">Σ p over rows predicted 0.</param>
+/// <param name="TrueNegative">Σ (1 − p) over rows predicted 0.</param>
+/// <param name="Count">Rows counted (rows with a missing probability or prediction are skipped).</param>
+public readonly record struct ExpectedConfusionMatrix(double TruePositive, double FalsePositive, double FalseNegative, double TrueNegative, long Count)
+{
+    /// <summary>Accumulates the expected confusion matrix over the rows where both <paramref name="probabilities"/> and <paramref name="predictions"/> are present.</summary>
+    /// <param name="probabilities">Calibrated probabilities of the positive class.</param>
+    /// <param name="predictions">Predicted labels, 0 or 1 (NaN = missing).</param>
+    public static ExpectedConfusionMatrix Compute(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> predictions)
+    {
+        if (probabilities.Length != predictions.Length)
+        {
+            throw new ArgumentException("Probabilities and predictions differ in length.", nameof(predictions));
+        }
+
+        double positiveMass = 0, negativeMass = 0, positivePredictions = 0;
+        long count = 0;
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var p = probabilities[i];
+            var yHat = predictions[i];
+            if (double.IsNaN(p) || double.IsNaN(yHat))
+            {
+                continue;
+            }
+
+            count++;
+            if (yHat == 1)
+            {
+                positiveMass += p;
+                positivePredictions++;
+            }
+            else
+            {
+                negativeMass += p;
+            }
+        }
+
+        // FP and TN follow from the row counts, which keeps the loop to two accumulators.
+        return new ExpectedConfusionMatrix(positiveMass, positivePredictions - positiveMass, negativeMass, count - positivePredictions - negativeMass, count);
+    }
+}
