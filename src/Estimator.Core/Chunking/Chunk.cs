@@ -1,4 +1,4 @@
-namespace Estimator.Chunking;
+namespace Estimator;
 
 /// <summary>
 /// One chunk: a contiguous run of rows (after sorting by timestamp, when there is one) that gets one

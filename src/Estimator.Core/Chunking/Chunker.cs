@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Estimator.Chunking;
+namespace Estimator;
 
 /// <summary>Splits rows (already sorted by timestamp when there is one) into chunks, with NannyML's keys and bounds.</summary>
 public static class Chunker

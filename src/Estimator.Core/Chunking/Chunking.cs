@@ -1,4 +1,4 @@
-namespace Estimator.Chunking;
+namespace Estimator;
 
 /// <summary>What to do with the rows left over when the data does not divide into whole chunks.</summary>
 public enum IncompleteChunk

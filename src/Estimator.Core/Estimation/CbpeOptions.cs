@@ -13,8 +13,8 @@ public sealed record CbpeOptions
         [Metric.RocAuc, Metric.Precision, Metric.Recall, Metric.F1, Metric.Accuracy, Metric.Specificity];
 
     /// <summary>How reference and analysis are split into chunks.</summary>
-    /// <value>Default: <see cref="Chunking.Chunking.Default"/> (ten chunks).</value>
-    public Chunking.Chunking Chunking { get; init; } = Estimator.Chunking.Chunking.Default;
+    /// <value>Default: <see cref="Estimator.Chunking.Default"/> (ten chunks).</value>
+    public Chunking Chunking { get; init; } = Chunking.Default;
 
     /// <summary>Whether to calibrate scores (isotonic) before estimating.</summary>
     /// <value>Default: <see cref="CalibrationMode.Auto"/>.</value>

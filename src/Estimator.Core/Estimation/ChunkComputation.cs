@@ -1,5 +1,4 @@
 using System.Buffers;
-using Estimator.Chunking;
 using Estimator.Metrics;
 
 namespace Estimator.Estimation;

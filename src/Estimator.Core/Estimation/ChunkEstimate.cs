@@ -1,4 +1,3 @@
-using Estimator.Chunking;
 
 namespace Estimator.Estimation;
 

@@ -1,5 +1,4 @@
 using Estimator.Calibration;
-using Estimator.Chunking;
 using Estimator.Metrics;
 
 namespace Estimator.Estimation;

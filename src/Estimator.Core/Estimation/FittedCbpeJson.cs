@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Estimator.Calibration;
-using Estimator.Chunking;
 using Estimator.Metrics;
 using Estimator.Thresholds;
 
@@ -97,7 +96,7 @@ internal static class FittedCbpeJson
 
     internal sealed record ChunkingDto(string Kind, int? Size, int? Number, ChunkPeriod? Period, IncompleteChunk? Incomplete)
     {
-        public static ChunkingDto From(Chunking.Chunking chunking) => chunking switch
+        public static ChunkingDto From(Chunking chunking) => chunking switch
         {
             SizeChunking s => new("size", s.Size, null, null, s.Incomplete),
             NumberChunking n => new("number", null, n.Number, null, n.Incomplete),
@@ -105,12 +104,12 @@ internal static class FittedCbpeJson
             _ => new("default", null, null, null, null),
         };
 
-        public Chunking.Chunking ToChunking() => Kind switch
+        public Chunking ToChunking() => Kind switch
         {
-            "size" => Estimator.Chunking.Chunking.BySize(Size ?? 0, Incomplete ?? IncompleteChunk.Keep),
-            "number" => Estimator.Chunking.Chunking.ByNumber(Number ?? 0, Incomplete ?? IncompleteChunk.Keep),
-            "period" => Estimator.Chunking.Chunking.ByPeriod(Period ?? ChunkPeriod.Month),
-            "default" => Estimator.Chunking.Chunking.Default,
+            "size" => Chunking.BySize(Size ?? 0, Incomplete ?? IncompleteChunk.Keep),
+            "number" => Chunking.ByNumber(Number ?? 0, Incomplete ?? IncompleteChunk.Keep),
+            "period" => Chunking.ByPeriod(Period ?? ChunkPeriod.Month),
+            "default" => Chunking.Default,
             _ => throw new EstimatorDataException($"unknown chunking kind '{Kind}' in a fitted estimator"),
         };
     }

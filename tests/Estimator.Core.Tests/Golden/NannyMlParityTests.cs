@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Estimator.Calibration;
-using Estimator.Chunking;
 using Estimator.Estimation;
 using Estimator.Metrics;
 
@@ -94,7 +93,7 @@ public sealed class NannyMlParityTests
     {
         using var expected = CarLoanFixture.Expected("chunk_size_5000");
         var alerts = expected.RootElement.GetProperty("alerts");
-        var fitted = Cbpe.Fit(CarLoanFixture.Reference, new CbpeOptions { Metrics = Metrics, Chunking = Chunking.Chunking.BySize(5000) });
+        var fitted = Cbpe.Fit(CarLoanFixture.Reference, new CbpeOptions { Metrics = Metrics, Chunking = Chunking.BySize(5000) });
 
         var result = fitted.Estimate(CarLoanFixture.Analysis);
 
@@ -108,7 +107,7 @@ public sealed class NannyMlParityTests
     [Fact]
     public void Estimate_IgnoresTargets_ForTheEstimate()
     {
-        var options = new CbpeOptions { Metrics = Metrics, Chunking = Chunking.Chunking.BySize(5000) };
+        var options = new CbpeOptions { Metrics = Metrics, Chunking = Chunking.BySize(5000) };
         var fitted = Cbpe.Fit(CarLoanFixture.Reference, options);
         var unlabelled = CarLoanFixture.Analysis.WithTargets(null);
 
@@ -123,8 +122,8 @@ public sealed class NannyMlParityTests
     [Fact]
     public void Fit_ForcedCalibrationModes_AreHonoured()
     {
-        var never = Cbpe.Fit(CarLoanFixture.Reference, new CbpeOptions { Calibration = CalibrationMode.Never, Chunking = Chunking.Chunking.BySize(5000) });
-        var always = Cbpe.Fit(CarLoanFixture.Reference, new CbpeOptions { Calibration = CalibrationMode.Always, Chunking = Chunking.Chunking.BySize(5000) });
+        var never = Cbpe.Fit(CarLoanFixture.Reference, new CbpeOptions { Calibration = CalibrationMode.Never, Chunking = Chunking.BySize(5000) });
+        var always = Cbpe.Fit(CarLoanFixture.Reference, new CbpeOptions { Calibration = CalibrationMode.Always, Chunking = Chunking.BySize(5000) });
 
         Assert.False(never.Calibration.Applied);
         Assert.Null(never.Calibrator);
@@ -132,21 +131,21 @@ public sealed class NannyMlParityTests
         Assert.NotNull(always.Calibrator);
     }
 
-    internal static Chunking.Chunking ChunkingOf(JsonElement chunking)
+    internal static Chunking ChunkingOf(JsonElement chunking)
     {
         if (chunking.TryGetProperty("chunk_size", out var size))
         {
-            return Chunking.Chunking.BySize(size.GetInt32());
+            return Chunking.BySize(size.GetInt32());
         }
 
         if (chunking.TryGetProperty("chunk_number", out var number))
         {
-            return Chunking.Chunking.ByNumber(number.GetInt32());
+            return Chunking.ByNumber(number.GetInt32());
         }
 
         return chunking.GetProperty("chunk_period").GetString() switch
         {
-            "M" => Chunking.Chunking.ByPeriod(ChunkPeriod.Month),
+            "M" => Chunking.ByPeriod(ChunkPeriod.Month),
             var p => throw new InvalidOperationException($"Unexpected period {p}."),
         };
     }

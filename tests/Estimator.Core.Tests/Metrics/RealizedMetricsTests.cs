@@ -1,0 +1,90 @@
+using Estimator.Estimation;
+using Estimator.Metrics;
+
+namespace Estimator.Tests.Metrics;
+
+public sealed class RealizedMetricsTests
+{
+    // scikit-learn's documented example: roc_auc_score = 0.75, average_precision_score = 0.8333...
+    private static readonly double[] Y = [0, 0, 1, 1];
+    private static readonly double[] S = [0.1, 0.4, 0.35, 0.8];
+
+    [Fact]
+    public void RocAuc_MatchesScikitLearnExample()
+    {
+        Assert.Equal(0.75, RealizedMetrics.RocAuc(Y, S), 12);
+    }
+
+    [Fact]
+    public void AveragePrecision_MatchesScikitLearnExample()
+    {
+        Assert.Equal(0.5 * (1.0 + (2.0 / 3.0)), RealizedMetrics.AveragePrecision(Y, S), 12);
+    }
+
+    [Fact]
+    public void RocAuc_CountsTiedPairAsHalf()
+    {
+        Assert.Equal(0.5, RealizedMetrics.RocAuc([0, 1], [0.5, 0.5]), 12);
+    }
+
+    [Fact]
+    public void RocAuc_IsNaN_WithOneClass()
+    {
+        Assert.True(double.IsNaN(RealizedMetrics.RocAuc([1, 1, 1], [0.1, 0.5, 0.9])));
+    }
+
+    [Fact]
+    public void RocAuc_EqualsBruteForcePairCount_OnRandomTiedData()
+    {
+        var random = new Random(3);
+        var y = Enumerable.Range(0, 300).Select(_ => (double)random.Next(2)).ToArray();
+        var s = Enumerable.Range(0, 300).Select(_ => Math.Round(random.NextDouble(), 1)).ToArray();
+        double wins = 0, pairs = 0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            for (var j = 0; j < y.Length; j++)
+            {
+                if (y[i] == 1 && y[j] == 0)
+                {
+                    pairs++;
+                    wins += s[i] > s[j] ? 1 : s[i] == s[j] ? 0.5 : 0;
+                }
+            }
+        }
+
+        Assert.Equal(wins / pairs, RealizedMetrics.RocAuc(y, s), 12);
+    }
+
+    [Fact]
+    public void FromCounts_MatchesDefinitions()
+    {
+        var counts = LabelCounts.Compute([1, 1, 0, 0, 1, 0], [1, 0, 0, 1, 1, 0]);
+
+        Assert.Equal(new LabelCounts(2, 1, 1, 2), counts);
+        Assert.Equal(2.0 / 3, RealizedMetrics.FromCounts(Metric.Precision, counts), 12);
+        Assert.Equal(2.0 / 3, RealizedMetrics.FromCounts(Metric.Recall, counts), 12);
+        Assert.Equal(2.0 / 3, RealizedMetrics.FromCounts(Metric.F1, counts), 12);
+        Assert.Equal(2.0 / 3, RealizedMetrics.FromCounts(Metric.Specificity, counts), 12);
+        Assert.Equal(4.0 / 6, RealizedMetrics.FromCounts(Metric.Accuracy, counts), 12);
+    }
+
+    [Fact]
+    public void FromCounts_PrecisionIsNaN_ButSpecificityDefined_WhenOneClass()
+    {
+        var counts = LabelCounts.Compute([0, 0, 0], [0, 0, 0]);
+
+        Assert.True(double.IsNaN(RealizedMetrics.FromCounts(Metric.Precision, counts)));
+        Assert.True(double.IsNaN(RealizedMetrics.FromCounts(Metric.F1, counts)));
+        Assert.Equal(1.0, RealizedMetrics.FromCounts(Metric.Specificity, counts));
+        Assert.Equal(1.0, RealizedMetrics.FromCounts(Metric.Accuracy, counts));
+    }
+
+    [Fact]
+    public void ConfusionMatrixComponent_IsZero_WhenNormalizedGroupIsEmpty()
+    {
+        var counts = LabelCounts.Compute([0, 0], [0, 1]);
+
+        Assert.Equal(0, RealizedMetrics.ConfusionMatrixComponent(counts, 0, ConfusionMatrixNormalization.True));
+        Assert.Equal(0.5, RealizedMetrics.ConfusionMatrixComponent(counts, 2, ConfusionMatrixNormalization.True));
+    }
+}

@@ -1,0 +1,55 @@
+using Estimator.Numerics;
+
+namespace Estimator.Tests.Numerics;
+
+public sealed class NumpyArgsortTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(1000)]
+    [InlineData(100_000)]
+    public void ArgSort_ReturnsSortingPermutation(int n)
+    {
+        var random = new Random(n);
+        var v = Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble(), 2)).ToArray();
+
+        var order = NumpyArgsort.ArgSort(v);
+
+        Assert.Equal(Enumerable.Range(0, n), order.Order());
+        for (var i = 1; i < n; i++)
+        {
+            Assert.True(v[order[i - 1]] <= v[order[i]]);
+        }
+    }
+
+    [Fact]
+    public void ArgSort_IsStable_BelowSixteenElements()
+    {
+        // numpy sorts up to 16 elements by insertion sort, which keeps tied elements in order.
+        double[] v = [0.5, 0.1, 0.5, 0.1, 0.5];
+
+        Assert.Equal([1, 3, 0, 2, 4], NumpyArgsort.ArgSort(v));
+    }
+
+    [Fact]
+    public void ArgSort_PutsNaNLast()
+    {
+        double[] v = [double.NaN, 0.3, 0.1];
+
+        Assert.Equal([2, 1, 0], NumpyArgsort.ArgSort(v));
+    }
+
+    [Fact]
+    public void ArgSort_HandlesManyEqualKeys()
+    {
+        var v = Enumerable.Repeat(0.5, 50_000).Concat(Enumerable.Repeat(0.25, 50_000)).ToArray();
+
+        var order = NumpyArgsort.ArgSort(v);
+
+        Assert.All(order.Take(50_000), i => Assert.True(i >= 50_000));
+        Assert.Equal(Enumerable.Range(0, 100_000), order.Order());
+    }
+}
