@@ -17,6 +17,9 @@ internal sealed class NumpyRandomState
     private const uint LowerMask = 0x7fffffffU;
 
     private readonly uint[] _state = new uint[StateLength];
+
+    // Tempered outputs of the current state block, produced 624 at a time (cheaper than tempering per call).
+    private readonly uint[] _output = new uint[StateLength];
     private int _position;
 
     /// <summary>Seeds the generator as <c>np.random.RandomState(seed)</c> does for an integer seed.</summary>
@@ -43,12 +46,7 @@ internal sealed class NumpyRandomState
             Twist();
         }
 
-        var y = _state[_position++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680U;
-        y ^= (y << 15) & 0xefc60000U;
-        y ^= y >> 18;
-        return y;
+        return _output[_position++];
     }
 
     /// <summary>
@@ -90,10 +88,22 @@ internal sealed class NumpyRandomState
     /// <summary>numpy's legacy in-place shuffle: for i = n−1 down to 1, swap a[i] with a[random_interval(i)].</summary>
     public void Shuffle(Span<int> values)
     {
+        // random_interval(i) inlined; the mask (smallest 2^k − 1 ≥ i) only shrinks as i falls.
+        var mask = MaskFor((uint)Math.Max(values.Length - 1, 0));
         for (var i = values.Length - 1; i > 0; i--)
         {
-            var j = (int)RandomInterval((ulong)i);
-            (values[i], values[j]) = (values[j], values[i]);
+            var max = (uint)i;
+            while ((mask >> 1) >= max)
+            {
+                mask >>= 1;
+            }
+
+            uint j;
+            while ((j = NextUInt32() & mask) > max)
+            {
+            }
+
+            (values[i], values[(int)j]) = (values[(int)j], values[i]);
         }
     }
 
@@ -103,9 +113,18 @@ internal sealed class NumpyRandomState
     /// </summary>
     public void SkipShuffle(int length)
     {
+        var mask = MaskFor((uint)Math.Max(length - 1, 0));
         for (var i = length - 1; i > 0; i--)
         {
-            RandomInterval((ulong)i);
+            var max = (uint)i;
+            while ((mask >> 1) >= max)
+            {
+                mask >>= 1;
+            }
+
+            while ((NextUInt32() & mask) > max)
+            {
+            }
         }
     }
 
@@ -121,6 +140,17 @@ internal sealed class NumpyRandomState
 
         Shuffle(result);
         return result;
+    }
+
+    private static uint MaskFor(uint max)
+    {
+        var mask = max;
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        return mask;
     }
 
     private ulong NextUInt64()
@@ -149,6 +179,18 @@ internal sealed class NumpyRandomState
 
         y = (mt[StateLength - 1] & UpperMask) | (mt[0] & LowerMask);
         mt[StateLength - 1] = mt[Shift - 1] ^ (y >> 1) ^ ((y & 1U) == 0 ? 0U : MatrixA);
+
+        var output = _output;
+        for (k = 0; k < output.Length && k < mt.Length; k++)
+        {
+            var t = mt[k];
+            t ^= t >> 11;
+            t ^= (t << 7) & 0x9d2c5680U;
+            t ^= (t << 15) & 0xefc60000U;
+            t ^= t >> 18;
+            output[k] = t;
+        }
+
         _position = 0;
     }
 }
