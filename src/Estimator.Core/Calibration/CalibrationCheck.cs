@@ -17,7 +17,8 @@ namespace Estimator.Calibration;
 /// </para>
 /// <para>
 /// Speed: the reference is sorted by score once. Each train part's sorted order is the global order filtered by a
-/// membership mark (a per-row split stamp), so the ten fits need no sort of their own; the raw pooled scores are
+/// membership mark (the split's test rows are stamped at their sorted positions; the train part is their complement),
+/// so the ten fits need no sort of their own; the raw pooled scores are
 /// ordered by a counting sort over the global ranks, and only the calibrated pooled scores are sorted.
 /// </para>
 /// <para>
@@ -103,11 +104,13 @@ public static class CalibrationCheck
         Array.Sort(sortedScores, order);
         var sortedTargets = new double[n];
         var rank = new int[n];
+        var sortedPosition = new int[n];
         var distinct = 0;
         for (var g = 0; g < n; g++)
         {
             var row = order[g];
             sortedTargets[g] = targets[row];
+            sortedPosition[row] = g;
             if (g > 0 && sortedScores[g] != sortedScores[g - 1])
             {
                 distinct++;
@@ -157,17 +160,19 @@ public static class CalibrationCheck
         var offset = 0;
         for (var s = 0; s < splits.Count; s++)
         {
-            var (train, test) = splits[s];
+            // n_train = n − n_test and the parts are disjoint, so the train part is the complement of the test part:
+            // stamp the test rows at their sorted positions and walk the global order sequentially, skipping them.
+            var test = splits[s].Test;
             var mark = s + 1;
-            foreach (var row in train)
+            foreach (var row in test)
             {
-                stamp[row] = mark;
+                stamp[sortedPosition[row]] = mark;
             }
 
             var m = 0;
             for (var g = 0; g < n; g++)
             {
-                if (stamp[order[g]] == mark)
+                if (stamp[g] != mark)
                 {
                     trainScores[m] = sortedScores[g];
                     trainTargets[m] = sortedTargets[g];
