@@ -1,0 +1,334 @@
+using System.Text.Json.Serialization;
+
+namespace Estimator.Calibration;
+
+/// <summary>
+/// Isotonic calibration as scikit-learn's <c>IsotonicRegression(increasing=True, out_of_bounds='clip')</c> with unit
+/// sample weights, in <see cref="double"/>: a non-decreasing piecewise-linear map from scores to probabilities.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Fitting sorts the pairs by score, pools scores closer than 1e-15 to the first score of their group (scikit-learn's
+/// <c>_make_unique</c>) into one point whose target is the group's mean and whose weight is its size, runs weighted
+/// pool-adjacent-violators (scikit-learn's single-pass variant, so pooled values agree to the last bit for 0/1
+/// targets), and keeps the fitted points minus the interior points of constant runs.
+/// </para>
+/// <para>
+/// Calibrating interpolates linearly between consecutive fitted points (numpy's <c>interp</c>: a score equal to a
+/// threshold returns that threshold's value), clips below the first and above the last threshold, and maps NaN to NaN.
+/// </para>
+/// <para>The model is the two arrays <see cref="Thresholds"/> and <see cref="Values"/>; it round-trips through System.Text.Json.</para>
+/// </remarks>
+public sealed class IsotonicCalibrator
+{
+    /// <summary>scikit-learn's tie tolerance: <c>np.finfo(np.float64).resolution</c>.</summary>
+    private const double TieResolution = 1e-15;
+
+    /// <summary>Creates a calibrator from fitted points (e.g. deserialised ones).</summary>
+    /// <param name="thresholds">Scores of the fitted points, strictly increasing, at least one.</param>
+    /// <param name="values">Calibrated values at <paramref name="thresholds"/>, non-decreasing, same length.</param>
+    /// <exception cref="ArgumentException">The arrays differ in length, are empty, or are not ordered as required.</exception>
+    [JsonConstructor]
+    public IsotonicCalibrator(double[] thresholds, double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        ArgumentNullException.ThrowIfNull(values);
+        if (thresholds.Length != values.Length)
+        {
+            throw new ArgumentException("Thresholds and values differ in length.", nameof(values));
+        }
+
+        if (thresholds.Length == 0)
+        {
+            throw new ArgumentException("An isotonic calibrator needs at least one point.", nameof(thresholds));
+        }
+
+        for (var i = 0; i < thresholds.Length; i++)
+        {
+            if (!double.IsFinite(thresholds[i]))
+            {
+                throw new ArgumentException($"Threshold {i} is not finite.", nameof(thresholds));
+            }
+
+            if (double.IsNaN(values[i]))
+            {
+                throw new ArgumentException($"Value {i} is NaN.", nameof(values));
+            }
+
+            if (i > 0 && !(thresholds[i] > thresholds[i - 1]))
+            {
+                throw new ArgumentException($"Thresholds must be strictly increasing (index {i}).", nameof(thresholds));
+            }
+
+            if (i > 0 && !(values[i] >= values[i - 1]))
+            {
+                throw new ArgumentException($"Values must be non-decreasing (index {i}).", nameof(values));
+            }
+        }
+
+        Thresholds = (double[])thresholds.Clone();
+        Values = (double[])values.Clone();
+    }
+
+    private IsotonicCalibrator(double[] thresholds, double[] values, bool trusted)
+    {
+        _ = trusted;
+        Thresholds = thresholds;
+        Values = values;
+    }
+
+    /// <summary>Scores of the fitted points (x), strictly increasing.</summary>
+    public double[] Thresholds { get; }
+
+    /// <summary>Calibrated values at <see cref="Thresholds"/> (y), non-decreasing.</summary>
+    public double[] Values { get; }
+
+    /// <summary>Fits the isotonic regression of <paramref name="targets"/> on <paramref name="scores"/>.</summary>
+    /// <param name="scores">Raw scores; no NaN.</param>
+    /// <param name="targets">Targets (0/1 for calibration; any finite values work); no NaN.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the input is empty, or it contains NaN.</exception>
+    public static IsotonicCalibrator Fit(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets)
+    {
+        if (scores.Length != targets.Length)
+        {
+            throw new ArgumentException("Scores and targets differ in length.", nameof(targets));
+        }
+
+        if (scores.Length == 0)
+        {
+            throw new ArgumentException("Cannot fit an isotonic calibrator on no data.", nameof(scores));
+        }
+
+        var keys = scores.ToArray();
+        var items = targets.ToArray();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (double.IsNaN(keys[i]) || double.IsNaN(items[i]))
+            {
+                throw new ArgumentException($"Row {i} has a NaN score or target.", nameof(scores));
+            }
+        }
+
+        Array.Sort(keys, items);
+        return FitSorted(keys, items);
+    }
+
+    /// <summary>
+    /// Fits on pairs already sorted by score (ascending; the order of tied scores only affects the rounding of their
+    /// mean, and not at all for 0/1 targets). Inputs must be NaN-free and non-empty.
+    /// </summary>
+    internal static IsotonicCalibrator FitSorted(ReadOnlySpan<double> sortedScores, ReadOnlySpan<double> targets)
+    {
+        var n = sortedScores.Length;
+
+        // _make_unique: a new point starts when the score exceeds the current point's first score by >= resolution.
+        var x = new double[n];
+        var y = new double[n];
+        var w = new double[n];
+        var k = 0;
+        var currentX = sortedScores[0];
+        double currentY = 0;
+        double currentW = 0;
+        for (var j = 0; j < n; j++)
+        {
+            var score = sortedScores[j];
+            if (score - currentX >= TieResolution)
+            {
+                x[k] = currentX;
+                w[k] = currentW;
+                y[k] = currentY / currentW;
+                k++;
+                currentX = score;
+                currentW = 1;
+                currentY = targets[j];
+            }
+            else
+            {
+                currentW += 1;
+                currentY += targets[j];
+            }
+        }
+
+        x[k] = currentX;
+        w[k] = currentW;
+        y[k] = currentY / currentW;
+        k++;
+
+        PoolAdjacentViolators(y.AsSpan(0, k), w.AsSpan(0, k));
+
+        // Keep the first and last points and every point whose value differs from a neighbour's.
+        var kept = 0;
+        for (var i = 0; i < k; i++)
+        {
+            if (i == 0 || i == k - 1 || y[i] != y[i - 1] || y[i] != y[i + 1])
+            {
+                x[kept] = x[i];
+                y[kept] = y[i];
+                kept++;
+            }
+        }
+
+        return new IsotonicCalibrator(x.AsSpan(0, kept).ToArray(), y.AsSpan(0, kept).ToArray(), trusted: true);
+    }
+
+    /// <summary>Calibrates one score.</summary>
+    /// <param name="score">A raw score; NaN gives NaN.</param>
+    public double Calibrate(double score)
+    {
+        var hint = 0;
+        return Interpolate(Thresholds, Values, score, ref hint);
+    }
+
+    /// <summary>Calibrates scores into <paramref name="destination"/> (same length; may not overlap <paramref name="scores"/> partially).</summary>
+    /// <param name="scores">Raw scores; NaN gives NaN.</param>
+    /// <param name="destination">Receives the calibrated values.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="scores"/>.</exception>
+    public void Calibrate(ReadOnlySpan<double> scores, Span<double> destination)
+    {
+        if (destination.Length < scores.Length)
+        {
+            throw new ArgumentException("Destination is too short.", nameof(destination));
+        }
+
+        var x = Thresholds;
+        var y = Values;
+        var hint = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            destination[i] = Interpolate(x, y, scores[i], ref hint);
+        }
+    }
+
+    /// <summary>numpy <c>interp</c> after clipping; <paramref name="hint"/> is the last interval used (sorted inputs hit it).</summary>
+    private static double Interpolate(double[] x, double[] y, double score, ref int hint)
+    {
+        if (double.IsNaN(score))
+        {
+            return double.NaN;
+        }
+
+        var last = x.Length - 1;
+        if (score <= x[0])
+        {
+            return y[0];
+        }
+
+        if (score >= x[last])
+        {
+            return y[last];
+        }
+
+        // Find j with x[j] <= score < x[j + 1]; here 0 <= j < last.
+        int j;
+        var guess = hint;
+        if (guess < last && x[guess] <= score && score < x[guess + 1])
+        {
+            j = guess;
+        }
+        else if (guess + 1 < last && x[guess + 1] <= score && score < x[guess + 2])
+        {
+            j = guess + 1;
+        }
+        else
+        {
+            int lo = 0, hi = last;
+            while (hi - lo > 1)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (x[mid] <= score)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            j = lo;
+        }
+
+        hint = j;
+        if (x[j] == score)
+        {
+            return y[j];
+        }
+
+        var slope = (y[j + 1] - y[j]) / (x[j + 1] - x[j]);
+        var result = (slope * (score - x[j])) + y[j];
+        if (double.IsNaN(result))
+        {
+            // numpy's fallback for an infinite slope: interpolate from the right point.
+            result = (slope * (score - x[j + 1])) + y[j + 1];
+            if (double.IsNaN(result) && y[j] == y[j + 1])
+            {
+                result = y[j];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// scikit-learn's <c>_inplace_contiguous_isotonic_regression</c>: weighted PAV that pools each maximal
+    /// non-increasing run at once and backtracks one block, O(n). On return <paramref name="y"/> holds the fit.
+    /// </summary>
+    private static void PoolAdjacentViolators(Span<double> y, Span<double> w)
+    {
+        var n = y.Length;
+
+        // Blocks: if [i..j] is an active block then target[i] == j and target[j] == i.
+        var target = new int[n];
+        for (var t = 0; t < n; t++)
+        {
+            target[t] = t;
+        }
+
+        var i = 0;
+        while (i < n)
+        {
+            var k = target[i] + 1;
+            if (k == n)
+            {
+                break;
+            }
+
+            if (y[i] < y[k])
+            {
+                i = k;
+                continue;
+            }
+
+            var sumWy = w[i] * y[i];
+            var sumW = w[i];
+            while (true)
+            {
+                var previousY = y[k];
+                sumWy += w[k] * y[k];
+                sumW += w[k];
+                k = target[k] + 1;
+                if (k == n || previousY < y[k])
+                {
+                    y[i] = sumWy / sumW;
+                    w[i] = sumW;
+                    target[i] = k - 1;
+                    target[k - 1] = i;
+                    if (i > 0)
+                    {
+                        i = target[i - 1];
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        i = 0;
+        while (i < n)
+        {
+            var k = target[i] + 1;
+            y.Slice(i + 1, k - i - 1).Fill(y[i]);
+            i = k;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+namespace Estimator.Calibration;
+
+/// <summary>
+/// scikit-learn 1.x <c>StratifiedShuffleSplit(n_splits, test_size, random_state=seed)</c> over numpy's legacy
+/// <c>RandomState(seed)</c>, reproduced index for index (spec §2.2.1).
+/// </summary>
+internal static class StratifiedShuffleSplit
+{
+    /// <summary>Draws the splits; train and test parts are in scikit-learn's (permuted) order.</summary>
+    /// <param name="y">Class labels, one per row (any values; classes are the sorted distinct labels).</param>
+    /// <param name="splits">Number of splits (<c>n_splits</c>).</param>
+    /// <param name="testSize">Test fraction; <c>n_test = ceil(testSize · n)</c>, <c>n_train = n − n_test</c>.</param>
+    /// <param name="seed">The integer <c>random_state</c>.</param>
+    public static IReadOnlyList<(int[] Train, int[] Test)> Split(ReadOnlySpan<double> y, int splits = 10, double testSize = 0.1, uint seed = 42)
+        => Split(y, splits, testSize, seed, permuteTrain: true);
+
+    /// <summary>
+    /// Draws the splits. With <paramref name="permuteTrain"/> false the train parts hold the right rows but not in
+    /// scikit-learn's order: the generator still advances exactly as the final <c>permutation(train)</c> would,
+    /// so later splits are unchanged. Callers that only need train membership save the shuffle.
+    /// </summary>
+    internal static IReadOnlyList<(int[] Train, int[] Test)> Split(ReadOnlySpan<double> y, int splits, double testSize, uint seed, bool permuteTrain)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(splits, 1);
+        if (!(testSize > 0 && testSize < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testSize), testSize, "The test size must be in (0, 1).");
+        }
+
+        var n = y.Length;
+        var testCount = (int)Math.Ceiling(testSize * n);
+        var trainCount = n - testCount;
+        if (trainCount <= 0)
+        {
+            throw new ArgumentException($"With {n} rows and test size {testSize} the train part would be empty.", nameof(y));
+        }
+
+        // Classes = sorted distinct labels; classIndex[row] = position of the row's label among them.
+        var sorted = y.ToArray();
+        Array.Sort(sorted);
+        var distinct = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (double.IsNaN(sorted[i]))
+            {
+                throw new ArgumentException("Labels must not be NaN.", nameof(y));
+            }
+
+            if (i == 0 || sorted[i] != sorted[distinct - 1])
+            {
+                sorted[distinct++] = sorted[i];
+            }
+        }
+
+        var classes = sorted.AsSpan(0, distinct);
+        var classCounts = new int[distinct];
+        var rowClass = new int[n];
+        for (var row = 0; row < n; row++)
+        {
+            var c = classes.BinarySearch(y[row]);
+            rowClass[row] = c;
+            classCounts[c]++;
+        }
+
+        var minimum = int.MaxValue;
+        foreach (var count in classCounts)
+        {
+            minimum = Math.Min(minimum, count);
+        }
+
+        if (minimum < 2)
+        {
+            throw new ArgumentException("The least populated class has only 1 member; the minimum number of members in any class cannot be less than 2.", nameof(y));
+        }
+
+        if (trainCount < distinct || testCount < distinct)
+        {
+            throw new ArgumentException($"The train size {trainCount} and test size {testCount} must each be at least the number of classes {distinct}.", nameof(y));
+        }
+
+        // class_indices[c]: rows of class c in ascending order (numpy's stable argsort of the class codes).
+        var classIndices = new int[distinct][];
+        var fill = new int[distinct];
+        for (var c = 0; c < distinct; c++)
+        {
+            classIndices[c] = new int[classCounts[c]];
+        }
+
+        for (var row = 0; row < n; row++)
+        {
+            var c = rowClass[row];
+            classIndices[c][fill[c]++] = row;
+        }
+
+        var rng = new NumpyRandomState(seed);
+        var result = new (int[] Train, int[] Test)[splits];
+        var remaining = new int[distinct];
+        for (var s = 0; s < splits; s++)
+        {
+            var trainPerClass = ApproximateMode(classCounts, trainCount, rng);
+            for (var c = 0; c < distinct; c++)
+            {
+                remaining[c] = classCounts[c] - trainPerClass[c];
+            }
+
+            var testPerClass = ApproximateMode(remaining, testCount, rng);
+            var train = new int[trainCount];
+            var test = new int[testCount];
+            int trainFill = 0, testFill = 0;
+            for (var c = 0; c < distinct; c++)
+            {
+                var permutation = rng.Permutation(classCounts[c]);
+                var rows = classIndices[c];
+                var nTrain = trainPerClass[c];
+                var nTest = testPerClass[c];
+                for (var k = 0; k < nTrain; k++)
+                {
+                    train[trainFill++] = rows[permutation[k]];
+                }
+
+                for (var k = nTrain; k < nTrain + nTest; k++)
+                {
+                    test[testFill++] = rows[permutation[k]];
+                }
+            }
+
+            if (permuteTrain)
+            {
+                rng.Shuffle(train);
+            }
+            else
+            {
+                rng.SkipShuffle(train.Length);
+            }
+
+            rng.Shuffle(test);
+            result[s] = (train, test);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// scikit-learn's <c>_approximate_mode(class_counts, n_draws, rng)</c>: floor of the proportional allocation, the
+    /// remaining draws going to the largest remainders, ties broken by <c>rng.choice(..., replace=False)</c>.
+    /// </summary>
+    internal static int[] ApproximateMode(int[] counts, int draws, NumpyRandomState rng)
+    {
+        var k = counts.Length;
+        long total = 0;
+        foreach (var count in counts)
+        {
+            total += count;
+        }
+
+        var floored = new int[k];
+        var remainder = new double[k];
+        double flooredSum = 0;
+        for (var c = 0; c < k; c++)
+        {
+            // numpy: class_counts / class_counts.sum() * n_draws (divide first, then multiply).
+            var continuous = (double)counts[c] / total * draws;
+            var floor = Math.Floor(continuous);
+            floored[c] = (int)floor;
+            remainder[c] = continuous - floor;
+            flooredSum += floor;
+        }
+
+        var need = (int)(draws - flooredSum);
+        if (need <= 0)
+        {
+            return floored;
+        }
+
+        var values = (double[])remainder.Clone();
+        Array.Sort(values);
+        var candidates = new List<int>(k);
+        for (var v = values.Length - 1; v >= 0 && need > 0; v--)
+        {
+            if (v < values.Length - 1 && values[v] == values[v + 1])
+            {
+                continue;
+            }
+
+            candidates.Clear();
+            for (var c = 0; c < k; c++)
+            {
+                if (remainder[c] == values[v])
+                {
+                    candidates.Add(c);
+                }
+            }
+
+            var take = Math.Min(candidates.Count, need);
+
+            // Legacy choice(a, size, replace=False) = a[permutation(len(a))[:size]]; one candidate draws nothing.
+            var permutation = rng.Permutation(candidates.Count);
+            for (var t = 0; t < take; t++)
+            {
+                floored[candidates[permutation[t]]]++;
+            }
+
+            need -= take;
+        }
+
+        return floored;
+    }
+}

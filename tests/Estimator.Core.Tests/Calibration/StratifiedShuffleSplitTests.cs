@@ -1,0 +1,73 @@
+using Estimator.Calibration;
+
+namespace Estimator.Tests.Calibration;
+
+public class StratifiedShuffleSplitTests
+{
+    private static double[] SpecLabels()
+    {
+        var y = new double[50];
+        for (var i = 0; i < y.Length; i++)
+        {
+            y[i] = (i * 7) % 3 == 0 ? 1 : 0;
+        }
+
+        return y;
+    }
+
+    [Fact]
+    public void Split_MatchesScikitLearnTestIndices_WhenSpecVector()
+    {
+        var splits = StratifiedShuffleSplit.Split(SpecLabels());
+
+        Assert.Equal(10, splits.Count);
+        Assert.Equal(new[] { 22, 43, 16, 27, 45 }, splits[0].Test);
+        Assert.Equal(new[] { 19, 6, 22, 12, 43 }, splits[1].Test);
+        Assert.Equal(new[] { 13, 12, 40, 3, 44 }, splits[2].Test);
+    }
+
+    [Fact]
+    public void Split_PartitionsWithStratifiedSizes_WhenSpecVector()
+    {
+        var y = SpecLabels();
+        foreach (var (train, test) in StratifiedShuffleSplit.Split(y))
+        {
+            // n_test = ceil(0.1 * 50) = 5, n_train = 45; 17 positives: 45 * 17 / 50 = 15.3 -> 15 or 16 in train.
+            Assert.Equal(45, train.Length);
+            Assert.Equal(5, test.Length);
+            Assert.Empty(train.Intersect(test));
+            Assert.Equal(50, train.Concat(test).Distinct().Count());
+            var trainPositives = train.Count(r => y[r] == 1);
+            Assert.InRange(trainPositives, 15, 16);
+        }
+    }
+
+    [Fact]
+    public void Split_KeepsTestPartsAndMembership_WhenTrainNotPermuted()
+    {
+        var y = SpecLabels();
+        var ordered = StratifiedShuffleSplit.Split(y);
+        var unordered = StratifiedShuffleSplit.Split(y, 10, 0.1, 42, permuteTrain: false);
+        for (var s = 0; s < 10; s++)
+        {
+            Assert.Equal(ordered[s].Test, unordered[s].Test);
+            Assert.Equal(ordered[s].Train.Order(), unordered[s].Train.Order());
+        }
+    }
+
+    [Fact]
+    public void Split_Throws_WhenAClassHasOneMember()
+    {
+        var y = new double[20];
+        y[3] = 1;
+        Assert.Throws<ArgumentException>(() => StratifiedShuffleSplit.Split(y));
+    }
+
+    [Fact]
+    public void ApproximateMode_GivesFloorPlusLargestRemainder_WhenRemaindersDiffer()
+    {
+        // counts 17/33, 10 draws: continuous 3.4 and 6.6 -> floors 3, 6; one extra to the larger remainder (class 1).
+        var result = StratifiedShuffleSplit.ApproximateMode([17, 33], 10, new NumpyRandomState(42));
+        Assert.Equal(new[] { 3, 7 }, result);
+    }
+}
