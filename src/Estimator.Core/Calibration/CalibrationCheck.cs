@@ -1,4 +1,5 @@
 using System.Globalization;
+using Estimator.Numerics;
 using Estimator.Metrics;
 
 namespace Estimator.Calibration;
@@ -18,13 +19,12 @@ namespace Estimator.Calibration;
 /// <para>
 /// Speed: the reference is sorted by score once. Each train part's sorted order is the global order filtered by a
 /// membership mark (the split's test rows are stamped at their sorted positions; the train part is their complement),
-/// so the ten fits need no sort of their own; the raw pooled scores are
-/// ordered by a counting sort over the global ranks, and only the calibrated pooled scores are sorted.
+/// so the ten fits need no sort of their own.
 /// </para>
 /// <para>
-/// Ties: both ECE sorts are stable with respect to the pooled order (numpy <c>kind='stable'</c>). NannyML uses numpy's
-/// default unstable sort, whose tie order cannot be reproduced, so the ECE values are indicative (car-loan raw ECE
-/// 0.027973 here against NannyML's 0.027679); the decision is what is meant to match.
+/// Ties: both ECE sorts replay numpy's default (unstable) argsort (<see cref="NumpyArgsort"/>), so tied pooled scores
+/// fall into the same bins as in NannyML and the ECE values match too (car-loan raw ECE 0.027679; a stable sort would
+/// give 0.027973).
 /// </para>
 /// </remarks>
 public static class CalibrationCheck
@@ -93,7 +93,7 @@ public static class CalibrationCheck
             return new CalibrationCheckResult(false, double.NaN, double.NaN, "reference has a single class");
         }
 
-        // One global sort by score: feeds ROC AUC, the dense score ranks and every train part's sorted order.
+        // One global sort by score: feeds ROC AUC and every train part's sorted order.
         var sortedScores = scores.ToArray();
         var order = new int[n];
         for (var i = 0; i < n; i++)
@@ -103,23 +103,13 @@ public static class CalibrationCheck
 
         Array.Sort(sortedScores, order);
         var sortedTargets = new double[n];
-        var rank = new int[n];
         var sortedPosition = new int[n];
-        var distinct = 0;
         for (var g = 0; g < n; g++)
         {
             var row = order[g];
             sortedTargets[g] = targets[row];
             sortedPosition[row] = g;
-            if (g > 0 && sortedScores[g] != sortedScores[g - 1])
-            {
-                distinct++;
-            }
-
-            rank[row] = distinct;
         }
-
-        distinct++;
 
         var auc = RealizedMetrics.RocAuc(sortedTargets, sortedScores);
         if (auc > RocAucCeiling)
@@ -153,7 +143,6 @@ public static class CalibrationCheck
         var pooledRaw = new double[pooledLength];
         var pooledCalibrated = new double[pooledLength];
         var pooledTargets = new double[pooledLength];
-        var pooledRank = new int[pooledLength];
         var trainScores = new double[trainLength];
         var trainTargets = new double[trainLength];
         var stamp = new int[n];
@@ -186,7 +175,6 @@ public static class CalibrationCheck
                 var row = test[t];
                 pooledRaw[offset + t] = scores[row];
                 pooledTargets[offset + t] = targets[row];
-                pooledRank[offset + t] = rank[row];
             }
 
             calibrator.Calibrate(pooledRaw.AsSpan(offset, test.Length), pooledCalibrated.AsSpan(offset, test.Length));
@@ -194,8 +182,10 @@ public static class CalibrationCheck
         }
 
         var binEdges = BinEdges(pooledLength, BinCount);
-        var eceRaw = ExpectedCalibrationError(pooledRaw, pooledTargets, OrderByRank(pooledRank, distinct), binEdges);
-        var eceCalibrated = ExpectedCalibrationError(pooledCalibrated, pooledTargets, StableOrder(pooledCalibrated), binEdges);
+        // NannyML argsorts each pooled vector with numpy's default (unstable) sort; the tie order moves the bins'
+        // contents, so replay that sort rather than a stable one.
+        var eceRaw = ExpectedCalibrationError(pooledRaw, pooledTargets, NumpyArgsort.ArgSort(pooledRaw), binEdges);
+        var eceCalibrated = ExpectedCalibrationError(pooledCalibrated, pooledTargets, NumpyArgsort.ArgSort(pooledCalibrated), binEdges);
         var needed = eceRaw > eceCalibrated;
         var reason = needed
             ? string.Create(CultureInfo.InvariantCulture, $"ECE raw {eceRaw:0.0000} > calibrated {eceCalibrated:0.0000}")
@@ -258,59 +248,5 @@ public static class CalibrationCheck
         }
 
         return ece;
-    }
-
-    /// <summary>Stable counting sort of positions by dense rank (ranks in [0, <paramref name="rankCount"/>)).</summary>
-    private static int[] OrderByRank(int[] ranks, int rankCount)
-    {
-        var start = new int[rankCount + 1];
-        foreach (var r in ranks)
-        {
-            start[r + 1]++;
-        }
-
-        for (var r = 0; r < rankCount; r++)
-        {
-            start[r + 1] += start[r];
-        }
-
-        var order = new int[ranks.Length];
-        for (var p = 0; p < ranks.Length; p++)
-        {
-            order[start[ranks[p]]++] = p;
-        }
-
-        return order;
-    }
-
-    /// <summary>Positions sorted by value, ties in position order (a stable argsort).</summary>
-    private static int[] StableOrder(double[] values)
-    {
-        var keys = (double[])values.Clone();
-        var order = new int[keys.Length];
-        for (var p = 0; p < order.Length; p++)
-        {
-            order[p] = p;
-        }
-
-        Array.Sort(keys, order);
-        var i = 0;
-        while (i < keys.Length)
-        {
-            var j = i + 1;
-            while (j < keys.Length && keys[j] == keys[i])
-            {
-                j++;
-            }
-
-            if (j - i > 1)
-            {
-                Array.Sort(order, i, j - i);
-            }
-
-            i = j;
-        }
-
-        return order;
     }
 }

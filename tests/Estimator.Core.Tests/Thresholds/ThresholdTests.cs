@@ -19,7 +19,7 @@ public sealed class ThresholdTests
     [Fact]
     public void StandardDeviation_ClipsToLimits()
     {
-        var (lower, upper) = Threshold.StandardDeviation(100, 3).Compute([0.98, 0.99, 1.0], 0, 1);
+        var (lower, upper) = Threshold.StandardDeviation(200, 3).Compute([0.98, 0.99, 1.0], 0, 1);
 
         Assert.Equal(0, lower);
         Assert.Equal(1, upper);
