@@ -1,6 +1,6 @@
 using System.Globalization;
-using Estimator.Numerics;
 using Estimator.Metrics;
+using Estimator.Numerics;
 
 namespace Estimator.Calibration;
 
