@@ -2,5 +2,5 @@ namespace Estimator.Cli;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static int Main(string[] args) => EstimatorCli.Run(args, Console.Out, Console.Error);
 }

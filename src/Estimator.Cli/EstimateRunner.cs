@@ -1,0 +1,145 @@
+using System.Globalization;
+using Estimator.Estimation;
+using Estimator.IO;
+
+namespace Estimator.Cli;
+
+/// <summary>What <c>estimator estimate</c> was asked to do.</summary>
+internal sealed record EstimateRequest(
+    string Reference,
+    string Analysis,
+    string? Targets,
+    string? IdColumn,
+    ColumnMapping Columns,
+    string Model,
+    string Output,
+    string? SaveFitted);
+
+/// <summary>Runs one estimate: read, fit, estimate, write. Bad input ends with a one-line error and no output file.</summary>
+internal static class EstimateRunner
+{
+    public static int Run(EstimateRequest request, CbpeOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            EnsureWritableTarget(request.Output);
+            var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
+
+            var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+            var fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
+
+            var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
+            var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
+            var analysisSet = analysis.Set;
+            if (request.Targets is not null)
+            {
+                var join = TargetJoin.LeftJoin(analysis, request.Targets, request.IdColumn!, request.Columns.YTrue ?? "y_true");
+                analysisSet = analysisSet.WithTargets(join.Targets);
+                if (join.UnmatchedTargetIds > 0)
+                {
+                    stderr.WriteLine(Invariant($"warning: {join.UnmatchedTargetIds} target ids in '{request.Targets}' match no analysis row; they are ignored"));
+                }
+
+                if (join.RowsWithoutTarget > 0)
+                {
+                    stderr.WriteLine(Invariant($"note: {join.RowsWithoutTarget} analysis rows have no target yet; realized values use the labelled rows"));
+                }
+            }
+
+            var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
+            if (request.SaveFitted is not null)
+            {
+                WriteAtomically(request.SaveFitted, fitted.ToJson());
+            }
+
+            EstimateFileWriter.Write(result, request.Output);
+            Summarize(result, request, stdout, stderr);
+            return 0;
+        }
+        catch (EstimatorDataException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return EstimatorCli.BadInput;
+        }
+        catch (OptionException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return EstimatorCli.BadInput;
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return EstimatorCli.BadInput;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return EstimatorCli.BadInput;
+        }
+    }
+
+    private static T WithFile<T>(string file, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (EstimatorDataException e) when (e.File is null)
+        {
+            throw e.WithFile(file);
+        }
+    }
+
+    private static void EnsureWritableTarget(string output)
+    {
+        var extension = Path.GetExtension(output).ToUpperInvariant();
+        if (extension is not (".PARQUET" or ".CSV" or ".JSON"))
+        {
+            throw new OptionException($"--out '{output}': the extension must be .parquet, .csv or .json");
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static void Summarize(CbpeResult result, EstimateRequest request, TextWriter stdout, TextWriter stderr)
+    {
+        if (result.RowsMissingScore > 0)
+        {
+            stderr.WriteLine(Invariant($"note: {result.RowsMissingScore} analysis rows have no score and were left out of every metric"));
+        }
+
+        var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var chunks = analysisRows.Select(r => r.Chunk.Index).Distinct().Count();
+        var calibration = result.Calibration;
+        stdout.WriteLine(Invariant($"{request.Model}: {chunks} analysis chunks estimated, {result.Rows.Count} rows written to {request.Output}"));
+        stdout.WriteLine($"calibration: {(calibration.Applied ? "applied" : "not applied")} ({calibration.Reason})");
+        foreach (var group in analysisRows.GroupBy(r => r.Metric))
+        {
+            var alerts = group.Where(r => r.Alert).Select(r => r.Chunk.Key).ToList();
+            stdout.WriteLine(alerts.Count == 0
+                ? $"  {group.Key}: no alert"
+                : Invariant($"  {group.Key}: {alerts.Count} alert(s) in {string.Join(", ", alerts)}"));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
