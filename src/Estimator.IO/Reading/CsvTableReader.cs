@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using CsvHelper;
 
 namespace Estimator.IO;
@@ -7,7 +8,7 @@ namespace Estimator.IO;
 /// Reads requested columns of an RFC 4180 CSV file (comma separated, header row required, quoted fields may hold
 /// commas, doubled quotes and line breaks, invariant culture). Cells stay text and are parsed by role later.
 /// </summary>
-internal static class CsvTableReader
+internal static partial class CsvTableReader
 {
     /// <summary>Reader options: strict RFC 4180; malformed quoting and ragged rows are errors, not recovered.</summary>
     internal static CsvReaderOptions Options { get; } = CsvReaderOptions.Default with
@@ -82,7 +83,9 @@ internal static class CsvTableReader
         {
             // RecordNumber is 1-based and counts the header: data row = RecordNumber - 2.
             long? row = ex.RecordNumber >= 2 ? ex.RecordNumber - 2 : dataRow >= 0 ? dataRow : null;
-            throw new EstimatorDataException($"cannot be read as CSV: {ParquetTableReader.OneLine(ex.Message)}", path, null, row, ex);
+            // CsvHelper numbers records from 1 with the header; drop its number so only our 0-based data row is shown.
+            var problem = RecordNumber().Replace(ParquetTableReader.OneLine(ex.Message), "the record");
+            throw new EstimatorDataException($"cannot be read as CSV: {problem}", path, null, row, ex);
         }
         catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
         {
@@ -108,4 +111,7 @@ internal static class CsvTableReader
 
         return -1;
     }
+
+    [GeneratedRegex(@"\b[Rr]ecord \d+")]
+    private static partial Regex RecordNumber();
 }
