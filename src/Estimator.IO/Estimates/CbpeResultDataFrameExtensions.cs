@@ -1,0 +1,49 @@
+using Estimator.Estimation;
+using Microsoft.Data.Analysis;
+
+namespace Estimator.IO;
+
+/// <summary>Converts results to <see cref="DataFrame"/>s for notebooks.</summary>
+public static class CbpeResultDataFrameExtensions
+{
+    /// <summary>
+    /// The result as a data frame with the estimate file's columns, in the same order and types (see
+    /// <see cref="EstimateFileWriter"/>): <c>int</c>/<c>long</c>/<c>bool</c>/<see cref="DateTime"/>/<c>double</c> columns
+    /// are <see cref="PrimitiveDataFrameColumn{T}"/>, strings are <see cref="StringDataFrameColumn"/>.
+    /// </summary>
+    /// <remarks>
+    /// Nullable columns use the data frame's null support: a <c>PrimitiveDataFrameColumn&lt;double&gt;</c> holds null
+    /// (not NaN) where the estimate file holds null, so <c>column[i]</c> returns null there and
+    /// <see cref="DataFrameColumn.NullCount"/> counts them.
+    /// </remarks>
+    /// <param name="result">The result.</param>
+    public static DataFrame ToDataFrame(this CbpeResult result) => ToDataFrame(EstimateRecord.FromResult(result));
+
+    /// <summary>Estimate-file records (e.g. from <see cref="EstimateFileReader"/>) as a data frame; see <see cref="ToDataFrame(CbpeResult)"/>.</summary>
+    /// <param name="records">The records.</param>
+    public static DataFrame ToDataFrame(this IReadOnlyList<EstimateRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return new DataFrame(
+            new PrimitiveDataFrameColumn<int>(EstimateColumns.SchemaVersion, records.Select(r => r.SchemaVersion)),
+            new StringDataFrameColumn(EstimateColumns.Model, records.Select(r => r.Model)),
+            new StringDataFrameColumn(EstimateColumns.ChunkKey, records.Select(r => r.ChunkKey)),
+            new PrimitiveDataFrameColumn<int>(EstimateColumns.ChunkIndex, records.Select(r => r.ChunkIndex)),
+            new PrimitiveDataFrameColumn<long>(EstimateColumns.ChunkStartIndex, records.Select(r => r.ChunkStartIndex)),
+            new PrimitiveDataFrameColumn<long>(EstimateColumns.ChunkEndIndex, records.Select(r => r.ChunkEndIndex)),
+            new PrimitiveDataFrameColumn<DateTime>(EstimateColumns.ChunkStartDate, records.Select(r => r.ChunkStartDate)),
+            new PrimitiveDataFrameColumn<DateTime>(EstimateColumns.ChunkEndDate, records.Select(r => r.ChunkEndDate)),
+            new StringDataFrameColumn(EstimateColumns.Period, records.Select(r => r.Period)),
+            new PrimitiveDataFrameColumn<long>(EstimateColumns.ChunkRows, records.Select(r => r.ChunkRows)),
+            new StringDataFrameColumn(EstimateColumns.Metric, records.Select(r => r.Metric)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.Estimated, records.Select(r => r.Estimated)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.SamplingError, records.Select(r => r.SamplingError)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.LowerConfidenceBound, records.Select(r => r.LowerConfidenceBound)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.UpperConfidenceBound, records.Select(r => r.UpperConfidenceBound)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.LowerThreshold, records.Select(r => r.LowerThreshold)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.UpperThreshold, records.Select(r => r.UpperThreshold)),
+            new PrimitiveDataFrameColumn<bool>(EstimateColumns.Alert, records.Select(r => r.Alert)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.Realized, records.Select(r => r.Realized)),
+            new PrimitiveDataFrameColumn<double>(EstimateColumns.TargetsMissingRate, records.Select(r => r.TargetsMissingRate)));
+    }
+}

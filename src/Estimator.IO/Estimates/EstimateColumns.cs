@@ -1,0 +1,33 @@
+namespace Estimator.IO;
+
+/// <summary>The estimate file's column names, in order (schema version 1).</summary>
+internal static class EstimateColumns
+{
+    public const string SchemaVersion = "schema_version";
+    public const string Model = "model";
+    public const string ChunkKey = "chunk_key";
+    public const string ChunkIndex = "chunk_index";
+    public const string ChunkStartIndex = "chunk_start_index";
+    public const string ChunkEndIndex = "chunk_end_index";
+    public const string ChunkStartDate = "chunk_start_date";
+    public const string ChunkEndDate = "chunk_end_date";
+    public const string Period = "period";
+    public const string ChunkRows = "chunk_rows";
+    public const string Metric = "metric";
+    public const string Estimated = "estimated";
+    public const string SamplingError = "sampling_error";
+    public const string LowerConfidenceBound = "lower_confidence_bound";
+    public const string UpperConfidenceBound = "upper_confidence_bound";
+    public const string LowerThreshold = "lower_threshold";
+    public const string UpperThreshold = "upper_threshold";
+    public const string Alert = "alert";
+    public const string Realized = "realized";
+    public const string TargetsMissingRate = "targets_missing_rate";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period,
+        ChunkRows, Metric, Estimated, SamplingError, LowerConfidenceBound, UpperConfidenceBound, LowerThreshold,
+        UpperThreshold, Alert, Realized, TargetsMissingRate,
+    ];
+}

@@ -1,0 +1,328 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+using Parquet;
+using Parquet.Schema;
+
+namespace Estimator.IO;
+
+/// <summary>Reads estimate files written by <see cref="EstimateFileWriter"/> (Parquet, CSV or JSON, by extension).</summary>
+/// <remarks>The columns must be exactly those of schema version 1, in order; anything else is an <see cref="EstimatorDataException"/>.</remarks>
+public static class EstimateFileReader
+{
+    /// <summary>Reads all rows of an estimate file.</summary>
+    /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 1.</exception>
+    public static IReadOnlyList<EstimateRecord> Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
+
+    /// <summary>Reads all rows of an estimate file.</summary>
+    /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 1.</exception>
+    public static async Task<IReadOnlyList<EstimateRecord>> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var format = FileFormats.FromPath(path)
+            ?? throw new EstimatorDataException("has an unsupported extension; expected .parquet, .parq, .csv or .json", path);
+        if (!File.Exists(path))
+        {
+            throw new EstimatorDataException("file not found", path);
+        }
+
+        try
+        {
+            var records = format switch
+            {
+                FileFormat.Parquet => await ReadParquetAsync(path, cancellationToken).ConfigureAwait(false),
+                FileFormat.Csv => ReadCsv(path),
+                _ => await ReadJsonAsync(path, cancellationToken).ConfigureAwait(false),
+            };
+            for (var i = 0; i < records.Count; i++)
+            {
+                if (records[i].SchemaVersion != EstimateRecord.CurrentSchemaVersion)
+                {
+                    throw new EstimatorDataException(
+                        FormattableString.Invariant($"schema version {records[i].SchemaVersion} is not supported (expected {EstimateRecord.CurrentSchemaVersion})"),
+                        path,
+                        EstimateColumns.SchemaVersion,
+                        i);
+                }
+            }
+
+            return records;
+        }
+        catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
+        {
+            throw new EstimatorDataException($"cannot be read as an estimate file: {ParquetTableReader.OneLine(ex.Message)}", path, null, null, ex);
+        }
+    }
+
+    private static void CheckColumns(IReadOnlyList<string> actual, string path)
+    {
+        if (!actual.SequenceEqual(EstimateColumns.All, StringComparer.Ordinal))
+        {
+            throw new EstimatorDataException(
+                $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}]",
+                path);
+        }
+    }
+
+    private static async Task<List<EstimateRecord>> ReadParquetAsync(string path, CancellationToken cancellationToken)
+    {
+        var reader = await ParquetReader.CreateAsync(path, null, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var fields = reader.Schema.GetDataFields();
+            CheckColumns([.. fields.Select(f => f.Name)], path);
+            var records = new List<EstimateRecord>();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                var n = checked((int)rg.RowCount);
+                var c = 0;
+                var version = await Values<int>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var model = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
+                var key = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
+                var index = await Values<int>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var start = await Values<long>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var end = await Values<long>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var startDate = await Values<DateTime>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var endDate = await Values<DateTime>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var period = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
+                var rows = await Values<long>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var metric = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
+                var estimated = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var samplingError = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var lcb = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var ucb = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var lt = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var ut = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var alert = await Values<bool>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var realized = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var missingRate = await Values<double>(rg, fields[c], n, path, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < n; i++)
+                {
+                    var row = records.Count;
+                    records.Add(new EstimateRecord(
+                        Required(version[i], EstimateColumns.SchemaVersion, path, row),
+                        model[i] ?? throw Missing(EstimateColumns.Model, path, row),
+                        key[i] ?? throw Missing(EstimateColumns.ChunkKey, path, row),
+                        Required(index[i], EstimateColumns.ChunkIndex, path, row),
+                        Required(start[i], EstimateColumns.ChunkStartIndex, path, row),
+                        Required(end[i], EstimateColumns.ChunkEndIndex, path, row),
+                        EstimateRecord.ToUtc(startDate[i]),
+                        EstimateRecord.ToUtc(endDate[i]),
+                        period[i] ?? throw Missing(EstimateColumns.Period, path, row),
+                        Required(rows[i], EstimateColumns.ChunkRows, path, row),
+                        metric[i] ?? throw Missing(EstimateColumns.Metric, path, row),
+                        estimated[i],
+                        samplingError[i],
+                        lcb[i],
+                        ucb[i],
+                        lt[i],
+                        ut[i],
+                        Required(alert[i], EstimateColumns.Alert, path, row),
+                        realized[i],
+                        missingRate[i]));
+                }
+            }
+
+            return records;
+        }
+    }
+
+    private static async Task<T?[]> Values<T>(ParquetRowGroupReader rg, DataField field, int n, string path, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (field.ClrType != typeof(T))
+        {
+            throw new EstimatorDataException($"has type {field.ClrType.Name}; expected {typeof(T).Name}", path, field.Name);
+        }
+
+        var values = new T?[n];
+        if (field.IsNullable)
+        {
+            await rg.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var plain = new T[n];
+            await rg.ReadAsync<T>(field, plain.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < n; i++)
+            {
+                values[i] = plain[i];
+            }
+        }
+
+        return values;
+    }
+
+    private static async Task<string?[]> Strings(ParquetRowGroupReader rg, DataField field, int n, CancellationToken cancellationToken)
+    {
+        var values = new string?[n];
+        await rg.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+        return values;
+    }
+
+    private static List<EstimateRecord> ReadCsv(string path)
+    {
+        using var csv = CsvReader.FromFile(path, CsvTableReader.Options);
+        csv.ReadHeader();
+        CheckColumns(csv.Headers, path);
+        var records = new List<EstimateRecord>();
+        while (csv.Read())
+        {
+            var row = records.Count;
+            var f = new CsvFields(csv, path, row);
+            records.Add(new EstimateRecord(
+                f.Int(0),
+                f.Text(1),
+                f.Text(2),
+                f.Int(3),
+                f.Long(4),
+                f.Long(5),
+                f.Date(6),
+                f.Date(7),
+                f.Text(8),
+                f.Long(9),
+                f.Text(10),
+                f.Double(11),
+                f.Double(12),
+                f.Double(13),
+                f.Double(14),
+                f.Double(15),
+                f.Double(16),
+                f.Bool(17),
+                f.Double(18),
+                f.Double(19)));
+        }
+
+        return records;
+    }
+
+    private static async Task<List<EstimateRecord>> ReadJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new EstimatorDataException("is not a JSON array of estimate rows", path);
+            }
+
+            var records = new List<EstimateRecord>();
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                var row = records.Count;
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    throw new EstimatorDataException("is not a JSON object", path, null, row);
+                }
+
+                CheckColumns([.. element.EnumerateObject().Select(p => p.Name)], path);
+                var f = new JsonFields(element, path, row);
+                records.Add(new EstimateRecord(
+                    f.Int(EstimateColumns.SchemaVersion),
+                    f.Text(EstimateColumns.Model),
+                    f.Text(EstimateColumns.ChunkKey),
+                    f.Int(EstimateColumns.ChunkIndex),
+                    f.Long(EstimateColumns.ChunkStartIndex),
+                    f.Long(EstimateColumns.ChunkEndIndex),
+                    f.Date(EstimateColumns.ChunkStartDate),
+                    f.Date(EstimateColumns.ChunkEndDate),
+                    f.Text(EstimateColumns.Period),
+                    f.Long(EstimateColumns.ChunkRows),
+                    f.Text(EstimateColumns.Metric),
+                    f.Double(EstimateColumns.Estimated),
+                    f.Double(EstimateColumns.SamplingError),
+                    f.Double(EstimateColumns.LowerConfidenceBound),
+                    f.Double(EstimateColumns.UpperConfidenceBound),
+                    f.Double(EstimateColumns.LowerThreshold),
+                    f.Double(EstimateColumns.UpperThreshold),
+                    f.Bool(EstimateColumns.Alert),
+                    f.Double(EstimateColumns.Realized),
+                    f.Double(EstimateColumns.TargetsMissingRate)));
+            }
+
+            return records;
+        }
+    }
+
+    private static T Required<T>(T? value, string column, string path, int row)
+        where T : struct => value ?? throw Missing(column, path, row);
+
+    private static EstimatorDataException Missing(string column, string path, int row) => new("value is missing (null)", path, column, row);
+
+    private static DateTime ParseDate(string text, string path, string column, int row) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value.UtcDateTime
+            : throw new EstimatorDataException($"'{text}' is not a timestamp", path, column, row);
+
+    /// <summary>Typed access to the fields of the current CSV record, with located errors.</summary>
+    private readonly struct CsvFields(CsvReader csv, string path, int row)
+    {
+        public string Text(int i) => csv.GetString(i) ?? "";
+
+        public int Int(int i) => int.TryParse(csv.GetString(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "an int32");
+
+        public long Long(int i) => long.TryParse(csv.GetString(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "an int64");
+
+        public double? Double(int i)
+        {
+            var text = csv.GetString(i);
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "a number");
+        }
+
+        public bool Bool(int i) => bool.TryParse(csv.GetString(i), out var v) ? v : throw Bad(i, "true or false");
+
+        public DateTime? Date(int i)
+        {
+            var text = csv.GetString(i);
+            return string.IsNullOrEmpty(text) ? null : ParseDate(text, path, EstimateColumns.All[i], row);
+        }
+
+        private EstimatorDataException Bad(int i, string expected) =>
+            new($"'{csv.GetString(i)}' is not {expected}", path, EstimateColumns.All[i], row);
+    }
+
+    /// <summary>Typed access to the properties of one JSON row, with located errors.</summary>
+    private readonly struct JsonFields(JsonElement element, string path, int row)
+    {
+        public string Text(string name) => Get(name) is { ValueKind: JsonValueKind.String } e ? e.GetString()! : throw Bad(name, "a string");
+
+        public int Int(string name) => Get(name) is { ValueKind: JsonValueKind.Number } e && e.TryGetInt32(out var v) ? v : throw Bad(name, "an int32");
+
+        public long Long(string name) => Get(name) is { ValueKind: JsonValueKind.Number } e && e.TryGetInt64(out var v) ? v : throw Bad(name, "an int64");
+
+        public double? Double(string name) => Get(name) switch
+        {
+            { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
+            _ => throw Bad(name, "a number or null"),
+        };
+
+        public bool Bool(string name) => Get(name) switch
+        {
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.False } => false,
+            _ => throw Bad(name, "true or false"),
+        };
+
+        public DateTime? Date(string name) => Get(name) switch
+        {
+            { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.String } e => ParseDate(e.GetString()!, path, name, row),
+            _ => throw Bad(name, "a timestamp string or null"),
+        };
+
+        private JsonElement Get(string name) => element.GetProperty(name);
+
+        private EstimatorDataException Bad(string name, string expected) => new($"value is not {expected}", path, name, row);
+    }
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+using Estimator.Estimation;
+using Parquet;
+using Parquet.Schema;
+
+namespace Estimator.IO;
+
+/// <summary>
+/// Writes a <see cref="CbpeResult"/> as an estimate file: long format, one row per <see cref="ChunkEstimate"/>.
+/// </summary>
+/// <remarks>
+/// <para>The format follows the extension: <c>.parquet</c>/<c>.parq</c> (one row group, Snappy), <c>.csv</c>
+/// (RFC 4180, header row, invariant culture, shortest round-trippable doubles, <c>true</c>/<c>false</c>, ISO 8601
+/// UTC timestamps with <c>Z</c>, null as an empty field) or <c>.json</c> (an array of objects keyed by the column
+/// names, null as <c>null</c>).</para>
+/// <para>Columns, in order (schema version 1):</para>
+/// <list type="table">
+/// <listheader><term>column (type)</term><description>meaning</description></listheader>
+/// <item><term><c>schema_version</c> (int32)</term><description>1.</description></item>
+/// <item><term><c>model</c> (string)</term><description>The model's name.</description></item>
+/// <item><term><c>chunk_key</c> (string)</term><description>NannyML's chunk key (<c>[0:4999]</c>, <c>2018-10</c>).</description></item>
+/// <item><term><c>chunk_index</c> (int32)</term><description>0-based position of the chunk within its period.</description></item>
+/// <item><term><c>chunk_start_index</c> (int64)</term><description>First row of the chunk (0-based, inclusive).</description></item>
+/// <item><term><c>chunk_end_index</c> (int64)</term><description>Last row of the chunk (inclusive).</description></item>
+/// <item><term><c>chunk_start_date</c> (UTC timestamp, nullable)</term><description>Start of the chunk; null without a timestamp column.</description></item>
+/// <item><term><c>chunk_end_date</c> (UTC timestamp, nullable)</term><description>End of the chunk; null without a timestamp column.</description></item>
+/// <item><term><c>period</c> (string)</term><description><c>reference</c> or <c>analysis</c>.</description></item>
+/// <item><term><c>chunk_rows</c> (int64)</term><description>Rows in the chunk.</description></item>
+/// <item><term><c>metric</c> (string)</term><description>Metric or confusion-matrix component (<c>roc_auc</c>, <c>true_positive</c>, ...).</description></item>
+/// <item><term><c>estimated</c> (double, nullable)</term><description>The CBPE estimate; null when not computable.</description></item>
+/// <item><term><c>sampling_error</c> (double, nullable)</term><description>Standard error of the metric for a chunk of this size.</description></item>
+/// <item><term><c>lower_confidence_bound</c> (double, nullable)</term><description>max(lower limit, estimated − 3·sampling error).</description></item>
+/// <item><term><c>upper_confidence_bound</c> (double, nullable)</term><description>min(upper limit, estimated + 3·sampling error).</description></item>
+/// <item><term><c>lower_threshold</c> (double, nullable)</term><description>Lower alert threshold; null when disabled or not computable.</description></item>
+/// <item><term><c>upper_threshold</c> (double, nullable)</term><description>Upper alert threshold; null when disabled or not computable.</description></item>
+/// <item><term><c>alert</c> (bool)</term><description>Whether the estimate lies outside the thresholds.</description></item>
+/// <item><term><c>realized</c> (double, nullable)</term><description>The metric from the labels; null without labels or when not computable.</description></item>
+/// <item><term><c>targets_missing_rate</c> (double, nullable)</term><description>Share of the chunk's rows without a label; null when the data carries no labels.</description></item>
+/// </list>
+/// <para>NaN is written as null in every nullable double column. The write is atomic: the file is written to a
+/// temporary file <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> in the target directory and moved over <c>path</c> only after a
+/// successful flush; on failure the temporary file is deleted and an existing file at <c>path</c> is left untouched.</para>
+/// </remarks>
+public static class EstimateFileWriter
+{
+    private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
+    {
+        Mode = CsvMode.Rfc4180,
+        Separator = ',',
+        NewLine = "\r\n",
+        TrueValue = "true",
+        FalseValue = "false",
+        NullValue = "",
+        Injection = CsvInjection.None,
+        FormatProvider = CultureInfo.InvariantCulture,
+        WriteByteOrderMark = false,
+    };
+
+    /// <summary>Writes the result to <paramref name="path"/> (format by extension), atomically.</summary>
+    /// <param name="result">The result.</param>
+    /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
+    /// <exception cref="ArgumentException">Unknown extension (nothing is written), or a result row is null or has no chunk.</exception>
+    public static void Write(CbpeResult result, string path) => WriteAsync(result, path).GetAwaiter().GetResult();
+
+    /// <summary>Writes the result to <paramref name="path"/> (format by extension), atomically.</summary>
+    /// <param name="result">The result.</param>
+    /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
+    /// <param name="cancellationToken">Cancels the write (the destination is left untouched).</param>
+    /// <exception cref="ArgumentException">Unknown extension (nothing is written), or a result row is null or has no chunk.</exception>
+    public static Task WriteAsync(CbpeResult result, string path, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(result, path, null, cancellationToken);
+
+    /// <summary>The write, with a hook called with the temporary file's path just before the commit (for tests).</summary>
+    internal static async Task WriteCoreAsync(CbpeResult result, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var format = FileFormats.FromPath(path)
+            ?? throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
+
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                var records = EstimateRecord.FromResult(result);
+                switch (format)
+                {
+                    case FileFormat.Parquet:
+                        await WriteParquetAsync(records, stream, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case FileFormat.Csv:
+                        await WriteCsvAsync(records, stream, cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        await WriteJsonAsync(records, stream, cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            beforeCommit?.Invoke(temp);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The Parquet schema of estimate files (schema version 1).</summary>
+    internal static ParquetSchema ParquetSchema { get; } = new(
+        new DataField<int>(EstimateColumns.SchemaVersion, false),
+        new DataField<string>(EstimateColumns.Model, false),
+        new DataField<string>(EstimateColumns.ChunkKey, false),
+        new DataField<int>(EstimateColumns.ChunkIndex, false),
+        new DataField<long>(EstimateColumns.ChunkStartIndex, false),
+        new DataField<long>(EstimateColumns.ChunkEndIndex, false),
+        new DateTimeDataField(EstimateColumns.ChunkStartDate, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        new DateTimeDataField(EstimateColumns.ChunkEndDate, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        new DataField<string>(EstimateColumns.Period, false),
+        new DataField<long>(EstimateColumns.ChunkRows, false),
+        new DataField<string>(EstimateColumns.Metric, false),
+        new DataField<double?>(EstimateColumns.Estimated, true),
+        new DataField<double?>(EstimateColumns.SamplingError, true),
+        new DataField<double?>(EstimateColumns.LowerConfidenceBound, true),
+        new DataField<double?>(EstimateColumns.UpperConfidenceBound, true),
+        new DataField<double?>(EstimateColumns.LowerThreshold, true),
+        new DataField<double?>(EstimateColumns.UpperThreshold, true),
+        new DataField<bool>(EstimateColumns.Alert, false),
+        new DataField<double?>(EstimateColumns.Realized, true),
+        new DataField<double?>(EstimateColumns.TargetsMissingRate, true));
+
+    private static async Task WriteParquetAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
+    {
+        var fields = ParquetSchema.GetDataFields();
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var writer = await ParquetWriter.CreateAsync(ParquetSchema, stream, options, false, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            using var group = writer.CreateRowGroup();
+            var f = 0;
+            await group.WriteAsync<int>(fields[f++], Column(records, static r => r.SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Strings(records, static r => r.Model)).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Strings(records, static r => r.ChunkKey)).ConfigureAwait(false);
+            await group.WriteAsync<int>(fields[f++], Column(records, static r => r.ChunkIndex), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkStartIndex), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkEndIndex), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkStartDate), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkEndDate), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Strings(records, static r => r.Period)).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkRows), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Strings(records, static r => r.Metric)).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Estimated), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.SamplingError), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerThreshold), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperThreshold), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Alert), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Realized), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f], Column(records, static r => r.TargetsMissingRate), null, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteCsvAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
+    {
+        var csv = CsvWriter.Create(stream, CsvOptions, leaveOpen: true);
+        await using (csv.ConfigureAwait(false))
+        {
+            foreach (var name in EstimateColumns.All)
+            {
+                csv.WriteField(name);
+            }
+
+            await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var r in records)
+            {
+                csv.WriteField(r.SchemaVersion, "D");
+                csv.WriteField(r.Model);
+                csv.WriteField(r.ChunkKey);
+                csv.WriteField(r.ChunkIndex, "D");
+                csv.WriteField(r.ChunkStartIndex, "D");
+                csv.WriteField(r.ChunkEndIndex, "D");
+                csv.WriteField(FormatDate(r.ChunkStartDate));
+                csv.WriteField(FormatDate(r.ChunkEndDate));
+                csv.WriteField(r.Period);
+                csv.WriteField(r.ChunkRows, "D");
+                csv.WriteField(r.Metric);
+                csv.WriteField(FormatDouble(r.Estimated));
+                csv.WriteField(FormatDouble(r.SamplingError));
+                csv.WriteField(FormatDouble(r.LowerConfidenceBound));
+                csv.WriteField(FormatDouble(r.UpperConfidenceBound));
+                csv.WriteField(FormatDouble(r.LowerThreshold));
+                csv.WriteField(FormatDouble(r.UpperThreshold));
+                csv.WriteField(r.Alert);
+                csv.WriteField(FormatDouble(r.Realized));
+                csv.WriteField(FormatDouble(r.TargetsMissingRate));
+                await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteJsonAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
+    {
+        var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        await using (json.ConfigureAwait(false))
+        {
+            json.WriteStartArray();
+            foreach (var r in records)
+            {
+                json.WriteStartObject();
+                json.WriteNumber(EstimateColumns.SchemaVersion, r.SchemaVersion);
+                json.WriteString(EstimateColumns.Model, r.Model);
+                json.WriteString(EstimateColumns.ChunkKey, r.ChunkKey);
+                json.WriteNumber(EstimateColumns.ChunkIndex, r.ChunkIndex);
+                json.WriteNumber(EstimateColumns.ChunkStartIndex, r.ChunkStartIndex);
+                json.WriteNumber(EstimateColumns.ChunkEndIndex, r.ChunkEndIndex);
+                WriteDate(json, EstimateColumns.ChunkStartDate, r.ChunkStartDate);
+                WriteDate(json, EstimateColumns.ChunkEndDate, r.ChunkEndDate);
+                json.WriteString(EstimateColumns.Period, r.Period);
+                json.WriteNumber(EstimateColumns.ChunkRows, r.ChunkRows);
+                json.WriteString(EstimateColumns.Metric, r.Metric);
+                WriteDouble(json, EstimateColumns.Estimated, r.Estimated);
+                WriteDouble(json, EstimateColumns.SamplingError, r.SamplingError);
+                WriteDouble(json, EstimateColumns.LowerConfidenceBound, r.LowerConfidenceBound);
+                WriteDouble(json, EstimateColumns.UpperConfidenceBound, r.UpperConfidenceBound);
+                WriteDouble(json, EstimateColumns.LowerThreshold, r.LowerThreshold);
+                WriteDouble(json, EstimateColumns.UpperThreshold, r.UpperThreshold);
+                json.WriteBoolean(EstimateColumns.Alert, r.Alert);
+                WriteDouble(json, EstimateColumns.Realized, r.Realized);
+                WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
+                json.WriteEndObject();
+                if (json.BytesPending > 1 << 16)
+                {
+                    await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            json.WriteEndArray();
+            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>ISO 8601 round-trip form of a UTC time, e.g. <c>2018-01-01T00:00:00.0000000Z</c>; empty for null.</summary>
+    internal static string FormatDate(DateTime? value) =>
+        value is DateTime d ? d.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>Shortest round-trippable form of a double; empty for null.</summary>
+    internal static string FormatDouble(double? value) =>
+        value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static void WriteDate(Utf8JsonWriter json, string name, DateTime? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, FormatDate(value));
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is double d)
+        {
+            json.WriteNumber(name, d);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select)
+    {
+        var values = new T[records.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = select(records[i]);
+        }
+
+        return values;
+    }
+
+    private static string[] Strings(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, string> select) => Column(records, select);
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure is what matters.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Best effort, as above.
+        }
+    }
+}

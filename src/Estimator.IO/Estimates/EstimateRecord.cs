@@ -1,0 +1,119 @@
+using Estimator.Chunking;
+using Estimator.Estimation;
+
+namespace Estimator.IO;
+
+/// <summary>
+/// One row of an estimate file (schema version 1): one metric on one chunk. Property order is the file's column order;
+/// see <c>ESTIMATE_FILE_SCHEMA.md</c> and <see cref="EstimateFileWriter"/>.
+/// </summary>
+/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 1.</param>
+/// <param name="Model"><c>model</c> (string): the model's name.</param>
+/// <param name="ChunkKey"><c>chunk_key</c> (string): NannyML's chunk key, e.g. <c>[0:4999]</c> or <c>2018-10</c>.</param>
+/// <param name="ChunkIndex"><c>chunk_index</c> (int32): 0-based position of the chunk within its period.</param>
+/// <param name="ChunkStartIndex"><c>chunk_start_index</c> (int64): first row of the chunk (0-based, inclusive).</param>
+/// <param name="ChunkEndIndex"><c>chunk_end_index</c> (int64): last row of the chunk (inclusive).</param>
+/// <param name="ChunkStartDate"><c>chunk_start_date</c> (UTC timestamp, nullable): start of the chunk; null without timestamps.</param>
+/// <param name="ChunkEndDate"><c>chunk_end_date</c> (UTC timestamp, nullable): end of the chunk; null without timestamps.</param>
+/// <param name="Period"><c>period</c> (string): <c>reference</c> or <c>analysis</c>.</param>
+/// <param name="ChunkRows"><c>chunk_rows</c> (int64): rows in the chunk.</param>
+/// <param name="Metric"><c>metric</c> (string): metric or component name (<c>roc_auc</c>, <c>true_positive</c>, ...).</param>
+/// <param name="Estimated"><c>estimated</c> (double, nullable): the CBPE estimate; null when it could not be computed.</param>
+/// <param name="SamplingError"><c>sampling_error</c> (double, nullable): standard error for a chunk of this size.</param>
+/// <param name="LowerConfidenceBound"><c>lower_confidence_bound</c> (double, nullable).</param>
+/// <param name="UpperConfidenceBound"><c>upper_confidence_bound</c> (double, nullable).</param>
+/// <param name="LowerThreshold"><c>lower_threshold</c> (double, nullable): null when disabled or not computable.</param>
+/// <param name="UpperThreshold"><c>upper_threshold</c> (double, nullable): null when disabled or not computable.</param>
+/// <param name="Alert"><c>alert</c> (bool): whether the estimate lies outside the thresholds.</param>
+/// <param name="Realized"><c>realized</c> (double, nullable): the metric from the labels; null without labels.</param>
+/// <param name="TargetsMissingRate"><c>targets_missing_rate</c> (double, nullable): share of rows without a label; null without labels.</param>
+public sealed record EstimateRecord(
+    int SchemaVersion,
+    string Model,
+    string ChunkKey,
+    int ChunkIndex,
+    long ChunkStartIndex,
+    long ChunkEndIndex,
+    DateTime? ChunkStartDate,
+    DateTime? ChunkEndDate,
+    string Period,
+    long ChunkRows,
+    string Metric,
+    double? Estimated,
+    double? SamplingError,
+    double? LowerConfidenceBound,
+    double? UpperConfidenceBound,
+    double? LowerThreshold,
+    double? UpperThreshold,
+    bool Alert,
+    double? Realized,
+    double? TargetsMissingRate)
+{
+    /// <summary>The schema version this library writes.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>The rows of a result as estimate-file records: NaN becomes null, dates become UTC.</summary>
+    /// <param name="result">The result.</param>
+    /// <exception cref="ArgumentException">A row is null or has no chunk.</exception>
+    public static IReadOnlyList<EstimateRecord> FromResult(CbpeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var records = new EstimateRecord[result.Rows.Count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = FromRow(result.Model, result.Rows[i], i);
+        }
+
+        return records;
+    }
+
+    /// <summary>The string written to the <c>period</c> column.</summary>
+    /// <param name="period">The period.</param>
+    public static string PeriodName(Period period) => period switch
+    {
+        Chunking.Period.Reference => "reference",
+        Chunking.Period.Analysis => "analysis",
+        _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Unknown period."),
+    };
+
+    internal static EstimateRecord FromRow(string model, ChunkEstimate? row, int index)
+    {
+        if (row is null)
+        {
+            throw new ArgumentException(FormattableString.Invariant($"Result row {index} is null."), nameof(row));
+        }
+
+        var chunk = row.Chunk ?? throw new ArgumentException(FormattableString.Invariant($"Result row {index} has no chunk."), nameof(row));
+        return new EstimateRecord(
+            CurrentSchemaVersion,
+            model,
+            chunk.Key,
+            chunk.Index,
+            chunk.StartIndex,
+            chunk.EndIndex,
+            ToUtc(chunk.StartDate),
+            ToUtc(chunk.EndDate),
+            PeriodName(row.Period),
+            chunk.Rows,
+            row.Metric,
+            Value(row.Estimated),
+            Value(row.SamplingError),
+            Value(row.LowerConfidenceBound),
+            Value(row.UpperConfidenceBound),
+            Value(row.LowerThreshold),
+            Value(row.UpperThreshold),
+            row.Alert,
+            Value(row.Realized),
+            Value(row.TargetsMissingRate));
+    }
+
+    internal static double? Value(double? v) => v is double d && !double.IsNaN(d) ? d : null;
+
+    internal static DateTime? ToUtc(DateTime? v) => v switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Utc } d => d,
+        { Kind: DateTimeKind.Local } d => d.ToUniversalTime(),
+        { } d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
+    };
+}

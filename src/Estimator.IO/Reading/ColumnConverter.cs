@@ -1,0 +1,290 @@
+using System.Globalization;
+
+namespace Estimator.IO;
+
+/// <summary>
+/// Interprets raw columns in their role: scores, 0/1 labels, UTC timestamps, join ids. Every rejection is an
+/// <see cref="EstimatorDataException"/> naming the source, the column and (where it applies) the 0-based row.
+/// </summary>
+internal static class ColumnConverter
+{
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mmK",
+        "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd",
+    ];
+
+    /// <summary>Scores in [0, 1]; null, NaN and empty text become NaN and are counted in <paramref name="missing"/>.</summary>
+    public static double[] ToScores(RawColumn column, string source, out long missing)
+    {
+        var n = column.Length;
+        var result = new double[n];
+        missing = 0;
+        switch (column)
+        {
+            case DoubleColumn d:
+                Array.Copy(d.Values, result, n);
+                break;
+            case IntegerColumn i:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = i.IsNull[r] ? double.NaN : i.Values[r];
+                }
+
+                break;
+            case StringColumn { IsText: true } s:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = ParseNumber(s.Values[r], column, source, r, "a number");
+                }
+
+                break;
+            default:
+                throw WrongType(column, source, "a numeric type (floating-point, decimal or integer)");
+        }
+
+        for (var r = 0; r < n; r++)
+        {
+            var v = result[r];
+            if (double.IsNaN(v))
+            {
+                missing++;
+            }
+            else if (!(v >= 0.0 && v <= 1.0))
+            {
+                throw new EstimatorDataException(Invariant($"score {v:R} is outside [0, 1]"), source, column.Name, r);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Labels 0 or 1 (from bool, integer, floating or text); null, NaN and empty text become NaN.</summary>
+    public static double[] ToLabels(RawColumn column, string source, out long missing)
+    {
+        var n = column.Length;
+        var result = new double[n];
+        switch (column)
+        {
+            case DoubleColumn d:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = CheckLabel(d.Values[r], column, source, r);
+                }
+
+                break;
+            case IntegerColumn i:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = i.IsNull[r] ? double.NaN : CheckLabel(i.Values[r], column, source, r);
+                }
+
+                break;
+            case BooleanColumn b:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = b.Values[r] switch { null => double.NaN, true => 1.0, false => 0.0 };
+                }
+
+                break;
+            case StringColumn { IsText: true } s:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = ParseLabel(s.Values[r], column, source, r);
+                }
+
+                break;
+            default:
+                throw WrongType(column, source, "labels as bool, integer or floating-point 0/1");
+        }
+
+        missing = 0;
+        for (var r = 0; r < n; r++)
+        {
+            if (double.IsNaN(result[r]))
+            {
+                missing++;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>UTC timestamps; a missing or unparseable timestamp is an error.</summary>
+    public static DateTime[] ToTimestamps(RawColumn column, string source)
+    {
+        var n = column.Length;
+        var result = new DateTime[n];
+        switch (column)
+        {
+            case DateTimeColumn d:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = d.Values[r] ?? throw new EstimatorDataException("timestamp is missing (null)", source, column.Name, r);
+                }
+
+                break;
+            case StringColumn s:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = ParseTimestamp(s.Values[r], column, source, r);
+                }
+
+                break;
+            default:
+                throw WrongType(column, source, "a timestamp or an ISO-8601 string");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Join keys as strings: integers (any width, or integral floating-point values) in invariant decimal form,
+    /// strings verbatim. A missing id is an error.
+    /// </summary>
+    public static string[] ToIds(RawColumn column, string source)
+    {
+        var n = column.Length;
+        var result = new string[n];
+        switch (column)
+        {
+            case IntegerColumn i:
+                for (var r = 0; r < n; r++)
+                {
+                    if (i.IsNull[r])
+                    {
+                        throw new EstimatorDataException("id is missing (null)", source, column.Name, r);
+                    }
+
+                    result[r] = i.Values[r].ToString(CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case DoubleColumn d:
+                for (var r = 0; r < n; r++)
+                {
+                    var v = d.Values[r];
+                    if (double.IsNaN(v))
+                    {
+                        throw new EstimatorDataException("id is missing (null)", source, column.Name, r);
+                    }
+
+                    if (Math.Floor(v) != v || Math.Abs(v) >= 9.2e18)
+                    {
+                        throw new EstimatorDataException(Invariant($"id {v:R} is not an integer"), source, column.Name, r);
+                    }
+
+                    result[r] = ((long)v).ToString(CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case StringColumn s:
+                for (var r = 0; r < n; r++)
+                {
+                    var v = s.Values[r];
+                    if (string.IsNullOrEmpty(v))
+                    {
+                        throw new EstimatorDataException("id is missing (empty)", source, column.Name, r);
+                    }
+
+                    result[r] = v;
+                }
+
+                break;
+            default:
+                throw WrongType(column, source, "integer or string ids");
+        }
+
+        return result;
+    }
+
+    private static double CheckLabel(double v, RawColumn column, string source, int row)
+    {
+        if (double.IsNaN(v) || v == 0.0 || v == 1.0)
+        {
+            return v;
+        }
+
+        throw new EstimatorDataException(Invariant($"value {v:R} is not a label (expected 0 or 1)"), source, column.Name, row);
+    }
+
+    private static double ParseLabel(string? text, RawColumn column, string source, int row)
+    {
+        var t = text.AsSpan().Trim();
+        if (IsMissingText(t))
+        {
+            return double.NaN;
+        }
+
+        if (t.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            return 1.0;
+        }
+
+        if (t.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            return 0.0;
+        }
+
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+        {
+            throw new EstimatorDataException($"value '{Shorten(text)}' is not a label (expected 0 or 1)", source, column.Name, row);
+        }
+
+        return CheckLabel(v, column, source, row);
+    }
+
+    private static double ParseNumber(string? text, RawColumn column, string source, int row, string expected)
+    {
+        var t = text.AsSpan().Trim();
+        if (IsMissingText(t))
+        {
+            return double.NaN;
+        }
+
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+        {
+            return v;
+        }
+
+        throw new EstimatorDataException($"value '{Shorten(text)}' is not {expected}", source, column.Name, row);
+    }
+
+    private static DateTime ParseTimestamp(string? text, RawColumn column, string source, int row)
+    {
+        var t = text.AsSpan().Trim();
+        if (t.IsEmpty)
+        {
+            throw new EstimatorDataException("timestamp is missing (empty)", source, column.Name, row);
+        }
+
+        if (DateTimeOffset.TryParseExact(
+            t,
+            TimestampFormats,
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal,
+            out var value))
+        {
+            return value.UtcDateTime;
+        }
+
+        throw new EstimatorDataException(
+            $"timestamp '{Shorten(text)}' does not parse (expected ISO 8601, e.g. 2018-01-01 00:00:00.000)",
+            source,
+            column.Name,
+            row);
+    }
+
+    private static bool IsMissingText(ReadOnlySpan<char> t) =>
+        t.IsEmpty || t.Equals("nan", StringComparison.OrdinalIgnoreCase) || t.Equals("null", StringComparison.OrdinalIgnoreCase);
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "...");
+
+    private static EstimatorDataException WrongType(RawColumn column, string source, string expected) =>
+        new($"has type {column.TypeName}; expected {expected}", source, column.Name);
+
+    private static string Invariant(FormattableString s) => FormattableString.Invariant(s);
+}

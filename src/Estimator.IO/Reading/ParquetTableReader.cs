@@ -1,0 +1,256 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace Estimator.IO;
+
+/// <summary>Reads requested top-level columns of a Parquet file, row group by row group (columnar API).</summary>
+internal static class ParquetTableReader
+{
+    public static async Task<SourceTable> ReadAsync(string path, IReadOnlyList<ColumnRequest> requests, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            var fields = new Dictionary<string, DataField>(StringComparer.Ordinal);
+            var available = new List<string>();
+            foreach (var field in reader.Schema.Fields)
+            {
+                available.Add(field.Name);
+                if (field is DataField df)
+                {
+                    fields[field.Name] = df;
+                }
+            }
+
+            var present = SourceTable.Resolve(requests, available, path);
+            foreach (var name in present)
+            {
+                if (!fields.TryGetValue(name, out var f) || f.IsArray)
+                {
+                    throw new EstimatorDataException("is a nested or repeated column; expected a plain column", path, name);
+                }
+            }
+
+            long total = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                total += rg.RowCount;
+            }
+
+            if (total == 0)
+            {
+                throw new EstimatorDataException("has no rows", path);
+            }
+
+            if (total > Array.MaxLength)
+            {
+                throw new EstimatorDataException($"has {total} rows; at most {Array.MaxLength} are supported", path);
+            }
+
+            var n = (int)total;
+            var builders = new Dictionary<string, ColumnBuilder>(StringComparer.Ordinal);
+            foreach (var name in present)
+            {
+                builders[name] = ColumnBuilder.Create(fields[name], n, path);
+            }
+
+            var offset = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                var count = checked((int)rg.RowCount);
+                foreach (var name in present)
+                {
+                    try
+                    {
+                        await builders[name].ReadAsync(rg, offset, count, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsReadFailure(ex))
+                    {
+                        throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, name, null, ex);
+                    }
+                }
+
+                offset += count;
+            }
+
+            var columns = new Dictionary<string, RawColumn>(StringComparer.Ordinal);
+            foreach (var name in present)
+            {
+                columns[name] = builders[name].Build();
+            }
+
+            return new SourceTable(path, n, columns);
+        }
+        catch (Exception ex) when (IsReadFailure(ex))
+        {
+            throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, null, null, ex);
+        }
+    }
+
+    internal static bool IsReadFailure(Exception ex) =>
+        ex is not (EstimatorDataException or OperationCanceledException or OutOfMemoryException);
+
+    /// <summary>The first non-empty line of an exception message (CsvHelper appends multi-line state dumps).</summary>
+    internal static string OneLine(string message)
+    {
+        foreach (var line in message.Split('\n'))
+        {
+            var t = line.Trim();
+            if (t.Length > 0)
+            {
+                return t;
+            }
+        }
+
+        return "unknown error";
+    }
+
+    /// <summary>Accumulates one column across row groups into the raw representation of its CLR type.</summary>
+    private abstract class ColumnBuilder
+    {
+        public abstract Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken);
+
+        public abstract RawColumn Build();
+
+        public static ColumnBuilder Create(DataField field, int n, string path)
+        {
+            var t = field.ClrType;
+            if (t == typeof(double)) { return new DoubleBuilder<double>(field, n, static v => v); }
+            if (t == typeof(float)) { return new DoubleBuilder<float>(field, n, static v => v); }
+            if (t == typeof(decimal)) { return new DoubleBuilder<decimal>(field, n, static v => (double)v); }
+            if (t == typeof(long)) { return new IntegerBuilder<long>(field, n, static v => v); }
+            if (t == typeof(int)) { return new IntegerBuilder<int>(field, n, static v => v); }
+            if (t == typeof(short)) { return new IntegerBuilder<short>(field, n, static v => v); }
+            if (t == typeof(sbyte)) { return new IntegerBuilder<sbyte>(field, n, static v => v); }
+            if (t == typeof(byte)) { return new IntegerBuilder<byte>(field, n, static v => v); }
+            if (t == typeof(ushort)) { return new IntegerBuilder<ushort>(field, n, static v => v); }
+            if (t == typeof(uint)) { return new IntegerBuilder<uint>(field, n, static v => v); }
+            if (t == typeof(ulong)) { return new IntegerBuilder<ulong>(field, n, static v => checked((long)v)); }
+            if (t == typeof(bool)) { return new BooleanBuilder(field, n); }
+            if (t == typeof(DateTime)) { return new DateTimeBuilder<DateTime>(field, n, ToUtc); }
+            if (t == typeof(DateTimeOffset)) { return new DateTimeBuilder<DateTimeOffset>(field, n, static v => v.UtcDateTime); }
+            if (t == typeof(DateOnly)) { return new DateTimeBuilder<DateOnly>(field, n, static v => v.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)); }
+            if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>)) { return new StringBuilder(field, n); }
+            throw new EstimatorDataException($"has unsupported Parquet type {t.Name}", path, field.Name);
+        }
+
+        /// <summary>Naive timestamps are taken as UTC; local ones are converted.</summary>
+        private static DateTime ToUtc(DateTime v) => v.Kind switch
+        {
+            DateTimeKind.Utc => v,
+            DateTimeKind.Local => v.ToUniversalTime(),
+            _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        };
+
+        protected static async Task<T?[]> ReadValuesAsync<T>(DataField field, ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
+            where T : struct
+        {
+            var buffer = new T?[count];
+            if (field.IsNullable)
+            {
+                await rowGroup.ReadAsync<T>(field, buffer.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var plain = new T[count];
+                await rowGroup.ReadAsync<T>(field, plain.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    buffer[i] = plain[i];
+                }
+            }
+
+            return buffer;
+        }
+    }
+
+    private sealed class DoubleBuilder<T>(DataField field, int n, Func<T, double> convert) : ColumnBuilder
+        where T : struct
+    {
+        private readonly double[] _values = new double[n];
+
+        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
+        {
+            var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                _values[offset + i] = buffer[i] is T v ? convert(v) : double.NaN;
+            }
+        }
+
+        public override RawColumn Build() => new DoubleColumn(field.Name, typeof(T).Name, _values);
+    }
+
+    private sealed class IntegerBuilder<T>(DataField field, int n, Func<T, long> convert) : ColumnBuilder
+        where T : struct
+    {
+        private readonly long[] _values = new long[n];
+        private readonly bool[] _isNull = new bool[n];
+
+        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
+        {
+            var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                if (buffer[i] is T v)
+                {
+                    _values[offset + i] = convert(v);
+                }
+                else
+                {
+                    _isNull[offset + i] = true;
+                }
+            }
+        }
+
+        public override RawColumn Build() => new IntegerColumn(field.Name, typeof(T).Name, _values, _isNull);
+    }
+
+    private sealed class BooleanBuilder(DataField field, int n) : ColumnBuilder
+    {
+        private readonly bool?[] _values = new bool?[n];
+
+        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
+        {
+            var buffer = await ReadValuesAsync<bool>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
+            buffer.CopyTo(_values, offset);
+        }
+
+        public override RawColumn Build() => new BooleanColumn(field.Name, _values);
+    }
+
+    private sealed class DateTimeBuilder<T>(DataField field, int n, Func<T, DateTime> convert) : ColumnBuilder
+        where T : struct
+    {
+        private readonly DateTime?[] _values = new DateTime?[n];
+
+        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
+        {
+            var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                _values[offset + i] = buffer[i] is T v ? convert(v) : null;
+            }
+        }
+
+        public override RawColumn Build() => new DateTimeColumn(field.Name, typeof(T).Name, _values);
+    }
+
+    private sealed class StringBuilder(DataField field, int n) : ColumnBuilder
+    {
+        private readonly string?[] _values = new string?[n];
+
+        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
+        {
+            var buffer = new string?[count];
+            await rowGroup.ReadAsync(field, buffer.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            buffer.CopyTo(_values, offset);
+        }
+
+        public override RawColumn Build() => new StringColumn(field.Name, _values, isText: false);
+    }
+}

@@ -1,0 +1,93 @@
+namespace Estimator.IO;
+
+/// <summary>
+/// Joins targets that arrive later (a file of id and target) onto analysis data read earlier.
+/// </summary>
+/// <remarks>
+/// A left join by id: every analysis row is kept, in order; a row without a target gets NaN; a target id that occurs
+/// twice in the targets file is an error; target ids not in the analysis are counted, not an error. Ids match by their
+/// string key (see <see cref="PredictionData"/>), so an int64 id joins with an int32 id or the string <c>"123"</c>.
+/// Afterwards use <c>analysis.WithTargets(result.Targets)</c> (or <c>analysis.Set.WithTargets(...)</c>).
+/// </remarks>
+public static class TargetJoin
+{
+    /// <summary>Reads a Parquet or CSV targets file and left-joins its targets onto <paramref name="analysis"/> by id.</summary>
+    /// <param name="analysis">Analysis data read with an id column mapped.</param>
+    /// <param name="targetsPath">The targets file; its extension selects the format.</param>
+    /// <param name="idColumn">The id column in the targets file.</param>
+    /// <param name="yTrueColumn">The target column in the targets file (0/1, null = missing).</param>
+    /// <exception cref="EstimatorDataException">The analysis has no ids, the targets file is unreadable or holds bad data, or an id repeats.</exception>
+    public static TargetJoinResult LeftJoin(PredictionData analysis, string targetsPath, string idColumn, string yTrueColumn) =>
+        LeftJoinAsync(analysis, targetsPath, idColumn, yTrueColumn).GetAwaiter().GetResult();
+
+    /// <summary>Reads a Parquet or CSV targets file and left-joins its targets onto <paramref name="analysis"/> by id.</summary>
+    /// <param name="analysis">Analysis data read with an id column mapped.</param>
+    /// <param name="targetsPath">The targets file; its extension selects the format.</param>
+    /// <param name="idColumn">The id column in the targets file.</param>
+    /// <param name="yTrueColumn">The target column in the targets file (0/1, null = missing).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="EstimatorDataException">The analysis has no ids, the targets file is unreadable or holds bad data, or an id repeats.</exception>
+    public static async Task<TargetJoinResult> LeftJoinAsync(PredictionData analysis, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(targetsPath);
+        ArgumentException.ThrowIfNullOrEmpty(idColumn);
+        ArgumentException.ThrowIfNullOrEmpty(yTrueColumn);
+        var analysisIds = analysis.Ids ?? throw new EstimatorDataException(
+            $"has no id column mapped, so targets from '{targetsPath}' cannot be joined",
+            analysis.Source,
+            idColumn);
+
+        var table = await PredictionFileReader.ReadTableAsync(
+            targetsPath,
+            [new ColumnRequest(idColumn, true), new ColumnRequest(yTrueColumn, true)],
+            cancellationToken).ConfigureAwait(false);
+        var ids = ColumnConverter.ToIds(table.Find(idColumn)!, targetsPath);
+        var labels = ColumnConverter.ToLabels(table.Find(yTrueColumn)!, targetsPath, out _);
+
+        var byId = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (var r = 0; r < ids.Length; r++)
+        {
+            if (!byId.TryAdd(ids[r], r))
+            {
+                throw new EstimatorDataException(
+                    FormattableString.Invariant($"duplicate id '{ids[r]}' (first at row {byId[ids[r]]})"),
+                    targetsPath,
+                    idColumn,
+                    r);
+            }
+        }
+
+        var targets = new double[analysisIds.Count];
+        var used = new bool[ids.Length];
+        long withoutTarget = 0;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            if (byId.TryGetValue(analysisIds[i], out var r))
+            {
+                targets[i] = labels[r];
+                used[r] = true;
+            }
+            else
+            {
+                targets[i] = double.NaN;
+            }
+
+            if (double.IsNaN(targets[i]))
+            {
+                withoutTarget++;
+            }
+        }
+
+        long unmatched = 0;
+        foreach (var u in used)
+        {
+            if (!u)
+            {
+                unmatched++;
+            }
+        }
+
+        return new TargetJoinResult(targets, withoutTarget, unmatched);
+    }
+}
