@@ -1,6 +1,7 @@
 using System.Globalization;
 using Estimator.Estimation;
 using Estimator.IO;
+using Estimator.Metrics;
 
 namespace Estimator.Cli;
 

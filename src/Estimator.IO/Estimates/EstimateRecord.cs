@@ -1,4 +1,3 @@
-using Estimator.Chunking;
 using Estimator.Estimation;
 
 namespace Estimator.IO;
@@ -71,8 +70,8 @@ public sealed record EstimateRecord(
     /// <param name="period">The period.</param>
     public static string PeriodName(Period period) => period switch
     {
-        Chunking.Period.Reference => "reference",
-        Chunking.Period.Analysis => "analysis",
+        Estimator.Period.Reference => "reference",
+        Estimator.Period.Analysis => "analysis",
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Unknown period."),
     };
 

@@ -1,5 +1,4 @@
 using Estimator.Calibration;
-using Estimator.Chunking;
 using Estimator.Estimation;
 using Estimator.IO;
 using Parquet;
