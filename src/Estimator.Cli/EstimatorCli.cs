@@ -14,7 +14,19 @@ internal static class EstimatorCli
         var root = new RootCommand(
             "Estimator: estimates a binary classifier's performance on unlabelled production data (CBPE, NannyML-compatible).");
         root.Subcommands.Add(EstimateCommand.Create(stdout, stderr));
-        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return root.Parse(args).Invoke(configuration);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line per problem and a usage exit code, instead of the library's error-plus-help page.
+            foreach (var error in parse.Errors)
+            {
+                stderr.WriteLine($"error: {error.Message}");
+            }
+
+            stderr.WriteLine("(run with --help for the options)");
+            return BadInput;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

@@ -72,17 +72,24 @@ public sealed class TestFiles : IDisposable
     }
 
     /// <summary>The bundled NannyML car-loan data set.</summary>
-    public static string CarLoan(string name)
+    public static string CarLoan(string name) => RepositoryFile(Path.Combine("datasets", "car_loan", name));
+
+    /// <summary>NannyML 0.13.1's expected outputs on the car-loan data (the core tests' golden fixture).</summary>
+    public static string Expected(string name) =>
+        RepositoryFile(Path.Combine("tests", "Estimator.Core.Tests", "Fixtures", "car_loan", "expected", name + ".json"));
+
+    /// <summary>A file of the repository, found by walking up from the test binaries.</summary>
+    public static string RepositoryFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "datasets", "car_loan", name);
+            var candidate = Path.Combine(dir.FullName, relative);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException($"datasets/car_loan/{name} not found above {AppContext.BaseDirectory}");
+        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
     }
 }
