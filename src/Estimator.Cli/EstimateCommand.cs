@@ -23,8 +23,8 @@ internal static class EstimateCommand
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
         var chunkSize = new Option<int?>("--chunk-size") { Description = "Rows per chunk." };
         var chunkNumber = new Option<int?>("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
-        var chunkPeriod = new Option<string?>("--chunk-period") { Description = "Calendar period per chunk: day, week, month, quarter or year." };
-        chunkPeriod.AcceptOnlyFromAmong("day", "week", "month", "quarter", "year");
+        var chunkPeriod = new Option<string?>("--chunk-period") { Description = "Calendar period per chunk: day, week, month, quarter or year (pandas' D, W, M, Q, Y also accepted)." };
+        chunkPeriod.AcceptOnlyFromAmong("day", "week", "month", "quarter", "year", "D", "W", "M", "Q", "Y");
         var incomplete = new Option<string>("--incomplete") { Description = "Rows left over after the last whole chunk: keep (a short last chunk), drop, or append (to the last chunk).", DefaultValueFactory = _ => "keep" };
         incomplete.AcceptOnlyFromAmong("keep", "drop", "append");
         var metrics = new Option<string>("--metrics")
@@ -155,7 +155,7 @@ internal static class EstimateCommand
         var incompleteRule = Enum.Parse<IncompleteChunk>(incomplete, ignoreCase: true);
         var chunking = chunkSize is int size ? Chunking.BySize(size, incompleteRule)
             : chunkNumber is int number ? Chunking.ByNumber(number, incompleteRule)
-            : chunkPeriod is string period ? Chunking.ByPeriod(Enum.Parse<ChunkPeriod>(period, ignoreCase: true))
+            : chunkPeriod is string period ? Chunking.ByPeriod(ParsePeriod(period))
             : Chunking.Default;
 
         BusinessValueMatrix? matrix = null;
@@ -232,6 +232,16 @@ internal static class EstimateCommand
             throw new OptionException($"--threshold '{spec}': {e.Message}");
         }
     }
+
+    private static ChunkPeriod ParsePeriod(string period) => period switch
+    {
+        "D" => ChunkPeriod.Day,
+        "W" => ChunkPeriod.Week,
+        "M" => ChunkPeriod.Month,
+        "Q" => ChunkPeriod.Quarter,
+        "Y" => ChunkPeriod.Year,
+        _ => Enum.Parse<ChunkPeriod>(period, ignoreCase: true),
+    };
 
     private static double? ParseSide(string text, string spec) =>
         text.Length == 0 ? null
