@@ -1,0 +1,23 @@
+using Estimator.Estimation;
+
+namespace Estimator.IO.Store;
+
+/// <summary>
+/// One monitored model as the job host and <c>estimator run</c> see it: where its data is, how its columns are named,
+/// and how it is estimated. Paths are absolute (configuration resolves relative paths against the config file).
+/// </summary>
+/// <param name="Name">A safe identifier (letters, digits, <c>_</c>, <c>-</c>, <c>.</c>; no path separators, not <c>.</c> or <c>..</c>); the model's folder in the store.</param>
+/// <param name="Reference">The reference file (Parquet or CSV) with targets.</param>
+/// <param name="Analysis">Where analysis files land: a directory (every <c>.parquet</c>/<c>.csv</c> in it) or a glob such as <c>/data/in/*.parquet</c>.</param>
+/// <param name="Targets">Where label files land (directory or glob), or null; used by reconciliation.</param>
+/// <param name="IdColumn">The row id column joining analysis rows to targets, or null.</param>
+/// <param name="Columns">Column mapping (score, prediction, target, timestamp; the id is <paramref name="IdColumn"/>).</param>
+/// <param name="Options">Metrics, chunking, calibration mode and thresholds.</param>
+public sealed record ModelDefinition(
+    string Name,
+    string Reference,
+    string Analysis,
+    string? Targets,
+    string? IdColumn,
+    ColumnMapping Columns,
+    CbpeOptions Options);
