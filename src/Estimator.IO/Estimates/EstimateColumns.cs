@@ -1,6 +1,6 @@
 namespace Estimator.IO;
 
-/// <summary>The estimate file's column names, in order (schema version 1).</summary>
+/// <summary>The estimate file's column names, in order (schema version 2).</summary>
 internal static class EstimateColumns
 {
     public const string SchemaVersion = "schema_version";
@@ -23,11 +23,14 @@ internal static class EstimateColumns
     public const string Alert = "alert";
     public const string Realized = "realized";
     public const string TargetsMissingRate = "targets_missing_rate";
+    public const string Provisional = "provisional";
+    public const string EstimatedAt = "estimated_at";
+    public const string RunId = "run_id";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period,
         ChunkRows, Metric, Estimated, SamplingError, LowerConfidenceBound, UpperConfidenceBound, LowerThreshold,
-        UpperThreshold, Alert, Realized, TargetsMissingRate,
+        UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId,
     ];
 }

@@ -99,7 +99,10 @@ public static class EstimateFileReader
                 var ut = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var alert = await Values<bool>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var realized = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
-                var missingRate = await Values<double>(rg, fields[c], n, path, cancellationToken).ConfigureAwait(false);
+                var missingRate = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var provisional = await Values<bool>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var estimatedAt = await Values<DateTime>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var runId = await Strings(rg, fields[c], n, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < n; i++)
                 {
                     var row = records.Count;
@@ -123,7 +126,10 @@ public static class EstimateFileReader
                         ut[i],
                         Required(alert[i], EstimateColumns.Alert, path, row),
                         realized[i],
-                        missingRate[i]));
+                        missingRate[i],
+                        Required(provisional[i], EstimateColumns.Provisional, path, row),
+                        EstimateRecord.ToUtc(estimatedAt[i]),
+                        runId[i]));
                 }
             }
 
@@ -194,7 +200,10 @@ public static class EstimateFileReader
                 f.Double(16),
                 f.Bool(17),
                 f.Double(18),
-                f.Double(19)));
+                f.Double(19),
+                f.Bool(20),
+                f.Date(21),
+                f.Text(22) is { Length: > 0 } run ? run : null));
         }
 
         return records;
@@ -242,7 +251,10 @@ public static class EstimateFileReader
                     f.Double(EstimateColumns.UpperThreshold),
                     f.Bool(EstimateColumns.Alert),
                     f.Double(EstimateColumns.Realized),
-                    f.Double(EstimateColumns.TargetsMissingRate)));
+                    f.Double(EstimateColumns.TargetsMissingRate),
+                    f.Bool(EstimateColumns.Provisional),
+                    f.Date(EstimateColumns.EstimatedAt),
+                    f.OptionalText(EstimateColumns.RunId)));
             }
 
             return records;
@@ -295,6 +307,13 @@ public static class EstimateFileReader
     private readonly struct JsonFields(JsonElement element, string path, int row)
     {
         public string Text(string name) => Get(name) is { ValueKind: JsonValueKind.String } e ? e.GetString()! : throw Bad(name, "a string");
+
+        public string? OptionalText(string name) => Get(name) switch
+        {
+            { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.String } e => e.GetString(),
+            _ => throw Bad(name, "a string or null"),
+        };
 
         public int Int(string name) => Get(name) is { ValueKind: JsonValueKind.Number } e && e.TryGetInt32(out var v) ? v : throw Bad(name, "an int32");
 

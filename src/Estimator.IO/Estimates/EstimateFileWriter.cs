@@ -15,7 +15,7 @@ namespace Estimator.IO;
 /// (RFC 4180, header row, invariant culture, shortest round-trippable doubles, <c>true</c>/<c>false</c>, ISO 8601
 /// UTC timestamps with <c>Z</c>, null as an empty field) or <c>.json</c> (an array of objects keyed by the column
 /// names, null as <c>null</c>).</para>
-/// <para>Columns, in order (schema version 1):</para>
+/// <para>Columns, in order (schema version 2):</para>
 /// <list type="table">
 /// <listheader><term>column (type)</term><description>meaning</description></listheader>
 /// <item><term><c>schema_version</c> (int32)</term><description>1.</description></item>
@@ -38,6 +38,9 @@ namespace Estimator.IO;
 /// <item><term><c>alert</c> (bool)</term><description>Whether the estimate lies outside the thresholds.</description></item>
 /// <item><term><c>realized</c> (double, nullable)</term><description>The metric from the labels; null without labels or when not computable.</description></item>
 /// <item><term><c>targets_missing_rate</c> (double, nullable)</term><description>Share of the chunk's rows without a label; null when the data carries no labels.</description></item>
+/// <item><term><c>provisional</c> (bool)</term><description>True while the chunk is still filling (job host); replaced when complete.</description></item>
+/// <item><term><c>estimated_at</c> (UTC timestamp, nullable)</term><description>When the row was computed.</description></item>
+/// <item><term><c>run_id</c> (string, nullable)</term><description>The job run that computed the row; null outside the job host.</description></item>
 /// </list>
 /// <para>NaN is written as null in every nullable double column. The write is atomic: the file is written to a
 /// temporary file <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> in the target directory and moved over <c>path</c> only after a
@@ -64,6 +67,13 @@ public static class EstimateFileWriter
     /// <exception cref="ArgumentException">Unknown extension (nothing is written), or a result row is null or has no chunk.</exception>
     public static void Write(CbpeResult result, string path) => WriteAsync(result, path).GetAwaiter().GetResult();
 
+    /// <summary>Writes estimate records to <paramref name="path"/> (format by extension), atomically.</summary>
+    /// <param name="records">The records, in output order.</param>
+    /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
+    /// <exception cref="ArgumentException">Unknown extension; nothing is written.</exception>
+    public static void Write(IReadOnlyList<EstimateRecord> records, string path) =>
+        WriteRecordsAsync(records, path, null, CancellationToken.None).GetAwaiter().GetResult();
+
     /// <summary>Writes the result to <paramref name="path"/> (format by extension), atomically.</summary>
     /// <param name="result">The result.</param>
     /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
@@ -73,9 +83,21 @@ public static class EstimateFileWriter
         WriteCoreAsync(result, path, null, cancellationToken);
 
     /// <summary>The write, with a hook called with the temporary file's path just before the commit (for tests).</summary>
-    internal static async Task WriteCoreAsync(CbpeResult result, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
+    internal static Task WriteCoreAsync(CbpeResult result, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (FileFormats.FromPath(path) is null)
+        {
+            throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
+        }
+
+        return WriteRecordsAsync(EstimateRecord.FromResult(result, TimeProvider.System.GetUtcNow().UtcDateTime), path, beforeCommit, cancellationToken);
+    }
+
+    internal static async Task WriteRecordsAsync(IReadOnlyList<EstimateRecord> records, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var format = FileFormats.FromPath(path)
             ?? throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
@@ -88,7 +110,6 @@ public static class EstimateFileWriter
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             await using (stream.ConfigureAwait(false))
             {
-                var records = EstimateRecord.FromResult(result);
                 switch (format)
                 {
                     case FileFormat.Parquet:
@@ -137,7 +158,10 @@ public static class EstimateFileWriter
         new DataField<double?>(EstimateColumns.UpperThreshold, true),
         new DataField<bool>(EstimateColumns.Alert, false),
         new DataField<double?>(EstimateColumns.Realized, true),
-        new DataField<double?>(EstimateColumns.TargetsMissingRate, true));
+        new DataField<double?>(EstimateColumns.TargetsMissingRate, true),
+        new DataField<bool>(EstimateColumns.Provisional, false),
+        new DateTimeDataField(EstimateColumns.EstimatedAt, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        new DataField<string>(EstimateColumns.RunId, true));
 
     private static async Task WriteParquetAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
     {
@@ -167,7 +191,10 @@ public static class EstimateFileWriter
             await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperThreshold), null, null, cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Alert), null, null, cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Realized), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f], Column(records, static r => r.TargetsMissingRate), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.TargetsMissingRate), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Provisional), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.EstimatedAt), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f], Column(records, static r => r.RunId)).ConfigureAwait(false);
         }
     }
 
@@ -204,6 +231,9 @@ public static class EstimateFileWriter
                 csv.WriteField(r.Alert);
                 csv.WriteField(FormatDouble(r.Realized));
                 csv.WriteField(FormatDouble(r.TargetsMissingRate));
+                csv.WriteField(r.Provisional);
+                csv.WriteField(FormatDate(r.EstimatedAt));
+                csv.WriteField(r.RunId ?? "");
                 await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -240,6 +270,16 @@ public static class EstimateFileWriter
                 json.WriteBoolean(EstimateColumns.Alert, r.Alert);
                 WriteDouble(json, EstimateColumns.Realized, r.Realized);
                 WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
+                json.WriteBoolean(EstimateColumns.Provisional, r.Provisional);
+                WriteDate(json, EstimateColumns.EstimatedAt, r.EstimatedAt);
+                if (r.RunId is null)
+                {
+                    json.WriteNull(EstimateColumns.RunId);
+                }
+                else
+                {
+                    json.WriteString(EstimateColumns.RunId, r.RunId);
+                }
                 json.WriteEndObject();
                 if (json.BytesPending > 1 << 16)
                 {

@@ -3,10 +3,10 @@ using Estimator.Estimation;
 namespace Estimator.IO;
 
 /// <summary>
-/// One row of an estimate file (schema version 1): one metric on one chunk. Property order is the file's column order;
+/// One row of an estimate file (schema version 2): one metric on one chunk. Property order is the file's column order;
 /// see <c>ESTIMATE_FILE_SCHEMA.md</c> and <see cref="EstimateFileWriter"/>.
 /// </summary>
-/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 1.</param>
+/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 2.</param>
 /// <param name="Model"><c>model</c> (string): the model's name.</param>
 /// <param name="ChunkKey"><c>chunk_key</c> (string): NannyML's chunk key, e.g. <c>[0:4999]</c> or <c>2018-10</c>.</param>
 /// <param name="ChunkIndex"><c>chunk_index</c> (int32): 0-based position of the chunk within its period.</param>
@@ -26,6 +26,9 @@ namespace Estimator.IO;
 /// <param name="Alert"><c>alert</c> (bool): whether the estimate lies outside the thresholds.</param>
 /// <param name="Realized"><c>realized</c> (double, nullable): the metric from the labels; null without labels.</param>
 /// <param name="TargetsMissingRate"><c>targets_missing_rate</c> (double, nullable): share of rows without a label; null without labels.</param>
+/// <param name="Provisional"><c>provisional</c> (bool): true while the chunk is still filling (or its period still open) in the job host's store; it is replaced when complete.</param>
+/// <param name="EstimatedAt"><c>estimated_at</c> (UTC timestamp, nullable): when the row was computed.</param>
+/// <param name="RunId"><c>run_id</c> (string, nullable): the job run that computed the row; null outside the job host.</param>
 public sealed record EstimateRecord(
     int SchemaVersion,
     string Model,
@@ -46,21 +49,42 @@ public sealed record EstimateRecord(
     double? UpperThreshold,
     bool Alert,
     double? Realized,
-    double? TargetsMissingRate)
+    double? TargetsMissingRate,
+    bool Provisional,
+    DateTime? EstimatedAt,
+    string? RunId)
 {
     /// <summary>The schema version this library writes.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <remarks>Version 2 added <c>provisional</c>, <c>estimated_at</c> and <c>run_id</c> after the version-1 columns.</remarks>
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>The rows of a result as estimate-file records: NaN becomes null, dates become UTC.</summary>
     /// <param name="result">The result.</param>
+    /// <param name="estimatedAt">When the result was computed (UTC), or null.</param>
+    /// <param name="runId">The job run that computed it, or null.</param>
+    /// <param name="provisional">Whether the analysis chunks are provisional (reference rows never are).</param>
     /// <exception cref="ArgumentException">A row is null or has no chunk.</exception>
-    public static IReadOnlyList<EstimateRecord> FromResult(CbpeResult result)
+    public static IReadOnlyList<EstimateRecord> FromResult(CbpeResult result, DateTime? estimatedAt = null, string? runId = null, bool provisional = false)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var records = new EstimateRecord[result.Rows.Count];
+        return FromRows(result.Model, result.Rows, estimatedAt, runId, provisional);
+    }
+
+    /// <summary>Chunk estimates as estimate-file records.</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="rows">The rows.</param>
+    /// <param name="estimatedAt">When they were computed (UTC), or null.</param>
+    /// <param name="runId">The job run that computed them, or null.</param>
+    /// <param name="provisional">Whether the analysis chunks among them are provisional.</param>
+    /// <exception cref="ArgumentException">A row is null or has no chunk.</exception>
+    public static IReadOnlyList<EstimateRecord> FromRows(string model, IReadOnlyList<ChunkEstimate> rows, DateTime? estimatedAt = null, string? runId = null, bool provisional = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rows);
+        var records = new EstimateRecord[rows.Count];
         for (var i = 0; i < records.Length; i++)
         {
-            records[i] = FromRow(result.Model, result.Rows[i], i);
+            records[i] = FromRow(model, rows[i], i, ToUtc(estimatedAt), runId, provisional);
         }
 
         return records;
@@ -75,7 +99,7 @@ public sealed record EstimateRecord(
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Unknown period."),
     };
 
-    internal static EstimateRecord FromRow(string model, ChunkEstimate? row, int index)
+    internal static EstimateRecord FromRow(string model, ChunkEstimate? row, int index, DateTime? estimatedAt, string? runId, bool provisional)
     {
         if (row is null)
         {
@@ -103,7 +127,10 @@ public sealed record EstimateRecord(
             Value(row.UpperThreshold),
             row.Alert,
             Value(row.Realized),
-            Value(row.TargetsMissingRate));
+            Value(row.TargetsMissingRate),
+            provisional && row.Period == Estimator.Period.Analysis,
+            estimatedAt,
+            runId);
     }
 
     internal static double? Value(double? v) => v is double d && !double.IsNaN(d) ? d : null;

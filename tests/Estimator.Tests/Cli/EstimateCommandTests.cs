@@ -55,7 +55,10 @@ public sealed class EstimateCommandTests : IDisposable
                 var r = records[i++];
                 var e = chunk.GetProperty("metrics").GetProperty(metric);
                 var period = chunk.GetProperty("period").GetString()!;
-                Assert.Equal(1, r.SchemaVersion);
+                Assert.Equal(2, r.SchemaVersion);
+                Assert.False(r.Provisional);
+                Assert.NotNull(r.EstimatedAt);
+                Assert.Null(r.RunId);
                 Assert.Equal("car_loan", r.Model);
                 Assert.Equal(chunk.GetProperty("key").GetString(), r.ChunkKey);
                 Assert.Equal(period, r.Period);
