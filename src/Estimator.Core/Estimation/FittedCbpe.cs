@@ -78,6 +78,36 @@ public sealed class FittedCbpe
         return new CbpeResult(model, rows, Calibration, missingScore, missingPrediction);
     }
 
+    /// <summary>
+    /// Estimates one analysis chunk formed by the caller (the job host forms chunks across a stream of files): the rows
+    /// given are the chunk's rows, in chunk order, and <paramref name="chunk"/> is written to the result as it is.
+    /// </summary>
+    /// <param name="rows">The chunk's rows (scores, predictions as the metrics need, optional targets and timestamps).</param>
+    /// <param name="chunk">The chunk's descriptor in the stream; its row count must equal the rows given.</param>
+    /// <exception cref="EstimatorDataException">The rows are empty, lack a needed column, or hold values out of range.</exception>
+    public IReadOnlyList<ChunkEstimate> EstimateChunk(PredictionSet rows, Chunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(chunk);
+        if (chunk.Rows != rows.Count)
+        {
+            throw new ArgumentException(FormattableString.Invariant($"Chunk {chunk.Key} has {chunk.Rows} rows but {rows.Count} were given."), nameof(chunk));
+        }
+
+        var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
+        InputValidation.Validate(rows, "analysis", requireTargets: false, requirePredictions: needsPredictions);
+        var data = PeriodData.Prepare(rows, Calibrator);
+        var local = new[] { chunk with { StartIndex = 0, EndIndex = rows.Count - 1 } };
+        var specs = new List<(Metric, int, string)>(Components.Count);
+        foreach (var c in Components)
+        {
+            specs.Add((c.Metric, c.Component, c.Name));
+        }
+
+        var (values, missingRates) = ChunkComputation.Compute(data, local, specs, Options, withRealized: true);
+        return BuildRows([chunk], values, missingRates, Components, Period.Analysis, hasTargets: rows.Targets is not null);
+    }
+
     /// <summary>Serialises the fitted estimator to JSON.</summary>
     public string ToJson() => FittedCbpeJson.Serialize(this);
 

@@ -1,30 +1,57 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Estimator.Estimation;
+using Estimator.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Estimator.IO.Store;
 
 /// <summary>What a calibrate run did.</summary>
-/// <param name="Refitted">Whether the model was fitted now (first run, or the reference file's content changed).</param>
-/// <param name="ReferenceHash">SHA-256 of the reference file's content, which names the fitted model in the store.</param>
+/// <param name="Refitted">Whether the model was fitted now (first run, or the reference content or the options changed).</param>
+/// <param name="Fingerprint">SHA-256 over the reference file's content and the estimation options; names the fitted model in the store.</param>
 /// <param name="CalibrationApplied">Whether scores are calibrated.</param>
-public sealed record CalibrationOutcome(bool Refitted, string ReferenceHash, bool CalibrationApplied);
+public sealed record CalibrationOutcome(bool Refitted, string Fingerprint, bool CalibrationApplied);
 
 /// <summary>What an estimate run did.</summary>
-/// <param name="RunId">Identifier of this run, written to every estimate row it produced.</param>
+/// <param name="RunId">Identifier of this run, written to every estimate row it produced; empty when there was nothing to do.</param>
 /// <param name="FilesProcessed">Analysis files picked up by this run (new since the last run), in processing order.</param>
 /// <param name="RowsProcessed">Analysis rows read by this run.</param>
-/// <param name="ChunksFinalized">Chunks that became final in this run.</param>
-/// <param name="ChunksProvisional">Chunks still filling (or periods still open), estimated provisionally.</param>
+/// <param name="ChunksFinalized">Chunks written as final by this run.</param>
+/// <param name="ChunksProvisional">Chunks written as provisional (still filling, or period still open) by this run.</param>
 public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesProcessed, long RowsProcessed, int ChunksFinalized, int ChunksProvisional);
 
 /// <summary>
-/// Runs a model's jobs against the store: <see cref="Calibrate"/> fits on the reference when it is new or changed and
-/// persists the fitted model; <see cref="Estimate"/> picks up analysis files not yet processed, chunks the stream as the
-/// core does, and writes final and provisional chunk estimates. Both are idempotent and crash-safe: every file is written
-/// to a temporary name and renamed into place, and the model's state is committed last.
+/// Runs a model's jobs against the store. <see cref="Calibrate"/> fits on the reference when it is new or changed and
+/// persists the fitted model. <see cref="Estimate"/> picks up analysis files not yet processed and chunks the stream as
+/// the core chunks a whole data set: size-based chunks continue across files, and a chunk still filling (or a period
+/// still open) is estimated provisionally and replaced when complete. Both are idempotent and crash-safe: every file is
+/// written to a temporary name and renamed into place, and the model's state is committed last, so a run killed at any
+/// point leaves the store as it was or as a finished run would, and running again finishes the work.
 /// </summary>
+/// <remarks>
+/// <para>Store layout under <c>&lt;store&gt;/&lt;model&gt;/</c>:</para>
+/// <list type="bullet">
+/// <item><c>estimates/reference.parquet</c> — the reference period's rows.</item>
+/// <item><c>estimates/analysis/chunk-NNNNNN.parquet</c> — one file per analysis chunk (final or provisional), so each
+/// chunk × metric is in exactly one file and a provisional chunk is replaced by one rename.</item>
+/// <item><c>rows/chunk-NNNNNN-runRRRRRR.parquet</c> — the chunk's rows (id, timestamp, score, prediction), to complete open
+/// chunks, merge late rows and join labels.</item>
+/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator; <c>state.json</c> — consumed files and chunks.</item>
+/// </list>
+/// <para>Rows are ordered by timestamp when there is one. Size chunks: rows that arrive later than the last final
+/// chunk's end go to the open chunk (final chunks are never reshuffled) and are counted in the log. Period chunks: late
+/// rows for a closed period rebuild the chunks from the stored rows. Number (and default) chunking depends on the total
+/// row count, so every run re-forms all chunks from the stored rows.</para>
+/// </remarks>
 public sealed class ModelRunner
 {
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
+
     /// <summary>Creates a runner over the store directory.</summary>
+    /// <param name="storeDirectory">The store's root; created when missing.</param>
+    /// <param name="time">The clock (for <c>estimated_at</c>, run ids and the settle time).</param>
+    /// <param name="logger">Where warnings and progress go.</param>
     public ModelRunner(string storeDirectory, TimeProvider? time = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(storeDirectory);
@@ -36,20 +63,452 @@ public sealed class ModelRunner
     /// <summary>The store's root directory.</summary>
     public string StoreDirectory { get; }
 
+    /// <summary>An analysis file is picked up only once it has not been written to for this long (a producer may still be copying it).</summary>
+    /// <value>Default: 2 seconds.</value>
+    public TimeSpan FileSettleTime { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
+    internal Action<string>? BeforeCommit { get; init; }
+
     private TimeProvider Time { get; }
 
     private ILogger? Logger { get; }
 
-    /// <summary>Fits the model on its reference unless the fitted model for this reference content is already stored.</summary>
-    /// <exception cref="EstimatorDataException">The reference is missing or holds bad data.</exception>
-    public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <summary>Whether <paramref name="name"/> is a safe model name: letters, digits, <c>_ - .</c>, not <c>.</c>/<c>..</c>, at most 100 characters.</summary>
+    public static bool IsSafeName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 100 && name != "." && name != ".."
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
-    /// <summary>Estimates the analysis files that arrived since the last run (calibrating first if needed).</summary>
+    /// <summary>Fits the model on its reference unless the fitted model for this reference content and these options is stored.</summary>
+    /// <exception cref="EstimatorDataException">The reference is missing or holds bad data; the store is unchanged.</exception>
+    public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var _ = AcquireLock(model.Name, cancellationToken);
+        return CalibrateLocked(model, cancellationToken).Outcome;
+    }
+
+    /// <summary>Estimates the analysis files that arrived since the last run (calibrating first when needed).</summary>
     /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
-    public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var _ = AcquireLock(model.Name, cancellationToken);
+        var (_, fitted) = CalibrateLocked(model, cancellationToken);
+        var state = ModelState.Load(StatePath(model.Name));
+        var now = Time.GetUtcNow();
+        var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var fresh = new List<string>();
+        foreach (var file in FileSource.List(model.Analysis))
+        {
+            var info = new FileInfo(file);
+            if (processed.TryGetValue(file, out var seen))
+            {
+                if (seen.Length != info.Length || seen.LastWriteUtc != info.LastWriteTimeUtc)
+                {
+                    Logger?.LogWarning("Model {Model}: analysis file {File} changed after it was processed; files are taken as immutable once read, so the change is ignored", model.Name, file);
+                }
 
-    /// <summary>The model's current estimates (reference rows, then analysis chunks in order; each chunk × metric once).</summary>
-    public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => throw new NotImplementedException();
+                continue;
+            }
+
+            if (now - info.LastWriteTimeUtc < FileSettleTime)
+            {
+                continue;
+            }
+
+            fresh.Add(file);
+        }
+
+        if (fresh.Count == 0)
+        {
+            return new EstimateOutcome("", [], 0, 0, 0);
+        }
+
+        var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
+        var columns = model.Columns with { Id = model.IdColumn, YTrue = null };
+        var batches = new List<RowBatch>(fresh.Count);
+        var files = new List<ProcessedFile>(fresh.Count);
+        foreach (var file in fresh)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var info = new FileInfo(file);
+            var data = PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
+            batches.Add(RowBatch.FromPredictionData(data));
+            files.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, data.Count));
+        }
+
+        var newRows = RowBatch.Concat(batches, model.Name);
+        if (state.Chunks.Count > 0 && (newRows.Ids is null != !state.HasIds || newRows.Timestamps is null != !state.HasTimestamps || newRows.Predictions is null != !state.HasPredictions))
+        {
+            throw new EstimatorDataException($"model '{model.Name}': new analysis files carry other columns (id, timestamp, prediction) than the files already processed", fresh[0]);
+        }
+
+        var runId = RunId(state.Runs + 1, now);
+        var (chunks, changed) = Advance(model, state, newRows, rebuild: false);
+        var (finalized, provisional) = WriteChunks(model, fitted, changed, runId, now.UtcDateTime);
+        var committed = state with
+        {
+            Files = [.. state.Files, .. files],
+            Chunks = chunks,
+            Runs = state.Runs + 1,
+            HasIds = newRows.Ids is not null,
+            HasTimestamps = newRows.Timestamps is not null,
+            HasPredictions = newRows.Predictions is not null,
+        };
+        BeforeCommit?.Invoke(model.Name);
+        committed.Save(StatePath(model.Name));
+        RemoveOrphans(model.Name, committed);
+        Logger?.LogInformation(
+            "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional",
+            model.Name, runId, files.Count, newRows.Count, finalized, provisional);
+        return new EstimateOutcome(runId, fresh, newRows.Count, finalized, provisional);
+    }
+
+    /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
+    public IReadOnlyList<EstimateRecord> ReadEstimates(string model)
+    {
+        if (!IsSafeName(model))
+        {
+            throw new ArgumentException($"'{model}' is not a safe model name.", nameof(model));
+        }
+
+        var records = new List<EstimateRecord>();
+        var reference = ReferenceEstimatesPath(model);
+        if (File.Exists(reference))
+        {
+            records.AddRange(EstimateFileReader.Read(reference));
+        }
+
+        var analysis = Path.Combine(ModelDirectory(model), "estimates", "analysis");
+        if (Directory.Exists(analysis))
+        {
+            var files = Directory.GetFiles(analysis, "chunk-*.parquet");
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                records.AddRange(EstimateFileReader.Read(file));
+            }
+        }
+
+        return records;
+    }
+
+    private (CalibrationOutcome Outcome, FittedCbpe Fitted) CalibrateLocked(ModelDefinition model, CancellationToken cancellationToken)
+    {
+        var directory = ModelDirectory(model.Name);
+        AtomicFile.RemoveLeftovers(directory);
+        var fingerprint = Fingerprint(model);
+        var statePath = StatePath(model.Name);
+        var state = ModelState.Load(statePath);
+        var fittedPath = Path.Combine(directory, "fitted", fingerprint + ".json");
+        if (state.Fingerprint == fingerprint && File.Exists(fittedPath))
+        {
+            var stored = FittedCbpe.FromJson(File.ReadAllText(fittedPath));
+            return (new CalibrationOutcome(false, fingerprint, stored.Calibration.Applied), stored);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
+        var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+        FittedCbpe fitted;
+        try
+        {
+            fitted = Cbpe.Fit(reference.Set, model.Options);
+        }
+        catch (EstimatorDataException e) when (e.File is null)
+        {
+            throw e.WithFile(model.Reference);
+        }
+
+        var now = Time.GetUtcNow();
+        AtomicFile.WriteText(fittedPath, fitted.ToJson());
+        var runId = RunId(state.Runs + 1, now) + "-calibrate";
+        WriteEstimates(EstimateRecord.FromRows(model.Name, fitted.ReferenceRows, now.UtcDateTime, runId), ReferenceEstimatesPath(model.Name));
+
+        // A new reference or new options change thresholds and calibration: re-estimate the stored chunks now, so the
+        // store never mixes estimates of two fitted models.
+        var committed = state with { Fingerprint = fingerprint };
+        if (state.Chunks.Count > 0)
+        {
+            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions);
+            var (chunks, changed) = Advance(model, state, empty, rebuild: true);
+            WriteChunks(model, fitted, changed, runId, now.UtcDateTime);
+            committed = committed with { Chunks = chunks };
+        }
+
+        committed.Save(statePath);
+        RemoveOrphans(model.Name, committed);
+        Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, fitted.Calibration.Reason);
+        return (new CalibrationOutcome(true, fingerprint, fitted.Calibration.Applied), fitted);
+    }
+
+    /// <summary>Forms the chunks after adding <paramref name="newRows"/>: which chunks the state keeps and which are (re)written.</summary>
+    private (List<ChunkState> Chunks, List<(ChunkState Chunk, RowBatch Rows)> Changed) Advance(ModelDefinition model, ModelState state, RowBatch newRows, bool rebuild)
+    {
+        var chunking = model.Options.Chunking;
+        var incremental = chunking is SizeChunking or PeriodChunking;
+        var keep = new List<ChunkState>();
+        RowBatch pending = newRows;
+        if (incremental && !rebuild)
+        {
+            keep.AddRange(state.Chunks.Where(c => c.Final));
+            var open = state.Chunks.Where(c => !c.Final).ToList();
+            var parts = open.Select(c => LoadRows(model.Name, c, state)).Append(newRows).ToList();
+            pending = RowBatch.Concat(parts, model.Name).SortedByTimestamp();
+            if (keep.Count > 0 && pending.Timestamps is { Length: > 0 } ts && keep[^1].EndDate is DateTime lastEnd)
+            {
+                if (chunking is PeriodChunking period)
+                {
+                    // A row for a period that is already closed: re-form every chunk from the stored rows.
+                    rebuild = Chunker.PeriodStart(ts[0], period.Period) <= keep[^1].StartDate;
+                }
+                else if (ts[0] < lastEnd)
+                {
+                    var late = ts.Count(t => t < lastEnd);
+                    Logger?.LogWarning("Model {Model}: {Late} rows are older than the last final chunk's end; they join the open chunk", model.Name, late);
+                }
+            }
+        }
+
+        if (rebuild || !incremental)
+        {
+            keep.Clear();
+            var parts = state.Chunks.Select(c => LoadRows(model.Name, c, state)).Append(newRows).ToList();
+            pending = RowBatch.Concat(parts, model.Name).SortedByTimestamp();
+        }
+
+        var start = keep.Count == 0 ? 0 : keep[^1].EndIndex + 1;
+        var formed = Form(pending, chunking, start, keep.Count, state.Runs + 1);
+        return ([.. keep, .. formed.Select(f => f.Chunk)], formed);
+    }
+
+    private static List<(ChunkState Chunk, RowBatch Rows)> Form(RowBatch rows, Chunking chunking, long start, int firstIndex, long run)
+    {
+        var formed = new List<(ChunkState, RowBatch)>();
+        var n = rows.Count;
+        if (n == 0)
+        {
+            return formed;
+        }
+
+        switch (chunking)
+        {
+            case SizeChunking size:
+                {
+                    var at = 0;
+                    while (at + size.Size <= n)
+                    {
+                        formed.Add(Make(rows, at, size.Size, start, firstIndex + formed.Count, final: true, visible: true, null, run));
+                        at += size.Size;
+                    }
+
+                    if (at < n)
+                    {
+                        // In a stream the remainder is a chunk still filling: keep and append show it provisionally.
+                        formed.Add(Make(rows, at, n - at, start, firstIndex + formed.Count, final: false, visible: size.Incomplete != IncompleteChunk.Drop, null, run));
+                    }
+
+                    break;
+                }
+
+            case PeriodChunking period:
+                {
+                    var ts = rows.Timestamps ?? throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
+                    var at = 0;
+                    while (at < n)
+                    {
+                        var periodStart = Chunker.PeriodStart(ts[at], period.Period);
+                        var end = at;
+                        var next = NextPeriod(periodStart, period.Period);
+                        while (end + 1 < n && ts[end + 1] < next)
+                        {
+                            end++;
+                        }
+
+                        var final = end + 1 < n;
+                        formed.Add(Make(rows, at, end - at + 1, start, firstIndex + formed.Count, final, visible: true, (Chunker.PeriodKey(periodStart, period.Period), periodStart, next.AddTicks(-1)), run));
+                        at = end + 1;
+                    }
+
+                    break;
+                }
+
+            default:
+                {
+                    var chunks = Chunker.Split(n, rows.Timestamps, chunking);
+                    foreach (var c in chunks)
+                    {
+                        var index = c.Index + firstIndex;
+                        var state = new ChunkState(index, c.Key, c.StartIndex + start, c.EndIndex + start, c.StartDate, c.EndDate, Final: true, Visible: true, RowsFileName(index, run));
+                        formed.Add((state, rows.Slice((int)c.StartIndex, (int)c.Rows)));
+                    }
+
+                    break;
+                }
+        }
+
+        return formed;
+    }
+
+    private static DateTime NextPeriod(DateTime start, ChunkPeriod period) => period switch
+    {
+        ChunkPeriod.Day => start.AddDays(1),
+        ChunkPeriod.Week => start.AddDays(7),
+        ChunkPeriod.Month => start.AddMonths(1),
+        ChunkPeriod.Quarter => start.AddMonths(3),
+        _ => start.AddYears(1),
+    };
+
+    private static (ChunkState, RowBatch) Make(RowBatch rows, int at, int length, long streamStart, int index, bool final, bool visible, (string Key, DateTime Start, DateTime End)? period, long run)
+    {
+        var first = streamStart + at;
+        var last = first + length - 1;
+        var key = period?.Key ?? FormattableString.Invariant($"[{first}:{last}]");
+        DateTime? startDate = period?.Start ?? rows.Timestamps?[at];
+        DateTime? endDate = period?.End ?? rows.Timestamps?[at + length - 1];
+        return (new ChunkState(index, key, first, last, startDate, endDate, final, visible, RowsFileName(index, run)), rows.Slice(at, length));
+    }
+
+    private (int Finalized, int Provisional) WriteChunks(ModelDefinition model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now)
+    {
+        int finalized = 0, provisional = 0;
+        foreach (var (chunk, rows) in changed)
+        {
+            rows.Write(RowsPath(model.Name, chunk));
+            var estimates = AnalysisEstimatesPath(model.Name, chunk.Index);
+            if (!chunk.Visible)
+            {
+                continue;
+            }
+
+            var result = fitted.EstimateChunk(rows.ToPredictionSet(), chunk.ToChunk());
+            WriteEstimates(EstimateRecord.FromRows(model.Name, result, now, runId, provisional: !chunk.Final), estimates);
+            if (chunk.Final)
+            {
+                finalized++;
+            }
+            else
+            {
+                provisional++;
+            }
+        }
+
+        return (finalized, provisional);
+    }
+
+    private static void WriteEstimates(IReadOnlyList<EstimateRecord> records, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        EstimateFileWriter.Write(records, path);
+    }
+
+    private RowBatch LoadRows(string model, ChunkState chunk, ModelState state)
+    {
+        var rows = RowBatch.Read(RowsPath(model, chunk), state.HasIds, state.HasTimestamps, state.HasPredictions);
+        return rows.Count == chunk.Rows
+            ? rows
+            : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), RowsPath(model, chunk));
+    }
+
+    private void RemoveOrphans(string model, ModelState state)
+    {
+        var visible = state.Chunks.Where(c => c.Visible).Select(c => AnalysisEstimatesPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
+        var rows = state.Chunks.Select(c => RowsPath(model, c)).ToHashSet(StringComparer.Ordinal);
+        Remove(Path.Combine(ModelDirectory(model), "estimates", "analysis"), visible);
+        Remove(Path.Combine(ModelDirectory(model), "rows"), rows);
+
+        static void Remove(string directory, HashSet<string> keep)
+        {
+            if (!Directory.Exists(directory))
+            {
+                return;
+            }
+
+            foreach (var file in Directory.GetFiles(directory, "chunk-*.parquet"))
+            {
+                if (!keep.Contains(file))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+
+    private FileStream AcquireLock(string model, CancellationToken cancellationToken)
+    {
+        if (!IsSafeName(model))
+        {
+            throw new EstimatorDataException($"model name '{model}' is not safe: use letters, digits, '_', '-' and '.', not '.' or '..'");
+        }
+
+        var directory = ModelDirectory(model);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, ".lock");
+        var deadline = Time.GetUtcNow() + LockWait;
+        while (true)
+        {
+            try
+            {
+                // An exclusive handle is an advisory lock on Unix too; the OS drops it when a killed process dies.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (Time.GetUtcNow() < deadline)
+            {
+                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private static string Fingerprint(ModelDefinition model)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            using var stream = File.OpenRead(model.Reference);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new EstimatorDataException("file not found", model.Reference, innerException: e);
+        }
+
+        // The options decide the fitted model as much as the data does (metrics, chunking, thresholds, calibration).
+        var o = model.Options;
+        var options = string.Join(
+            "|",
+            string.Join(",", o.Metrics.Select(m => m.ToName())),
+            o.Chunking.ToString(),
+            o.Calibration,
+            string.Join(",", o.Thresholds.OrderBy(t => t.Key).Select(t => $"{t.Key}={t.Value}")),
+            o.DefaultThreshold.ToString(),
+            o.ConfusionMatrixNormalization,
+            o.BusinessValueMatrix?.ToString() ?? "",
+            o.NormalizeBusinessValuePerPrediction,
+            model.Columns with { Id = null });
+        hash.AppendData(Encoding.UTF8.GetBytes(options));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static string RunId(long sequence, DateTimeOffset now) =>
+        string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{sequence:D6}");
+
+    private string ModelDirectory(string model) => Path.Combine(StoreDirectory, model);
+
+    private string StatePath(string model) => Path.Combine(ModelDirectory(model), "state.json");
+
+    private string ReferenceEstimatesPath(string model) => Path.Combine(ModelDirectory(model), "estimates", "reference.parquet");
+
+    private string AnalysisEstimatesPath(string model, int index) =>
+        Path.Combine(ModelDirectory(model), "estimates", "analysis", string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}.parquet"));
+
+    private string RowsPath(string model, ChunkState chunk) => Path.Combine(ModelDirectory(model), "rows", chunk.RowsFile);
+
+    private static string RowsFileName(int index, long run) => string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}-run{run:D6}.parquet");
 }

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Estimator.IO.Store;
+
+/// <summary>An analysis file the model has consumed, with what identified it when it was read.</summary>
+/// <param name="Path">The file's full path.</param>
+/// <param name="Length">Its length in bytes when read.</param>
+/// <param name="LastWriteUtc">Its last write time when read.</param>
+/// <param name="Rows">Rows read from it.</param>
+internal sealed record ProcessedFile(string Path, long Length, DateTime LastWriteUtc, long Rows);
+
+/// <summary>One analysis chunk of the stream as the store holds it.</summary>
+/// <param name="Index">0-based chunk index; names the chunk's files.</param>
+/// <param name="Key">NannyML's chunk key.</param>
+/// <param name="StartIndex">Stream position of the first row.</param>
+/// <param name="EndIndex">Stream position of the last row.</param>
+/// <param name="StartDate">Chunk start (observed for size chunks, theoretical for periods).</param>
+/// <param name="EndDate">Chunk end.</param>
+/// <param name="Final">False while the chunk is still filling or its period still open.</param>
+/// <param name="Visible">False for a filling chunk under <c>incomplete: drop</c>, which gets no estimate until complete.</param>
+/// <param name="RowsFile">The file (under <c>rows/</c>) holding the chunk's rows. A new version gets a new name, so the
+/// committed state never points at a file that an uncommitted run has overwritten.</param>
+internal sealed record ChunkState(int Index, string Key, long StartIndex, long EndIndex, DateTime? StartDate, DateTime? EndDate, bool Final, bool Visible, string RowsFile)
+{
+    public long Rows => EndIndex - StartIndex + 1;
+
+    public Chunk ToChunk() => new(Key, Index, StartIndex, EndIndex, StartDate, EndDate);
+}
+
+/// <summary>A model's committed state in the store; written last, so a crash before it leaves the previous state.</summary>
+/// <param name="FormatVersion">Format of this file.</param>
+/// <param name="Fingerprint">Identifies the fitted model: the reference content and the estimation options.</param>
+/// <param name="Files">Consumed analysis files, in processing order.</param>
+/// <param name="Chunks">Analysis chunks in index order.</param>
+/// <param name="Runs">Estimate runs committed so far.</param>
+/// <param name="HasIds">Whether the stream's rows carry ids.</param>
+/// <param name="HasTimestamps">Whether the stream's rows carry timestamps.</param>
+/// <param name="HasPredictions">Whether the stream's rows carry predicted labels.</param>
+internal sealed record ModelState(
+    int FormatVersion,
+    string? Fingerprint,
+    IReadOnlyList<ProcessedFile> Files,
+    IReadOnlyList<ChunkState> Chunks,
+    long Runs,
+    bool HasIds,
+    bool HasTimestamps,
+    bool HasPredictions)
+{
+    public const int CurrentFormat = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static ModelState Empty { get; } = new(CurrentFormat, null, [], [], 0, false, false, false);
+
+    public long StreamRows => Chunks.Count == 0 ? 0 : Chunks[^1].EndIndex + 1;
+
+    public static ModelState Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return Empty;
+        }
+
+        try
+        {
+            var state = JsonSerializer.Deserialize<ModelState>(File.ReadAllText(path), Json);
+            return state is { FormatVersion: CurrentFormat } ? state
+                : throw new EstimatorDataException($"store state format {state?.FormatVersion} is not supported (expected {CurrentFormat})", path);
+        }
+        catch (JsonException e)
+        {
+            throw new EstimatorDataException($"the store's state file is unreadable: {e.Message}", path, innerException: e);
+        }
+    }
+
+    public void Save(string path) => AtomicFile.WriteText(path, JsonSerializer.Serialize(this, Json));
+}
