@@ -44,7 +44,7 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 /// rows for a closed period rebuild the chunks from the stored rows. Number (and default) chunking depends on the total
 /// row count, so every run re-forms all chunks from the stored rows.</para>
 /// </remarks>
-public sealed class ModelRunner
+public sealed partial class ModelRunner
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
@@ -168,11 +168,7 @@ public sealed class ModelRunner
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model)
     {
-        if (!IsSafeName(model))
-        {
-            throw new ArgumentException($"'{model}' is not a safe model name.", nameof(model));
-        }
-
+        CheckedName(model);
         var records = new List<EstimateRecord>();
         var reference = ReferenceEstimatesPath(model);
         if (File.Exists(reference))
@@ -373,6 +369,7 @@ public sealed class ModelRunner
     private (int Finalized, int Provisional) WriteChunks(ModelDefinition model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now)
     {
         int finalized = 0, provisional = 0;
+        var labels = KnownLabels(model.Name);
         foreach (var (chunk, rows) in changed)
         {
             rows.Write(RowsPath(model.Name, chunk));
@@ -382,7 +379,14 @@ public sealed class ModelRunner
                 continue;
             }
 
-            var result = fitted.EstimateChunk(rows.ToPredictionSet(), chunk.ToChunk());
+            var set = rows.ToPredictionSet();
+            if (labels is not null && rows.Ids is not null)
+            {
+                // Labels that arrived before this chunk was (re)formed keep their realized values.
+                set = set.WithTargets(labels.Match(rows.Ids).Targets);
+            }
+
+            var result = fitted.EstimateChunk(set, chunk.ToChunk());
             WriteEstimates(EstimateRecord.FromRows(model.Name, result, now, runId, provisional: !chunk.Final), estimates);
             if (chunk.Final)
             {

@@ -1,0 +1,256 @@
+using System.Globalization;
+using Estimator.Estimation;
+using Microsoft.Extensions.Logging;
+
+namespace Estimator.IO.Store;
+
+/// <summary>Reconciliation: labels that arrive later are joined to the stored chunk rows and realized values recorded.</summary>
+public sealed partial class ModelRunner
+{
+    /// <summary>Coverage below this share (over at least <see cref="MinimumChunksForWarning"/> complete chunks) raises a warning.</summary>
+    public const double CoverageWarning = 0.9;
+
+    /// <summary>Complete chunks needed before coverage and error warnings are raised.</summary>
+    public const int MinimumChunksForWarning = 3;
+
+    /// <summary>
+    /// Reads label files that arrived since the last run, joins all labels to the analysis rows by id (rows without a
+    /// label stay pending, never dropped), and for every chunk whose labels changed rewrites its estimate file with the
+    /// realized values and its ledger file (<c>reconciliation/chunk-NNNNNN.parquet</c>); then writes the model's summary
+    /// (<c>reconciliation/summary.json</c>). A repeated id is counted (the first label is kept), never silently used twice.
+    /// </summary>
+    /// <exception cref="EstimatorDataException">The model has no targets source or id column, or a label file holds bad data; nothing of this run is committed.</exception>
+    public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Targets is null || model.IdColumn is null)
+        {
+            throw new EstimatorDataException($"model '{model.Name}' has no targets source and id column to reconcile with");
+        }
+
+        using var modelLock = AcquireLock(model.Name, cancellationToken);
+        var (_, fitted) = CalibrateLocked(model, cancellationToken);
+        var state = ModelState.Load(StatePath(model.Name));
+        var reconcilePath = Path.Combine(ModelDirectory(model.Name), "reconciliation", "state.json");
+        var reconcile = ReconcileState.Load(reconcilePath);
+        var labels = LoadLabels(model.Name, reconcile);
+        var now = Time.GetUtcNow();
+        var runId = RunId(reconcile.Runs + 1, now) + "-reconcile";
+
+        var seen = reconcile.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var fresh = new List<LabelFile>();
+        long labelRows = 0, duplicates = reconcile.DuplicateIds, conflicts = reconcile.ConflictingDuplicates;
+        var yTrue = model.Columns.YTrue ?? "y_true";
+        foreach (var file in FileSource.List(model.Targets))
+        {
+            var info = new FileInfo(file);
+            if (seen.Contains(file) || now - info.LastWriteTimeUtc < FileSettleTime)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var table = PredictionFileReader.ReadTableAsync(file, [new ColumnRequest(model.IdColumn, true), new ColumnRequest(yTrue, true)], cancellationToken).GetAwaiter().GetResult();
+            var ids = ColumnConverter.ToIds(table.Find(model.IdColumn)!, file);
+            var targets = ColumnConverter.ToLabels(table.Find(yTrue)!, file, out var _);
+            for (var r = 0; r < ids.Length; r++)
+            {
+                if (labels.Labels.TryGetValue(ids[r], out var existing))
+                {
+                    duplicates++;
+                    if (!existing.Target.Equals(targets[r]))
+                    {
+                        conflicts++;
+                    }
+
+                    continue;
+                }
+
+                labels.Labels[ids[r]] = new Label(targets[r], now.UtcDateTime);
+            }
+
+            labelRows += ids.Length;
+            fresh.Add(new LabelFile(file, info.Length, info.LastWriteTimeUtc, now.UtcDateTime, ids.Length));
+        }
+
+        if (duplicates > reconcile.DuplicateIds)
+        {
+            Logger?.LogWarning("Model {Model}: {Duplicates} label rows repeat an id that already has a label; the first label is kept", model.Name, duplicates - reconcile.DuplicateIds);
+        }
+
+        var labelsFile = reconcile.LabelsFile;
+        if (fresh.Count > 0)
+        {
+            labelsFile = string.Create(CultureInfo.InvariantCulture, $"labels-run{reconcile.Runs + 1:D6}.parquet");
+            labels.Write(Path.Combine(ModelDirectory(model.Name), "labels", labelsFile));
+        }
+
+        var labelledPerChunk = new Dictionary<int, long>();
+        var ledger = new List<LedgerRecord>();
+        var updated = 0;
+        long matchedIds = 0;
+        foreach (var chunk in state.Chunks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!state.HasIds)
+            {
+                break;
+            }
+
+            var rows = LoadRows(model.Name, chunk, state);
+            var (targets, matched, latest) = labels.Match(rows.Ids!);
+            matchedIds += matched;
+            if (matched == 0)
+            {
+                continue;
+            }
+
+            labelledPerChunk[chunk.Index] = matched;
+            var result = fitted.EstimateChunk(new PredictionSet(rows.Scores, rows.Predictions, targets, rows.Timestamps), chunk.ToChunk());
+            var chunkLedger = result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId)).ToList();
+            ledger.AddRange(chunkLedger);
+            var changed = !reconcile.LabelledPerChunk.TryGetValue(chunk.Index, out var before) || before != matched
+                || !File.Exists(LedgerPath(model.Name, chunk.Index));
+            if (changed)
+            {
+                if (chunk.Visible)
+                {
+                    WriteEstimates(EstimateRecord.FromRows(model.Name, result, now.UtcDateTime, runId, provisional: !chunk.Final), AnalysisEstimatesPath(model.Name, chunk.Index));
+                }
+
+                LedgerRecord.Write(chunkLedger, LedgerPath(model.Name, chunk.Index));
+                updated++;
+            }
+        }
+
+        var summary = Summarize(model.Name, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
+        AtomicFile.WriteText(Path.Combine(ModelDirectory(model.Name), "reconciliation", "summary.json"), ReconcileState.SerializeSummary(summary));
+        var committed = reconcile with
+        {
+            Files = [.. reconcile.Files, .. fresh],
+            LabelsFile = labelsFile,
+            Runs = reconcile.Runs + 1,
+            DuplicateIds = duplicates,
+            ConflictingDuplicates = conflicts,
+            LabelledPerChunk = labelledPerChunk,
+        };
+        committed.Save(reconcilePath);
+        RemoveOldLabelFiles(model.Name, labelsFile);
+        foreach (var warning in summary.Warnings)
+        {
+            Logger?.LogWarning("Model {Model}: {Warning}", model.Name, warning);
+        }
+
+        return new ReconcileOutcome(runId, fresh.Select(f => f.Path).ToList(), labelRows, updated, summary);
+    }
+
+    /// <summary>The model's reconciliation ledger: every chunk × metric with labels, in chunk order.</summary>
+    public IReadOnlyList<LedgerRecord> ReadLedger(string model)
+    {
+        var directory = Path.Combine(ModelDirectory(CheckedName(model)), "reconciliation");
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var files = Directory.GetFiles(directory, "chunk-*.parquet");
+        Array.Sort(files, StringComparer.Ordinal);
+        return files.SelectMany(LedgerRecord.Read).ToList();
+    }
+
+    /// <summary>The model's last reconciliation summary, or null before the first reconcile run.</summary>
+    public ReconciliationSummary? ReadReconciliationSummary(string model) =>
+        ReconcileState.ReadSummary(Path.Combine(ModelDirectory(CheckedName(model)), "reconciliation", "summary.json"));
+
+    private static LedgerRecord ToLedger(string model, ChunkState chunk, ChunkEstimate r, long labelled, DateTime? arrived, DateTime now, string runId)
+    {
+        var estimated = EstimateRecord.Value(r.Estimated);
+        var realized = EstimateRecord.Value(r.Realized);
+        var lower = EstimateRecord.Value(r.LowerConfidenceBound);
+        var upper = EstimateRecord.Value(r.UpperConfidenceBound);
+        return new LedgerRecord(
+            model,
+            chunk.Key,
+            chunk.Index,
+            chunk.StartDate,
+            chunk.EndDate,
+            chunk.Rows,
+            !chunk.Final,
+            r.Metric,
+            estimated,
+            lower,
+            upper,
+            realized,
+            estimated - realized,
+            realized is double v && lower is double lo && upper is double hi ? v >= lo && v <= hi : null,
+            r.TargetsMissingRate ?? 1,
+            labelled,
+            arrived,
+            now,
+            runId);
+    }
+
+    private static ReconciliationSummary Summarize(string model, DateTime now, List<LedgerRecord> ledger, long labels, long duplicates, long conflicts, long unmatched)
+    {
+        var complete = ledger.Where(r => r.TargetsMissingRate == 0 && r.Realized is not null && r.Estimated is not null).ToList();
+        var metrics = new List<MetricReconciliation>();
+        var warnings = new List<string>();
+        foreach (var group in complete.GroupBy(r => r.Metric))
+        {
+            var rows = group.ToList();
+            var errors = rows.Select(r => r.Error!.Value).ToList();
+            var mae = errors.Average(Math.Abs);
+            var bias = errors.Average();
+            var coverage = rows.Count(r => r.InsideBand == true) / (double)rows.Count;
+            var halfBand = rows.Average(r => ((r.UpperConfidenceBound ?? 0) - (r.LowerConfidenceBound ?? 0)) / 6);
+            metrics.Add(new MetricReconciliation(group.Key, rows.Count, mae, bias, coverage, halfBand));
+            if (rows.Count >= MinimumChunksForWarning && coverage < CoverageWarning)
+            {
+                warnings.Add(FormattableString.Invariant(
+                    $"{group.Key}: only {coverage:P0} of {rows.Count} chunks have the realized value inside the ±3σ band (about 99.7 % expected); the estimates no longer track performance — CBPE assumes no concept drift and calibrated scores"));
+            }
+            else if (rows.Count >= MinimumChunksForWarning && mae > 3 * halfBand)
+            {
+                warnings.Add(FormattableString.Invariant(
+                    $"{group.Key}: mean absolute error {mae:0.####} exceeds three sampling errors ({3 * halfBand:0.####}); check for concept drift"));
+            }
+        }
+
+        var chunksWithLabels = ledger.Select(r => r.ChunkIndex).Distinct().Count();
+        var chunksComplete = complete.Select(r => r.ChunkIndex).Distinct().Count();
+        return new ReconciliationSummary(model, now, chunksWithLabels, chunksComplete, labels, duplicates, conflicts, unmatched, metrics, warnings);
+    }
+
+    private LabelIndex LoadLabels(string model, ReconcileState reconcile) =>
+        reconcile.LabelsFile is null ? LabelIndex.Empty() : LabelIndex.Read(Path.Combine(ModelDirectory(model), "labels", reconcile.LabelsFile));
+
+    /// <summary>The labels received so far, to fill realized values when chunks are (re)estimated; null before any arrived.</summary>
+    private LabelIndex? KnownLabels(string model)
+    {
+        var reconcile = ReconcileState.Load(Path.Combine(ModelDirectory(model), "reconciliation", "state.json"));
+        return reconcile.LabelsFile is null ? null : LoadLabels(model, reconcile);
+    }
+
+    private void RemoveOldLabelFiles(string model, string? current)
+    {
+        var directory = Path.Combine(ModelDirectory(model), "labels");
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(directory, "labels-run*.parquet"))
+        {
+            if (Path.GetFileName(file) != current)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private string LedgerPath(string model, int index) =>
+        Path.Combine(ModelDirectory(model), "reconciliation", string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}.parquet"));
+
+    private static string CheckedName(string model) =>
+        IsSafeName(model) ? model : throw new ArgumentException($"'{model}' is not a safe model name.", nameof(model));
+}
