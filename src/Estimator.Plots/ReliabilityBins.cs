@@ -7,7 +7,7 @@ namespace Estimator.Plots;
 public sealed record ReliabilityBins(double[] MeanScore, double[] PositiveRate, double Ece)
 {
     /// <summary>
-    /// Sorts the rows by score (stable) and cuts them into <paramref name="binCount"/> bins whose sizes differ by at most
+    /// Sorts the rows by score (ties in row order) and cuts them into <paramref name="binCount"/> bins whose sizes differ by at most
     /// one (numpy's <c>array_split</c>: the first <c>n mod bins</c> bins get one row more).
     /// </summary>
     /// <param name="scores">Scores, no NaN.</param>
@@ -35,7 +35,11 @@ public sealed record ReliabilityBins(double[] MeanScore, double[] PositiveRate, 
         }
 
         var keys = scores.ToArray();
-        Array.Sort(keys, order);
+        Array.Sort(order, (a, b) =>
+        {
+            var byScore = keys[a].CompareTo(keys[b]);
+            return byScore != 0 ? byScore : a.CompareTo(b);
+        });
 
         var meanScore = new double[binCount];
         var positiveRate = new double[binCount];
