@@ -46,11 +46,12 @@ internal static class EstimateCommand
         var model = new Option<string>("--model") { Description = "Model name written to the estimate file.", DefaultValueFactory = _ => "model" };
         var output = new Option<string>("--out") { Description = "Estimate file to write: .parquet, .csv or .json.", Required = true };
         var saveFitted = new Option<string?>("--save-fitted") { Description = "Also write the fitted estimator (JSON) here, to reuse without refitting." };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the estimated (and realized) performance per chunk here: .png or .svg." };
 
         var command = new Command("estimate", "Fit CBPE on the reference, estimate every chunk of the analysis, write the estimate file.")
         {
             reference, analysis, targets, idColumn, yPredProba, yPred, yTrue, timestamp, chunkSize, chunkNumber, chunkPeriod,
-            incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted,
+            incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted, plot,
         };
 
         command.Validators.Add(result =>
@@ -69,6 +70,11 @@ internal static class EstimateCommand
             if (result.GetValue(targets) is not null && result.GetValue(idColumn) is null)
             {
                 result.AddError("--targets needs --id-column to join the targets to the analysis rows.");
+            }
+
+            if (result.GetValue(plot) is string plotPath && !Plots.Chart.IsSupportedPath(plotPath))
+            {
+                result.AddError("--plot: the extension must be .png or .svg.");
             }
 
             if (result.GetValue(chunkSize) is <= 0 || result.GetValue(chunkNumber) is <= 0)
@@ -94,7 +100,10 @@ internal static class EstimateCommand
                 },
                 parse.GetValue(model)!,
                 parse.GetValue(output)!,
-                parse.GetValue(saveFitted));
+                parse.GetValue(saveFitted))
+            {
+                Plot = parse.GetValue(plot),
+            };
             try
             {
                 var options = BuildOptions(

@@ -14,7 +14,11 @@ internal sealed record EstimateRequest(
     ColumnMapping Columns,
     string Model,
     string Output,
-    string? SaveFitted);
+    string? SaveFitted)
+{
+    /// <summary>Chart file to write (.png or .svg); null for none.</summary>
+    public string? Plot { get; init; }
+}
 
 /// <summary>Runs one estimate: read, fit, estimate, write. Bad input ends with a one-line error and no output file.</summary>
 internal static class EstimateRunner
@@ -54,6 +58,11 @@ internal static class EstimateRunner
             }
 
             EstimateFileWriter.Write(result, request.Output);
+            if (request.Plot is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
+                Plots.PerformancePlot.Render(result).Save(request.Plot);
+            }
             Summarize(result, request, stdout, stderr);
             return 0;
         }

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using Estimator.IO;
+using Estimator.Scenarios;
+
+namespace Estimator.Cli;
+
+/// <summary><c>estimator generate</c>: write a seeded synthetic scenario (reference, analysis, analysis targets) as Parquet.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var scenario = new Option<string>("--scenario") { Description = "The world: " + string.Join(", ", ScenarioNames.All) + ".", Required = true };
+        scenario.AcceptOnlyFromAmong([.. ScenarioNames.All]);
+        var rows = new Option<int>("--rows") { Description = "Rows in each of the reference and analysis periods.", DefaultValueFactory = _ => 20_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same files.", DefaultValueFactory = _ => 42 };
+        var uncalibrated = new Option<bool>("--uncalibrated") { Description = "Give the model over-confident (uncalibrated) scores." };
+        var batches = new Option<int>("--label-batches") { Description = "For label_delay: number of target files, by arrival.", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--out") { Description = "Directory to write reference.parquet, analysis.parquet and the target file(s) into.", Required = true };
+
+        var command = new Command("generate", "Write a synthetic binary-classification scenario whose ground truth is known.")
+        {
+            scenario, rows, seed, uncalibrated, batches, output,
+        };
+        command.SetAction(parse =>
+        {
+            // Checked here, not in a validator: validators do not see option defaults.
+            if (parse.GetValue(rows) < 2 || parse.GetValue(batches) < 1)
+            {
+                stderr.WriteLine("error: --rows must be at least 2 and --label-batches at least 1");
+                return EstimatorCli.BadInput;
+            }
+
+            var options = new ScenarioOptions
+            {
+                ReferenceRows = parse.GetValue(rows),
+                AnalysisRows = parse.GetValue(rows),
+                Seed = parse.GetValue(seed),
+                CalibratedScores = !parse.GetValue(uncalibrated),
+                LabelBatches = parse.GetValue(batches),
+            };
+            var data = ScenarioGenerator.Generate(ScenarioNames.Parse(parse.GetValue(scenario)!), options);
+            try
+            {
+                var paths = ScenarioFileWriter.Write(data, parse.GetValue(output)!);
+                foreach (var path in paths)
+                {
+                    stdout.WriteLine(path);
+                }
+
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Scenario.ToName()}: {options.ReferenceRows} reference and {options.AnalysisRows} analysis rows, seed {options.Seed}; columns id, timestamp, x1..x3, y_pred_proba, y_pred, y_true"));
+                return 0;
+            }
+            catch (IOException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return EstimatorCli.BadInput;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return EstimatorCli.BadInput;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,107 @@
+namespace Estimator.Scenarios;
+
+/// <summary>A generated scenario: reference and analysis periods with every ground truth, and the target batches.</summary>
+public sealed class ScenarioData
+{
+    internal ScenarioData(Scenario scenario, ScenarioOptions options, ScenarioPeriod reference, ScenarioPeriod analysis, IReadOnlyList<TargetBatch> targetBatches)
+    {
+        Scenario = scenario;
+        Options = options;
+        Reference = reference;
+        Analysis = analysis;
+        TargetBatches = targetBatches;
+    }
+
+    /// <summary>The scenario.</summary>
+    public Scenario Scenario { get; }
+
+    /// <summary>The options it was generated with.</summary>
+    public ScenarioOptions Options { get; }
+
+    /// <summary>The reference period (targets known).</summary>
+    public ScenarioPeriod Reference { get; }
+
+    /// <summary>The analysis period; <see cref="ScenarioPeriod.Targets"/> holds every label (the ground truth), whether or not it has arrived.</summary>
+    public ScenarioPeriod Analysis { get; }
+
+    /// <summary>
+    /// The analysis targets as they arrive, in arrival order: one batch with every target, except under
+    /// <see cref="Scenario.LabelDelay"/>, where each batch holds the labels that arrived by its time.
+    /// </summary>
+    public IReadOnlyList<TargetBatch> TargetBatches { get; }
+
+    /// <summary>Whether CBPE is expected to track realized performance in this scenario (no concept drift, no prior shift).</summary>
+    public bool EstimationShouldHold => Scenario is Scenario.Stable or Scenario.CovariateShift or Scenario.LabelDelay;
+
+    /// <summary>Analysis targets as known after the first <paramref name="batches"/> batches arrived: NaN where not yet known.</summary>
+    /// <param name="batches">Batches arrived, 0 to <see cref="TargetBatches"/>.Count.</param>
+    public double[] AnalysisTargetsAfter(int batches)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batches);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batches, TargetBatches.Count);
+        var targets = new double[Analysis.Count];
+        Array.Fill(targets, double.NaN);
+        for (var b = 0; b < batches; b++)
+        {
+            var batch = TargetBatches[b];
+            for (var i = 0; i < batch.Rows.Length; i++)
+            {
+                targets[batch.Rows[i]] = Analysis.Targets[batch.Rows[i]];
+            }
+        }
+
+        return targets;
+    }
+}
+
+/// <summary>One period of a scenario, columnar; row i of every array is the same row.</summary>
+public sealed class ScenarioPeriod
+{
+    internal ScenarioPeriod(long[] ids, DateTime[] timestamps, double[][] features, double[] trueProbabilities, double[] scores, double[] predictions, double[] targets)
+    {
+        Ids = ids;
+        Timestamps = timestamps;
+        Features = features;
+        TrueProbabilities = trueProbabilities;
+        Scores = scores;
+        Predictions = predictions;
+        Targets = targets;
+    }
+
+    /// <summary>Names of the feature columns, in <see cref="Features"/> order.</summary>
+    public static IReadOnlyList<string> FeatureNames { get; } = ["x1", "x2", "x3"];
+
+    /// <summary>Row ids, unique across reference and analysis.</summary>
+    public long[] Ids { get; }
+
+    /// <summary>Row timestamps (UTC), increasing.</summary>
+    public DateTime[] Timestamps { get; }
+
+    /// <summary>Feature columns: <c>Features[f][i]</c> is feature f of row i.</summary>
+    public double[][] Features { get; }
+
+    /// <summary>The world's true P(y=1|x) of each row: the ground truth the labels are drawn from.</summary>
+    public double[] TrueProbabilities { get; }
+
+    /// <summary>The model's score of each row.</summary>
+    public double[] Scores { get; }
+
+    /// <summary>The model's predicted label: 1 when the score is at least 0.5.</summary>
+    public double[] Predictions { get; }
+
+    /// <summary>The actual label of each row (0/1), drawn from <see cref="TrueProbabilities"/>.</summary>
+    public double[] Targets { get; }
+
+    /// <summary>Number of rows.</summary>
+    public int Count => Scores.Length;
+
+    /// <summary>The period as CBPE input, with every target or with none.</summary>
+    /// <param name="withTargets">Whether to include the targets.</param>
+    public PredictionSet ToPredictionSet(bool withTargets) => new(Scores, Predictions, withTargets ? Targets : null, Timestamps);
+}
+
+/// <summary>Analysis targets that arrived together.</summary>
+/// <param name="Number">1-based batch number, in arrival order.</param>
+/// <param name="ArrivedBy">Every label in the batch arrived by this time (UTC).</param>
+/// <param name="Rows">Positions of the rows in the analysis period, ascending.</param>
+public sealed record TargetBatch(int Number, DateTime ArrivedBy, int[] Rows);
