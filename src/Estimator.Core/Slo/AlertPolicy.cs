@@ -55,3 +55,8 @@ public sealed record AlertPolicy
         }
     }
 }
+
+/// <summary>A service-level objective: a floor on one metric's estimated value (e.g. <c>roc_auc &gt;= 0.90</c>).</summary>
+/// <param name="Metric">The metric or component name as in the estimates (<c>roc_auc</c>, <c>f1</c>, ...).</param>
+/// <param name="Objective">The floor: an estimate below it is decay.</param>
+public sealed record SloObjective(string Metric, double Objective);

@@ -1,4 +1,5 @@
 using Estimator.Estimation;
+using Estimator.Slo;
 
 namespace Estimator.IO.Store;
 
@@ -20,4 +21,13 @@ public sealed record ModelDefinition(
     string? Targets,
     string? IdColumn,
     ColumnMapping Columns,
-    CbpeOptions Options);
+    CbpeOptions Options)
+{
+    /// <summary>Service-level objectives (floors on metrics) whose decay raises alerts.</summary>
+    /// <value>Default: none (the reference-based thresholds still raise P3/P2 alerts).</value>
+    public IReadOnlyList<SloObjective> Slos { get; init; } = [];
+
+    /// <summary>How flags become alerts (for, keep_firing_for, consecutive crossings, error budget).</summary>
+    /// <value>Default: <see cref="AlertPolicy"/>'s defaults.</value>
+    public AlertPolicy Alerting { get; init; } = new();
+}

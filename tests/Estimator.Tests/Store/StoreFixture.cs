@@ -38,15 +38,18 @@ internal sealed class StoreFixture : IDisposable
         new CbpeOptions { Chunking = chunking });
 
     /// <summary>Writes analysis rows [start, start + count) as one Parquet file in the drop directory.</summary>
-    public string Drop(string name, int start, int count)
+    public string Drop(string name, int start, int count) => Drop(name, start, count, TimeSpan.Zero, 0);
+
+    /// <summary>Writes analysis rows [start, start + count) again, later by <paramref name="shift"/> and with ids offset: a replay of a period.</summary>
+    public string Drop(string name, int start, int count, TimeSpan shift, long idOffset)
     {
         var a = Analysis.Value;
-        var ids = a.Ids!.Skip(start).Take(count).Select(long.Parse).ToArray();
+        var ids = a.Ids!.Skip(start).Take(count).Select(id => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) + idOffset).ToArray();
         var path = Path.Combine(Incoming, name);
         var written = files.WriteParquet(
             Path.Combine("incoming", name),
             (new DataField<long>("id"), ids),
-            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp), a.Set.Timestamps!.AsSpan(start, count).ToArray()),
+            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp), a.Set.Timestamps!.AsSpan(start, count).ToArray().Select(t => t + shift).ToArray()),
             (new DataField<double>("y_pred_proba"), a.Set.Scores.AsSpan(start, count).ToArray()),
             (new DataField<long>("y_pred"), a.Set.Predictions!.AsSpan(start, count).ToArray().Select(v => (long)v).ToArray()));
         Assert.Equal(path, written);

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Estimator.IO.Store;
+using Estimator.Slo;
+using Estimator.Tests.IO;
+
+namespace Estimator.Tests.Store;
+
+public sealed class AlertTests : IDisposable
+{
+    private const double Objective = 0.965;
+
+    private readonly StoreFixture fixture = new();
+
+    public void Dispose() => fixture.Dispose();
+
+    private ModelDefinition Model() => StoreFixture.CarLoan(fixture.Incoming, Chunking.BySize(5000)) with
+    {
+        Slos = [new SloObjective("roc_auc", Objective)],
+        Alerting = new AlertPolicy { For = 1, KeepFiringFor = 1, ConsecutiveCrossings = 3 },
+    };
+
+    /// <summary>NannyML's analysis chunks: the tier each gets under the objective, from the fixture's bounds.</summary>
+    private static List<Severity> ExpectedObjectiveTiers()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestFiles.Expected("chunk_size_5000")));
+        return doc.RootElement.GetProperty("chunks").EnumerateArray()
+            .Where(c => c.GetProperty("period").GetString() == "analysis")
+            .Select(c => c.GetProperty("metrics").GetProperty("roc_auc"))
+            .Select(m => m.GetProperty("upper_confidence_bound").GetDouble() < Objective ? Severity.P1
+                : m.GetProperty("estimated").GetDouble() < Objective ? Severity.P2 : Severity.None)
+            .ToList();
+    }
+
+    [Fact]
+    public void EvaluateAlerts_FlagsCarLoanDecay_AtTheRightSeverity_Once()
+    {
+        var runner = fixture.Runner();
+        var model = Model();
+        fixture.Drop("a.parquet", 0, 50_000);
+        runner.Estimate(model);
+
+        var outcome = runner.EvaluateAlerts(model);
+
+        var tiers = ExpectedObjectiveTiers();
+        var objectiveFlags = outcome.Flags.Where(f => f.Rule == "objective").OrderBy(f => f.ChunkIndex).ToList();
+        Assert.Equal(tiers.Select(t => t == Severity.None ? null : t.ToString()), objectiveFlags.Select(f => f.Severity));
+        var firstDecay = tiers.FindIndex(t => t != Severity.None);
+        var objective = Assert.Single(outcome.Enqueued, n => n.Rule == "objective");
+        Assert.Equal(("firing", firstDecay, tiers[firstDecay].ToString()), (objective.State, objective.ChunkIndex, objective.Severity));
+        Assert.Equal("car_loan/roc_auc/objective", objective.DedupKey);
+        Assert.Equal(Objective, objective.Objective);
+
+        // Threshold rule: a log entry at the first crossing, a ticket from the third consecutive one.
+        var threshold = outcome.Enqueued.Where(n => n.Rule == "threshold" && n.Metric == "roc_auc").ToList();
+        Assert.Equal([("P3", firstDecay), ("P2", firstDecay + 2)], threshold.Select(n => (n.Severity, n.ChunkIndex)));
+
+        var status = runner.ReadAlertStatus("car_loan").Single(s => s.Rule == "objective");
+        Assert.Equal("firing", status.State);
+        Assert.Equal(5, status.Budget!.BadChunks);
+
+        Assert.Empty(runner.EvaluateAlerts(model).Enqueued);
+    }
+
+    [Fact]
+    public void EvaluateAlerts_Resolves_WhenPerformanceRecovers()
+    {
+        var runner = fixture.Runner();
+        var model = Model();
+        fixture.Drop("a.parquet", 0, 50_000);
+        runner.Estimate(model);
+        runner.EvaluateAlerts(model);
+
+        // The healthy first half of the analysis period, replayed a year later.
+        fixture.Drop("b.parquet", 0, 20_000, TimeSpan.FromDays(365), 1_000_000);
+        runner.Estimate(model);
+        var outcome = runner.EvaluateAlerts(model);
+
+        var resolve = Assert.Single(outcome.Enqueued, n => n.Rule == "objective");
+        Assert.Equal("resolved", resolve.State);
+        Assert.Equal(11, resolve.ChunkIndex);
+        Assert.Equal("inactive", runner.ReadAlertStatus("car_loan").Single(s => s.Rule == "objective").State);
+    }
+
+    [Fact]
+    public void RecordDelivery_MovesToSent_AndIsNeverQueuedAgain()
+    {
+        var runner = fixture.Runner();
+        var model = Model();
+        fixture.Drop("a.parquet", 0, 50_000);
+        runner.Estimate(model);
+        runner.EvaluateAlerts(model);
+        var pending = runner.PendingNotifications("car_loan");
+        var first = pending[0];
+
+        var partly = runner.RecordDelivery(first, "webhook", complete: false);
+        runner.RecordDelivery(partly, "pagerduty", complete: true);
+
+        Assert.Equal(pending.Count - 1, runner.PendingNotifications("car_loan").Count);
+        var sent = Assert.Single(runner.SentNotifications("car_loan"));
+        Assert.Equal(["pagerduty", "webhook"], sent.Delivered.Keys.Order());
+        Assert.Empty(runner.EvaluateAlerts(model).Enqueued);
+    }
+
+    [Fact]
+    public void EvaluateAlerts_IgnoresProvisionalChunks()
+    {
+        var runner = fixture.Runner();
+        var model = Model();
+        fixture.Drop("a.parquet", 0, 27_000);
+        runner.Estimate(model);
+
+        var outcome = runner.EvaluateAlerts(model);
+
+        Assert.DoesNotContain(outcome.Flags, f => f.ChunkIndex == 5);
+        Assert.Empty(outcome.Enqueued);
+    }
+}
