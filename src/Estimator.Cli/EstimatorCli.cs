@@ -14,6 +14,7 @@ internal static class EstimatorCli
         var root = new RootCommand(
             "Estimator: estimates a binary classifier's performance on unlabelled production data (CBPE, NannyML-compatible).");
         root.Subcommands.Add(EstimateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
         return root.Parse(args).Invoke(configuration);
     }

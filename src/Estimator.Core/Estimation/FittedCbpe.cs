@@ -46,8 +46,16 @@ public sealed class FittedCbpe
     /// <param name="analysis">The analysis data (scores, predictions as the metrics need, optional targets and timestamps).</param>
     /// <param name="model">The model's name written to the result.</param>
     /// <exception cref="EstimatorDataException">The analysis is empty, lacks a needed column, or holds values out of range.</exception>
-    public CbpeResult Estimate(PredictionSet analysis, string model = "model")
+    public CbpeResult Estimate(PredictionSet analysis, string model = "model") => Estimate(analysis, model, ComputeOptions.Default);
+
+    /// <summary>Estimates as <see cref="Estimate(PredictionSet, string)"/>, using at most the threads <paramref name="compute"/> allows.</summary>
+    /// <param name="analysis">The analysis data.</param>
+    /// <param name="model">The model's name written to the result.</param>
+    /// <param name="compute">Threads to use; the result is identical bit for bit whatever it is.</param>
+    /// <exception cref="EstimatorDataException">The analysis is empty, lacks a needed column, or holds values out of range.</exception>
+    public CbpeResult Estimate(PredictionSet analysis, string model, ComputeOptions compute)
     {
+        ArgumentNullException.ThrowIfNull(compute);
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(model);
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
