@@ -11,9 +11,11 @@ internal sealed class BenchDataWriter : IAsyncDisposable
     /// <summary>Rows per Parquet row group and per generated batch.</summary>
     public const int BatchRows = 1 << 20;
 
-    private readonly DataField<double> _score = new("y_pred_proba");
-    private readonly DataField<long> _prediction = new("y_pred");
-    private readonly DataField<long> _target = new("y_true");
+    private static readonly DataField<double> Score = new("y_pred_proba");
+    private static readonly DataField<long> Prediction = new("y_pred");
+    private static readonly DataField<long> Target = new("y_true");
+    private static readonly ParquetSchema ReferenceSchema = new(Score, Prediction, Target);
+    private static readonly ParquetSchema AnalysisSchema = new(Score, Prediction);
     private readonly bool _withTargets;
     private readonly FileStream? _parquetStream;
     private readonly ParquetWriter? _parquet;
@@ -34,9 +36,7 @@ internal sealed class BenchDataWriter : IAsyncDisposable
         FileStream? stream = null;
         ParquetWriter? writer = null;
         StreamWriter? text = null;
-        var schema = withTargets
-            ? new ParquetSchema(new DataField<double>("y_pred_proba"), new DataField<long>("y_pred"), new DataField<long>("y_true"))
-            : new ParquetSchema(new DataField<double>("y_pred_proba"), new DataField<long>("y_pred"));
+        var schema = withTargets ? ReferenceSchema : AnalysisSchema;
         if (parquet)
         {
             stream = new FileStream(Path.Combine(directory, name + ".parquet"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
@@ -65,8 +65,8 @@ internal sealed class BenchDataWriter : IAsyncDisposable
             }
 
             using var group = _parquet.CreateRowGroup();
-            await group.WriteAsync<double>(_score, batch.Scores.AsMemory()).ConfigureAwait(false);
-            await group.WriteAsync<long>(_prediction, predictions.AsMemory()).ConfigureAwait(false);
+            await group.WriteAsync<double>(Score, batch.Scores.AsMemory()).ConfigureAwait(false);
+            await group.WriteAsync<long>(Prediction, predictions.AsMemory()).ConfigureAwait(false);
             if (_withTargets)
             {
                 var targets = new long[n];
@@ -75,7 +75,7 @@ internal sealed class BenchDataWriter : IAsyncDisposable
                     targets[i] = (long)batch.Targets![i];
                 }
 
-                await group.WriteAsync<long>(_target, targets.AsMemory()).ConfigureAwait(false);
+                await group.WriteAsync<long>(Target, targets.AsMemory()).ConfigureAwait(false);
             }
         }
 

@@ -43,10 +43,10 @@ public static class Cbpe
         var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
         var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
 
-        var data = PeriodData.Prepare(reference, calibrator);
+        var data = PeriodData.Prepare(reference, calibrator, compute.Threads);
         var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
         var specs = ChunkComputation.Components(options.Metrics).ToList();
-        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, options, withRealized: true);
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, options, withRealized: true, compute.Threads);
 
         var counts = reference.Predictions is null ? default : LabelCounts.Compute(targets, reference.Predictions);
         var components = new MetricComponent[specs.Count];

@@ -61,7 +61,7 @@ public sealed class FittedCbpe
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
         InputValidation.Validate(analysis, "analysis", requireTargets: false, requirePredictions: needsPredictions);
 
-        var data = PeriodData.Prepare(analysis, Calibrator);
+        var data = PeriodData.Prepare(analysis, Calibrator, compute.Threads);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
         var specs = new List<(Metric, int, string)>(Components.Count);
         foreach (var c in Components)
@@ -69,7 +69,7 @@ public sealed class FittedCbpe
             specs.Add((c.Metric, c.Component, c.Name));
         }
 
-        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true);
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true, compute.Threads);
         var analysisRows = BuildRows(chunks, values, missingRates, Components, Period.Analysis, hasTargets: analysis.Targets is not null);
 
         var rows = new List<ChunkEstimate>(ReferenceRows.Count + analysisRows.Count);

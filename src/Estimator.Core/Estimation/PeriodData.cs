@@ -5,8 +5,9 @@ namespace Estimator.Estimation;
 /// <summary>One period's columns in chunking order (sorted by timestamp when there is one), with calibrated probabilities.</summary>
 internal sealed class PeriodData
 {
-    private PeriodData(double[] scores, double[] probabilities, double[]? predictions, double[]? targets, DateTime[]? timestamps)
+    private PeriodData(double[] scores, double[] probabilities, double[]? predictions, double[]? targets, DateTime[]? timestamps, IsotonicCalibrator? calibrator)
     {
+        Calibrator = calibrator;
         Scores = scores;
         Probabilities = probabilities;
         Predictions = predictions;
@@ -15,6 +16,9 @@ internal sealed class PeriodData
     }
 
     public double[] Scores { get; }
+
+    /// <summary>The calibrator that gave <see cref="Probabilities"/>; null when they are the scores.</summary>
+    public IsotonicCalibrator? Calibrator { get; }
 
     public double[] Probabilities { get; }
 
@@ -27,7 +31,10 @@ internal sealed class PeriodData
     public int Count => Scores.Length;
 
     /// <summary>Sorts by timestamp (stable: equal timestamps keep their row order) and calibrates the scores.</summary>
-    public static PeriodData Prepare(PredictionSet set, IsotonicCalibrator? calibrator)
+    /// <param name="set">The period's rows.</param>
+    /// <param name="calibrator">The calibrator, or null to use the scores as probabilities.</param>
+    /// <param name="threads">Threads for the calibration (each row is calibrated on its own, so the result does not depend on it).</param>
+    public static PeriodData Prepare(PredictionSet set, IsotonicCalibrator? calibrator, int threads = 1)
     {
         double[] scores, predictions, targets;
         DateTime[]? timestamps = null;
@@ -69,10 +76,23 @@ internal sealed class PeriodData
         else
         {
             probabilities = new double[scores.Length];
-            calibrator.Calibrate(scores, probabilities);
+            var parts = scores.Length < 65_536 ? 1 : Math.Max(1, threads);
+            if (parts == 1)
+            {
+                calibrator.Calibrate(scores, probabilities);
+            }
+            else
+            {
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+                {
+                    var from = (int)((long)scores.Length * part / parts);
+                    var to = (int)((long)scores.Length * (part + 1) / parts);
+                    calibrator.Calibrate(scores.AsSpan(from, to - from), probabilities.AsSpan(from, to - from));
+                });
+            }
         }
 
-        return new PeriodData(scores, probabilities, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps);
+        return new PeriodData(scores, probabilities, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps, calibrator);
     }
 
     private static bool IsSorted(DateTime[] ts)
