@@ -86,6 +86,14 @@ public sealed class FittedCbpe
         return new CbpeResult(model, rows, Calibration, missingScore, missingPrediction);
     }
 
+    /// <summary>
+    /// Starts estimating an analysis set that arrives in batches, in bounded memory (see <see cref="StreamingEstimate"/>).
+    /// </summary>
+    /// <param name="totalRows">The analysis row count, needed by size-based chunking (ignored for period chunking).</param>
+    /// <param name="compute">Threads to use; null for every core. The result does not depend on it.</param>
+    /// <exception cref="EstimatorDataException">A size-based rule and a row count that cannot be chunked.</exception>
+    public StreamingEstimate BeginStreaming(long totalRows, ComputeOptions? compute = null) => new(this, totalRows, compute ?? ComputeOptions.Default);
+
     /// <summary>Serialises the fitted estimator to JSON.</summary>
     public string ToJson() => FittedCbpeJson.Serialize(this);
 

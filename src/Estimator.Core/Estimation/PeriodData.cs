@@ -30,6 +30,42 @@ internal sealed class PeriodData
 
     public int Count => Scores.Length;
 
+    /// <summary>
+    /// Wraps buffers whose first <paramref name="count"/> rows are already in chunking order (streaming); calibrates
+    /// them into <paramref name="probabilities"/> (or uses the scores). The arrays may be longer than <paramref name="count"/>.
+    /// </summary>
+    internal static PeriodData FromBuffers(double[] scores, double[]? predictions, double[]? targets, int count, IsotonicCalibrator? calibrator, double[] probabilities, int threads)
+    {
+        if (calibrator is null)
+        {
+            probabilities = scores;
+        }
+        else
+        {
+            Calibrate(calibrator, scores, probabilities, count, threads);
+        }
+
+        return new PeriodData(scores, probabilities, predictions, targets, null, calibrator);
+    }
+
+    /// <summary>Calibrates rows [0, count) in parts on up to <paramref name="threads"/> threads (each row on its own, so the result does not depend on it).</summary>
+    private static void Calibrate(IsotonicCalibrator calibrator, double[] scores, double[] probabilities, int count, int threads)
+    {
+        var parts = count < 65_536 ? 1 : Math.Max(1, threads);
+        if (parts == 1)
+        {
+            calibrator.Calibrate(scores.AsSpan(0, count), probabilities.AsSpan(0, count));
+            return;
+        }
+
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var from = (int)((long)count * part / parts);
+            var to = (int)((long)count * (part + 1) / parts);
+            calibrator.Calibrate(scores.AsSpan(from, to - from), probabilities.AsSpan(from, to - from));
+        });
+    }
+
     /// <summary>Sorts by timestamp (stable: equal timestamps keep their row order) and calibrates the scores.</summary>
     /// <param name="set">The period's rows.</param>
     /// <param name="calibrator">The calibrator, or null to use the scores as probabilities.</param>
@@ -76,20 +112,7 @@ internal sealed class PeriodData
         else
         {
             probabilities = new double[scores.Length];
-            var parts = scores.Length < 65_536 ? 1 : Math.Max(1, threads);
-            if (parts == 1)
-            {
-                calibrator.Calibrate(scores, probabilities);
-            }
-            else
-            {
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-                {
-                    var from = (int)((long)scores.Length * part / parts);
-                    var to = (int)((long)scores.Length * (part + 1) / parts);
-                    calibrator.Calibrate(scores.AsSpan(from, to - from), probabilities.AsSpan(from, to - from));
-                });
-            }
+            Calibrate(calibrator, scores, probabilities, scores.Length, threads);
         }
 
         return new PeriodData(scores, probabilities, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps, calibrator);
