@@ -91,6 +91,11 @@ internal sealed class TerminalProgress : IDisposable
         _chunks.Description = string.Create(CultureInfo.InvariantCulture, $"chunks estimated {done:N0}/{total:N0}");
     }
 
+    /// <summary>An <see cref="IProgress{T}"/> for a streamed estimate (null when silent).</summary>
+    public IProgress<Estimator.IO.StreamProgress>? Reporter() => _context is null
+        ? null
+        : new Reporting(this);
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -105,6 +110,15 @@ internal sealed class TerminalProgress : IDisposable
             _status?.StopTask();
             _done.TrySetResult();
             _render.GetAwaiter().GetResult();
+        }
+    }
+
+    private sealed class Reporting(TerminalProgress owner) : IProgress<Estimator.IO.StreamProgress>
+    {
+        public void Report(Estimator.IO.StreamProgress value)
+        {
+            owner.Rows(value.RowsRead, value.TotalRows);
+            owner.Chunks(value.ChunksEstimated, value.TotalChunks ?? value.ChunksEstimated);
         }
     }
 }

@@ -11,8 +11,8 @@ namespace Estimator.Estimation;
 /// </summary>
 /// <remarks>
 /// <para>Size-based rules (<see cref="Chunking.BySize"/>, <see cref="Chunking.ByNumber"/>, the default) need the total
-/// row count up front, which a Parquet footer gives. Period chunking needs the rows in ascending timestamp order: an
-/// out-of-order timestamp is an <see cref="EstimatorDataException"/> naming the row (sort the file, or use the
+/// row count up front, which a Parquet footer gives. Rows with timestamps must arrive in ascending timestamp order
+/// (the in-memory estimate sorts by timestamp before chunking; period chunking needs the order anyway): an out-of-order timestamp is an <see cref="EstimatorDataException"/> naming the row (sort the file, or use the
 /// in-memory <see cref="FittedCbpe.Estimate(PredictionSet, string)"/>, which sorts).</para>
 /// <para>Memory: the largest batch plus one chunk of rows, plus the result rows. Not thread-safe: call
 /// <see cref="Append"/> from one thread at a time.</para>
@@ -110,19 +110,20 @@ public sealed class StreamingEstimate
             throw new EstimatorDataException(string.Create(CultureInfo.InvariantCulture, $"the analysis data has more rows than the {_totalRows} announced"));
         }
 
-        if (_period is not null)
+        if (_period is not null && batch.Timestamps is null)
         {
-            if (batch.Timestamps is not { } ts)
-            {
-                throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
-            }
+            throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
+        }
 
+        // The in-memory estimate sorts rows by timestamp before chunking; streamed rows must already be in that order.
+        if (batch.Timestamps is { } ts)
+        {
             for (var i = 0; i < ts.Length; i++)
             {
                 if (ts[i] < _lastTimestamp)
                 {
                     throw new EstimatorDataException(
-                        string.Create(CultureInfo.InvariantCulture, $"timestamp {ts[i]:O} is earlier than the previous row's {_lastTimestamp:O}: streaming period chunks need rows in ascending timestamp order (sort the file, or estimate it in memory)"),
+                        string.Create(CultureInfo.InvariantCulture, $"timestamp {ts[i]:O} is earlier than the previous row's {_lastTimestamp:O}: a streamed estimate needs rows in ascending timestamp order (sort the file, or estimate it in memory)"),
                         column: "timestamp",
                         row: RowsRead + i);
                 }
