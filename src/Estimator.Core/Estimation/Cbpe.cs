@@ -41,7 +41,22 @@ public static class Cbpe
         // Rows usable for score-based fits: target and score present, in the order given (the calibration check's
         // stratified splits depend on row order, as in NannyML).
         var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
-        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
+        var parallel = compute.Threads > 1;
+
+        // The score-based sampling-error models depend only on the labelled rows: with threads to spare they are
+        // fitted on another thread while the calibration is decided (each is a pure function: same numbers).
+        var rankModels = new Dictionary<Metric, Task<SamplingErrorModel>>();
+        foreach (var metric in options.Metrics)
+        {
+            if (metric is Metric.RocAuc or Metric.AveragePrecision)
+            {
+                rankModels[metric] = parallel
+                    ? Task.Run(() => RankModel(metric, labelledTargets, labelledScores))
+                    : Task.FromResult(RankModel(metric, labelledTargets, labelledScores));
+            }
+        }
+
+        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration, parallel);
 
         var data = PeriodData.Prepare(reference, calibrator, compute.Threads);
         var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
@@ -56,8 +71,7 @@ public static class Cbpe
             var (metric, component, name) = specs[k];
             var model = metric switch
             {
-                Metric.RocAuc => SamplingError.ForRocAuc(labelledTargets, labelledScores),
-                Metric.AveragePrecision => SamplingError.ForAveragePrecision(labelledTargets, labelledScores),
+                Metric.RocAuc or Metric.AveragePrecision => rankModels[metric].GetAwaiter().GetResult(),
                 Metric.ConfusionMatrix => SamplingError.ForConfusionMatrix(counts, component, options.ConfusionMatrixNormalization),
                 Metric.BusinessValue => SamplingError.ForBusinessValue(counts, options.BusinessValueMatrix!, options.NormalizeBusinessValuePerPrediction),
                 _ => SamplingError.ForCounts(metric, counts),
@@ -128,7 +142,11 @@ public static class Cbpe
         return (y, s);
     }
 
-    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode)
+    private static SamplingErrorModel RankModel(Metric metric, double[] targets, double[] scores) => metric == Metric.RocAuc
+        ? SamplingError.ForRocAuc(targets, scores)
+        : SamplingError.ForAveragePrecision(targets, scores);
+
+    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode, bool parallel)
     {
         // Deviation: NannyML fails on a reference with missing targets or scores here; rows lacking either are left
         // out of the calibration check and the calibrator instead.
@@ -139,7 +157,7 @@ public static class Cbpe
             case CalibrationMode.Always:
                 return (IsotonicCalibrator.Fit(scores, targets), new CalibrationReport(mode, true, double.NaN, double.NaN, "calibration forced (always)"));
             default:
-                var check = CalibrationCheck.NeedsCalibration(targets, scores);
+                var check = CalibrationCheck.NeedsCalibration(targets, scores, parallel);
                 var calibrator = check.NeedsCalibration ? IsotonicCalibrator.Fit(scores, targets) : null;
                 return (calibrator, new CalibrationReport(mode, check.NeedsCalibration, check.EceRaw, check.EceCalibrated, check.Reason));
         }

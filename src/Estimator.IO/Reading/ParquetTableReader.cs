@@ -287,6 +287,13 @@ internal static class ParquetTableReader
 
         public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
         {
+            if (typeof(T) == typeof(double) && !field.IsNullable)
+            {
+                // Fast path: a required double column is read straight into place.
+                await rowGroup.ReadAsync<double>(field, _values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
@@ -305,6 +312,13 @@ internal static class ParquetTableReader
 
         public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
         {
+            if (typeof(T) == typeof(long) && !field.IsNullable)
+            {
+                // Fast path: a required int64 column is read straight into place (no nulls to mark).
+                await rowGroup.ReadAsync<long>(field, _values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
