@@ -50,14 +50,7 @@ public static class CalibrationCheck
     /// The reference is empty, has a missing target or score, a target other than 0 or 1, a class with a single
     /// row, or is too small for two bins.
     /// </exception>
-    public static CalibrationCheckResult NeedsCalibration(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores) =>
-        NeedsCalibration(targets, scores, parallel: false);
-
-    /// <summary>
-    /// The check; with <paramref name="parallel"/> the stratified splits (one sequential random stream) are drawn on
-    /// another thread while this one sorts the reference and computes its ROC AUC. Same draws, same result.
-    /// </summary>
-    internal static CalibrationCheckResult NeedsCalibration(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores, bool parallel)
+    public static CalibrationCheckResult NeedsCalibration(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores)
     {
         if (targets.Length != scores.Length)
         {
@@ -100,13 +93,6 @@ public static class CalibrationCheck
             return new CalibrationCheckResult(false, double.NaN, double.NaN, "reference has a single class");
         }
 
-        Task<IReadOnlyList<(int[] Train, int[] Test)>>? drawing = null;
-        if (parallel)
-        {
-            var targetCopy = targets.ToArray();
-            drawing = Task.Run(() => StratifiedShuffleSplit.Split(targetCopy, SplitCount, TestSize, Seed, permuteTrain: false));
-        }
-
         // One global sort by score: feeds ROC AUC and every train part's sorted order.
         var sortedScores = scores.ToArray();
         var order = new int[n];
@@ -128,8 +114,6 @@ public static class CalibrationCheck
         var auc = RealizedMetrics.RocAuc(sortedTargets, sortedScores);
         if (auc > RocAucCeiling)
         {
-            // A split failure on the other thread does not matter here: the check stops before the splits.
-            _ = drawing?.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             return new CalibrationCheckResult(
                 false,
                 double.NaN,
@@ -141,9 +125,7 @@ public static class CalibrationCheck
         try
         {
             // Train order is irrelevant here (only membership), so the final train shuffle is skipped (draws still made).
-            splits = drawing is null
-                ? StratifiedShuffleSplit.Split(targets, SplitCount, TestSize, Seed, permuteTrain: false)
-                : drawing.GetAwaiter().GetResult();
+            splits = StratifiedShuffleSplit.Split(targets, SplitCount, TestSize, Seed, permuteTrain: false);
         }
         catch (ArgumentException exception)
         {

@@ -41,22 +41,7 @@ public static class Cbpe
         // Rows usable for score-based fits: target and score present, in the order given (the calibration check's
         // stratified splits depend on row order, as in NannyML).
         var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
-        var parallel = compute.Threads > 1;
-
-        // The score-based sampling-error models depend only on the labelled rows: with threads to spare they are
-        // fitted on another thread while the calibration is decided (each is a pure function: same numbers).
-        var rankModels = new Dictionary<Metric, Task<SamplingErrorModel>>();
-        foreach (var metric in options.Metrics)
-        {
-            if (metric is Metric.RocAuc or Metric.AveragePrecision)
-            {
-                rankModels[metric] = parallel
-                    ? Task.Run(() => RankModel(metric, labelledTargets, labelledScores))
-                    : Task.FromResult(RankModel(metric, labelledTargets, labelledScores));
-            }
-        }
-
-        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration, parallel);
+        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
 
         var data = PeriodData.Prepare(reference, calibrator, compute.Threads);
         var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
@@ -71,7 +56,8 @@ public static class Cbpe
             var (metric, component, name) = specs[k];
             var model = metric switch
             {
-                Metric.RocAuc or Metric.AveragePrecision => rankModels[metric].GetAwaiter().GetResult(),
+                Metric.RocAuc => SamplingError.ForRocAuc(labelledTargets, labelledScores),
+                Metric.AveragePrecision => SamplingError.ForAveragePrecision(labelledTargets, labelledScores),
                 Metric.ConfusionMatrix => SamplingError.ForConfusionMatrix(counts, component, options.ConfusionMatrixNormalization),
                 Metric.BusinessValue => SamplingError.ForBusinessValue(counts, options.BusinessValueMatrix!, options.NormalizeBusinessValuePerPrediction),
                 _ => SamplingError.ForCounts(metric, counts),
@@ -142,11 +128,7 @@ public static class Cbpe
         return (y, s);
     }
 
-    private static SamplingErrorModel RankModel(Metric metric, double[] targets, double[] scores) => metric == Metric.RocAuc
-        ? SamplingError.ForRocAuc(targets, scores)
-        : SamplingError.ForAveragePrecision(targets, scores);
-
-    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode, bool parallel)
+    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode)
     {
         // Deviation: NannyML fails on a reference with missing targets or scores here; rows lacking either are left
         // out of the calibration check and the calibrator instead.
@@ -157,7 +139,7 @@ public static class Cbpe
             case CalibrationMode.Always:
                 return (IsotonicCalibrator.Fit(scores, targets), new CalibrationReport(mode, true, double.NaN, double.NaN, "calibration forced (always)"));
             default:
-                var check = CalibrationCheck.NeedsCalibration(targets, scores, parallel);
+                var check = CalibrationCheck.NeedsCalibration(targets, scores);
                 var calibrator = check.NeedsCalibration ? IsotonicCalibrator.Fit(scores, targets) : null;
                 return (calibrator, new CalibrationReport(mode, check.NeedsCalibration, check.EceRaw, check.EceCalibrated, check.Reason));
         }
