@@ -47,11 +47,12 @@ internal static class EstimateCommand
         var output = new Option<string>("--out") { Description = "Estimate file to write: .parquet, .csv or .json.", Required = true };
         var saveFitted = new Option<string?>("--save-fitted") { Description = "Also write the fitted estimator (JSON) here, to reuse without refitting." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the estimated (and realized) performance per chunk here: .png or .svg." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr (progress shows only when stderr is a terminal)." };
 
         var command = new Command("estimate", "Fit CBPE on the reference, estimate every chunk of the analysis, write the estimate file.")
         {
             reference, analysis, targets, idColumn, yPredProba, yPred, yTrue, timestamp, chunkSize, chunkNumber, chunkPeriod,
-            incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted, plot,
+            incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted, plot, quiet,
         };
 
         command.Validators.Add(result =>
@@ -100,7 +101,8 @@ internal static class EstimateCommand
                 },
                 parse.GetValue(model)!,
                 parse.GetValue(output)!,
-                parse.GetValue(saveFitted))
+                parse.GetValue(saveFitted),
+                parse.GetValue(quiet))
             {
                 Plot = parse.GetValue(plot),
             };

@@ -14,7 +14,8 @@ internal sealed record EstimateRequest(
     ColumnMapping Columns,
     string Model,
     string Output,
-    string? SaveFitted)
+    string? SaveFitted,
+    bool Quiet = false)
 {
     /// <summary>Chart file to write (.png or .svg); null for none.</summary>
     public string? Plot { get; init; }
@@ -34,6 +35,12 @@ internal static class EstimateRunner
             var fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
 
             var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
+            var streamed = request.Targets is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
+            if (streamed is not null)
+            {
+                return Finish(streamed, fitted, request, stdout, stderr);
+            }
+
             var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
             var analysisSet = analysis.Set;
             if (request.Targets is not null)
@@ -52,19 +59,7 @@ internal static class EstimateRunner
             }
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
-            if (request.SaveFitted is not null)
-            {
-                WriteAtomically(request.SaveFitted, fitted.ToJson());
-            }
-
-            EstimateFileWriter.Write(result, request.Output);
-            if (request.Plot is not null)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
-                Plots.PerformancePlot.Render(result).Save(request.Plot);
-            }
-            Summarize(result, request, stdout, stderr);
-            return 0;
+            return Finish(result, fitted, request, stdout, stderr);
         }
         catch (EstimatorDataException e)
         {
@@ -85,6 +80,49 @@ internal static class EstimateRunner
         {
             stderr.WriteLine($"error: {e.Message}");
             return EstimatorCli.BadInput;
+        }
+    }
+
+    private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, TextWriter stdout, TextWriter stderr)
+    {
+        if (request.SaveFitted is not null)
+        {
+            WriteAtomically(request.SaveFitted, fitted.ToJson());
+        }
+
+        EstimateFileWriter.Write(result, request.Output);
+        if (request.Plot is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
+            Plots.PerformancePlot.Render(result).Save(request.Plot);
+        }
+
+        Summarize(result, request, stdout, stderr);
+        return 0;
+    }
+
+    /// <summary>
+    /// Streams a Parquet analysis file row group by row group (bounded memory, progress on a terminal); null when the
+    /// file is not Parquet, or when its timestamps are out of order (the in-memory path sorts them).
+    /// </summary>
+    private static CbpeResult? TryStream(EstimateRequest request, ColumnMapping columns, FittedCbpe fitted, TextWriter stderr)
+    {
+        if (Path.GetExtension(request.Analysis).ToUpperInvariant() is not (".PARQUET" or ".PARQ"))
+        {
+            return null;
+        }
+
+        using var progress = TerminalProgress.Create(request.Quiet, stderr);
+        try
+        {
+            return StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
+                .GetAwaiter().GetResult();
+        }
+        catch (EstimatorDataException e) when (e.Column == columns.Timestamp && e.Problem.Contains("ascending timestamp order", StringComparison.Ordinal))
+        {
+            progress.Dispose();
+            stderr.WriteLine("note: the analysis rows are not in timestamp order; reading the whole file to sort it");
+            return null;
         }
     }
 

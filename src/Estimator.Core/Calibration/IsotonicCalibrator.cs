@@ -68,6 +68,7 @@ public sealed class IsotonicCalibrator
 
         Thresholds = (double[])thresholds.Clone();
         Values = (double[])values.Clone();
+        _lookup = BuildLookup(Thresholds);
     }
 
     private IsotonicCalibrator(double[] thresholds, double[] values, bool trusted)
@@ -75,7 +76,15 @@ public sealed class IsotonicCalibrator
         _ = trusted;
         Thresholds = thresholds;
         Values = values;
+        _lookup = BuildLookup(thresholds);
     }
+
+    /// <summary>Buckets of equal width over [first, last threshold]: the interval to start searching from.</summary>
+    private const int LookupBuckets = 4096;
+
+    // _lookup[b] = the last interval j whose threshold x[j] lies at or below bucket b's lower edge; a starting guess
+    // that is checked against the exact comparisons, so it only speeds the search up and never changes the result.
+    private readonly int[] _lookup;
 
     /// <summary>Scores of the fitted points (x), strictly increasing.</summary>
     public double[] Thresholds { get; }
@@ -176,7 +185,7 @@ public sealed class IsotonicCalibrator
     public double Calibrate(double score)
     {
         var hint = 0;
-        return Interpolate(Thresholds, Values, score, ref hint);
+        return Interpolate(Thresholds, Values, _lookup, score, ref hint);
     }
 
     /// <summary>Calibrates scores into <paramref name="destination"/> (same length; may not overlap <paramref name="scores"/> partially).</summary>
@@ -192,15 +201,92 @@ public sealed class IsotonicCalibrator
 
         var x = Thresholds;
         var y = Values;
+        var lookup = _lookup;
         var hint = 0;
         for (var i = 0; i < scores.Length; i++)
         {
-            destination[i] = Interpolate(x, y, scores[i], ref hint);
+            destination[i] = Interpolate(x, y, lookup, scores[i], ref hint);
         }
     }
 
+    private static int[] BuildLookup(double[] x)
+    {
+        var last = x.Length - 1;
+        if (last < 2)
+        {
+            return [];
+        }
+
+        var lookup = new int[LookupBuckets];
+        var width = (x[last] - x[0]) / LookupBuckets;
+        var j = 0;
+        for (var b = 0; b < LookupBuckets; b++)
+        {
+            var edge = x[0] + (b * width);
+            while (j + 1 < last && x[j + 1] <= edge)
+            {
+                j++;
+            }
+
+            lookup[b] = j;
+        }
+
+        return lookup;
+    }
+
+    /// <summary>The j with x[j] &lt;= score &lt; x[j + 1], for x[0] &lt; score &lt; x[last]: a bucket guess, a short walk, else bisection.</summary>
+    private static int Locate(double[] x, int[] lookup, double score, int hint)
+    {
+        var last = x.Length - 1;
+        if (hint < last && x[hint] <= score && score < x[hint + 1])
+        {
+            return hint;
+        }
+
+        if (hint + 1 < last && x[hint + 1] <= score && score < x[hint + 2])
+        {
+            return hint + 1;
+        }
+
+        int lo = 0, hi = last;
+        if (lookup.Length > 0)
+        {
+            var bucket = (int)((score - x[0]) / (x[last] - x[0]) * LookupBuckets);
+            var j = lookup[Math.Clamp(bucket, 0, LookupBuckets - 1)];
+            if (x[j] <= score)
+            {
+                for (var step = 0; step < 8; step++)
+                {
+                    if (score < x[j + 1])
+                    {
+                        return j;
+                    }
+
+                    j++;
+                }
+
+                lo = j;
+            }
+        }
+
+        while (hi - lo > 1)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (x[mid] <= score)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
     /// <summary>numpy <c>interp</c> after clipping; <paramref name="hint"/> is the last interval used (sorted inputs hit it).</summary>
-    private static double Interpolate(double[] x, double[] y, double score, ref int hint)
+    private static double Interpolate(double[] x, double[] y, int[] lookup, double score, ref int hint)
     {
         if (double.IsNaN(score))
         {
@@ -219,35 +305,7 @@ public sealed class IsotonicCalibrator
         }
 
         // Find j with x[j] <= score < x[j + 1]; here 0 <= j < last.
-        int j;
-        var guess = hint;
-        if (guess < last && x[guess] <= score && score < x[guess + 1])
-        {
-            j = guess;
-        }
-        else if (guess + 1 < last && x[guess + 1] <= score && score < x[guess + 2])
-        {
-            j = guess + 1;
-        }
-        else
-        {
-            int lo = 0, hi = last;
-            while (hi - lo > 1)
-            {
-                var mid = (lo + hi) >>> 1;
-                if (x[mid] <= score)
-                {
-                    lo = mid;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
-
-            j = lo;
-        }
-
+        var j = Locate(x, lookup, score, hint);
         hint = j;
         if (x[j] == score)
         {

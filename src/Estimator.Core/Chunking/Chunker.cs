@@ -145,7 +145,7 @@ public static class Chunker
         };
     }
 
-    private static DateTime NextPeriodStart(DateTime start, ChunkPeriod period) => period switch
+    internal static DateTime NextPeriodStart(DateTime start, ChunkPeriod period) => period switch
     {
         ChunkPeriod.Day => start.AddDays(1),
         ChunkPeriod.Week => start.AddDays(7),

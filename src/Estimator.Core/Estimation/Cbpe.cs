@@ -19,8 +19,17 @@ public static class Cbpe
     /// </summary>
     /// <exception cref="EstimatorDataException">The reference is empty, has a single class, lacks a needed column, or holds values out of range.</exception>
     /// <exception cref="ArgumentException">The options are inconsistent (no metric, a duplicate metric, business value without a matrix).</exception>
-    public static FittedCbpe Fit(PredictionSet reference, CbpeOptions? options = null)
+    public static FittedCbpe Fit(PredictionSet reference, CbpeOptions? options = null) => Fit(reference, options, ComputeOptions.Default);
+
+    /// <summary>Fits an estimator as <see cref="Fit(PredictionSet, CbpeOptions?)"/>, using at most the threads <paramref name="compute"/> allows.</summary>
+    /// <param name="reference">The labelled reference data.</param>
+    /// <param name="options">The estimator's options; null for the defaults.</param>
+    /// <param name="compute">Threads to use; the result does not depend on it.</param>
+    /// <exception cref="EstimatorDataException">The reference is empty, has a single class, lacks a needed column, or holds values out of range.</exception>
+    /// <exception cref="ArgumentException">The options are inconsistent.</exception>
+    public static FittedCbpe Fit(PredictionSet reference, CbpeOptions? options, ComputeOptions compute)
     {
+        ArgumentNullException.ThrowIfNull(compute);
         ArgumentNullException.ThrowIfNull(reference);
         options ??= new CbpeOptions();
         ValidateOptions(options);
@@ -34,10 +43,10 @@ public static class Cbpe
         var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
         var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
 
-        var data = PeriodData.Prepare(reference, calibrator);
+        var data = PeriodData.Prepare(reference, calibrator, compute.Threads);
         var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
         var specs = ChunkComputation.Components(options.Metrics).ToList();
-        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, options, withRealized: true);
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, options, withRealized: true, compute.Threads);
 
         var counts = reference.Predictions is null ? default : LabelCounts.Compute(targets, reference.Predictions);
         var components = new MetricComponent[specs.Count];

@@ -4,7 +4,7 @@ using Estimator.Thresholds;
 
 namespace Estimator.Estimation;
 
-/// <summary>How a CBPE estimator is fitted and how it estimates. Immutable; validated once by <see cref="Cbpe.Fit"/>.</summary>
+/// <summary>How a CBPE estimator is fitted and how it estimates. Immutable; validated once by <see cref="Cbpe.Fit(PredictionSet, CbpeOptions?)"/>.</summary>
 public sealed record CbpeOptions
 {
     /// <summary>The metrics to estimate, in output order.</summary>

@@ -1,5 +1,7 @@
 using System.Buffers;
+using Estimator.Calibration;
 using Estimator.Metrics;
+using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 
@@ -32,22 +34,18 @@ internal static class ChunkComputation
     /// values[chunk][component]; realized is NaN when <paramref name="withRealized"/> is false or the data has no targets.
     /// Also returns each chunk's share of rows without a target (NaN without targets).
     /// </summary>
+    /// <remarks>
+    /// Chunks are independent: with <paramref name="threads"/> &gt; 1 workers take chunks in turn, each with its own
+    /// scratch, and write each chunk's values to its slot, so the output is the serial output bit for bit.
+    /// </remarks>
     public static (ComponentValue[][] Values, double[] TargetsMissingRate) Compute(
         PeriodData data,
         IReadOnlyList<Chunk> chunks,
         IReadOnlyList<(Metric Metric, int Component, string Name)> components,
         CbpeOptions options,
-        bool withRealized)
+        bool withRealized,
+        int threads = 1)
     {
-        var needsRanking = false;
-        var needsCounts = false;
-        foreach (var c in components)
-        {
-            needsRanking |= !c.Metric.RequiresPredictions();
-            needsCounts |= c.Metric.RequiresPredictions();
-        }
-
-        var realized = withRealized && data.Targets is not null;
         var values = new ComponentValue[chunks.Count][];
         var missingRates = new double[chunks.Count];
         var longest = 0;
@@ -56,84 +54,139 @@ internal static class ChunkComputation
             longest = (int)Math.Max(longest, chunk.Rows);
         }
 
-        var keyScratch = ArrayPool<double>.Shared.Rent(Math.Max(1, longest));
-        var ranked = ArrayPool<double>.Shared.Rent(Math.Max(1, longest));
-        var realizedTargets = realized && needsRanking ? ArrayPool<double>.Shared.Rent(Math.Max(1, longest)) : [];
-        var realizedScores = realized && needsRanking ? ArrayPool<double>.Shared.Rent(Math.Max(1, longest)) : [];
-        try
+        var workers = Math.Clamp(threads, 1, Math.Max(1, chunks.Count));
+        if (workers == 1)
         {
+            using var scratch = new ChunkScratch(longest);
             for (var c = 0; c < chunks.Count; c++)
             {
-                var start = (int)chunks[c].StartIndex;
-                var length = (int)chunks[c].Rows;
-                var p = data.Probabilities.AsSpan(start, length);
-                var s = data.Scores.AsSpan(start, length);
-                var yHat = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
-                var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
-
-                var cm = needsCounts && data.Predictions is not null ? ExpectedConfusionMatrix.Compute(p, yHat) : default;
-                var rankedCount = needsRanking ? EstimatedMetrics.RankByScoreDescending(p, s, keyScratch, ranked) : 0;
-                var rankedSpan = ranked.AsSpan(0, rankedCount);
-
-                var counts = realized && needsCounts && data.Predictions is not null ? LabelCounts.Compute(y, yHat) : default;
-                var labelledScores = 0;
-                if (realized && needsRanking)
-                {
-                    for (var i = 0; i < length; i++)
-                    {
-                        if (!double.IsNaN(y[i]) && !double.IsNaN(s[i]))
-                        {
-                            realizedTargets[labelledScores] = y[i];
-                            realizedScores[labelledScores] = s[i];
-                            labelledScores++;
-                        }
-                    }
-                }
-
-                if (data.Targets is null)
-                {
-                    missingRates[c] = double.NaN;
-                }
-                else
-                {
-                    var missing = 0;
-                    foreach (var t in y)
-                    {
-                        missing += double.IsNaN(t) ? 1 : 0;
-                    }
-
-                    missingRates[c] = (double)missing / length;
-                }
-
-                var row = new ComponentValue[components.Count];
-                for (var k = 0; k < components.Count; k++)
-                {
-                    var (metric, component, _) = components[k];
-                    var estimated = Estimate(metric, component, cm, rankedSpan, options);
-                    var rows = metric.RequiresPredictions() ? cm.Count : rankedCount;
-                    var realizedValue = !realized
-                        ? double.NaN
-                        : metric.RequiresPredictions()
-                            ? Realized(metric, component, counts, options)
-                            : RealizedFromScores(metric, realizedTargets.AsSpan(0, labelledScores), realizedScores.AsSpan(0, labelledScores));
-                    row[k] = new ComponentValue(estimated, rows, realizedValue);
-                }
-
-                values[c] = row;
+                (values[c], missingRates[c]) = ComputeChunk(data, chunks[c], components, options, withRealized, scratch);
             }
+
+            return (values, missingRates);
         }
-        finally
+
+        var next = -1;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            ArrayPool<double>.Shared.Return(keyScratch);
-            ArrayPool<double>.Shared.Return(ranked);
-            if (realizedTargets.Length > 0)
+            using var scratch = new ChunkScratch(longest);
+            int c;
+            while ((c = Interlocked.Increment(ref next)) < chunks.Count)
             {
-                ArrayPool<double>.Shared.Return(realizedTargets);
-                ArrayPool<double>.Shared.Return(realizedScores);
+                (values[c], missingRates[c]) = ComputeChunk(data, chunks[c], components, options, withRealized, scratch);
+            }
+        });
+        return (values, missingRates);
+    }
+
+    /// <summary>One chunk's component values and its share of rows without a target.</summary>
+    internal static (ComponentValue[] Values, double MissingRate) ComputeChunk(
+        PeriodData data,
+        Chunk chunk,
+        IReadOnlyList<(Metric Metric, int Component, string Name)> components,
+        CbpeOptions options,
+        bool withRealized,
+        ChunkScratch scratch)
+    {
+        var needsRanking = false;
+        var needsCounts = false;
+        foreach (var component in components)
+        {
+            needsRanking |= !component.Metric.RequiresPredictions();
+            needsCounts |= component.Metric.RequiresPredictions();
+        }
+
+        var realized = withRealized && data.Targets is not null;
+        var start = (int)chunk.StartIndex;
+        var length = (int)chunk.Rows;
+        scratch.EnsureCapacity(length);
+        var p = data.Probabilities.AsSpan(start, length);
+        var s = data.Scores.AsSpan(start, length);
+        var yHat = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
+        var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
+
+        var cm = needsCounts && data.Predictions is not null ? ExpectedConfusionMatrix.Compute(p, yHat) : default;
+        var rankedCount = needsRanking ? RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked) : 0;
+        var rankedSpan = scratch.Ranked.AsSpan(0, rankedCount);
+
+        var counts = realized && needsCounts && data.Predictions is not null ? LabelCounts.Compute(y, yHat) : default;
+        var labelledScores = 0;
+        if (realized && needsRanking)
+        {
+            for (var i = 0; i < length; i++)
+            {
+                if (!double.IsNaN(y[i]) && !double.IsNaN(s[i]))
+                {
+                    scratch.RealizedTargets[labelledScores] = y[i];
+                    scratch.RealizedScores[labelledScores] = s[i];
+                    labelledScores++;
+                }
             }
         }
 
-        return (values, missingRates);
+        double missingRate;
+        if (data.Targets is null)
+        {
+            missingRate = double.NaN;
+        }
+        else
+        {
+            var missing = 0;
+            foreach (var t in y)
+            {
+                missing += double.IsNaN(t) ? 1 : 0;
+            }
+
+            missingRate = (double)missing / length;
+        }
+
+        var row = new ComponentValue[components.Count];
+        for (var k = 0; k < components.Count; k++)
+        {
+            var (metric, component, _) = components[k];
+            var estimated = Estimate(metric, component, cm, rankedSpan, options);
+            var rows = metric.RequiresPredictions() ? cm.Count : rankedCount;
+            var realizedValue = !realized
+                ? double.NaN
+                : metric.RequiresPredictions()
+                    ? Realized(metric, component, counts, options)
+                    : RealizedFromScores(metric, scratch.RealizedTargets.AsSpan(0, labelledScores), scratch.RealizedScores.AsSpan(0, labelledScores));
+            row[k] = new ComponentValue(estimated, rows, realizedValue);
+        }
+
+        return (row, missingRate);
+    }
+
+    /// <summary>
+    /// The chunk's calibrated probabilities ordered by raw score descending, as
+    /// <see cref="EstimatedMetrics.RankByScoreDescending"/> gives them, from one keys-only radix sort of the raw scores.
+    /// </summary>
+    /// <remarks>
+    /// The calibrator is non-decreasing and maps equal scores to equal values, so calibrating the scores after sorting
+    /// them gives exactly the array that co-sorting precomputed probabilities by score gives, whatever the tie order.
+    /// Rows with a NaN score (the only rows with a NaN probability) are left out, as there.
+    /// </remarks>
+    internal static int RankCalibratedDescending(ReadOnlySpan<double> scores, IsotonicCalibrator? calibrator, double[] keys, double[] radix, double[] destination)
+    {
+        var n = 0;
+        foreach (var score in scores)
+        {
+            if (!double.IsNaN(score))
+            {
+                keys[n++] = score;
+            }
+        }
+
+        var sorted = keys.AsSpan(0, n);
+        RadixSort.Sort(sorted, radix.AsSpan(0, n));
+        var ranked = destination.AsSpan(0, n);
+        for (var k = 0; k < n; k++)
+        {
+            ranked[k] = sorted[n - 1 - k];
+        }
+
+        calibrator?.Calibrate(ranked, ranked);
+        return n;
     }
 
     private static double Estimate(Metric metric, int component, in ExpectedConfusionMatrix cm, ReadOnlySpan<double> ranked, CbpeOptions options) => metric switch
@@ -163,4 +216,52 @@ internal static class ChunkComputation
         targets.IsEmpty
             ? double.NaN
             : metric == Metric.RocAuc ? RealizedMetrics.RocAuc(targets, scores) : RealizedMetrics.AveragePrecision(targets, scores);
+}
+
+/// <summary>Per-worker scratch of <see cref="ChunkComputation"/>, rented from the shared pool.</summary>
+internal sealed class ChunkScratch : IDisposable
+{
+    public ChunkScratch(int capacity) => Rent(Math.Max(1, capacity));
+
+    public double[] Keys { get; private set; } = [];
+
+    public double[] Radix { get; private set; } = [];
+
+    public double[] Ranked { get; private set; } = [];
+
+    public double[] RealizedTargets { get; private set; } = [];
+
+    public double[] RealizedScores { get; private set; } = [];
+
+    /// <summary>Grows the buffers to hold a chunk of <paramref name="length"/> rows.</summary>
+    public void EnsureCapacity(int length)
+    {
+        if (Keys.Length < length)
+        {
+            Dispose();
+            Rent(length);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores })
+        {
+            if (buffer.Length > 0)
+            {
+                ArrayPool<double>.Shared.Return(buffer);
+            }
+        }
+
+        Keys = Radix = Ranked = RealizedTargets = RealizedScores = [];
+    }
+
+    private void Rent(int length)
+    {
+        Keys = ArrayPool<double>.Shared.Rent(length);
+        Radix = ArrayPool<double>.Shared.Rent(length);
+        Ranked = ArrayPool<double>.Shared.Rent(length);
+        RealizedTargets = ArrayPool<double>.Shared.Rent(length);
+        RealizedScores = ArrayPool<double>.Shared.Rent(length);
+    }
 }

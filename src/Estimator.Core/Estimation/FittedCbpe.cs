@@ -46,14 +46,22 @@ public sealed class FittedCbpe
     /// <param name="analysis">The analysis data (scores, predictions as the metrics need, optional targets and timestamps).</param>
     /// <param name="model">The model's name written to the result.</param>
     /// <exception cref="EstimatorDataException">The analysis is empty, lacks a needed column, or holds values out of range.</exception>
-    public CbpeResult Estimate(PredictionSet analysis, string model = "model")
+    public CbpeResult Estimate(PredictionSet analysis, string model = "model") => Estimate(analysis, model, ComputeOptions.Default);
+
+    /// <summary>Estimates as <see cref="Estimate(PredictionSet, string)"/>, using at most the threads <paramref name="compute"/> allows.</summary>
+    /// <param name="analysis">The analysis data.</param>
+    /// <param name="model">The model's name written to the result.</param>
+    /// <param name="compute">Threads to use; the result is identical bit for bit whatever it is.</param>
+    /// <exception cref="EstimatorDataException">The analysis is empty, lacks a needed column, or holds values out of range.</exception>
+    public CbpeResult Estimate(PredictionSet analysis, string model, ComputeOptions compute)
     {
+        ArgumentNullException.ThrowIfNull(compute);
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(model);
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
         InputValidation.Validate(analysis, "analysis", requireTargets: false, requirePredictions: needsPredictions);
 
-        var data = PeriodData.Prepare(analysis, Calibrator);
+        var data = PeriodData.Prepare(analysis, Calibrator, compute.Threads);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
         var specs = new List<(Metric, int, string)>(Components.Count);
         foreach (var c in Components)
@@ -61,7 +69,7 @@ public sealed class FittedCbpe
             specs.Add((c.Metric, c.Component, c.Name));
         }
 
-        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true);
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true, compute.Threads);
         var analysisRows = BuildRows(chunks, values, missingRates, Components, Period.Analysis, hasTargets: analysis.Targets is not null);
 
         var rows = new List<ChunkEstimate>(ReferenceRows.Count + analysisRows.Count);
@@ -107,6 +115,14 @@ public sealed class FittedCbpe
         var (values, missingRates) = ChunkComputation.Compute(data, local, specs, Options, withRealized: true);
         return BuildRows([chunk], values, missingRates, Components, Period.Analysis, hasTargets: rows.Targets is not null);
     }
+
+    /// <summary>
+    /// Starts estimating an analysis set that arrives in batches, in bounded memory (see <see cref="StreamingEstimate"/>).
+    /// </summary>
+    /// <param name="totalRows">The analysis row count, needed by size-based chunking (ignored for period chunking).</param>
+    /// <param name="compute">Threads to use; null for every core. The result does not depend on it.</param>
+    /// <exception cref="EstimatorDataException">A size-based rule and a row count that cannot be chunked.</exception>
+    public StreamingEstimate BeginStreaming(long totalRows, ComputeOptions? compute = null) => new(this, totalRows, compute ?? ComputeOptions.Default);
 
     /// <summary>Serialises the fitted estimator to JSON.</summary>
     public string ToJson() => FittedCbpeJson.Serialize(this);

@@ -5,7 +5,7 @@ namespace Estimator.Estimation;
 /// <summary>Checks a prediction set before fitting or estimating; errors name the column and the 0-based row.</summary>
 internal static class InputValidation
 {
-    public static void Validate(PredictionSet set, string period, bool requireTargets, bool requirePredictions)
+    public static void Validate(PredictionSet set, string period, bool requireTargets, bool requirePredictions, long rowOffset = 0)
     {
         if (set.Count == 0)
         {
@@ -28,12 +28,12 @@ internal static class InputValidation
             var s = scores[i];
             if (!double.IsNaN(s) && (s < 0 || s > 1 || double.IsInfinity(s)))
             {
-                throw new EstimatorDataException($"score {Format(s)} in the {period} data is outside [0, 1]", column: "y_pred_proba", row: i);
+                throw new EstimatorDataException($"score {Format(s)} in the {period} data is outside [0, 1]", column: "y_pred_proba", row: rowOffset + i);
             }
         }
 
-        CheckLabels(set.Predictions, "y_pred", period);
-        CheckLabels(set.Targets, "y_true", period);
+        CheckLabels(set.Predictions, "y_pred", period, rowOffset);
+        CheckLabels(set.Targets, "y_true", period, rowOffset);
     }
 
     /// <summary>The reference must hold both classes among its known targets.</summary>
@@ -53,7 +53,7 @@ internal static class InputValidation
         }
     }
 
-    private static void CheckLabels(double[]? labels, string column, string period)
+    private static void CheckLabels(double[]? labels, string column, string period, long rowOffset)
     {
         if (labels is null)
         {
@@ -65,7 +65,7 @@ internal static class InputValidation
             var v = labels[i];
             if (!double.IsNaN(v) && v != 0 && v != 1)
             {
-                throw new EstimatorDataException($"label {Format(v)} in the {period} data is not 0 or 1", column: column, row: i);
+                throw new EstimatorDataException($"label {Format(v)} in the {period} data is not 0 or 1", column: column, row: rowOffset + i);
             }
         }
     }

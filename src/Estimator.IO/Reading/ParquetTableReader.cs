@@ -91,6 +91,118 @@ internal static class ParquetTableReader
         }
     }
 
+    /// <summary>The row count from the file's footer.</summary>
+    public static async Task<long> CountRowsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            long total = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                total += rg.RowCount;
+            }
+
+            return total;
+        }
+        catch (Exception ex) when (IsReadFailure(ex))
+        {
+            throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, null, null, ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads the requested columns one row group at a time: one table per row group, each holding only that group's
+    /// rows, with the index of its first row in the file.
+    /// </summary>
+    public static async IAsyncEnumerable<(SourceTable Table, long FirstRow)> ReadRowGroupsAsync(
+        string path,
+        IReadOnlyList<ColumnRequest> requests,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        FileStream? stream = null;
+        ParquetReader? reader = null;
+        try
+        {
+            List<string> present;
+            Dictionary<string, DataField> fields;
+            try
+            {
+                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+                reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                (present, fields) = ResolveFields(reader, requests, path);
+            }
+            catch (Exception ex) when (IsReadFailure(ex))
+            {
+                throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, null, null, ex);
+            }
+
+            long offset = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                var count = checked((int)rg.RowCount);
+                var columns = new Dictionary<string, RawColumn>(StringComparer.Ordinal);
+                foreach (var name in present)
+                {
+                    var builder = ColumnBuilder.Create(fields[name], count, path);
+                    try
+                    {
+                        await builder.ReadAsync(rg, 0, count, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsReadFailure(ex))
+                    {
+                        throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, name, null, ex);
+                    }
+
+                    columns[name] = builder.Build();
+                }
+
+                yield return (new SourceTable(path, count, columns), offset);
+                offset += count;
+            }
+        }
+        finally
+        {
+            if (reader is not null)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static (List<string> Present, Dictionary<string, DataField> Fields) ResolveFields(ParquetReader reader, IReadOnlyList<ColumnRequest> requests, string path)
+    {
+        var fields = new Dictionary<string, DataField>(StringComparer.Ordinal);
+        var available = new List<string>();
+        foreach (var field in reader.Schema.Fields)
+        {
+            available.Add(field.Name);
+            if (field is DataField df)
+            {
+                fields[field.Name] = df;
+            }
+        }
+
+        var present = SourceTable.Resolve(requests, available, path);
+        foreach (var name in present)
+        {
+            if (!fields.TryGetValue(name, out var f) || f.IsArray)
+            {
+                throw new EstimatorDataException("is a nested or repeated column; expected a plain column", path, name);
+            }
+        }
+
+        return (present, fields);
+    }
+
     internal static bool IsReadFailure(Exception ex) =>
         ex is not (EstimatorDataException or OperationCanceledException or OutOfMemoryException);
 
@@ -175,6 +287,13 @@ internal static class ParquetTableReader
 
         public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
         {
+            if (typeof(T) == typeof(double) && !field.IsNullable)
+            {
+                // Fast path: a required double column is read straight into place.
+                await rowGroup.ReadAsync<double>(field, _values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
@@ -193,6 +312,13 @@ internal static class ParquetTableReader
 
         public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
         {
+            if (typeof(T) == typeof(long) && !field.IsNullable)
+            {
+                // Fast path: a required int64 column is read straight into place (no nulls to mark).
+                await rowGroup.ReadAsync<long>(field, _values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {

@@ -84,7 +84,7 @@ public static class PredictionFileReader
             : CsvTableReader.Read(path, requests, cancellationToken);
     }
 
-    private static List<ColumnRequest> Requests(ColumnMapping mapping, bool requireTargets, bool requirePredictions)
+    internal static List<ColumnRequest> Requests(ColumnMapping mapping, bool requireTargets, bool requirePredictions)
     {
         ArgumentException.ThrowIfNullOrEmpty(mapping.YPredProba, "mapping.YPredProba");
         if (requireTargets && mapping.YTrue is null)
@@ -121,7 +121,7 @@ public static class PredictionFileReader
         return requests;
     }
 
-    private static PredictionData Assemble(SourceTable table, ColumnMapping mapping)
+    internal static PredictionData Assemble(SourceTable table, ColumnMapping mapping)
     {
         var source = table.Source;
         var scores = ColumnConverter.ToScores(table.Find(mapping.YPredProba)!, source, out var missingScore);

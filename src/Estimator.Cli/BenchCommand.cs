@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Estimator.Metrics;
+
+namespace Estimator.Cli;
+
+/// <summary>What <c>estimator bench</c> was asked to do.</summary>
+internal sealed record BenchRequest(
+    int? Rows,
+    int? ReferenceRows,
+    int ChunkSize,
+    IReadOnlyList<Metric> Metrics,
+    int Threads,
+    string? WriteData,
+    string WriteFormat,
+    bool WriteOnly,
+    string? Input,
+    int Seed,
+    int Repeat,
+    bool Quiet);
+
+/// <summary>
+/// <c>estimator bench</c>: generates seeded data (or streams <c>--input</c>), runs fit and estimate, and prints one
+/// JSON object with the timings and the peak memory on stdout.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var rows = new Option<int?>("--rows") { Description = "Analysis rows to generate (not with --input)." };
+        var referenceRows = new Option<int?>("--reference-rows") { Description = "Reference rows to generate (default: as many as --rows, or 1,000,000 with --input)." };
+        var chunkSize = new Option<int>("--chunk-size") { Description = "Rows per chunk.", DefaultValueFactory = _ => 10_000 };
+        var metrics = new Option<string>("--metrics") { Description = "Comma-separated metrics.", DefaultValueFactory = _ => "roc_auc,precision,recall" };
+        var threads = new Option<int>("--threads") { Description = "Threads to use (0: one per core).", DefaultValueFactory = _ => 0 };
+        var writeData = new Option<string?>("--write-data") { Description = "Also write the generated reference and analysis to DIR/reference.* and DIR/analysis.* (Parquet and CSV)." };
+        var writeFormat = new Option<string>("--write-format") { Description = "Formats --write-data writes: both, parquet or csv.", DefaultValueFactory = _ => "both" };
+        writeFormat.AcceptOnlyFromAmong("both", "parquet", "csv");
+        var writeOnly = new Option<bool>("--write-only") { Description = "With --write-data: write the data and stop (no fit, no estimate)." };
+        var input = new Option<string?>("--input") { Description = "Analysis Parquet file to stream through the estimator instead of generated analysis rows." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated data.", DefaultValueFactory = _ => 42 };
+        var repeat = new Option<int>("--repeat") { Description = "Runs of fit and of estimate; the medians are reported.", DefaultValueFactory = _ => 3 };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr." };
+
+        var command = new Command("bench", "Benchmark: fit and estimate on seeded data of a given size (or an analysis file); prints one JSON object.")
+        {
+            rows, referenceRows, chunkSize, metrics, threads, writeData, writeFormat, writeOnly, input, seed, repeat, quiet,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(rows) is null == (result.GetValue(input) is null))
+            {
+                result.AddError("Give exactly one of --rows and --input.");
+            }
+
+            if (result.GetValue(rows) is <= 0 || result.GetValue(referenceRows) is <= 0)
+            {
+                result.AddError("--rows and --reference-rows must be positive.");
+            }
+
+            if (result.GetValue(writeOnly) && result.GetValue(writeData) is null)
+            {
+                result.AddError("--write-only needs --write-data.");
+            }
+        });
+
+        command.SetAction(parse =>
+        {
+            try
+            {
+                if (parse.GetValue(chunkSize) <= 0 || parse.GetValue(repeat) <= 0 || parse.GetValue(threads) < 0)
+                {
+                    throw new OptionException("--chunk-size and --repeat must be positive, --threads 0 (one per core) or positive");
+                }
+
+                var metricList = EstimateCommand.BuildOptions(parse.GetValue(metrics)!, 1, null, null, "keep", "auto", "none", null, false, []).Metrics;
+                var request = new BenchRequest(
+                    parse.GetValue(rows),
+                    parse.GetValue(referenceRows),
+                    parse.GetValue(chunkSize),
+                    metricList,
+                    parse.GetValue(threads),
+                    parse.GetValue(writeData),
+                    parse.GetValue(writeFormat)!,
+                    parse.GetValue(writeOnly),
+                    parse.GetValue(input),
+                    parse.GetValue(seed),
+                    parse.GetValue(repeat),
+                    parse.GetValue(quiet));
+                return BenchRunner.Run(request, stdout, stderr);
+            }
+            catch (OptionException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return EstimatorCli.BadInput;
+            }
+        });
+        return command;
+    }
+}

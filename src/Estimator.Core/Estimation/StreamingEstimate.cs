@@ -1,0 +1,321 @@
+using System.Globalization;
+using Estimator.Metrics;
+
+namespace Estimator.Estimation;
+
+/// <summary>
+/// Estimates an analysis set that arrives in batches (e.g. Parquet row groups) in bounded memory: rows are buffered
+/// only until their chunk is complete, then the complete chunks are estimated (in parallel) and dropped. Gives the
+/// same result as <see cref="FittedCbpe.Estimate(PredictionSet, string)"/> on the concatenated rows, bit for bit,
+/// when the rows arrive in chunking order.
+/// </summary>
+/// <remarks>
+/// <para>Size-based rules (<see cref="Chunking.BySize"/>, <see cref="Chunking.ByNumber"/>, the default) need the total
+/// row count up front, which a Parquet footer gives. Rows with timestamps must arrive in ascending timestamp order
+/// (the in-memory estimate sorts by timestamp before chunking; period chunking needs the order anyway): an out-of-order timestamp is an <see cref="EstimatorDataException"/> naming the row (sort the file, or use the
+/// in-memory <see cref="FittedCbpe.Estimate(PredictionSet, string)"/>, which sorts).</para>
+/// <para>Memory: the largest batch plus one chunk of rows, plus the result rows. Not thread-safe: call
+/// <see cref="Append"/> from one thread at a time.</para>
+/// </remarks>
+public sealed class StreamingEstimate
+{
+    private readonly FittedCbpe _fitted;
+    private readonly ComputeOptions _compute;
+    private readonly long _totalRows;
+    private readonly IReadOnlyList<Chunk>? _sizeChunks;
+    private readonly ChunkPeriod? _period;
+    private readonly List<(Metric Metric, int Component, string Name)> _specs;
+    private readonly bool _needsPredictions;
+    private readonly List<ChunkEstimate> _rows = [];
+    private double[] _scores = [];
+    private double[] _predictions = [];
+    private double[] _targets = [];
+    private DateTime[] _timestamps = [];
+    private double[] _probabilities = [];
+    private int _buffered;
+    private long _bufferStart;
+    private int _nextChunk;
+    private bool? _hasTargets;
+    private bool _hasPredictions;
+    private bool _hasTimestamps;
+    private DateTime _lastTimestamp = DateTime.MinValue;
+    private long _missingScore;
+    private long _missingPrediction;
+    private bool _completed;
+
+    internal StreamingEstimate(FittedCbpe fitted, long totalRows, ComputeOptions compute)
+    {
+        _fitted = fitted;
+        _compute = compute;
+        _totalRows = totalRows;
+        _needsPredictions = fitted.Options.Metrics.Any(m => m.RequiresPredictions());
+        _specs = [.. fitted.Components.Select(c => (c.Metric, c.Component, c.Name))];
+        if (fitted.Options.Chunking is PeriodChunking period)
+        {
+            _period = period.Period;
+        }
+        else
+        {
+            if (totalRows <= 0 || totalRows > Array.MaxLength)
+            {
+                throw new EstimatorDataException(string.Create(CultureInfo.InvariantCulture, $"the analysis data has {totalRows} rows; streaming needs 1 to {Array.MaxLength} rows"));
+            }
+
+            _sizeChunks = Chunker.Split((int)totalRows, default, fitted.Options.Chunking);
+        }
+    }
+
+    /// <summary>Rows appended so far.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Chunks estimated so far.</summary>
+    public int ChunksEstimated { get; private set; }
+
+    /// <summary>The number of chunks the data will give; null for period chunking (not known before the end).</summary>
+    public int? TotalChunks => _sizeChunks?.Count;
+
+    /// <summary>The total row count given at the start (0 when not given, period chunking).</summary>
+    public long TotalRows => _totalRows;
+
+    /// <summary>Appends the next rows, in order; estimates every chunk they complete.</summary>
+    /// <param name="batch">The rows; every batch must carry the same columns.</param>
+    /// <exception cref="EstimatorDataException">Values out of range, a missing needed column, more rows than announced, or (period chunking) a timestamp earlier than the previous row's.</exception>
+    public void Append(PredictionSet batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The estimate is complete.");
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        InputValidation.Validate(batch, "analysis", requireTargets: false, requirePredictions: _needsPredictions, rowOffset: RowsRead);
+        if (_hasTargets is null)
+        {
+            _hasTargets = batch.Targets is not null;
+            _hasPredictions = batch.Predictions is not null;
+            _hasTimestamps = batch.Timestamps is not null;
+        }
+        else if (_hasTargets != batch.Targets is not null || _hasPredictions != batch.Predictions is not null || _hasTimestamps != batch.Timestamps is not null)
+        {
+            throw new ArgumentException("Every batch must carry the same columns.", nameof(batch));
+        }
+
+        if (_sizeChunks is not null && RowsRead + batch.Count > _totalRows)
+        {
+            throw new EstimatorDataException(string.Create(CultureInfo.InvariantCulture, $"the analysis data has more rows than the {_totalRows} announced"));
+        }
+
+        if (_period is not null && batch.Timestamps is null)
+        {
+            throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
+        }
+
+        // The in-memory estimate sorts rows by timestamp before chunking; streamed rows must already be in that order.
+        if (batch.Timestamps is { } ts)
+        {
+            for (var i = 0; i < ts.Length; i++)
+            {
+                if (ts[i] < _lastTimestamp)
+                {
+                    throw new EstimatorDataException(
+                        string.Create(CultureInfo.InvariantCulture, $"timestamp {ts[i]:O} is earlier than the previous row's {_lastTimestamp:O}: a streamed estimate needs rows in ascending timestamp order (sort the file, or estimate it in memory)"),
+                        column: "timestamp",
+                        row: RowsRead + i);
+                }
+
+                _lastTimestamp = ts[i];
+            }
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            _missingScore += double.IsNaN(batch.Scores[i]) ? 1 : 0;
+            _missingPrediction += batch.Predictions is { } p && double.IsNaN(p[i]) ? 1 : 0;
+        }
+
+        AppendToBuffer(batch);
+        RowsRead += batch.Count;
+        Flush(final: false);
+    }
+
+    /// <summary>Estimates the last chunk(s) and returns the result: the reference rows, then every analysis chunk.</summary>
+    /// <param name="model">The model's name written to the result.</param>
+    /// <exception cref="EstimatorDataException">No rows arrived, or fewer than announced.</exception>
+    public CbpeResult Complete(string model = "model")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!_completed)
+        {
+            if (RowsRead == 0)
+            {
+                throw new EstimatorDataException("the analysis data has no rows");
+            }
+
+            if (_sizeChunks is not null && RowsRead != _totalRows)
+            {
+                throw new EstimatorDataException(string.Create(CultureInfo.InvariantCulture, $"the analysis data ended after {RowsRead} of the {_totalRows} rows announced"));
+            }
+
+            Flush(final: true);
+            _completed = true;
+            _scores = _predictions = _targets = _probabilities = [];
+            _timestamps = [];
+        }
+
+        var rows = new List<ChunkEstimate>(_fitted.ReferenceRows.Count + _rows.Count);
+        rows.AddRange(_fitted.ReferenceRows);
+        rows.AddRange(_rows);
+        return new CbpeResult(model, rows, _fitted.Calibration, _missingScore, _missingPrediction);
+    }
+
+    private void AppendToBuffer(PredictionSet batch)
+    {
+        var need = _buffered + batch.Count;
+        if (_scores.Length < need)
+        {
+            var capacity = Math.Max(need, Math.Min(Array.MaxLength, _scores.Length * 2));
+            Array.Resize(ref _scores, capacity);
+            Array.Resize(ref _probabilities, capacity);
+            if (_hasPredictions)
+            {
+                Array.Resize(ref _predictions, capacity);
+            }
+
+            if (_hasTargets == true)
+            {
+                Array.Resize(ref _targets, capacity);
+            }
+
+            if (_hasTimestamps)
+            {
+                Array.Resize(ref _timestamps, capacity);
+            }
+        }
+
+        batch.Scores.CopyTo(_scores, _buffered);
+        batch.Predictions?.CopyTo(_predictions, _buffered);
+        batch.Targets?.CopyTo(_targets, _buffered);
+        batch.Timestamps?.CopyTo(_timestamps, _buffered);
+        _buffered = need;
+    }
+
+    /// <summary>Estimates the complete chunks in the buffer (all of it when <paramref name="final"/>), then keeps only the rest.</summary>
+    private void Flush(bool final)
+    {
+        var complete = _sizeChunks is not null ? CompleteSizeChunks() : CompletePeriodChunks(final);
+        if (complete.Count == 0)
+        {
+            return;
+        }
+
+        // Chunks relative to the buffer for the computation; the real ones (absolute rows, dates) for the output.
+        var relative = new List<Chunk>(complete.Count);
+        long consumed = 0;
+        foreach (var chunk in complete)
+        {
+            relative.Add(chunk with { StartIndex = chunk.StartIndex - _bufferStart, EndIndex = chunk.EndIndex - _bufferStart });
+            consumed = chunk.EndIndex + 1 - _bufferStart;
+        }
+
+        var rowsUsed = (int)consumed;
+        var data = PeriodData.FromBuffers(
+            _scores,
+            _hasPredictions ? _predictions : null,
+            _hasTargets == true ? _targets : null,
+            rowsUsed,
+            _fitted.Calibrator,
+            _probabilities,
+            _compute.Threads);
+        var (values, missingRates) = ChunkComputation.Compute(data, relative, _specs, _fitted.Options, withRealized: true, _compute.Threads);
+        _rows.AddRange(FittedCbpe.BuildRows(complete, values, missingRates, _fitted.Components, Period.Analysis, hasTargets: _hasTargets == true));
+        ChunksEstimated += complete.Count;
+
+        // Rows after the last complete chunk stay; rows dropped by the chunking rule (none for Keep) are discarded.
+        if (final)
+        {
+            _buffered = 0;
+        }
+        else
+        {
+            var rest = _buffered - rowsUsed;
+            Array.Copy(_scores, rowsUsed, _scores, 0, rest);
+            if (_hasPredictions)
+            {
+                Array.Copy(_predictions, rowsUsed, _predictions, 0, rest);
+            }
+
+            if (_hasTargets == true)
+            {
+                Array.Copy(_targets, rowsUsed, _targets, 0, rest);
+            }
+
+            if (_hasTimestamps)
+            {
+                Array.Copy(_timestamps, rowsUsed, _timestamps, 0, rest);
+            }
+
+            _buffered = rest;
+            _bufferStart += rowsUsed;
+        }
+    }
+
+    private List<Chunk> CompleteSizeChunks()
+    {
+        var complete = new List<Chunk>();
+        var bufferEnd = _bufferStart + _buffered; // exclusive
+        while (_nextChunk < _sizeChunks!.Count && _sizeChunks[_nextChunk].EndIndex < bufferEnd)
+        {
+            var chunk = _sizeChunks[_nextChunk++];
+            if (_hasTimestamps)
+            {
+                chunk = chunk with
+                {
+                    StartDate = _timestamps[(int)(chunk.StartIndex - _bufferStart)],
+                    EndDate = _timestamps[(int)(chunk.EndIndex - _bufferStart)],
+                };
+            }
+
+            complete.Add(chunk);
+        }
+
+        return complete;
+    }
+
+    private List<Chunk> CompletePeriodChunks(bool final)
+    {
+        var complete = new List<Chunk>();
+        var period = _period!.Value;
+        var start = 0;
+        while (start < _buffered)
+        {
+            var periodStart = Chunker.PeriodStart(_timestamps[start], period);
+            var next = Chunker.NextPeriodStart(periodStart, period);
+            var end = start;
+            while (end + 1 < _buffered && _timestamps[end + 1] < next)
+            {
+                end++;
+            }
+
+            if (end + 1 == _buffered && !final)
+            {
+                break; // the period may continue in the next batch
+            }
+
+            complete.Add(new Chunk(
+                Chunker.PeriodKey(periodStart, period),
+                _nextChunk++,
+                _bufferStart + start,
+                _bufferStart + end,
+                periodStart,
+                next.AddTicks(-1)));
+            start = end + 1;
+        }
+
+        return complete;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Estimator.Numerics;
+
+/// <summary>
+/// LSD radix sort of doubles (keys only, ascending, 11-bit digits, constant digits skipped). For sorts whose tie order
+/// cannot matter: equal keys are indistinguishable here, so the output equals any other ascending sort's bit for bit
+/// (with −0 ordered before +0). Not for the places that replay numpy's tie order (<see cref="NumpyArgsort"/>).
+/// </summary>
+internal static class RadixSort
+{
+    private const int DigitBits = 11;
+    private const int Buckets = 1 << DigitBits;
+    private const int Passes = 6;
+    private const int SmallSort = 256;
+
+    /// <summary>Sorts <paramref name="keys"/> ascending; <paramref name="scratch"/> must be as long. No NaN.</summary>
+    public static void Sort(Span<double> keys, Span<double> scratch)
+    {
+        var n = keys.Length;
+        if (n <= SmallSort)
+        {
+            keys.Sort();
+            return;
+        }
+
+        if (scratch.Length < n)
+        {
+            throw new ArgumentException("Scratch is shorter than the keys.", nameof(scratch));
+        }
+
+        var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(keys);
+        var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(scratch[..n]);
+
+        // Map to order-preserving unsigned keys in place, counting every digit in one pass.
+        var rented = ArrayPool<int>.Shared.Rent(Passes * Buckets);
+        try
+        {
+            SortEncoded(source, target, rented.AsSpan(0, Passes * Buckets));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
+    private static void SortEncoded(Span<ulong> source, Span<ulong> target, Span<int> counts)
+    {
+        var n = source.Length;
+        counts.Clear();
+        for (var i = 0; i < n; i++)
+        {
+            var u = Encode(source[i]);
+            source[i] = u;
+            for (var p = 0; p < Passes; p++)
+            {
+                counts[(p * Buckets) + (int)((u >> (p * DigitBits)) & (Buckets - 1))]++;
+            }
+        }
+
+        var inSource = true;
+        for (var p = 0; p < Passes; p++)
+        {
+            var histogram = counts.Slice(p * Buckets, Buckets);
+            var shift = p * DigitBits;
+            var from = inSource ? source : target;
+            var to = inSource ? target : source;
+            if (histogram[(int)((from[0] >> shift) & (Buckets - 1))] == n)
+            {
+                continue; // every key has the same digit here
+            }
+
+            var offset = 0;
+            for (var b = 0; b < Buckets; b++)
+            {
+                var c = histogram[b];
+                histogram[b] = offset;
+                offset += c;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                var u = from[i];
+                to[histogram[(int)((u >> shift) & (Buckets - 1))]++] = u;
+            }
+
+            inSource = !inSource;
+        }
+
+        if (!inSource)
+        {
+            target.CopyTo(source);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            source[i] = Decode(source[i]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Encode(ulong bits) => (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Decode(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
+}

@@ -1,0 +1,154 @@
+using BenchmarkDotNet.Attributes;
+using Estimator.Calibration;
+using Estimator.Estimation;
+using Estimator.Metrics;
+using Estimator.Numerics;
+
+namespace Estimator.Benchmarks;
+
+/// <summary>Seeded data shaped like the resampled car-loan set: scores with two decimals (many ties), 0/1 labels.</summary>
+internal static class Data
+{
+    public static (double[] Scores, double[] Predictions, double[] Targets) Generate(int n, int seed)
+    {
+        var random = new Random(seed);
+        var s = new double[n];
+        var yHat = new double[n];
+        var y = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            s[i] = Math.Round(Math.Pow(random.NextDouble(), 0.7), 2);
+            yHat[i] = s[i] >= 0.5 ? 1 : 0;
+            y[i] = random.NextDouble() < (0.05 + (0.9 * s[i])) ? 1 : 0;
+        }
+
+        return (s, yHat, y);
+    }
+}
+
+/// <summary>Per-chunk kernels on one 10,000-row chunk: the sort, the ranking, and each metric's estimate.</summary>
+[MemoryDiagnoser]
+public class ChunkKernels
+{
+    private double[] _scores = [];
+    private double[] _predictions = [];
+    private double[] _probabilities = [];
+    private double[] _keys = [];
+    private double[] _scratch = [];
+    private double[] _ranked = [];
+    private IsotonicCalibrator _calibrator = null!;
+
+    [Params(10_000)]
+    public int Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (s, yHat, y) = Data.Generate(Rows, 1);
+        var (rs, _, ry) = Data.Generate(100_000, 2);
+        _calibrator = IsotonicCalibrator.Fit(rs, ry);
+        _ = y;
+        _scores = s;
+        _predictions = yHat;
+        _probabilities = new double[Rows];
+        _calibrator.Calibrate(s, _probabilities);
+        _keys = new double[Rows];
+        _scratch = new double[Rows];
+        _ranked = new double[Rows];
+        ChunkComputation.RankCalibratedDescending(_scores, _calibrator, _keys, _scratch, _ranked);
+    }
+
+    [Benchmark(Baseline = true, Description = "sort: Array.Sort keys+items (old ranking)")]
+    public int CoSortRanking() => EstimatedMetrics.RankByScoreDescending(_probabilities, _scores, _keys, _ranked);
+
+    [Benchmark(Description = "sort: radix keys-only + calibrate sorted (new ranking)")]
+    public int RadixRanking() => ChunkComputation.RankCalibratedDescending(_scores, _calibrator, _keys, _scratch, _ranked);
+
+    [Benchmark(Description = "sort: radix sort only")]
+    public void RadixSortOnly()
+    {
+        _scores.CopyTo(_keys, 0);
+        RadixSort.Sort(_keys, _scratch);
+    }
+
+    [Benchmark(Description = "calibrate: 10k unsorted scores")]
+    public void Calibrate() => _calibrator.Calibrate(_scores, _keys);
+
+    [Benchmark(Description = "estimate: roc_auc from ranked")]
+    public double RocAuc() => EstimatedMetrics.RocAucFromRanked(_ranked);
+
+    [Benchmark(Description = "estimate: average_precision from ranked")]
+    public double AveragePrecision() => EstimatedMetrics.AveragePrecisionFromRanked(_ranked);
+
+    [Benchmark(Description = "estimate: precision+recall (expected confusion matrix)")]
+    public double PrecisionRecall()
+    {
+        var cm = ExpectedConfusionMatrix.Compute(_probabilities, _predictions);
+        return EstimatedMetrics.Precision(cm) + EstimatedMetrics.Recall(cm);
+    }
+}
+
+/// <summary>Fit-time kernels on a 1,000,000-row reference.</summary>
+[MemoryDiagnoser]
+public class FitKernels
+{
+    private double[] _scores = [];
+    private double[] _targets = [];
+
+    [Params(1_000_000)]
+    public int Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => (_scores, _, _targets) = Data.Generate(Rows, 3);
+
+    [Benchmark(Description = "calibrate: isotonic fit (sort + PAV)")]
+    public IsotonicCalibrator IsotonicFit() => IsotonicCalibrator.Fit(_scores, _targets);
+
+    [Benchmark(Description = "calibrate: needs-calibration check (10 splits + 10 fits + ECE)")]
+    public CalibrationCheckResult NeedsCalibration() => CalibrationCheck.NeedsCalibration(_targets, _scores);
+
+    [Benchmark(Description = "calibrate: stratified splits only (MT19937 draws)")]
+    public int Splits() => StratifiedShuffleSplit.Split(_targets, 10, 0.1, 42, permuteTrain: false).Count;
+
+    [Benchmark(Description = "sampling error: roc_auc (numpy argsort replay)")]
+    public SamplingErrorModel SamplingErrorRocAuc() => SamplingError.ForRocAuc(_targets, _scores);
+
+    [Benchmark(Description = "sort: numpy argsort replay")]
+    public int[] NumpyArgSort() => NumpyArgsort.ArgSort(_scores);
+
+    [Benchmark(Description = "sort: Array.Sort copy")]
+    public double[] ArraySort()
+    {
+        var copy = (double[])_scores.Clone();
+        Array.Sort(copy);
+        return copy;
+    }
+}
+
+/// <summary>End to end in memory: fit on 1,000,000 reference rows, estimate 1,000,000 analysis rows (chunks of 10,000).</summary>
+public class EndToEnd
+{
+    private PredictionSet _reference = null!;
+    private PredictionSet _analysis = null!;
+    private FittedCbpe _fitted = null!;
+    private readonly CbpeOptions _options = new() { Metrics = [Metric.RocAuc, Metric.Precision, Metric.Recall], Chunking = Chunking.BySize(10_000) };
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (s, yHat, y) = Data.Generate(1_000_000, 4);
+        _reference = new PredictionSet(s, yHat, y);
+        var (a, aHat, _) = Data.Generate(1_000_000, 5);
+        _analysis = new PredictionSet(a, aHat);
+        _fitted = Cbpe.Fit(_reference, _options);
+    }
+
+    [Benchmark(Description = "fit 1e6")]
+    public FittedCbpe Fit() => Cbpe.Fit(_reference, _options, new ComputeOptions { MaxDegreeOfParallelism = Threads });
+
+    [Benchmark(Description = "estimate 1e6")]
+    public CbpeResult Estimate() => _fitted.Estimate(_analysis, "bench", new ComputeOptions { MaxDegreeOfParallelism = Threads });
+}
