@@ -14,6 +14,8 @@ internal static class EstimatorCli
         var root = new RootCommand(
             "Estimator: estimates a binary classifier's performance on unlabelled production data (CBPE, NannyML-compatible).");
         root.Subcommands.Add(EstimateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
+        root.Subcommands.Add(RunCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -90,7 +90,8 @@ internal sealed class ConfigReader
 
         if (problems.Count > 0)
         {
-            throw new EstimatorConfigException(problems);
+            // File order (the walk visits some keys out of order); OrderBy is stable for problems on the same spot.
+            throw new EstimatorConfigException([.. problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
         return new EstimatorConfig
@@ -632,7 +633,7 @@ internal sealed class ConfigReader
         }
         catch (ArgumentException e)
         {
-            Problem(path, map.Start, e.Message);
+            Problem(path, map.Start, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
             return null;
         }
     }
