@@ -58,7 +58,7 @@ internal static class DemoSeed
             case var t when t == typeof(bool): return await Read<bool>(rowGroup, field, rows);
             case var t when t == typeof(DateTime): return await Read<DateTime>(rowGroup, field, rows);
             default:
-                var strings = new string[rows];
+                var strings = new string?[rows];
                 await rowGroup.ReadAsync(field, strings.AsMemory(), null, CancellationToken.None);
                 return strings;
         }
@@ -79,7 +79,7 @@ internal static class DemoSeed
         double?[] a => rowGroup.WriteAsync<double>(field, new ReadOnlyMemory<double?>(a, start, count), null, null, CancellationToken.None),
         bool?[] a => rowGroup.WriteAsync<bool>(field, new ReadOnlyMemory<bool?>(a, start, count), null, null, CancellationToken.None),
         DateTime?[] a => rowGroup.WriteAsync<DateTime>(field, new ReadOnlyMemory<DateTime?>(a, start, count), null, null, CancellationToken.None),
-        string[] a => rowGroup.WriteAsync(field, a.AsSpan(start, count).ToArray(), null),
+        string?[] a => rowGroup.WriteAsync(field, a.AsSpan(start, count).ToArray(), null),
         _ => throw new NotSupportedException(column.GetType().Name),
     };
 }
