@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using Estimator.Host;
+using Estimator.Host.Configuration;
+using Estimator.IO.Store;
+
+namespace Estimator.Cli;
+
+/// <summary><c>estimator run</c>: calibrate and estimate every (or one) configured model once, without Hangfire, and exit.</summary>
+internal static class RunCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var config = new Option<string>("--config") { Description = "The host configuration (YAML), e.g. datasets/demo/estimator.yaml.", Required = true };
+        var model = new Option<string?>("--model") { Description = "Run only this model (default: every model)." };
+        var command = new Command("run", "Calibrate and estimate every configured model once (or only --model), then exit; for cron-style use.")
+        {
+            config, model,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var loaded = ConfigLoading.TryLoad(parse.GetValue(config)!, stderr);
+            if (loaded is null)
+            {
+                return Task.FromResult(EstimatorCli.BadInput);
+            }
+
+            var store = new ModelRunnerStore(new ModelRunner(loaded.StoreDirectory));
+            return Task.FromResult(Run(loaded, store, parse.GetValue(model), stdout, stderr, cancellationToken));
+        });
+        return command;
+    }
+
+    /// <summary>Runs the models in configuration order; a failing model does not stop the others.</summary>
+    /// <returns>0 when every model ran, 2 when a model had bad input (or --model names none), 1 for any other failure.</returns>
+    internal static int Run(EstimatorConfig config, IModelStore store, string? only, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var models = config.Models.Where(m => only is null || m.Name == only).ToList();
+        if (models.Count == 0)
+        {
+            stderr.WriteLine($"error: --model: no model '{only}' in {config.ConfigFile}; models: {string.Join(", ", config.Models.Select(m => m.Name))}");
+            return EstimatorCli.BadInput;
+        }
+
+        var exit = 0;
+        foreach (var m in models)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var calibration = store.Calibrate(m.Definition, cancellationToken);
+                stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}");
+                var estimate = store.Estimate(m.Definition, cancellationToken);
+                stdout.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{m.Name}: estimate: run {estimate.RunId}, {estimate.FilesProcessed.Count} new file(s), {estimate.RowsProcessed} row(s), {estimate.ChunksFinalized} chunk(s) final, {estimate.ChunksProvisional} provisional"));
+            }
+            catch (Exception e) when (e is EstimatorDataException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: {m.Name}: {e.Message}");
+                exit = Math.Max(exit, EstimatorCli.BadInput);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stderr.WriteLine($"error: {m.Name}: {e.GetType().Name}: {e.Message}");
+                exit = exit == 0 ? 1 : exit;
+            }
+        }
+
+        return exit;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Estimator.Host.Configuration;
+using Estimator.IO;
+using Hangfire.Dashboard;
+using Hangfire.Dashboard.Pages;
+
+namespace Estimator.Host.Dashboard;
+
+/// <summary>
+/// The dashboard's "Models" page (<c>/hangfire/models</c>): per model, the latest analysis chunks' estimated metrics
+/// with confidence bounds, thresholds and alerts, and a chart of one metric over all chunks (<c>?metric=NAME</c>).
+/// The data comes from <see cref="IModelStore.ReadEstimates"/> on every request.
+/// </summary>
+internal sealed class ModelsPage : RazorPage
+{
+    /// <summary>The page's route under the dashboard.</summary>
+    public const string Route = "/models";
+
+    /// <summary>How many of the latest analysis chunks the table shows.</summary>
+    public const int LatestChunks = 10;
+
+    public override void Execute()
+    {
+        Layout = new LayoutPage("Models");
+        var services = Context.GetHttpContext().RequestServices;
+        var config = services.GetRequiredService<EstimatorConfig>();
+        var store = services.GetRequiredService<IModelStore>();
+        var html = new StringBuilder();
+        html.Append("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Models</h1>");
+        html.Append(Invariant($"<p class=\"text-muted\">{config.Models.Count} model(s) from {Encode(config.ConfigFile)}; store {Encode(config.StoreDirectory)}.</p>"));
+        foreach (var model in config.Models)
+        {
+            RenderModel(html, model, store);
+        }
+
+        html.Append("</div></div>");
+        WriteLiteral(html.ToString());
+    }
+
+    private void RenderModel(StringBuilder html, ModelConfig model, IModelStore store)
+    {
+        var name = model.Name;
+        html.Append(Invariant($"<section class=\"estimator-model\" id=\"model-{Encode(name)}\" data-model=\"{Encode(name)}\">"));
+        html.Append(Invariant($"<h2>{Encode(name)}</h2>"));
+        html.Append(Invariant($"<p class=\"text-muted\">Schedule <code>{Encode(model.Schedule.Expression)}</code> (UTC); analysis <code>{Encode(model.Definition.Analysis)}</code></p>"));
+
+        IReadOnlyList<EstimateRecord> records;
+        try
+        {
+            records = store.ReadEstimates(name);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            html.Append(Invariant($"<div class=\"alert alert-warning\">Cannot read the estimates of {Encode(name)}: {Encode(e.Message)}</div></section>"));
+            return;
+        }
+
+        var analysis = records.Where(r => r.Period == "analysis").ToList();
+        if (records.Count == 0)
+        {
+            html.Append("<div class=\"alert alert-info\">No estimates yet: they appear after the model's estimate job has run.</div></section>");
+            return;
+        }
+
+        var metrics = records.Select(r => r.Metric).Distinct(StringComparer.Ordinal).ToList();
+        var chunks = analysis.GroupBy(r => r.ChunkIndex).OrderBy(g => g.Key).ToList();
+        var alerts = analysis.Count(r => r.Alert);
+        html.Append(Invariant($"<p><strong>{chunks.Count}</strong> analysis chunk(s), <strong class=\"{(alerts > 0 ? "text-danger" : "text-success")}\">{alerts}</strong> alert(s).</p>"));
+
+        RenderTable(html, chunks.Skip(Math.Max(0, chunks.Count - LatestChunks)).Reverse().ToList(), metrics);
+
+        var selected = Query("metric") is { Length: > 0 } q && metrics.Contains(q) ? q : metrics[0];
+        html.Append("<ul class=\"nav nav-pills\" style=\"margin:10px 0\">");
+        foreach (var metric in metrics)
+        {
+            var active = metric == selected ? " class=\"active\"" : "";
+            html.Append(Invariant($"<li{active}><a href=\"{Url.To(Route)}?metric={Uri.EscapeDataString(metric)}#model-{Encode(name)}\">{Encode(metric)}</a></li>"));
+        }
+
+        html.Append("</ul>");
+        html.Append(Invariant($"<div class=\"estimator-chart\" data-metric=\"{Encode(selected)}\">"));
+        html.Append(StripXmlDeclaration(PerformanceChart.RenderSvg(records, selected)));
+        html.Append("</div></section><hr/>");
+    }
+
+    private static void RenderTable(StringBuilder html, List<IGrouping<int, EstimateRecord>> chunks, List<string> metrics)
+    {
+        html.Append("<div class=\"table-responsive\"><table class=\"table table-condensed table-striped estimator-chunks\"><thead><tr><th>Chunk</th><th>From</th><th>To</th><th>Rows</th>");
+        foreach (var metric in metrics)
+        {
+            var latest = chunks.SelectMany(g => g).FirstOrDefault(r => r.Metric == metric);
+            var thresholds = latest is null ? "" : $"<br/><small class=\"text-muted\">thresholds {Number(latest.LowerThreshold)} – {Number(latest.UpperThreshold)}</small>";
+            html.Append(Invariant($"<th>{Encode(metric)}{thresholds}</th>"));
+        }
+
+        html.Append("</tr></thead><tbody>");
+        foreach (var chunk in chunks)
+        {
+            var first = chunk.First();
+            html.Append(Invariant($"<tr data-chunk=\"{Encode(first.ChunkKey)}\"><td><code>{Encode(first.ChunkKey)}</code></td><td>{Date(first.ChunkStartDate)}</td><td>{Date(first.ChunkEndDate)}</td><td>{first.ChunkRows}</td>"));
+            foreach (var metric in metrics)
+            {
+                var row = chunk.FirstOrDefault(r => r.Metric == metric);
+                if (row is null)
+                {
+                    html.Append("<td></td>");
+                    continue;
+                }
+
+                var alert = row.Alert ? " class=\"danger estimator-alert\"" : "";
+                var flag = row.Alert ? " <span class=\"label label-danger\">alert</span>" : "";
+                var realized = row.Realized is null ? "" : $"<br/><small>realized {Number(row.Realized)}</small>";
+                html.Append(Invariant($"<td{alert} data-metric=\"{Encode(metric)}\"><strong>{Number(row.Estimated)}</strong>{flag}<br/><small class=\"text-muted\">[{Number(row.LowerConfidenceBound)}, {Number(row.UpperConfidenceBound)}]</small>{realized}</td>"));
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</tbody></table></div>");
+    }
+
+    private static string StripXmlDeclaration(string svg)
+    {
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return start > 0 ? svg[start..] : svg;
+    }
+
+    private static string Number(double? value) => value is double v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "–";
+
+    private static string Date(DateTime? value) => value is DateTime d ? d.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Estimator.Host.Configuration;
+using Estimator.IO;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Estimator.Host.Tests.Dashboard;
+
+public sealed partial class ModelsPageTests : IDisposable
+{
+    private const string Token = "models-page-test-token";
+    private readonly TempDirectory temp = TestData.NewTempDirectory();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task ModelsPage_ShowsTheLatestChunksWithBoundsThresholdsAlertsAndAChart()
+    {
+        var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 0));
+        var store = new FakeModelStore(config.StoreDirectory);
+        store.Estimate(config.Models[0].Definition, CancellationToken.None);
+        var expected = TestData.ExpectedCarLoanEstimates(config.Models[0].Definition);
+        await using var app = await TestHosts.StartAsync(config, store);
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        var html = await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative));
+
+        Assert.Contains("<h2>car_loan</h2>", html, StringComparison.Ordinal);
+        Assert.Contains(">Models<", html, StringComparison.Ordinal); // the navigation entry
+        var analysis = expected.Where(r => r.Period == "analysis").ToList();
+        var keys = analysis.Select(r => r.ChunkKey).Distinct().ToList();
+        Assert.Equal(10, keys.Count);
+        foreach (var key in keys)
+        {
+            Assert.Contains($"data-chunk=\"{key}\"", html, StringComparison.Ordinal);
+        }
+
+        var last = analysis.Last(r => r.Metric == "roc_auc");
+        Assert.Contains(F(last.Estimated), html, StringComparison.Ordinal);
+        Assert.Contains($"[{F(last.LowerConfidenceBound)}, {F(last.UpperConfidenceBound)}]", html, StringComparison.Ordinal);
+        Assert.Contains($"thresholds {F(last.LowerThreshold)} – {F(last.UpperThreshold)}", html, StringComparison.Ordinal);
+        Assert.Equal(analysis.Count(r => r.Alert), AlertCell().Count(html));
+        Assert.True(analysis.Any(r => r.Alert), "the car-loan analysis decays: some chunks alert");
+        Assert.Matches("<div class=\"estimator-chart\" data-metric=\"roc_auc\"><svg", html);
+        Assert.True(Regex.Count(html, "<path") > 20);
+
+        var f1 = await client.GetStringAsync(new Uri("/hangfire/models?metric=f1", UriKind.Relative));
+        Assert.Contains("data-metric=\"f1\"><svg", f1, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsPage_SaysSo_WhenThereAreNoEstimatesYetOrTheStoreFails()
+    {
+        var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 0));
+        await using (var app = await TestHosts.StartAsync(config, new FakeModelStore(config.StoreDirectory)))
+        {
+            using var client = app.GetTestClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            Assert.Contains("No estimates yet", await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative)), StringComparison.Ordinal);
+        }
+
+        await using (var app = await TestHosts.StartAsync(config, new ThrowingStore()))
+        {
+            using var client = app.GetTestClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            Assert.Contains("Cannot read the estimates of car_loan: store &lt;broken&gt;", await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative)), StringComparison.Ordinal);
+        }
+    }
+
+    private static string F(double? v) => v!.Value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("class=\"danger estimator-alert\"")]
+    private static partial Regex AlertCell();
+
+    private sealed class ThrowingStore : IModelStore
+    {
+        public IO.Store.CalibrationOutcome Calibrate(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+
+        public IO.Store.EstimateOutcome Estimate(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+
+        public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => throw new IOException("store <broken>");
+    }
+}

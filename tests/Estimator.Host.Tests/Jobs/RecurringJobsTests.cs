@@ -1,0 +1,96 @@
+using Estimator.Host.Configuration;
+using Estimator.Host.Jobs;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Estimator.Host.Tests.Jobs;
+
+public sealed class RecurringJobsTests : IDisposable
+{
+    private readonly TempDirectory temp = TestData.NewTempDirectory();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task Host_RegistersACalibrateAndAnEstimateJobPerModel_OnItsCron()
+    {
+        var config = TwoModels("*/7 * * * *", "0 */2 * * * *");
+        await using var app = await TestHosts.StartAsync(config, new FakeModelStore(config.StoreDirectory));
+
+        var storage = app.Services.GetRequiredService<JobStorage>();
+        using var connection = storage.GetConnection();
+        var jobs = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(["calibrate first", "calibrate second", "estimate first", "estimate second"], jobs.Select(j => j.Id));
+        Assert.Equal(["*/7 * * * *", "0 */2 * * * *", "*/7 * * * *", "0 */2 * * * *"], jobs.Select(j => j.Cron));
+        Assert.All(jobs, j => Assert.Equal(typeof(ModelJobs), j.Job.Type));
+        Assert.Equal(["first"], jobs[0].Job.Args.Take(1).Cast<string>());
+        Assert.Equal(nameof(ModelJobs.Estimate), jobs[2].Job.Method.Name);
+    }
+
+    [Fact]
+    public async Task Host_RunsEachModelsJobs_AndAFailingModelFailsOnlyItsOwnJobs()
+    {
+        var config = TwoModels("* * * * * *", "* * * * * *");
+        var store = new FakeModelStore(config.StoreDirectory);
+        store.Failing.Add("first");
+        await using var app = await TestHosts.StartAsync(config, store);
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+
+        await TestHosts.WaitUntilAsync(
+            () => store.Calls.Contains("estimate second") && monitoring.SucceededListCount() >= 2 && monitoring.ScheduledCount() + monitoring.FailedCount() >= 1,
+            TimeSpan.FromSeconds(30),
+            "the second model's jobs to succeed and the first model's to fail");
+
+        Assert.True(store.ReadEstimates("second").Count > 0);
+        Assert.Empty(store.ReadEstimates("first"));
+        var succeeded = monitoring.SucceededJobs(0, 100).Select(j => j.Value.Job.Args[0]).Distinct();
+        Assert.Equal(["second"], succeeded);
+
+        // The failure is retried (scheduled again) with a message naming the job, the model and the cause.
+        var retried = monitoring.ScheduledJobs(0, 100).Select(j => j.Key).Concat(monitoring.FailedJobs(0, 100).Select(j => j.Key)).First();
+        var details = monitoring.JobDetails(retried);
+        var failure = details.History.First(h => h.StateName == "Failed");
+        Assert.Equal(typeof(ModelJobException).FullName, failure.Data["ExceptionType"]);
+        Assert.Matches("^(calibrate|estimate) first: bad input: .*y_pred_proba", failure.Data["ExceptionMessage"]);
+    }
+
+    [Fact]
+    public void Job_Throws_WhenTheModelIsNotConfigured()
+    {
+        var config = TwoModels("* * * * *", "* * * * *");
+        var jobs = new ModelJobs(config, new FakeModelStore(config.StoreDirectory), new UnusedStorage(), Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelJobs>.Instance);
+
+        var e = Assert.Throws<ModelJobException>(() => jobs.Estimate("gone", CancellationToken.None));
+        Assert.StartsWith("estimate gone: the model is not in the configuration", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class UnusedStorage : JobStorage
+    {
+        public override IMonitoringApi GetMonitoringApi() => throw new NotSupportedException();
+
+        public override IStorageConnection GetConnection() => throw new NotSupportedException();
+    }
+
+    private EstimatorConfig TwoModels(string firstCron, string secondCron)
+    {
+        File.Copy(TestData.CarLoanReference, Path.Combine(temp.Path, "reference.parquet"), overwrite: true);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
+        return TestData.LoadYaml(temp.Path, $"""
+            models:
+              - name: first
+                reference: reference.parquet
+                analysis: in
+                columns: {"{"} y_true: repaid, timestamp: timestamp {"}"}
+                chunking: {"{"} size: 5000 {"}"}
+                schedule: "{firstCron}"
+              - name: second
+                reference: reference.parquet
+                analysis: in
+                columns: {"{"} y_true: repaid, timestamp: timestamp {"}"}
+                chunking: {"{"} size: 5000 {"}"}
+                schedule: "{secondCron}"
+            """);
+    }
+}

@@ -1,0 +1,45 @@
+using Estimator.Host.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Estimator.Host.Tests;
+
+/// <summary>Starts the real host (EstimatorHost) in-memory (TestServer) or on Kestrel, optionally with a store double.</summary>
+internal static class TestHosts
+{
+    public static async Task<WebApplication> StartAsync(EstimatorConfig config, IModelStore? store, string? kestrelUrls = null)
+    {
+        var builder = EstimatorHost.CreateBuilder(config, kestrelUrls);
+        if (kestrelUrls is null)
+        {
+            builder.WebHost.UseTestServer();
+        }
+
+        if (store is not null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(store));
+        }
+
+        builder.Logging.ClearProviders();
+        var app = EstimatorHost.Build(builder);
+        await app.StartAsync();
+        return app;
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
