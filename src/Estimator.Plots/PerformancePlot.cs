@@ -1,5 +1,6 @@
 using System.Globalization;
 using Estimator.Estimation;
+using Estimator.IO;
 using ScottPlot;
 
 namespace Estimator.Plots;
@@ -48,13 +49,64 @@ public static class PerformancePlot
     public static Chart Render(CbpeResult result, PerformancePlotOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return Render(result.Model, result.Rows, nameof(result), options);
+    }
+
+    /// <summary>
+    /// Renders the chart of estimate-file records (as read from an estimate file or the job host's store, realized
+    /// values included once reconciled): one panel per metric, reference chunks before analysis chunks.
+    /// </summary>
+    /// <param name="records">The records of one model; null numbers are drawn as gaps.</param>
+    /// <param name="options">What to show; null for the defaults.</param>
+    /// <exception cref="ArgumentException">There are no records, they hold more than one model or an unknown period, or a requested metric is not in them.</exception>
+    public static Chart Render(IReadOnlyList<EstimateRecord> records, PerformancePlotOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("There are no records to draw.", nameof(records));
+        }
+
+        var models = records.Select(r => r.Model).Distinct().ToList();
+        if (models.Count > 1)
+        {
+            throw new ArgumentException($"The records hold several models ({string.Join(", ", models)}); draw one at a time.", nameof(records));
+        }
+
+        var rows = records
+            .Select(r => new ChunkEstimate(
+                new Chunk(r.ChunkKey, r.ChunkIndex, r.ChunkStartIndex, r.ChunkEndIndex, r.ChunkStartDate, r.ChunkEndDate),
+                r.Period switch
+                {
+                    "reference" => Period.Reference,
+                    "analysis" => Period.Analysis,
+                    _ => throw new ArgumentException($"Record of chunk {r.ChunkKey} has an unknown period '{r.Period}'.", nameof(records)),
+                },
+                r.Metric,
+                r.Estimated ?? double.NaN,
+                r.SamplingError ?? double.NaN,
+                r.LowerConfidenceBound ?? double.NaN,
+                r.UpperConfidenceBound ?? double.NaN,
+                r.LowerThreshold,
+                r.UpperThreshold,
+                r.Alert,
+                r.Realized,
+                r.TargetsMissingRate))
+            .OrderBy(r => r.Period == Period.Reference ? 0 : 1)
+            .ThenBy(r => r.Chunk.Index)
+            .ToList();
+        return Render(models[0], rows, nameof(records), options);
+    }
+
+    private static Chart Render(string model, IReadOnlyList<ChunkEstimate> allRows, string parameter, PerformancePlotOptions? options)
+    {
         options ??= new PerformancePlotOptions();
-        var rows = options.ShowReference ? result.Rows : result.Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var rows = options.ShowReference ? allRows : allRows.Where(r => r.Period == Period.Analysis).ToList();
         var available = rows.Select(r => r.Metric).Distinct().ToList();
         var metrics = options.Metrics ?? available;
         if (metrics.Count == 0)
         {
-            throw new ArgumentException("The result has no rows to draw.", nameof(result));
+            throw new ArgumentException("The result has no rows to draw.", parameter);
         }
 
         var panels = new List<Plot>(metrics.Count);
@@ -66,7 +118,7 @@ public static class PerformancePlot
                 throw new ArgumentException($"The result has no metric '{metric}'; it has {string.Join(", ", available)}.", nameof(options));
             }
 
-            panels.Add(Panel(result.Model, metric, metricRows, options));
+            panels.Add(Panel(model, metric, metricRows, options));
         }
 
         return new Chart(panels, options.Width, options.PanelHeight);

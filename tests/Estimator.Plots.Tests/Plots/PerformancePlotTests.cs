@@ -118,6 +118,43 @@ public sealed class PerformancePlotTests : IDisposable
     }
 
     [Fact]
+    public void Render_OfEstimateRecords_DrawsTheRecordsData_WithPendingRealizedLeftOut()
+    {
+        // Records as a store holds them: analysis first in the list (order must not matter), realized still pending on
+        // the last three analysis chunks.
+        var all = IO.EstimateRecord.FromResult(CarLoanResult.Value).Where(r => r.Metric == "roc_auc").ToList();
+        var reference = all.Where(r => r.Period == "reference").ToList();
+        var analysis = all.Where(r => r.Period == "analysis")
+            .Select(r => r.ChunkIndex >= 7 ? r with { Realized = null, TargetsMissingRate = 1 } : r).ToList();
+        var records = analysis.Concat(reference).ToList();
+
+        var panel = records.Plot().Panels.Single();
+
+        var ordered = reference.Concat(analysis).ToList();
+        var scatters = panel.GetPlottables().OfType<Scatter>().ToList();
+        var estimated = scatters.Single(s => s.LegendText == PerformancePlot.EstimatedLabel).Data.GetScatterPoints();
+        Assert.Equal(ordered.Select(r => r.Estimated!.Value), estimated.Select(p => p.Y));
+        var realized = scatters.Single(s => s.LegendText == PerformancePlot.RealizedLabel).Data.GetScatterPoints();
+        Assert.Equal(ordered.Where(r => r.Realized is not null).Select(r => r.Realized!.Value), realized.Select(p => p.Y));
+        Assert.Equal(reference.Count + 7, realized.Count);
+        var alerts = panel.GetPlottables().OfType<Markers>().Single().Data.GetScatterPoints();
+        Assert.Equal(ordered.Where(r => r.Alert).Select(r => r.Estimated!.Value), alerts.Select(p => p.Y));
+        Assert.Equal(reference.Count - 0.5, panel.GetPlottables().OfType<VerticalLine>().Single().X);
+        var thresholds = panel.GetPlottables().OfType<HorizontalLine>().Select(l => l.Y).Order().ToList();
+        Assert.Equal(new[] { all[0].LowerThreshold!.Value, all[0].UpperThreshold!.Value }, thresholds);
+    }
+
+    [Fact]
+    public void Render_OfEstimateRecords_Throws_WhenEmptyOrSeveralModels()
+    {
+        var records = IO.EstimateRecord.FromResult(CarLoanResult.Value);
+        Assert.Throws<ArgumentException>(() => PerformancePlot.Render(Array.Empty<IO.EstimateRecord>()));
+        var mixed = records.Take(6).Concat(records.Skip(6).Select(r => r with { Model = "other" })).ToList();
+        var e = Assert.Throws<ArgumentException>(() => PerformancePlot.Render(mixed));
+        Assert.Contains("other", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToHtml_EmbedsThePng()
     {
         var chart = CarLoanResult.Value.Plot(new PerformancePlotOptions { Metrics = ["accuracy"] });
