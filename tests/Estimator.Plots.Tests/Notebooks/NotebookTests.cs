@@ -170,6 +170,7 @@ public class NotebookTests
         var records = (System.Collections.ICollection)state.GetVariable("records").Value;
         Assert.Equal(chunks * metrics, records.Count);
         Assert.Equal(alerts, (int)state.GetVariable("alertCount").Value);
+        Assert.True((bool)state.GetVariable("csvRoundTrips").Value, "the CSV estimate file must read back to the Parquet one's records");
     }
 
     [Fact]
