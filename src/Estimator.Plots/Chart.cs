@@ -71,6 +71,36 @@ public sealed class Chart
     /// <summary>The chart as an SVG document (each panel a nested <c>&lt;svg&gt;</c> element).</summary>
     public string ToSvg()
     {
+        // Skia's SVG canvas cannot draw dash patterns: it prints "Unsupported path effect" for each and draws the line
+        // solid anyway. Draw them solid on purpose (colours still tell the lines apart) and keep the dashes for PNG.
+        var dashed = new List<(LineStyle Style, LinePattern Pattern)>();
+        foreach (var panel in Panels)
+        {
+            foreach (var line in panel.GetPlottables().OfType<IHasLine>())
+            {
+                if (line.LineStyle.Pattern.Name != LinePattern.Solid.Name)
+                {
+                    dashed.Add((line.LineStyle, line.LineStyle.Pattern));
+                    line.LineStyle.Pattern = LinePattern.Solid;
+                }
+            }
+        }
+
+        try
+        {
+            return RenderSvg();
+        }
+        finally
+        {
+            foreach (var (style, pattern) in dashed)
+            {
+                style.Pattern = pattern;
+            }
+        }
+    }
+
+    private string RenderSvg()
+    {
         var builder = new StringBuilder();
         builder.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\">\n");
         for (var i = 0; i < Panels.Count; i++)

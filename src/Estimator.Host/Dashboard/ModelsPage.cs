@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Estimator.Host.Configuration;
 using Estimator.IO;
+using Estimator.Plots;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
 
@@ -81,7 +82,8 @@ internal sealed class ModelsPage : RazorPage
 
         html.Append("</ul>");
         html.Append(Invariant($"<div class=\"estimator-chart\" data-metric=\"{Encode(selected)}\">"));
-        html.Append(StripXmlDeclaration(PerformanceChart.RenderSvg(records, selected)));
+        var chart = PerformancePlot.Render(records, new PerformancePlotOptions { Metrics = [selected], Width = 900, PanelHeight = 340 });
+        html.Append(chart.ToSvg());
         html.Append("</div></section><hr/>");
     }
 
@@ -119,12 +121,6 @@ internal sealed class ModelsPage : RazorPage
         }
 
         html.Append("</tbody></table></div>");
-    }
-
-    private static string StripXmlDeclaration(string svg)
-    {
-        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
-        return start > 0 ? svg[start..] : svg;
     }
 
     private static string Number(double? value) => value is double v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "–";

@@ -47,9 +47,11 @@ public sealed class DashboardBrowserTests : IDisposable
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "car_loan" })).ToBeVisibleAsync();
 
         // The estimate job runs within seconds; reload until the first chunk's numbers are there.
+        // The job writes one file per chunk: wait until the decayed chunks (5-9, which alert) are written too.
         var cell = page.Locator("tr[data-chunk='[0:4999]'] td[data-metric='roc_auc']");
+        var lastChunk = page.Locator("tr[data-chunk='[45000:49999]']");
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await cell.CountAsync() == 0)
+        while (await cell.CountAsync() == 0 || await lastChunk.CountAsync() == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "no estimates on the Models page within 60 s: " + await page.InnerTextAsync("body"));
             await Task.Delay(1000);
@@ -62,7 +64,7 @@ public sealed class DashboardBrowserTests : IDisposable
         await Assertions.Expect(page.Locator(".estimator-alert").First).ToBeVisibleAsync();
 
         // The chart: an SVG drawn server-side, with paths (band, lines, thresholds) and visible size.
-        var svg = page.Locator(".estimator-chart svg");
+        var svg = page.Locator(".estimator-chart > svg");
         await Assertions.Expect(svg).ToBeVisibleAsync();
         Assert.True(await svg.Locator("path").CountAsync() > 20);
         var box = await svg.BoundingBoxAsync();
