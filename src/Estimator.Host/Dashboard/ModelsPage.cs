@@ -101,7 +101,8 @@ internal sealed class ModelsPage : RazorPage
         foreach (var chunk in chunks)
         {
             var first = chunk.First();
-            html.Append(Invariant($"<tr data-chunk=\"{Encode(first.ChunkKey)}\"><td><code>{Encode(first.ChunkKey)}</code></td><td>{Date(first.ChunkStartDate)}</td><td>{Date(first.ChunkEndDate)}</td><td>{first.ChunkRows}</td>"));
+            var provisional = first.Provisional ? " <span class=\"label label-default estimator-provisional\" title=\"still filling: replaced when complete\">provisional</span>" : "";
+            html.Append(Invariant($"<tr data-chunk=\"{Encode(first.ChunkKey)}\"><td><code>{Encode(first.ChunkKey)}</code>{provisional}</td><td>{Date(first.ChunkStartDate)}</td><td>{Date(first.ChunkEndDate)}</td><td>{first.ChunkRows}</td>"));
             foreach (var metric in metrics)
             {
                 var row = chunk.FirstOrDefault(r => r.Metric == metric);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Estimator.Host.Configuration;
 using Estimator.IO;
+using Estimator.IO.Store;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Estimator.Host.Tests.Dashboard;
@@ -17,8 +18,8 @@ public sealed partial class ModelsPageTests : IDisposable
     [Fact]
     public async Task ModelsPage_ShowsTheLatestChunksWithBoundsThresholdsAlertsAndAChart()
     {
-        var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 0));
-        var store = new FakeModelStore(config.StoreDirectory);
+        var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 5));
+        var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
         store.Estimate(config.Models[0].Definition, CancellationToken.None);
         var expected = TestData.ExpectedCarLoanEstimates(config.Models[0].Definition);
         await using var app = await TestHosts.StartAsync(config, store);
@@ -48,6 +49,31 @@ public sealed partial class ModelsPageTests : IDisposable
 
         var f1 = await client.GetStringAsync(new Uri("/hangfire/models?metric=f1", UriKind.Relative));
         Assert.Contains("data-metric=\"f1\"><svg", f1, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsPage_MarksTheChunkStillFilling_AsProvisional()
+    {
+        var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 0));
+        var model = config.Models[0].Definition;
+        var analysis = Path.GetDirectoryName(model.Analysis)!;
+        var parts = await DemoSeed.SplitAsync(TestData.CarLoanAnalysis, analysis, 3);
+        foreach (var later in parts.Skip(1))
+        {
+            File.Delete(later);
+        }
+
+        var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
+        store.Estimate(model, CancellationToken.None);
+        await using var app = await TestHosts.StartAsync(config, store);
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        var html = await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative));
+
+        // 16,666 rows (a third) in 5,000-row chunks: three complete chunks and [15000:16665] still filling.
+        Assert.Equal(1, Regex.Count(html, "estimator-provisional"));
+        Assert.Matches(@"data-chunk=""\[15000:16665\]""><td><code>\[15000:16665\]</code> <span class=""label label-default estimator-provisional""", html);
     }
 
     [Fact]
