@@ -30,6 +30,10 @@ internal static class NumpyArgsort
     }
 
     /// <summary>Sorts the indices in <paramref name="order"/> by <paramref name="v"/>[index], as numpy's <c>aquicksort</c>.</summary>
+    /// <remarks>
+    /// The keys travel with the indices (numpy reads <c>v[order[i]]</c> instead): the comparisons, and so the permutation,
+    /// are the same, but every access is sequential instead of a random read, which is several times faster on 1e6 rows.
+    /// </remarks>
     public static void Sort(ReadOnlySpan<double> v, Span<int> order)
     {
         var num = order.Length;
@@ -38,67 +42,73 @@ internal static class NumpyArgsort
             return;
         }
 
+        var keys = new double[num];
+        for (var i = 0; i < num; i++)
+        {
+            keys[i] = v[order[i]];
+        }
+
         Span<int> stack = stackalloc int[StackSize];
         Span<int> depth = stackalloc int[StackSize];
         var sptr = 0;
         var psdepth = 0;
         var pl = 0;
         var pr = num - 1;
-        var cdepth = (BitOperations.Log2((uint)num) * 2);
+        var cdepth = BitOperations.Log2((uint)num) * 2;
 
         while (true)
         {
             if (cdepth < 0)
             {
-                HeapSort(v, order.Slice(pl, pr - pl + 1));
+                HeapSort(keys.AsSpan(pl, pr - pl + 1), order.Slice(pl, pr - pl + 1));
                 goto StackPop;
             }
 
             while (pr - pl > SmallQuicksort)
             {
                 var pm = pl + ((pr - pl) >> 1);
-                if (Less(v[order[pm]], v[order[pl]]))
+                if (Less(keys[pm], keys[pl]))
                 {
-                    Swap(order, pm, pl);
+                    Swap(keys, order, pm, pl);
                 }
 
-                if (Less(v[order[pr]], v[order[pm]]))
+                if (Less(keys[pr], keys[pm]))
                 {
-                    Swap(order, pr, pm);
+                    Swap(keys, order, pr, pm);
                 }
 
-                if (Less(v[order[pm]], v[order[pl]]))
+                if (Less(keys[pm], keys[pl]))
                 {
-                    Swap(order, pm, pl);
+                    Swap(keys, order, pm, pl);
                 }
 
-                var vp = v[order[pm]];
+                var vp = keys[pm];
                 var pi = pl;
                 var pj = pr - 1;
-                Swap(order, pm, pj);
+                Swap(keys, order, pm, pj);
                 while (true)
                 {
                     do
                     {
                         ++pi;
                     }
-                    while (Less(v[order[pi]], vp));
+                    while (Less(keys[pi], vp));
 
                     do
                     {
                         --pj;
                     }
-                    while (Less(vp, v[order[pj]]));
+                    while (Less(vp, keys[pj]));
 
                     if (pi >= pj)
                     {
                         break;
                     }
 
-                    Swap(order, pi, pj);
+                    Swap(keys, order, pi, pj);
                 }
 
-                Swap(order, pi, pr - 1);
+                Swap(keys, order, pi, pr - 1);
 
                 // Push the larger partition, continue with the smaller.
                 if (pi - pl < pr - pi)
@@ -120,14 +130,16 @@ internal static class NumpyArgsort
             for (var pi = pl + 1; pi <= pr; ++pi)
             {
                 var vi = order[pi];
-                var vpi = v[vi];
+                var vpi = keys[pi];
                 var pj = pi;
                 var pk = pi - 1;
-                while (pj > pl && Less(vpi, v[order[pk]]))
+                while (pj > pl && Less(vpi, keys[pk]))
                 {
+                    keys[pj] = keys[pk];
                     order[pj--] = order[pk--];
                 }
 
+                keys[pj] = vpi;
                 order[pj] = vi;
             }
 
@@ -143,24 +155,27 @@ internal static class NumpyArgsort
         }
     }
 
-    private static void HeapSort(ReadOnlySpan<double> v, Span<int> tosort)
+    private static void HeapSort(Span<double> keys, Span<int> tosort)
     {
         // 1-based heap indexing as in numpy: a[k] is tosort[k - 1].
         var n = tosort.Length;
         int i, j, tmp;
+        double tmpKey;
         for (var l = n >> 1; l > 0; --l)
         {
             tmp = tosort[l - 1];
+            tmpKey = keys[l - 1];
             for (i = l, j = l << 1; j <= n;)
             {
-                if (j < n && Less(v[tosort[j - 1]], v[tosort[j]]))
+                if (j < n && Less(keys[j - 1], keys[j]))
                 {
                     j += 1;
                 }
 
-                if (Less(v[tmp], v[tosort[j - 1]]))
+                if (Less(tmpKey, keys[j - 1]))
                 {
                     tosort[i - 1] = tosort[j - 1];
+                    keys[i - 1] = keys[j - 1];
                     i = j;
                     j += j;
                 }
@@ -171,23 +186,27 @@ internal static class NumpyArgsort
             }
 
             tosort[i - 1] = tmp;
+            keys[i - 1] = tmpKey;
         }
 
         for (; n > 1;)
         {
             tmp = tosort[n - 1];
+            tmpKey = keys[n - 1];
             tosort[n - 1] = tosort[0];
+            keys[n - 1] = keys[0];
             n -= 1;
             for (i = 1, j = 2; j <= n;)
             {
-                if (j < n && Less(v[tosort[j - 1]], v[tosort[j]]))
+                if (j < n && Less(keys[j - 1], keys[j]))
                 {
                     j++;
                 }
 
-                if (Less(v[tmp], v[tosort[j - 1]]))
+                if (Less(tmpKey, keys[j - 1]))
                 {
                     tosort[i - 1] = tosort[j - 1];
+                    keys[i - 1] = keys[j - 1];
                     i = j;
                     j += j;
                 }
@@ -198,11 +217,16 @@ internal static class NumpyArgsort
             }
 
             tosort[i - 1] = tmp;
+            keys[i - 1] = tmpKey;
         }
     }
 
     // numpy's float ordering: NaN sorts after every number.
     private static bool Less(double a, double b) => a < b || (double.IsNaN(b) && !double.IsNaN(a));
 
-    private static void Swap(Span<int> order, int a, int b) => (order[a], order[b]) = (order[b], order[a]);
+    private static void Swap(double[] keys, Span<int> order, int a, int b)
+    {
+        (keys[a], keys[b]) = (keys[b], keys[a]);
+        (order[a], order[b]) = (order[b], order[a]);
+    }
 }

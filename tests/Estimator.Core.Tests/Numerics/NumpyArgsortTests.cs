@@ -52,4 +52,17 @@ public sealed class NumpyArgsortTests
         Assert.All(order.Take(50_000), i => Assert.True(i >= 50_000));
         Assert.Equal(Enumerable.Range(0, 100_000), order.Order());
     }
+
+    [Theory]
+    [InlineData(1_000, 3)]
+    [InlineData(100_000, 101)]
+    [InlineData(1_000_000, 100)]
+    [InlineData(200_000, 200_000)]
+    public void ArgSort_GivesNumpysIndirectOrder_WithKeysCarriedAlong(int n, int distinct)
+    {
+        var random = new Random(n + distinct);
+        var v = Enumerable.Range(0, n).Select(_ => (double)random.Next(distinct)).ToArray();
+
+        Assert.Equal(IndirectNumpyArgsort.ArgSort(v), NumpyArgsort.ArgSort(v));
+    }
 }
