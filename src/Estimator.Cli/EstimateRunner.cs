@@ -24,9 +24,8 @@ internal sealed record EstimateRequest(
 /// <summary>Runs one estimate: read, fit, estimate, write. Bad input ends with a one-line error and no output file.</summary>
 internal static class EstimateRunner
 {
-    public static int Run(EstimateRequest request, CbpeOptions options, TextWriter stdout, TextWriter stderr)
-    {
-        try
+    public static int Run(EstimateRequest request, CbpeOptions options, TextWriter stdout, TextWriter stderr) =>
+        EstimatorCli.Guarded(stderr, () =>
         {
             EnsureWritableTarget(request.Output);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
@@ -60,28 +59,7 @@ internal static class EstimateRunner
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
             return Finish(result, fitted, request, stdout, stderr);
-        }
-        catch (EstimatorDataException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return EstimatorCli.BadInput;
-        }
-        catch (OptionException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return EstimatorCli.BadInput;
-        }
-        catch (IOException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return EstimatorCli.BadInput;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return EstimatorCli.BadInput;
-        }
-    }
+        });
 
     private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, TextWriter stdout, TextWriter stderr)
     {

@@ -33,4 +33,18 @@ internal static class EstimatorCli
 
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
+
+    /// <summary>Runs a command body; bad input (data, options, files) ends as one line <c>error: ...</c> and exit code 2.</summary>
+    internal static int Guarded(TextWriter stderr, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is EstimatorDataException or OptionException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
 }

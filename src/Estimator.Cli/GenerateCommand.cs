@@ -40,7 +40,7 @@ internal static class GenerateCommand
                 LabelBatches = parse.GetValue(batches),
             };
             var data = ScenarioGenerator.Generate(ScenarioNames.Parse(parse.GetValue(scenario)!), options);
-            try
+            return EstimatorCli.Guarded(stderr, () =>
             {
                 var paths = ScenarioFileWriter.Write(data, parse.GetValue(output)!);
                 foreach (var path in paths)
@@ -50,17 +50,7 @@ internal static class GenerateCommand
 
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{data.Scenario.ToName()}: {options.ReferenceRows} reference and {options.AnalysisRows} analysis rows, seed {options.Seed}; columns id, timestamp, x1..x3, y_pred_proba, y_pred, y_true"));
                 return 0;
-            }
-            catch (IOException e)
-            {
-                stderr.WriteLine($"error: {e.Message}");
-                return EstimatorCli.BadInput;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                stderr.WriteLine($"error: {e.Message}");
-                return EstimatorCli.BadInput;
-            }
+            });
         });
         return command;
     }
