@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.IO.Store;
