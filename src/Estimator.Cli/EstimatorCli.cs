@@ -18,6 +18,7 @@ internal static class EstimatorCli
         root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(RunCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ReconcileCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

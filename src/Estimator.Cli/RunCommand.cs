@@ -6,7 +6,7 @@ using Estimator.IO.Store;
 
 namespace Estimator.Cli;
 
-/// <summary><c>estimator run</c>: calibrate and estimate every (or one) configured model once, without Hangfire, and exit.</summary>
+/// <summary><c>estimator run</c>: calibrate, estimate and evaluate alerts of every (or one) configured model once, without Hangfire, and exit.</summary>
 internal static class RunCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -54,6 +54,9 @@ internal static class RunCommand
                 stdout.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{m.Name}: estimate: run {estimate.RunId}, {estimate.FilesProcessed.Count} new file(s), {estimate.RowsProcessed} row(s), {estimate.ChunksFinalized} chunk(s) final, {estimate.ChunksProvisional} provisional"));
+                var alerts = store.EvaluateAlerts(m.Definition, cancellationToken);
+                var firing = alerts.Current.Where(a => a.State == "firing").Select(a => $"{a.Metric} {a.Rule} {a.Severity}").ToList();
+                stdout.WriteLine($"{m.Name}: alerts: {alerts.Enqueued.Count} state change(s) queued for notification; firing: {(firing.Count == 0 ? "none" : string.Join(", ", firing))}");
             }
             catch (Exception e) when (e is EstimatorDataException or IOException or UnauthorizedAccessException)
             {

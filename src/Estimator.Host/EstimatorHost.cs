@@ -1,4 +1,6 @@
 using Estimator.Host.Configuration;
+using Estimator.Host.Dashboard;
+using Estimator.Host.Metrics;
 
 namespace Estimator.Host;
 
@@ -24,7 +26,13 @@ public static class EstimatorHost
         return builder;
     }
 
-    /// <summary>Builds the application: the dashboard at <c>/hangfire</c> and <c>/</c> redirecting to it.</summary>
+    /// <summary>The Prometheus endpoint's path.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// Builds the application: the dashboard at <c>/hangfire</c>, <c>/</c> redirecting to it, and Prometheus exposition at
+    /// <c>/metrics</c> (local requests, the dashboard's credentials, or anyone with <c>metrics.allow_remote</c>).
+    /// </summary>
     /// <param name="builder">A builder from <see cref="CreateBuilder"/>.</param>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
@@ -32,6 +40,15 @@ public static class EstimatorHost
         var app = builder.Build();
         app.UseEstimatorDashboard();
         app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.DashboardPath));
+        app.MapGet(MetricsPath, (HttpContext http, EstimatorConfig config, IModelStore store, HostMetrics metrics) =>
+        {
+            var allowed = config.Metrics.AllowRemote
+                || (config.Dashboard.AllowLocal && DashboardAuthorization.IsLocal(http))
+                || DashboardAuthorization.HasCredentials(http, config.Dashboard);
+            return allowed
+                ? Results.Text(PrometheusExposition.Render(config, store, metrics), PrometheusExposition.ContentType)
+                : Results.StatusCode(StatusCodes.Status401Unauthorized);
+        });
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
 using Estimator.Host.Jobs;
+using Estimator.Host.Metrics;
+using Estimator.Host.Notifications;
 using Estimator.IO.Store;
 using Hangfire;
 using Hangfire.AspNetCore;
@@ -34,6 +36,10 @@ public static class EstimatorServiceCollectionExtensions
         services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()));
         services.TryAddSingleton<IModelStore, ModelRunnerStore>();
         services.TryAddTransient<ModelJobs>();
+        services.TryAddSingleton<HostMetrics>();
+        services.TryAddSingleton<NotificationDispatcher>();
+        services.TryAddTransient<NotifyJob>();
+        services.AddHttpClient(NotificationDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
 
         // This host's own storage and activator, registered before AddHangfire so it does not fall back to Hangfire's
         // process-wide JobStorage.Current / JobActivator.Current (several hosts can then share a process, as in tests).

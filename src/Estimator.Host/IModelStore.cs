@@ -22,6 +22,38 @@ public interface IModelStore
     /// <summary>The model's current estimates (reference chunks, then analysis chunks in order).</summary>
     /// <param name="model">The model's name.</param>
     IReadOnlyList<EstimateRecord> ReadEstimates(string model);
+
+    /// <summary>Joins labels that arrived since the last run and records realized values, the ledger and the summary.</summary>
+    /// <param name="model">The model (with a targets source and id column).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken);
+
+    /// <summary>Evaluates the model's objectives and thresholds and queues each alert state change once in the outbox.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    AlertOutcome EvaluateAlerts(ModelDefinition model, CancellationToken cancellationToken);
+
+    /// <summary>The alerts' states as of the last evaluation.</summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<AlertStatus> ReadAlertStatus(string model);
+
+    /// <summary>The last reconciliation summary, or null.</summary>
+    /// <param name="model">The model's name.</param>
+    ReconciliationSummary? ReadReconciliationSummary(string model);
+
+    /// <summary>Notifications waiting for delivery, oldest first.</summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<AlertNotification> PendingNotifications(string model);
+
+    /// <summary>Notifications delivered to every channel they were routed to.</summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<AlertNotification> SentNotifications(string model);
+
+    /// <summary>Records a delivery to <paramref name="channel"/>; moves the notification to <c>sent/</c> when <paramref name="complete"/>.</summary>
+    /// <param name="notification">The notification as last read or recorded.</param>
+    /// <param name="channel">The channel's name.</param>
+    /// <param name="complete">Whether every routed channel now has it.</param>
+    AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete);
 }
 
 /// <summary>The store as <see cref="ModelRunner"/> implements it.</summary>
@@ -36,4 +68,25 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => runner.ReadEstimates(model);
+
+    /// <inheritdoc />
+    public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken) => runner.Reconcile(model, cancellationToken);
+
+    /// <inheritdoc />
+    public AlertOutcome EvaluateAlerts(ModelDefinition model, CancellationToken cancellationToken) => runner.EvaluateAlerts(model, cancellationToken);
+
+    /// <inheritdoc />
+    public IReadOnlyList<AlertStatus> ReadAlertStatus(string model) => runner.ReadAlertStatus(model);
+
+    /// <inheritdoc />
+    public ReconciliationSummary? ReadReconciliationSummary(string model) => runner.ReadReconciliationSummary(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<AlertNotification> PendingNotifications(string model) => runner.PendingNotifications(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<AlertNotification> SentNotifications(string model) => runner.SentNotifications(model);
+
+    /// <inheritdoc />
+    public AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete) => runner.RecordDelivery(notification, channel, complete);
 }

@@ -49,6 +49,25 @@ internal sealed class FakeModelStore(string storeDirectory) : IModelStore
             : [];
     }
 
+    public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the double does not reconcile");
+
+    public AlertOutcome EvaluateAlerts(ModelDefinition model, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue("alerts " + model.Name);
+        return new AlertOutcome([], [], []);
+    }
+
+    public IReadOnlyList<AlertStatus> ReadAlertStatus(string model) => [];
+
+    public ReconciliationSummary? ReadReconciliationSummary(string model) => null;
+
+    public IReadOnlyList<AlertNotification> PendingNotifications(string model) => [];
+
+    public IReadOnlyList<AlertNotification> SentNotifications(string model) => [];
+
+    public AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete) => notification;
+
     private void ThrowIfFailing(ModelDefinition model)
     {
         if (Failing.Contains(model.Name))

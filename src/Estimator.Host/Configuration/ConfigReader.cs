@@ -4,6 +4,7 @@ using Estimator.Estimation;
 using Estimator.IO;
 using Estimator.IO.Store;
 using Estimator.Metrics;
+using Estimator.Slo;
 using Estimator.Thresholds;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -16,7 +17,12 @@ namespace Estimator.Host.Configuration;
 /// </summary>
 internal sealed class ConfigReader
 {
-    private static readonly string[] TopKeys = ["store", "storage", "dashboard", "models"];
+    private static readonly string[] TopKeys = ["store", "storage", "dashboard", "notify", "delivery", "metrics", "models"];
+    private static readonly string[] DeliveryKeys = ["schedule", "retries", "backoff_seconds", "timeout_seconds"];
+    private static readonly string[] MetricsKeys = ["allow_remote"];
+    private static readonly string[] SloKeys = ["metric", "objective"];
+    private static readonly string[] AlertingKeys = ["for", "keep_firing_for", "consecutive_crossings", "budget_window", "error_budget"];
+    private static readonly string[] NotifyKeys = ["kind", "url", "routing_key", "routing_key_env", "severities", "name"];
     private static readonly string[] StorageKeys = ["kind", "connection", "connection_env"];
     private static readonly string[] DashboardKeys = ["title", "allow_local", "authorization"];
     private static readonly string[] AuthorizationKeys = ["basic", "token", "token_env"];
@@ -25,6 +31,7 @@ internal sealed class ConfigReader
     [
         "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
         "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
+        "slos", "alerting", "notify", "reconcile_schedule",
     ];
 
     private static readonly string[] ColumnKeys = ["y_pred_proba", "y_pred", "y_true", "timestamp"];
@@ -77,6 +84,9 @@ internal sealed class ConfigReader
         var storageConfig = storage is null ? HangfireStorageConfig.InMemory : ReadStorage(storage);
         var dashboard = root is null ? null : Get(root, "dashboard");
         var dashboardConfig = dashboard is null ? new DashboardConfig() : ReadDashboard(dashboard);
+        var globalNotify = root is not null && Get(root, "notify") is { } notifyNode ? ReadNotify(notifyNode, "notify") : [];
+        var delivery = root is not null && Get(root, "delivery") is { } deliveryNode ? ReadDelivery(deliveryNode) : new DeliveryConfig();
+        var metricsConfig = root is not null && Get(root, "metrics") is { } metricsNode ? ReadMetricsEndpoint(metricsNode) : new MetricsConfig();
         var modelsNode = root is null ? null : Get(root, "models");
         var models = new List<ModelConfig>();
         if (root is not null && modelsNode is null)
@@ -85,7 +95,7 @@ internal sealed class ConfigReader
         }
         else if (modelsNode is not null)
         {
-            ReadModels(modelsNode, models);
+            ReadModels(modelsNode, models, globalNotify);
         }
 
         if (problems.Count > 0)
@@ -100,6 +110,9 @@ internal sealed class ConfigReader
             StoreDirectory = storeDirectory!,
             Storage = storageConfig!,
             Dashboard = dashboardConfig!,
+            Notify = globalNotify.Select(c => c.ToChannel(c.Name ?? DefaultChannelName(c, globalNotify))).ToList(),
+            Delivery = delivery!,
+            Metrics = metricsConfig!,
             Models = models,
         };
     }
@@ -208,7 +221,7 @@ internal sealed class ConfigReader
         return new DashboardConfig { Title = config.Title, AllowLocal = allowLocal, Basic = basic, Token = token };
     }
 
-    private void ReadModels(YamlNode node, List<ModelConfig> models)
+    private void ReadModels(YamlNode node, List<ModelConfig> models, List<ChannelSpec> globalNotify)
     {
         if (node is not YamlSequenceNode sequence)
         {
@@ -225,7 +238,7 @@ internal sealed class ConfigReader
         for (var i = 0; i < sequence.Children.Count; i++)
         {
             var path = FormattableString.Invariant($"models[{i}]");
-            var model = ReadModel(sequence.Children[i], path, seen);
+            var model = ReadModel(sequence.Children[i], path, seen, globalNotify);
             if (model is not null)
             {
                 models.Add(model);
@@ -233,7 +246,7 @@ internal sealed class ConfigReader
         }
     }
 
-    private ModelConfig? ReadModel(YamlNode node, string path, Dictionary<string, Mark> seen)
+    private ModelConfig? ReadModel(YamlNode node, string path, Dictionary<string, Mark> seen, List<ChannelSpec> globalNotify)
     {
         var map = Mapping(node, path, ModelKeys);
         if (map is null)
@@ -308,8 +321,31 @@ internal sealed class ConfigReader
             }
         }
 
+        CronSchedule? reconcileSchedule = null;
+        if (Get(map, "reconcile_schedule") is { } reconcileNode && NonEmptyString(reconcileNode, path + ".reconcile_schedule") is { } reconcileCron)
+        {
+            if (Get(map, "targets") is null)
+            {
+                Problem(path + ".reconcile_schedule", reconcileNode.Start, "the model has no targets to reconcile; add targets and id_column, or remove reconcile_schedule");
+            }
+            else if (CronSchedule.TryParse(reconcileCron, out var parsed, out var error))
+            {
+                reconcileSchedule = parsed;
+            }
+            else
+            {
+                Problem(path + ".reconcile_schedule", reconcileNode.Start, error);
+            }
+        }
+
+        var slos = Get(map, "slos") is { } slosNode ? ReadSlos(slosNode, path + ".slos", metrics) : [];
+        var alerting = Get(map, "alerting") is { } alertingNode ? ReadAlerting(alertingNode, path + ".alerting") : new AlertPolicy();
+        var notify = Get(map, "notify") is { } modelNotifyNode ? ReadNotify(modelNotifyNode, path + ".notify") : [];
+        var channels = MergeChannels(notify, globalNotify, path);
+
         if (problems.Count > before || name is null || reference is null || analysis is null || columns is null || metrics is null
-            || chunking is null || thresholds is null || calibration is null || normalization is null || schedule is null)
+            || chunking is null || thresholds is null || calibration is null || normalization is null || schedule is null
+            || slos is null || alerting is null || channels is null)
         {
             return null;
         }
@@ -324,7 +360,336 @@ internal sealed class ConfigReader
             BusinessValueMatrix = matrix,
             NormalizeBusinessValuePerPrediction = perPrediction,
         };
-        return new ModelConfig(new ModelDefinition(name, reference, analysis, targets, idColumn, columns, options), schedule);
+        var definition = new ModelDefinition(name, reference, analysis, targets, idColumn, columns, options) { Slos = slos, Alerting = alerting };
+        return new ModelConfig(definition, schedule)
+        {
+            ReconcileSchedule = targets is null ? null : reconcileSchedule ?? schedule,
+            Notify = channels,
+        };
+    }
+
+    private List<SloObjective>? ReadSlos(YamlNode node, string path, List<Metric>? metrics)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            Problem(path, node.Start, "expected a list of objectives, e.g. [{ metric: roc_auc, objective: 0.9 }]");
+            return null;
+        }
+
+        var slos = new List<SloObjective>();
+        var ok = true;
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var itemPath = FormattableString.Invariant($"{path}[{i}]");
+            var map = Mapping(sequence.Children[i], itemPath, SloKeys);
+            if (map is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            var before = problems.Count;
+            var metric = Required(map, "metric", itemPath) is { } metricNode ? SloMetric(metricNode, itemPath + ".metric", metrics) : null;
+            var objective = Required(map, "objective", itemPath) is { } objectiveNode ? Number(objectiveNode, itemPath + ".objective") : null;
+            if (metric is not null && objective is double o && slos.Any(s => s.Metric == metric && s.Objective.Equals(o)))
+            {
+                Problem(itemPath, map.Start, $"the objective for '{metric}' is listed twice");
+            }
+
+            if (problems.Count > before || metric is null || objective is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            slos.Add(new SloObjective(metric, objective.Value));
+        }
+
+        return ok ? slos : null;
+    }
+
+    private string? SloMetric(YamlNode node, string path, List<Metric>? metrics)
+    {
+        var name = NonEmptyString(node, path);
+        if (name is null || metrics is null)
+        {
+            return name;
+        }
+
+        var known = metrics.Where(m => m != Metric.ConfusionMatrix).Select(m => m.ToName()).ToList();
+        if (metrics.Contains(Metric.ConfusionMatrix))
+        {
+            known.AddRange(MetricNames.ConfusionMatrixComponents);
+        }
+
+        if (!known.Contains(name, StringComparer.Ordinal))
+        {
+            Problem(path, node.Start, $"'{name}' is not among the model's metrics; objectives can be set on: {string.Join(", ", known)}");
+            return null;
+        }
+
+        return name;
+    }
+
+    private AlertPolicy? ReadAlerting(YamlNode node, string path)
+    {
+        var map = Mapping(node, path, AlertingKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var before = problems.Count;
+        var defaults = new AlertPolicy();
+        var forChunks = Get(map, "for") is { } f ? PositiveInt(f, path + ".for") : defaults.For;
+        var keep = Get(map, "keep_firing_for") is { } k ? NonNegativeInt(k, path + ".keep_firing_for") : defaults.KeepFiringFor;
+        var crossings = Get(map, "consecutive_crossings") is { } c ? PositiveInt(c, path + ".consecutive_crossings") : defaults.ConsecutiveCrossings;
+        var window = Get(map, "budget_window") is { } w ? PositiveInt(w, path + ".budget_window") : defaults.BudgetWindow;
+        var budget = defaults.ErrorBudget;
+        if (Get(map, "error_budget") is { } b)
+        {
+            var value = Number(b, path + ".error_budget");
+            if (value is double v && !(v > 0 && v <= 1))
+            {
+                Problem(path + ".error_budget", b.Start, FormattableString.Invariant($"must be a share in (0, 1], e.g. 0.1; got {v}"));
+            }
+
+            budget = value ?? budget;
+        }
+
+        if (problems.Count > before || forChunks is null || keep is null || crossings is null || window is null)
+        {
+            return null;
+        }
+
+        var policy = new AlertPolicy { For = forChunks.Value, KeepFiringFor = keep.Value, ConsecutiveCrossings = crossings.Value, BudgetWindow = window.Value, ErrorBudget = budget };
+        try
+        {
+            policy.Validate();
+            return policy;
+        }
+        catch (ArgumentException e)
+        {
+            Problem(path, map.Start, e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+            return null;
+        }
+    }
+
+    private List<ChannelSpec> ReadNotify(YamlNode node, string path)
+    {
+        var channels = new List<ChannelSpec>();
+        if (node is not YamlSequenceNode sequence)
+        {
+            Problem(path, node.Start, "expected a list of channels, e.g. [{ kind: webhook, url: \"http://...\", severities: [P1, P2] }]");
+            return channels;
+        }
+
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var itemPath = FormattableString.Invariant($"{path}[{i}]");
+            if (ReadChannel(sequence.Children[i], itemPath) is { } channel)
+            {
+                channels.Add(channel);
+            }
+        }
+
+        return channels;
+    }
+
+    private ChannelSpec? ReadChannel(YamlNode node, string path)
+    {
+        var map = Mapping(node, path, NotifyKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var before = problems.Count;
+        var kind = Required(map, "kind", path) is { } kindNode
+            ? NonEmptyString(kindNode, path + ".kind")?.ToUpperInvariant() switch
+            {
+                null => (NotifyKind?)null,
+                "WEBHOOK" => NotifyKind.Webhook,
+                "SLACK" => NotifyKind.Slack,
+                "PAGERDUTY" => NotifyKind.PagerDuty,
+                _ => Invalid<NotifyKind>(kindNode, path + ".kind", "expected webhook, slack or pagerduty"),
+            }
+            : null;
+        Uri? url = null;
+        if (Required(map, "url", path) is { } urlNode && NonEmptyString(urlNode, path + ".url") is { } text)
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps))
+            {
+                url = parsed;
+            }
+            else
+            {
+                Problem(path + ".url", urlNode.Start, "expected an absolute http:// or https:// URL");
+            }
+        }
+
+        var routingKey = Secret(map, "routing_key", "routing_key_env", path);
+        if (kind == NotifyKind.PagerDuty && Get(map, "routing_key") is null && Get(map, "routing_key_env") is null)
+        {
+            Problem(path + ".routing_key", map.Start, "missing: PagerDuty needs the integration's routing key (routing_key, or routing_key_env naming an environment variable)");
+        }
+        else if (kind is NotifyKind.Webhook or NotifyKind.Slack && (Get(map, "routing_key") ?? Get(map, "routing_key_env")) is { } keyNode)
+        {
+            Problem(path + ".routing_key", keyNode.Start, "only pagerduty channels take a routing key");
+        }
+
+        var severities = new HashSet<Severity>();
+        if (Required(map, "severities", path) is { } severitiesNode)
+        {
+            if (severitiesNode is not YamlSequenceNode list || list.Children.Count == 0)
+            {
+                Problem(path + ".severities", severitiesNode.Start, $"expected a non-empty list of P1, P2, P3; got {Describe(severitiesNode)}");
+            }
+            else
+            {
+                for (var i = 0; i < list.Children.Count; i++)
+                {
+                    var itemPath = FormattableString.Invariant($"{path}.severities[{i}]");
+                    var severity = NonEmptyString(list.Children[i], itemPath)?.ToUpperInvariant() switch
+                    {
+                        null => (Severity?)null,
+                        "P1" => Severity.P1,
+                        "P2" => Severity.P2,
+                        "P3" => Severity.P3,
+                        _ => Invalid<Severity>(list.Children[i], itemPath, "expected P1, P2 or P3"),
+                    };
+                    if (severity is { } s && !severities.Add(s))
+                    {
+                        Problem(itemPath, list.Children[i].Start, $"'{s}' is listed twice");
+                    }
+                }
+            }
+        }
+
+        string? name = null;
+        if (Get(map, "name") is { } nameNode && NonEmptyString(nameNode, path + ".name") is { } n)
+        {
+            if (n.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+            {
+                Problem(path + ".name", nameNode.Start, $"'{n}': use letters, digits, '_', '-' and '.' only");
+            }
+
+            name = n;
+        }
+
+        return problems.Count > before || kind is null || url is null
+            ? null
+            : new ChannelSpec(name, kind.Value, url, kind == NotifyKind.PagerDuty ? routingKey : null, severities, map.Start);
+    }
+
+    /// <summary>A model's channels: its own, then the global ones; default names made unique, explicit duplicates reported.</summary>
+    private List<NotifyChannel>? MergeChannels(List<ChannelSpec> own, List<ChannelSpec> global, string path)
+    {
+        var all = own.Concat(global).ToList();
+        var names = new Dictionary<string, ChannelSpec>(StringComparer.Ordinal);
+        var result = new List<NotifyChannel>();
+        var ok = true;
+        foreach (var spec in all)
+        {
+            var name = spec.Name ?? DefaultChannelName(spec, all);
+            if (names.TryGetValue(name, out var first))
+            {
+                Problem(path + ".notify", spec.Start, FormattableString.Invariant($"two channels are named '{name}' (first on line {first.Start.Line}); give each a distinct name"));
+                ok = false;
+                continue;
+            }
+
+            names[name] = spec;
+            result.Add(spec.ToChannel(name));
+        }
+
+        return ok ? result : null;
+    }
+
+    /// <summary>The kind (<c>webhook</c>), or <c>webhook-2</c>, ... for the second and later unnamed channel of a kind.</summary>
+    private static string DefaultChannelName(ChannelSpec spec, List<ChannelSpec> all)
+    {
+        var kind = spec.Kind.ToString().ToLowerInvariant();
+        var ordinal = all.Where(c => c.Name is null && c.Kind == spec.Kind).ToList().IndexOf(spec) + 1;
+        return ordinal <= 1 ? kind : FormattableString.Invariant($"{kind}-{ordinal}");
+    }
+
+    private DeliveryConfig? ReadDelivery(YamlNode node)
+    {
+        var map = Mapping(node, "delivery", DeliveryKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var before = problems.Count;
+        var defaults = new DeliveryConfig();
+        var schedule = defaults.Schedule;
+        if (Get(map, "schedule") is { } scheduleNode && NonEmptyString(scheduleNode, "delivery.schedule") is { } cron)
+        {
+            if (CronSchedule.TryParse(cron, out var parsed, out var error))
+            {
+                schedule = parsed;
+            }
+            else
+            {
+                Problem("delivery.schedule", scheduleNode.Start, error);
+            }
+        }
+
+        var retries = Get(map, "retries") is { } r ? NonNegativeInt(r, "delivery.retries") : defaults.Retries;
+        var backoff = Get(map, "backoff_seconds") is { } b ? PositiveSeconds(b, "delivery.backoff_seconds") : defaults.Backoff;
+        var timeout = Get(map, "timeout_seconds") is { } t ? PositiveSeconds(t, "delivery.timeout_seconds") : defaults.Timeout;
+        if (retries > 20)
+        {
+            Problem("delivery.retries", map.Start, "at most 20 retries per run (the next run retries again)");
+        }
+
+        return problems.Count > before || retries is null || backoff is null || timeout is null
+            ? null
+            : new DeliveryConfig { Schedule = schedule, Retries = retries.Value, Backoff = backoff.Value, Timeout = timeout.Value };
+    }
+
+    private MetricsConfig? ReadMetricsEndpoint(YamlNode node)
+    {
+        var map = Mapping(node, "metrics", MetricsKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        return Get(map, "allow_remote") is { } remote
+            ? Bool(remote, "metrics.allow_remote") is bool allow ? new MetricsConfig { AllowRemote = allow } : null
+            : new MetricsConfig();
+    }
+
+    private TimeSpan? PositiveSeconds(YamlNode node, string path)
+    {
+        var value = Number(node, path);
+        if (value is double v && (v <= 0 || v > 3600))
+        {
+            Problem(path, node.Start, FormattableString.Invariant($"expected seconds in (0, 3600]; got {v}"));
+            return null;
+        }
+
+        return value is double s ? TimeSpan.FromSeconds(s) : null;
+    }
+
+    private int? NonNegativeInt(YamlNode node, string path)
+    {
+        if (node is YamlScalarNode { Value: { } text } && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0)
+        {
+            return value;
+        }
+
+        Problem(path, node.Start, $"expected a whole number, 0 or more, got {Describe(node)}");
+        return null;
+    }
+
+    /// <summary>A channel as read, before its default name is settled.</summary>
+    private sealed record ChannelSpec(string? Name, NotifyKind Kind, Uri Url, string? RoutingKey, HashSet<Severity> Severities, Mark Start)
+    {
+        public NotifyChannel ToChannel(string name) => new(name, Kind, Url, RoutingKey, Severities);
     }
 
     private string? ModelName(YamlNode node, string path, Dictionary<string, Mark> seen)

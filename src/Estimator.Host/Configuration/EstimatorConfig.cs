@@ -23,6 +23,18 @@ public sealed class EstimatorConfig
     /// <value>Default: local requests only, no remote authorization.</value>
     public DashboardConfig Dashboard { get; init; } = new();
 
+    /// <summary>Notification channels applying to every model (top-level <c>notify</c>), after each model's own.</summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<NotifyChannel> Notify { get; init; } = [];
+
+    /// <summary>How the <c>notify</c> job delivers the outbox (<c>delivery</c>).</summary>
+    /// <value>Default: every 5 seconds, 3 retries from 1 second, 10-second timeout.</value>
+    public DeliveryConfig Delivery { get; init; } = new();
+
+    /// <summary>Options of <c>/metrics</c> (<c>metrics</c>).</summary>
+    /// <value>Default: local requests (and the dashboard's credentials) only.</value>
+    public MetricsConfig Metrics { get; init; } = new();
+
     /// <summary>The monitored models (<c>models</c>), in file order; names are unique.</summary>
     public required IReadOnlyList<ModelConfig> Models { get; init; }
 
@@ -79,6 +91,14 @@ public sealed record ModelConfig(ModelDefinition Definition, CronSchedule Schedu
 {
     /// <summary>The model's name.</summary>
     public string Name => Definition.Name;
+
+    /// <summary>When the model's <c>reconcile</c> job runs (<c>reconcile_schedule</c>); only models with a targets source have one.</summary>
+    /// <value>Default: <see cref="Schedule"/>.</value>
+    public CronSchedule? ReconcileSchedule { get; init; }
+
+    /// <summary>The channels this model's notifications go to: its own <c>notify</c> list, then the top-level one.</summary>
+    /// <value>Default: none (notifications are still queued and recorded as delivered to no channel).</value>
+    public IReadOnlyList<NotifyChannel> Notify { get; init; } = [];
 }
 
 /// <summary>Which storage Hangfire keeps its jobs in.</summary>

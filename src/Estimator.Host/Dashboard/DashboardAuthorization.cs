@@ -24,7 +24,16 @@ public sealed class DashboardAuthorization(DashboardConfig config) : IDashboardA
             return true;
         }
 
-        var http = context.GetHttpContext();
+        return HasCredentials(context.GetHttpContext(), config);
+    }
+
+    /// <summary>Whether the request carries the configured bearer token or basic credentials (also used by <c>/metrics</c>).</summary>
+    /// <param name="http">The request.</param>
+    /// <param name="config">The dashboard options holding the credentials.</param>
+    public static bool HasCredentials(HttpContext http, DashboardConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(config);
         var header = http.Request.Headers.Authorization.ToString();
         if (config.Token is { } token && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             && SecretEquals(header["Bearer ".Length..].Trim(), token))
@@ -48,6 +57,15 @@ public sealed class DashboardAuthorization(DashboardConfig config) : IDashboardA
         }
 
         return false;
+    }
+
+    /// <summary>Hangfire's local-request rule on a plain request: the remote address is loopback or the server's own.</summary>
+    /// <param name="http">The request.</param>
+    public static bool IsLocal(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var remote = http.Connection.RemoteIpAddress;
+        return remote is not null && (System.Net.IPAddress.IsLoopback(remote) || remote.Equals(http.Connection.LocalIpAddress));
     }
 
     private static string? DecodeBasic(string value)

@@ -1,13 +1,16 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using Estimator.Host.Configuration;
+using Estimator.Host.Metrics;
 using Estimator.IO.Store;
 using Hangfire;
 
 namespace Estimator.Host.Jobs;
 
 /// <summary>
-/// The two Hangfire jobs per model. Arguments are only the model's name; the definition is looked up in the
+/// The Hangfire jobs per model: calibrate, estimate (followed by alert evaluation) and, for models with a targets
+/// source, reconcile (also followed by alert evaluation, so realized values confirm or retract flags). Arguments are only the model's name; the definition is looked up in the
 /// configuration. A model's runs are serialised by a distributed lock (so a calibrate and an estimate of the same
 /// model never overlap, also across hosts sharing PostgreSQL storage); a failure fails only that model's job, with
 /// a message naming the model, and Hangfire retries it.
@@ -16,7 +19,8 @@ namespace Estimator.Host.Jobs;
 /// <param name="store">The store.</param>
 /// <param name="storage">Hangfire's storage (for the per-model lock).</param>
 /// <param name="logger">The logger.</param>
-public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger)
+/// <param name="metrics">Where job durations and rows processed are counted (for <c>/metrics</c>); none when null.</param>
+public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null)
 {
     /// <summary>How long a job waits for another run of the same model to finish.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
@@ -28,6 +32,10 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     /// <summary>The recurring job id of a model's estimate job: <c>estimate &lt;model&gt;</c>.</summary>
     /// <param name="model">The model's name.</param>
     public static string EstimateJobId(string model) => "estimate " + model;
+
+    /// <summary>The recurring job id of a model's reconcile job: <c>reconcile &lt;model&gt;</c>.</summary>
+    /// <param name="model">The model's name.</param>
+    public static string ReconcileJobId(string model) => "reconcile " + model;
 
     /// <summary>Fits the model on its reference when it is new or its content changed.</summary>
     /// <param name="model">The model's name.</param>
@@ -45,33 +53,72 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             outcome.CalibrationApplied);
     }
 
-    /// <summary>Estimates the analysis files that arrived since the last run (calibrating first if needed).</summary>
+    /// <summary>
+    /// Estimates the analysis files that arrived since the last run (calibrating first if needed), then evaluates the
+    /// model's alerts, queueing each state change once in the outbox for the <c>notify</c> job.
+    /// </summary>
     /// <param name="model">The model's name.</param>
     /// <param name="cancellationToken">Set by Hangfire on shutdown.</param>
     [DisplayName("estimate {0}")]
     [AutomaticRetry(Attempts = 3)]
     public void Estimate(string model, CancellationToken cancellationToken)
     {
-        var outcome = Run(model, "estimate", definition => store.Estimate(definition, cancellationToken));
+        var (outcome, alerts) = Run(model, "estimate", definition =>
+        {
+            var estimated = store.Estimate(definition, cancellationToken);
+            return (estimated, store.EvaluateAlerts(definition, cancellationToken));
+        });
+        metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
         logger.LogInformation(
-            "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional",
+            "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional; {Queued} notification(s) queued",
             model,
             outcome.RunId,
             outcome.FilesProcessed.Count,
             outcome.RowsProcessed,
             outcome.ChunksFinalized,
-            outcome.ChunksProvisional);
+            outcome.ChunksProvisional,
+            alerts.Enqueued.Count);
+    }
+
+    /// <summary>
+    /// Joins the labels that arrived since the last run to the analysis rows and records realized values, the ledger and
+    /// the summary; then evaluates the alerts again, so realized values confirm or retract the decay flags.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="cancellationToken">Set by Hangfire on shutdown.</param>
+    [DisplayName("reconcile {0}")]
+    [AutomaticRetry(Attempts = 3)]
+    public void Reconcile(string model, CancellationToken cancellationToken)
+    {
+        var (outcome, alerts) = Run(model, "reconcile", definition =>
+        {
+            var reconciled = store.Reconcile(definition, cancellationToken);
+            return (reconciled, store.EvaluateAlerts(definition, cancellationToken));
+        });
+        metrics?.RowsProcessed("reconcile", model, outcome.LabelsRead);
+        logger.LogInformation(
+            "reconcile {Model}: {Files} new label file(s), {Labels} label(s), {Chunks} chunk(s) updated, {Complete} chunk(s) fully labelled; {Queued} notification(s) queued",
+            model,
+            outcome.FilesProcessed.Count,
+            outcome.LabelsRead,
+            outcome.ChunksUpdated,
+            outcome.Summary.ChunksComplete,
+            alerts.Enqueued.Count);
     }
 
     private T Run<T>(string model, string job, Func<ModelDefinition, T> action)
     {
         var definition = config.FindModel(model)?.Definition
             ?? throw new ModelJobException($"{job} {model}: the model is not in the configuration ({config.ConfigFile}); remove this job or add the model");
+        var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
         try
         {
             using var connection = storage.GetConnection();
             using var modelLock = connection.AcquireDistributedLock("estimator:model:" + model, LockTimeout);
-            return action(definition);
+            var result = action(definition);
+            succeeded = true;
+            return result;
         }
         catch (OperationCanceledException)
         {
@@ -88,6 +135,10 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         catch (Exception e) when (e is not ModelJobException)
         {
             throw new ModelJobException(string.Create(CultureInfo.InvariantCulture, $"{job} {model} failed: {e.GetType().Name}: {e.Message}"), e);
+        }
+        finally
+        {
+            metrics?.JobFinished(job, model, Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
         }
     }
 }

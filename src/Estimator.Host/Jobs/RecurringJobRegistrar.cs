@@ -1,4 +1,5 @@
 using Estimator.Host.Configuration;
+using Estimator.Host.Notifications;
 using Hangfire;
 using Hangfire.Storage;
 
@@ -6,7 +7,8 @@ namespace Estimator.Host.Jobs;
 
 /// <summary>
 /// At start-up, registers (or updates) the recurring <c>calibrate &lt;model&gt;</c> and <c>estimate &lt;model&gt;</c>
-/// jobs of every configured model on its cron, and removes those of models no longer configured (they persist in
+/// jobs of every configured model on its cron, <c>reconcile &lt;model&gt;</c> for models with a targets source, and the
+/// <c>notify</c> job on the delivery schedule; removes those of models no longer configured (they persist in
 /// PostgreSQL storage).
 /// </summary>
 internal sealed class RecurringJobRegistrar(
@@ -36,12 +38,22 @@ internal sealed class RecurringJobRegistrar(
             wanted.Add(ModelJobs.CalibrateJobId(name));
             wanted.Add(ModelJobs.EstimateJobId(name));
             logger.LogInformation("model {Model}: calibrate and estimate jobs scheduled '{Cron}' (UTC)", name, cron);
+            if (model.ReconcileSchedule is { } reconcile)
+            {
+                manager.AddOrUpdate<ModelJobs>(ModelJobs.ReconcileJobId(name), jobs => jobs.Reconcile(name, CancellationToken.None), reconcile.Expression, options);
+                wanted.Add(ModelJobs.ReconcileJobId(name));
+                logger.LogInformation("model {Model}: reconcile job scheduled '{Cron}' (UTC)", name, reconcile.Expression);
+            }
         }
+
+        manager.AddOrUpdate<NotifyJob>(NotifyJob.JobId, job => job.DeliverAsync(CancellationToken.None), config.Delivery.Schedule.Expression, options);
+        logger.LogInformation("notify job scheduled '{Cron}' (UTC)", config.Delivery.Schedule.Expression);
 
         using var connection = storage.GetConnection();
         foreach (var job in connection.GetRecurringJobs())
         {
-            var ours = job.Id.StartsWith("calibrate ", StringComparison.Ordinal) || job.Id.StartsWith("estimate ", StringComparison.Ordinal);
+            var ours = job.Id.StartsWith("calibrate ", StringComparison.Ordinal) || job.Id.StartsWith("estimate ", StringComparison.Ordinal)
+                || job.Id.StartsWith("reconcile ", StringComparison.Ordinal);
             if (ours && !wanted.Contains(job.Id))
             {
                 manager.RemoveIfExists(job.Id);

@@ -25,7 +25,7 @@ public sealed class ServeAndRunCommandTests : IDisposable
         var lines = stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
             [
-                $"error: {path}:1:1: colour: unknown key 'colour'; expected one of: store, storage, dashboard, models",
+                $"error: {path}:1:1: colour: unknown key 'colour'; expected one of: store, storage, dashboard, notify, delivery, metrics, models",
                 $"error: {path}:3:5: models[0].reference: missing",
                 $"error: {path}:3:5: models[0].analysis: missing",
                 $"error: {path}:3:11: models[0].name: unsafe model name '../x': it names a folder in the store, so it may not contain path separators or '..'",
@@ -55,7 +55,7 @@ public sealed class ServeAndRunCommandTests : IDisposable
         var exit = RunCommand.Run(config, store, null, stdout, stderr, CancellationToken.None);
 
         Assert.Equal(2, exit);
-        Assert.Equal(["calibrate a", "estimate a", "calibrate b", "calibrate c", "estimate c"], store.Calls);
+        Assert.Equal(["calibrate a", "estimate a", "alerts a", "calibrate b", "calibrate c", "estimate c", "alerts c"], store.Calls);
         Assert.Contains("a: estimate: run fake-run", stdout.ToString(), StringComparison.Ordinal);
         Assert.StartsWith("error: b: ", stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains("y_pred_proba", stderr.ToString(), StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class ServeAndRunCommandTests : IDisposable
         using var stderr = new StringWriter();
 
         Assert.Equal(0, RunCommand.Run(config, store, "c", stdout, stderr, CancellationToken.None));
-        Assert.Equal(["calibrate c", "estimate c"], store.Calls);
+        Assert.Equal(["calibrate c", "estimate c", "alerts c"], store.Calls);
         Assert.Equal(2, RunCommand.Run(config, store, "zzz", stdout, stderr, CancellationToken.None));
         Assert.Contains("no model 'zzz'", stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains("models: a, b, c", stderr.ToString(), StringComparison.Ordinal);

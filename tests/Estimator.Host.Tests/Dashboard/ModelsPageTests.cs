@@ -107,5 +107,19 @@ public sealed partial class ModelsPageTests : IDisposable
         public IO.Store.EstimateOutcome Estimate(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
         public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => throw new IOException("store <broken>");
+
+        public IO.Store.ReconcileOutcome Reconcile(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+
+        public IO.Store.AlertOutcome EvaluateAlerts(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+
+        public IReadOnlyList<IO.Store.AlertStatus> ReadAlertStatus(string model) => throw new IOException("store <broken>");
+
+        public IO.Store.ReconciliationSummary? ReadReconciliationSummary(string model) => throw new IOException("store <broken>");
+
+        public IReadOnlyList<IO.Store.AlertNotification> PendingNotifications(string model) => throw new IOException("store <broken>");
+
+        public IReadOnlyList<IO.Store.AlertNotification> SentNotifications(string model) => throw new IOException("store <broken>");
+
+        public IO.Store.AlertNotification RecordDelivery(IO.Store.AlertNotification notification, string channel, bool complete) => throw new IOException("store <broken>");
     }
 }

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Estimator.IO.Store;
+
+namespace Estimator.Host.Notifications;
+
+/// <summary>The JSON bodies posted to each kind of channel for one alert state change.</summary>
+public static class NotificationPayloads
+{
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
+    /// <summary>
+    /// The generic webhook's body: <c>id</c>, <c>model</c>, <c>metric</c>, <c>rule</c>, <c>severity</c> (P1|P2|P3),
+    /// <c>state</c> (firing|resolved), <c>chunk_key</c>, <c>chunk_index</c>, <c>estimated</c>,
+    /// <c>lower_confidence_bound</c>, <c>upper_confidence_bound</c>, <c>objective</c>, <c>lower_threshold</c>,
+    /// <c>upper_threshold</c>, <c>dedup_key</c>, <c>at</c> (ISO-8601 UTC) and <c>reason</c>; absent numbers are null.
+    /// </summary>
+    /// <param name="n">The notification.</param>
+    public static string Webhook(AlertNotification n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        var body = new JsonObject
+        {
+            ["id"] = n.Id,
+            ["model"] = n.Model,
+            ["metric"] = n.Metric,
+            ["rule"] = n.Rule,
+            ["severity"] = n.Severity,
+            ["state"] = n.State,
+            ["chunk_key"] = n.ChunkKey,
+            ["chunk_index"] = n.ChunkIndex,
+            ["estimated"] = Number(n.Estimated),
+            ["lower_confidence_bound"] = Number(n.LowerConfidenceBound),
+            ["upper_confidence_bound"] = Number(n.UpperConfidenceBound),
+            ["objective"] = Number(n.Objective),
+            ["lower_threshold"] = Number(n.LowerThreshold),
+            ["upper_threshold"] = Number(n.UpperThreshold),
+            ["dedup_key"] = n.DedupKey,
+            ["at"] = Timestamp(n.At),
+            ["reason"] = n.Reason,
+        };
+        return body.ToJsonString(Compact);
+    }
+
+    /// <summary>A Slack-compatible incoming-webhook body: <c>{"text": "..."}</c>, one line saying what changed.</summary>
+    /// <param name="n">The notification.</param>
+    public static string Slack(AlertNotification n) => new JsonObject { ["text"] = Summary(n) }.ToJsonString(Compact);
+
+    /// <summary>
+    /// A PagerDuty Events API v2 event: <c>{routing_key, event_action: trigger|resolve, dedup_key, payload: {summary,
+    /// source, severity: critical|error|warning, timestamp, component, group, class, custom_details}}</c>. P1 maps to
+    /// <c>critical</c>, P2 to <c>error</c>, P3 to <c>warning</c>.
+    /// </summary>
+    /// <param name="n">The notification.</param>
+    /// <param name="routingKey">The integration's routing key.</param>
+    public static string PagerDuty(AlertNotification n, string routingKey)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        var body = new JsonObject
+        {
+            ["routing_key"] = routingKey,
+            ["event_action"] = n.State == "resolved" ? "resolve" : "trigger",
+            ["dedup_key"] = n.DedupKey,
+            ["payload"] = new JsonObject
+            {
+                ["summary"] = Summary(n),
+                ["source"] = "estimator/" + n.Model,
+                ["severity"] = PagerDutySeverity(n.Severity),
+                ["timestamp"] = Timestamp(n.At),
+                ["component"] = n.Model,
+                ["group"] = n.Metric,
+                ["class"] = n.Rule,
+                ["custom_details"] = JsonNode.Parse(Webhook(n)),
+            },
+        };
+        return body.ToJsonString(Compact);
+    }
+
+    /// <summary>PagerDuty's severity for a tier: P1 critical, P2 error, P3 warning.</summary>
+    /// <param name="severity"><c>P1</c>, <c>P2</c> or <c>P3</c>.</param>
+    public static string PagerDutySeverity(string severity) => severity switch
+    {
+        "P1" => "critical",
+        "P2" => "error",
+        _ => "warning",
+    };
+
+    /// <summary>One line for people: <c>[P2] car_loan roc_auc (objective) firing at chunk [25000:29999]: reason</c>.</summary>
+    /// <param name="n">The notification.</param>
+    public static string Summary(AlertNotification n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        var what = n.State == "resolved" ? "resolved" : "firing";
+        var estimate = n.Estimated is double e
+            ? string.Create(CultureInfo.InvariantCulture, $"; estimated {e:0.####} [{n.LowerConfidenceBound:0.####}, {n.UpperConfidenceBound:0.####}]")
+            : "";
+        return $"[{n.Severity}] {n.Model} {n.Metric} ({n.Rule}) {what} at chunk {n.ChunkKey}: {n.Reason}{estimate} (dedup_key {n.DedupKey})";
+    }
+
+    private static JsonValue? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static string Timestamp(DateTime at) =>
+        (at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

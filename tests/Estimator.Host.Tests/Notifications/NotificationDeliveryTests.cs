@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Estimator.Host.Configuration;
+
+namespace Estimator.Host.Tests.Notifications;
+
+public sealed class NotificationDeliveryTests : IDisposable
+{
+    private readonly TempDirectory temp = TestData.NewTempDirectory();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task Deliver_SendsOneTriggerPerAlert_ThenOneResolve_RoutedBySeverity_OnTheCarLoanDecay()
+    {
+        using var receiver = Receiver.Start();
+        var config = EstimatorConfig.Load(AlertDemo.Copy(temp.Path, $"""
+                  - {"{"} kind: webhook, url: "{receiver.Url("/hook")}", severities: [P1, P2] {"}"}
+                  - {"{"} kind: slack, url: "{receiver.Url("/slack")}", severities: [P3] {"}"}
+                  - {"{"} kind: pagerduty, url: "{receiver.Url("/v2/enqueue")}", routing_key: "rk-123", severities: [P1, P2] {"}"}
+                  - {"{"} kind: webhook, name: pager-only, url: "{receiver.Url("/p1")}", severities: [P1] {"}"}
+            """));
+        var runner = AlertDemo.Runner(config);
+        var model = config.Models[0].Definition;
+        var dispatcher = AlertDemo.Dispatcher(config, runner);
+
+        // Independent expectation: NannyML's roc_auc estimates fall below 0.965 from the first decayed chunk on, with the band
+        // still reaching the objective (P2); the reference threshold is crossed on every chunk from there (P3, then P2 on the third).
+        var expected = AlertDemo.ExpectedRocAuc();
+        var firstDecay = expected.FindIndex(e => e.Tier is not null);
+        Assert.Equal(5, firstDecay);
+        Assert.All(expected.Skip(firstDecay), e => Assert.Equal(("P2", true), e));
+        Assert.All(expected.Take(firstDecay), e => Assert.Equal((null, false), e));
+
+        runner.Estimate(model);
+        runner.EvaluateAlerts(model);
+        await dispatcher.DeliverAsync(CancellationToken.None);
+        await dispatcher.DeliverAsync(CancellationToken.None);
+
+        var hook = receiver.On("/hook");
+        Assert.Equal(
+            [("car_loan/roc_auc/objective", "firing", "P2", firstDecay), ("car_loan/roc_auc/threshold", "firing", "P2", firstDecay + 2)],
+            hook.Select(Key).OrderBy(k => k.Item1, StringComparer.Ordinal));
+        var objective = hook.Single(h => h.GetProperty("rule").GetString() == "objective");
+        Assert.Equal("car_loan", objective.GetProperty("model").GetString());
+        Assert.Equal("roc_auc", objective.GetProperty("metric").GetString());
+        Assert.Equal(AlertDemo.Objective, objective.GetProperty("objective").GetDouble());
+        Assert.Equal("[25000:29999]", objective.GetProperty("chunk_key").GetString());
+        Assert.True(objective.GetProperty("estimated").GetDouble() < AlertDemo.Objective);
+        Assert.True(objective.GetProperty("upper_confidence_bound").GetDouble() >= AlertDemo.Objective);
+        Assert.True(objective.GetProperty("lower_confidence_bound").GetDouble() < objective.GetProperty("estimated").GetDouble());
+        Assert.True(DateTime.TryParse(objective.GetProperty("at").GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at));
+        Assert.Equal(DateTimeKind.Utc, at.Kind);
+
+        var slack = Assert.Single(receiver.On("/slack"));
+        Assert.Equal(["text"], slack.EnumerateObject().Select(p => p.Name));
+        Assert.StartsWith("[P3] car_loan roc_auc (threshold) firing", slack.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        var pd = receiver.On("/v2/enqueue");
+        Assert.Equal(2, pd.Count);
+        Assert.All(pd, e =>
+        {
+            Assert.Equal("rk-123", e.GetProperty("routing_key").GetString());
+            Assert.Equal("trigger", e.GetProperty("event_action").GetString());
+            Assert.StartsWith("car_loan/roc_auc/", e.GetProperty("dedup_key").GetString(), StringComparison.Ordinal);
+            var payload = e.GetProperty("payload");
+            Assert.Equal("error", payload.GetProperty("severity").GetString());
+            Assert.False(string.IsNullOrEmpty(payload.GetProperty("summary").GetString()));
+            Assert.Equal("estimator/car_loan", payload.GetProperty("source").GetString());
+        });
+        Assert.Empty(receiver.On("/p1"));
+        Assert.Empty(runner.PendingNotifications("car_loan"));
+
+        // Healthy data a year later: each alert resolves once, to the channels that got its trigger.
+        await AlertDemo.DropHealthyReplayAsync(config);
+        runner.Estimate(model);
+        runner.EvaluateAlerts(model);
+        await dispatcher.DeliverAsync(CancellationToken.None);
+        await dispatcher.DeliverAsync(CancellationToken.None);
+
+        var resolves = receiver.On("/hook").Where(h => h.GetProperty("state").GetString() == "resolved").Select(Key).OrderBy(k => k.Item1, StringComparer.Ordinal).ToList();
+        Assert.Equal(["car_loan/roc_auc/objective", "car_loan/roc_auc/threshold"], resolves.Select(r => r.Item1));
+        Assert.Equal(4, receiver.On("/hook").Count);
+        var pdResolves = receiver.On("/v2/enqueue").Where(e => e.GetProperty("event_action").GetString() == "resolve").ToList();
+        Assert.Equal(2, pdResolves.Count);
+        Assert.Equal(2, receiver.On("/slack").Count);
+        Assert.Contains("resolved", receiver.On("/slack")[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Empty(receiver.On("/p1"));
+
+        // Every post carries the notification id; no id reached a channel twice.
+        Assert.Equal(receiver.Posts.Count, receiver.Posts.Select(p => (p.Path, p.IdempotencyKey)).Distinct().Count());
+        Assert.Empty(runner.PendingNotifications("car_loan"));
+    }
+
+    [Fact]
+    public async Task Deliver_RetriesAnUnreachableReceiver_ThenDeliversEachAlertOnce_WhenItComesUp()
+    {
+        var port = Receiver.FreePort();
+        var url = $"http://127.0.0.1:{port}/hook";
+        var config = EstimatorConfig.Load(AlertDemo.Copy(
+            temp.Path,
+            $"""
+                  - {"{"} kind: webhook, url: "{url}", severities: [P1, P2, P3] {"}"}
+            """,
+            extraTopLevel: "delivery: { retries: 2, backoff_seconds: 0.01, timeout_seconds: 2 }\n"));
+        var runner = AlertDemo.Runner(config);
+        var model = config.Models[0].Definition;
+        var dispatcher = AlertDemo.Dispatcher(config, runner);
+        runner.Estimate(model);
+        var queued = runner.EvaluateAlerts(model).Enqueued.Count;
+        Assert.Equal(3, queued);
+
+        // Nobody listens: every attempt fails, nothing is lost.
+        var down = await dispatcher.DeliverAsync(CancellationToken.None);
+        Assert.Equal((0, 1, 3), (down.Delivered, down.Failed, down.Pending));
+        Assert.Equal(3, runner.PendingNotifications("car_loan").Count);
+
+        // Up, but refusing the first two requests (503): retried within the pass, then delivered.
+        using var receiver = Receiver.Start(port, refuseFirst: 2);
+        var up = await dispatcher.DeliverAsync(CancellationToken.None);
+        Assert.Equal((3, 0, 0), (up.Delivered, up.Failed, up.Pending));
+        Assert.Equal(2, receiver.Refused);
+        await dispatcher.DeliverAsync(CancellationToken.None);
+
+        var posts = receiver.On("/hook");
+        Assert.Equal(3, posts.Count);
+        Assert.Equal(3, posts.Select(p => p.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal(["P3", "P2", "P2"], posts.Select(p => p.GetProperty("severity").GetString()).ToArray().Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(3, runner.SentNotifications("car_loan").Count);
+    }
+
+    [Fact]
+    public async Task Deliver_NeverResendsToAChannelAlreadyRecorded_WhenAnotherChannelFails()
+    {
+        using var up = Receiver.Start();
+        var downUrl = $"http://127.0.0.1:{Receiver.FreePort()}/down";
+        var config = EstimatorConfig.Load(AlertDemo.Copy(
+            temp.Path,
+            $"""
+                  - {"{"} kind: webhook, name: up, url: "{up.Url("/up")}", severities: [P2] {"}"}
+                  - {"{"} kind: webhook, name: down, url: "{downUrl}", severities: [P2] {"}"}
+            """,
+            extraTopLevel: "delivery: { retries: 1, backoff_seconds: 0.01, timeout_seconds: 2 }\n"));
+        var runner = AlertDemo.Runner(config);
+        var model = config.Models[0].Definition;
+        var dispatcher = AlertDemo.Dispatcher(config, runner);
+        runner.Estimate(model);
+        runner.EvaluateAlerts(model);
+
+        await dispatcher.DeliverAsync(CancellationToken.None);
+        await dispatcher.DeliverAsync(CancellationToken.None);
+
+        // Two P2 triggers reached "up" once each; they stay pending for "down", recorded as delivered to "up".
+        Assert.Equal(2, up.On("/up").Count);
+        var pending = runner.PendingNotifications("car_loan").Where(n => n.Severity == "P2").ToList();
+        Assert.Equal(2, pending.Count);
+        Assert.All(pending, n => Assert.Equal(["up"], n.Delivered.Keys));
+    }
+
+    private static (string, string, string, int) Key(JsonElement e) => (
+        e.GetProperty("dedup_key").GetString()!,
+        e.GetProperty("state").GetString()!,
+        e.GetProperty("severity").GetString()!,
+        e.GetProperty("chunk_index").GetInt32());
+}
