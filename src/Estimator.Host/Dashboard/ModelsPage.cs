@@ -70,6 +70,7 @@ internal sealed class ModelsPage : RazorPage
         var alerts = analysis.Count(r => r.Alert);
         html.Append(Invariant($"<p><strong>{chunks.Count}</strong> analysis chunk(s), <strong class=\"{(alerts > 0 ? "text-danger" : "text-success")}\">{alerts}</strong> alert(s).</p>"));
 
+        RenderAlerts(html, store, name);
         RenderTable(html, chunks.Skip(Math.Max(0, chunks.Count - LatestChunks)).Reverse().ToList(), metrics);
 
         var selected = Query("metric") is { Length: > 0 } q && metrics.Contains(q) ? q : metrics[0];
@@ -85,6 +86,36 @@ internal sealed class ModelsPage : RazorPage
         var chart = PerformancePlot.Render(records, new PerformancePlotOptions { Metrics = [selected], Width = 900, PanelHeight = 340 });
         html.Append(chart.ToSvg());
         html.Append("</div></section><hr/>");
+    }
+
+    /// <summary>The alerts that are firing or pending, with severity, rule and error budget; and the reconciliation summary.</summary>
+    private static void RenderAlerts(StringBuilder html, IModelStore store, string name)
+    {
+        var active = store.ReadAlertStatus(name).Where(a => a.State is "firing" or "pending").ToList();
+        if (active.Count > 0)
+        {
+            html.Append("<ul class=\"list-unstyled estimator-alerts\">");
+            foreach (var a in active.OrderBy(a => a.Severity, StringComparer.Ordinal).ThenBy(a => a.Metric, StringComparer.Ordinal))
+            {
+                var label = a.State == "firing" ? "label-danger" : "label-warning";
+                var objective = a.Objective is double o ? Invariant($" below objective {o:0.####}") : " outside the reference thresholds";
+                var budget = a.Budget is { } b ? Invariant($"; error budget burn rate {b.BurnRate:0.##} over {b.WindowChunks} chunks") : "";
+                html.Append(Invariant($"<li data-alert=\"{Encode(a.Metric)}/{Encode(a.Rule)}\"><span class=\"label {label}\">{Encode(a.Severity ?? "")} {Encode(a.State)}</span> <strong>{Encode(a.Metric)}</strong>{objective} at {Encode(a.ChunkKey ?? "")}{budget}</li>"));
+            }
+
+            html.Append("</ul>");
+        }
+
+        if (store.ReadReconciliationSummary(name) is { } summary)
+        {
+            html.Append(Invariant($"<p class=\"estimator-reconciliation\">Labels in for {summary.ChunksWithLabels} chunk(s) ({summary.ChunksComplete} complete): "));
+            html.Append(string.Join("; ", summary.Metrics.Select(m => Invariant($"{Encode(m.Metric)} MAE {m.MeanAbsoluteError:0.####}, coverage {m.Coverage:P0}"))));
+            html.Append("</p>");
+            foreach (var warning in summary.Warnings)
+            {
+                html.Append(Invariant($"<div class=\"alert alert-warning\">{Encode(warning)}</div>"));
+            }
+        }
     }
 
     private static void RenderTable(StringBuilder html, List<IGrouping<int, EstimateRecord>> chunks, List<string> metrics)

@@ -77,6 +77,26 @@ public sealed partial class ModelsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelsPage_ShowsFiringAlerts_WithSeverityAndBudget()
+    {
+        var path = TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 5);
+        File.AppendAllText(path, "    slos:\n      - { metric: roc_auc, objective: 0.965 }\n");
+        var config = EstimatorConfig.Load(path);
+        var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
+        store.Estimate(config.Models[0].Definition, CancellationToken.None);
+        store.EvaluateAlerts(config.Models[0].Definition, CancellationToken.None);
+        await using var app = await TestHosts.StartAsync(config, store);
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        var html = await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative));
+
+        // NannyML's last car-loan chunk: roc_auc 0.9613 with band [0.9559, 0.9667] reaches 0.965, so a ticket (P2).
+        Assert.Matches(@"data-alert=""roc_auc/objective""><span class=""label label-danger"">P2 firing</span> <strong>roc_auc</strong> below objective 0.965 at \[45000:49999\]; error budget burn rate 5 over 10 chunks", html);
+        Assert.Contains("data-alert=\"roc_auc/threshold\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ModelsPage_SaysSo_WhenThereAreNoEstimatesYetOrTheStoreFails()
     {
         var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 0));
