@@ -17,7 +17,7 @@ namespace Estimator.Host.Configuration;
 internal sealed class ConfigReader
 {
     private static readonly string[] TopKeys = ["store", "storage", "dashboard", "models"];
-    private static readonly string[] StorageKeys = ["kind", "connection", "connection_env"];
+    private static readonly string[] StorageKeys = ["kind", "connection", "connection_env", "invisibility_timeout_seconds"];
     private static readonly string[] DashboardKeys = ["title", "allow_local", "authorization"];
     private static readonly string[] AuthorizationKeys = ["basic", "token", "token_env"];
     private static readonly string[] BasicKeys = ["username", "password", "password_env"];
@@ -143,10 +143,19 @@ internal sealed class ConfigReader
             Problem("storage.connection", map.Start, "only postgres storage takes a connection string");
         }
 
+        var invisibility = Get(map, "invisibility_timeout_seconds") is { } seconds ? PositiveInt(seconds, "storage.invisibility_timeout_seconds") : null;
+        if (kind == HangfireStorageKind.InMemory && Get(map, "invisibility_timeout_seconds") is not null)
+        {
+            Problem("storage.invisibility_timeout_seconds", map.Start, "only postgres storage takes an invisibility timeout");
+        }
+
         return kind switch
         {
             HangfireStorageKind.InMemory => HangfireStorageConfig.InMemory,
-            HangfireStorageKind.Postgres when connection is not null => new HangfireStorageConfig(HangfireStorageKind.Postgres, connection),
+            HangfireStorageKind.Postgres when connection is not null => new HangfireStorageConfig(HangfireStorageKind.Postgres, connection)
+            {
+                InvisibilityTimeout = invisibility is int s ? TimeSpan.FromSeconds(s) : HangfireStorageConfig.DefaultInvisibilityTimeout,
+            },
             _ => null,
         };
     }

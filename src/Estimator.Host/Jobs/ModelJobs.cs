@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Estimator.Host.Configuration;
+using Estimator.Host.Storage;
 using Estimator.IO.Store;
 using Hangfire;
 
@@ -63,14 +64,42 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             outcome.ChunksProvisional);
     }
 
+    private IDisposable AcquireModelLock(string model)
+    {
+        // PostgreSQL: an advisory lock that dies with its session (a killed worker never blocks the model); otherwise Hangfire's lock.
+        if (storage is PostgresStorage postgres)
+        {
+            return postgres.AcquireModelLock(model, LockTimeout);
+        }
+
+        var connection = storage.GetConnection();
+        try
+        {
+            return new HangfireLock(connection, connection.AcquireDistributedLock("estimator:model:" + model, LockTimeout));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class HangfireLock(IDisposable connection, IDisposable held) : IDisposable
+    {
+        public void Dispose()
+        {
+            held.Dispose();
+            connection.Dispose();
+        }
+    }
+
     private T Run<T>(string model, string job, Func<ModelDefinition, T> action)
     {
         var definition = config.FindModel(model)?.Definition
             ?? throw new ModelJobException($"{job} {model}: the model is not in the configuration ({config.ConfigFile}); remove this job or add the model");
         try
         {
-            using var connection = storage.GetConnection();
-            using var modelLock = connection.AcquireDistributedLock("estimator:model:" + model, LockTimeout);
+            using var modelLock = AcquireModelLock(model);
             return action(definition);
         }
         catch (OperationCanceledException)
