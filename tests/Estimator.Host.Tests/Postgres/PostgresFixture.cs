@@ -21,6 +21,11 @@ public sealed class PostgresFixture : IDisposable
     /// <summary>Creates the cluster and starts it.</summary>
     public PostgresFixture()
     {
+        // Hangfire.PostgreSql's installer takes Hangfire's process-wide log provider in its type initializer; earlier
+        // tests' hosts set that provider to their own (now disposed) logger factory. Run the initializer on a clean
+        // provider once, as a fresh `estimator serve` process does (it prepares the schema before building its host).
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Hangfire.PostgreSql.PostgreSqlObjectsInstaller).TypeHandle);
         bin = FindBin();
         root = Path.Combine(Path.GetTempPath(), "estimator-pg-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
@@ -68,6 +73,7 @@ public sealed class PostgresFixture : IDisposable
     {
         AsPostgres($"{bin}/pg_ctl -D {DataDirectory} -m fast -w stop");
         Start();
+        NpgsqlConnection.ClearAllPools(); // this process's pooled sessions died with the server
     }
 
     /// <summary>Stops the server and deletes the cluster.</summary>
