@@ -1,5 +1,9 @@
 using System.CommandLine;
 using Estimator.Host;
+using Estimator.Host.Configuration;
+using Estimator.Host.Health;
+using Estimator.Host.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Estimator.Cli;
@@ -15,9 +19,15 @@ internal static class ServeCommand
             Description = "Where to listen (semicolon-separated URLs). Only loopback by default; for remote access configure dashboard.authorization.",
             DefaultValueFactory = _ => EstimatorHost.DefaultUrl,
         };
+        var role = new Option<string>("--role")
+        {
+            Description = "all: jobs and dashboard; worker: jobs only (HTTP serves /health only); web: dashboard only. worker and web need postgres storage.",
+            DefaultValueFactory = _ => "all",
+        };
+        role.AcceptOnlyFromAmong("all", "worker", "web");
         var command = new Command("serve", "Run the job host: per model, recurring calibrate and estimate jobs on its schedule, and the dashboard at /hangfire.")
         {
-            config, urls,
+            config, urls, role,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -27,27 +37,63 @@ internal static class ServeCommand
                 return EstimatorCli.BadInput;
             }
 
-            var app = EstimatorHost.Build(EstimatorHost.CreateBuilder(loaded, parse.GetValue(urls)));
-            await using (app.ConfigureAwait(false))
+            var hostRole = Enum.Parse<HostRole>(parse.GetValue(role)!, ignoreCase: true);
+            if (hostRole != HostRole.All && loaded.Storage.Kind != HangfireStorageKind.Postgres)
             {
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var url in app.Urls)
+                stderr.WriteLine($"error: --role {parse.GetValue(role)}: needs storage {{kind: postgres}} shared by the web and worker processes; {loaded.ConfigFile} has {loaded.Storage}");
+                return EstimatorCli.BadInput;
+            }
+
+            try
+            {
+                return await ServeAsync(loaded, parse.GetValue(urls)!, hostRole, stdout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HangfireStorageException e)
+            {
+                // One line, no stack trace; the message names host, port, database and user, never the password.
+                stderr.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(EstimatorConfig loaded, string urls, HostRole role, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (loaded.Storage.Kind == HangfireStorageKind.Postgres)
+        {
+            // Fails fast with a clear message when the database is unreachable; creates or upgrades Hangfire's schema
+            // once, under a PostgreSQL advisory lock, before this process's Hangfire server starts.
+            PostgresStorage.PrepareSchema(loaded.Storage.ConnectionString!);
+        }
+
+        var app = EstimatorHost.Build(EstimatorHost.CreateBuilder(loaded, urls, role));
+        await using (app.ConfigureAwait(false))
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var hostRole = app.Services.GetRequiredService<EstimatorHostRole>();
+            stdout.WriteLine($"Role: {role.ToString().ToLowerInvariant()}{(hostRole.ServerName is null ? "" : $"; Hangfire server {hostRole.ServerName}")}");
+            foreach (var url in app.Urls)
+            {
+                if (hostRole.ServesDashboard)
                 {
                     stdout.WriteLine($"Estimator dashboard: {url.TrimEnd('/')}{EstimatorServiceCollectionExtensions.DashboardPath}");
                 }
 
-                stdout.WriteLine($"Store: {loaded.StoreDirectory}; Hangfire storage: {loaded.Storage}");
-                foreach (var model in loaded.Models)
-                {
-                    stdout.WriteLine($"Model {model.Name}: calibrate and estimate on '{model.Schedule}' (UTC)");
-                }
-
-                stdout.WriteLine("Press Ctrl+C to stop.");
-                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                stdout.WriteLine($"Health: {url.TrimEnd('/')}{HealthEndpoint.Path}");
             }
 
-            return 0;
-        });
-        return command;
+            stdout.WriteLine($"Store: {loaded.StoreDirectory}; Hangfire storage: {loaded.Storage}");
+            foreach (var model in loaded.Models)
+            {
+                stdout.WriteLine($"Model {model.Name}: calibrate and estimate on '{model.Schedule}' (UTC)");
+            }
+
+            stdout.WriteLine("Press Ctrl+C to stop.");
+            stdout.Flush();
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
     }
 }

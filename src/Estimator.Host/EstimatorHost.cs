@@ -1,5 +1,6 @@
 using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
+using Estimator.Host.Health;
 using Estimator.Host.Metrics;
 
 namespace Estimator.Host;
@@ -10,10 +11,16 @@ public static class EstimatorHost
     /// <summary>The address the host listens on unless told otherwise (loopback only).</summary>
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
-    /// <summary>Creates a builder with <see cref="EstimatorServiceCollectionExtensions.AddEstimator"/> applied; replace services on it before <see cref="Build"/>.</summary>
+    /// <summary>Creates a builder with <see cref="EstimatorServiceCollectionExtensions.AddEstimator(IServiceCollection, EstimatorConfig)"/> applied; replace services on it before <see cref="Build"/>.</summary>
     /// <param name="config">The validated configuration.</param>
     /// <param name="urls">The addresses to listen on (default <see cref="DefaultUrl"/>).</param>
-    public static WebApplicationBuilder CreateBuilder(EstimatorConfig config, string? urls = null)
+    public static WebApplicationBuilder CreateBuilder(EstimatorConfig config, string? urls = null) => CreateBuilder(config, urls, HostRole.All);
+
+    /// <summary>Creates a builder for a process in <paramref name="role"/> (see <see cref="HostRole"/>).</summary>
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="urls">The addresses to listen on (default <see cref="DefaultUrl"/>).</param>
+    /// <param name="role">What this process does.</param>
+    public static WebApplicationBuilder CreateBuilder(EstimatorConfig config, string? urls, HostRole role)
     {
         ArgumentNullException.ThrowIfNull(config);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -22,7 +29,7 @@ public static class EstimatorHost
             Args = [],
         });
         builder.WebHost.UseUrls(urls ?? DefaultUrl);
-        builder.Services.AddEstimator(config);
+        builder.Services.AddEstimator(config, role);
         return builder;
     }
 
@@ -30,14 +37,21 @@ public static class EstimatorHost
     public const string MetricsPath = "/metrics";
 
     /// <summary>
-    /// Builds the application: the dashboard at <c>/hangfire</c>, <c>/</c> redirecting to it, and Prometheus exposition at
-    /// <c>/metrics</c> (local requests, the dashboard's credentials, or anyone with <c>metrics.allow_remote</c>).
+    /// Builds the application: <c>/health</c>, and unless the role is <see cref="HostRole.Worker"/> the dashboard at
+    /// <c>/hangfire</c>, <c>/</c> redirecting to it, and Prometheus exposition at <c>/metrics</c> (local requests, the
+    /// dashboard's credentials, or anyone with <c>metrics.allow_remote</c>).
     /// </summary>
-    /// <param name="builder">A builder from <see cref="CreateBuilder"/>.</param>
+    /// <param name="builder">A builder from <see cref="CreateBuilder(EstimatorConfig, string?)"/>.</param>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.MapEstimatorHealth();
+        if (!app.Services.GetRequiredService<EstimatorHostRole>().ServesDashboard)
+        {
+            return app;
+        }
+
         app.UseEstimatorDashboard();
         app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.DashboardPath));
         app.MapGet(MetricsPath, (HttpContext http, EstimatorConfig config, IModelStore store, HostMetrics metrics) =>

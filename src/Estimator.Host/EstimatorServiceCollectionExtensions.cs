@@ -3,12 +3,11 @@ using Estimator.Host.Dashboard;
 using Estimator.Host.Jobs;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
+using Estimator.Host.Storage;
 using Estimator.IO.Store;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Estimator.Host;
@@ -27,10 +26,22 @@ public static class EstimatorServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="config">The validated configuration.</param>
     /// <returns>The service collection.</returns>
-    public static IServiceCollection AddEstimator(this IServiceCollection services, EstimatorConfig config)
+    public static IServiceCollection AddEstimator(this IServiceCollection services, EstimatorConfig config) => services.AddEstimator(config, HostRole.All);
+
+    /// <summary>
+    /// Adds the job host in a <paramref name="role"/>: <see cref="HostRole.Web"/> adds no Hangfire server (jobs run
+    /// in worker processes sharing the PostgreSQL storage); otherwise as <see cref="AddEstimator(IServiceCollection, EstimatorConfig)"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="role">What this process does.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddEstimator(this IServiceCollection services, EstimatorConfig config, HostRole role)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(config);
+        var serverName = role == HostRole.Web ? null : $"estimator:{Environment.MachineName}:{Environment.ProcessId}";
+        services.TryAddSingleton(new EstimatorHostRole(role, serverName));
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()));
@@ -50,11 +61,16 @@ public static class EstimatorServiceCollectionExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddHostedService<RecurringJobRegistrar>();
+        if (role == HostRole.Web)
+        {
+            return services;
+        }
+
         services.AddHangfireServer(options =>
         {
             // Recurring jobs are checked every second, so a seconds-field schedule such as */10 fires on time.
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            options.ServerName = $"estimator:{Environment.MachineName}:{Environment.ProcessId}";
+            options.ServerName = serverName;
         });
         return services;
     }
@@ -79,17 +95,10 @@ public static class EstimatorServiceCollectionExtensions
         });
     }
 
-    private static PostgreSqlStorage CreatePostgresStorage(string connectionString)
-    {
-        // The connection string is passed on, never logged or shown (DisplayStorageConnectionString is off).
-        var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
-    }
-
     private static JobStorage CreateStorage(HangfireStorageConfig storage) => storage.Kind switch
     {
         HangfireStorageKind.InMemory => new InMemoryStorage(new InMemoryStorageOptions()),
-        HangfireStorageKind.Postgres => CreatePostgresStorage(storage.ConnectionString!),
+        HangfireStorageKind.Postgres => PostgresStorage.Create(storage),
         _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Kind, "Unknown storage kind."),
     };
 }

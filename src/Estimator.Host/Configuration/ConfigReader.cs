@@ -23,7 +23,7 @@ internal sealed class ConfigReader
     private static readonly string[] SloKeys = ["metric", "objective"];
     private static readonly string[] AlertingKeys = ["for", "keep_firing_for", "consecutive_crossings", "budget_window", "error_budget"];
     private static readonly string[] NotifyKeys = ["kind", "url", "routing_key", "routing_key_env", "severities", "name"];
-    private static readonly string[] StorageKeys = ["kind", "connection", "connection_env"];
+    private static readonly string[] StorageKeys = ["kind", "connection", "connection_env", "invisibility_timeout_seconds"];
     private static readonly string[] DashboardKeys = ["title", "allow_local", "authorization"];
     private static readonly string[] AuthorizationKeys = ["basic", "token", "token_env"];
     private static readonly string[] BasicKeys = ["username", "password", "password_env"];
@@ -156,10 +156,19 @@ internal sealed class ConfigReader
             Problem("storage.connection", map.Start, "only postgres storage takes a connection string");
         }
 
+        var invisibility = Get(map, "invisibility_timeout_seconds") is { } seconds ? PositiveInt(seconds, "storage.invisibility_timeout_seconds") : null;
+        if (kind == HangfireStorageKind.InMemory && Get(map, "invisibility_timeout_seconds") is not null)
+        {
+            Problem("storage.invisibility_timeout_seconds", map.Start, "only postgres storage takes an invisibility timeout");
+        }
+
         return kind switch
         {
             HangfireStorageKind.InMemory => HangfireStorageConfig.InMemory,
-            HangfireStorageKind.Postgres when connection is not null => new HangfireStorageConfig(HangfireStorageKind.Postgres, connection),
+            HangfireStorageKind.Postgres when connection is not null => new HangfireStorageConfig(HangfireStorageKind.Postgres, connection)
+            {
+                InvisibilityTimeout = invisibility is int s ? TimeSpan.FromSeconds(s) : HangfireStorageConfig.DefaultInvisibilityTimeout,
+            },
             _ => null,
         };
     }

@@ -134,6 +134,17 @@ public sealed class HangfireStorageConfig
     /// <summary>The storage kind.</summary>
     public HangfireStorageKind Kind { get; }
 
+    /// <summary>The default of <see cref="InvisibilityTimeout"/>: 5 minutes.</summary>
+    public static readonly TimeSpan DefaultInvisibilityTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// PostgreSQL only (<c>invisibility_timeout_seconds</c>): a job taken by a process that died (killed, machine lost)
+    /// is handed to another worker after this long. Running jobs renew their claim (sliding timeout), so a job may
+    /// run longer than this.
+    /// </summary>
+    /// <value>Default: <see cref="DefaultInvisibilityTimeout"/>.</value>
+    public TimeSpan InvisibilityTimeout { get; init; } = DefaultInvisibilityTimeout;
+
     /// <summary>The PostgreSQL connection string (a secret: never logged, not part of <see cref="ToString"/>).</summary>
     public string? ConnectionString { get; }
 

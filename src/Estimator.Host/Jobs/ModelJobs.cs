@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
+using Estimator.Host.Storage;
 using Estimator.IO.Store;
 using Hangfire;
 
@@ -106,6 +107,35 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             alerts.Enqueued.Count);
     }
 
+    private IDisposable AcquireModelLock(string model)
+    {
+        // PostgreSQL: an advisory lock that dies with its session (a killed worker never blocks the model); otherwise Hangfire's lock.
+        if (storage is PostgresStorage postgres)
+        {
+            return postgres.AcquireModelLock(model, LockTimeout);
+        }
+
+        var connection = storage.GetConnection();
+        try
+        {
+            return new HangfireLock(connection, connection.AcquireDistributedLock("estimator:model:" + model, LockTimeout));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class HangfireLock(IDisposable connection, IDisposable held) : IDisposable
+    {
+        public void Dispose()
+        {
+            held.Dispose();
+            connection.Dispose();
+        }
+    }
+
     private T Run<T>(string model, string job, Func<ModelDefinition, T> action)
     {
         var definition = config.FindModel(model)?.Definition
@@ -114,8 +144,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         var succeeded = false;
         try
         {
-            using var connection = storage.GetConnection();
-            using var modelLock = connection.AcquireDistributedLock("estimator:model:" + model, LockTimeout);
+            using var modelLock = AcquireModelLock(model);
             var result = action(definition);
             succeeded = true;
             return result;

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Estimator.Host.Configuration;
+using Hangfire;
+
+namespace Estimator.Host.Health;
+
+/// <summary>
+/// <c>GET /health</c>: liveness plus two checks, Hangfire's storage answers a query and the store directory takes a
+/// file. 200 with <c>"status": "healthy"</c> when both pass, 503 with <c>"unhealthy"</c> and the failing check's
+/// reason otherwise. Served in every role, without credentials; it reveals no connection string.
+/// </summary>
+public static class HealthEndpoint
+{
+    /// <summary>The endpoint's path.</summary>
+    public const string Path = "/health";
+
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Maps <c>GET /health</c>.</summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application.</returns>
+    public static IEndpointRouteBuilder MapEstimatorHealth(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet(Path, async (JobStorage storage, EstimatorConfig config, EstimatorHostRole role, CancellationToken cancellationToken) =>
+        {
+            var storageCheck = await CheckAsync(() => StorageReachable(storage), cancellationToken).ConfigureAwait(false);
+            var storeCheck = await CheckAsync(() => StoreWritable(config.StoreDirectory), cancellationToken).ConfigureAwait(false);
+            var healthy = storageCheck.Ok && storeCheck.Ok;
+            var body = new HealthReport(
+                healthy ? "healthy" : "unhealthy",
+                role.Role.ToString().ToLowerInvariant(),
+                role.ServerName,
+                new Dictionary<string, HealthCheck>(StringComparer.Ordinal) { ["storage"] = storageCheck, ["store"] = storeCheck });
+            return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+        return app;
+    }
+
+    private static async Task<HealthCheck> CheckAsync(Action check, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await Task.Run(check, cancellationToken).WaitAsync(CheckTimeout, cancellationToken).ConfigureAwait(false);
+            return new HealthCheck(true, null, watch.Elapsed.TotalMilliseconds);
+        }
+        catch (TimeoutException)
+        {
+            return new HealthCheck(false, $"no answer within {CheckTimeout.TotalSeconds:0} s", watch.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new HealthCheck(false, $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", watch.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private static void StorageReachable(JobStorage storage)
+    {
+        using var connection = storage.GetConnection();
+        _ = connection.GetAllEntriesFromHash("estimator:health");
+    }
+
+    private static void StoreWritable(string store)
+    {
+        Directory.CreateDirectory(store);
+        var probe = System.IO.Path.Combine(store, $".health-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        File.WriteAllText(probe, "ok");
+        File.Delete(probe);
+    }
+
+    /// <summary>The JSON body of <c>/health</c>.</summary>
+    /// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>
+    /// <param name="Role">The process's role: <c>all</c>, <c>worker</c> or <c>web</c>.</param>
+    /// <param name="Server">The Hangfire server name of this process (null for a web process).</param>
+    /// <param name="Checks">The checks by name: <c>storage</c>, <c>store</c>.</param>
+    public sealed record HealthReport(string Status, string Role, string? Server, IReadOnlyDictionary<string, HealthCheck> Checks);
+
+    /// <summary>One check's result.</summary>
+    /// <param name="Ok">Whether it passed.</param>
+    /// <param name="Error">Why it failed, or null.</param>
+    /// <param name="Milliseconds">How long it took.</param>
+    public sealed record HealthCheck(bool Ok, string? Error, double Milliseconds);
+}

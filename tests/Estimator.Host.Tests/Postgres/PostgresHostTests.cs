@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Estimator.Cli;
+using Estimator.Host.Configuration;
+using Estimator.Host.Storage;
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Estimator.Host.Tests.Postgres;
+
+/// <summary>The host on a real PostgreSQL (<see cref="PostgresFixture"/>): schema step, roles, /health, start-up errors.</summary>
+[Collection(PostgresTests.Name)]
+public sealed class PostgresHostTests(PostgresFixture postgres) : IDisposable
+{
+    private const string Password = "Sup3r-S3cret-pw-7781";
+    private readonly TempDirectory temp = TestData.NewTempDirectory();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task PrepareSchema_CreatesHangfiresTablesOnce_WhenEightProcessesStartTogether()
+    {
+        var connection = postgres.CreateDatabase();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PostgresStorage.PrepareSchema(connection))));
+
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hangfire' AND table_name IN ('job', 'jobqueue', 'lock', 'server')", db);
+        Assert.Equal(4L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Health_Returns200WithBothChecks_AndWorkerServesNoDashboard()
+    {
+        var config = Config(postgres.CreateDatabase());
+        await using var app = await StartAsync(config, HostRole.Worker);
+        using var client = app.GetTestClient();
+
+        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.Equal("worker", body.GetProperty("role").GetString());
+        Assert.True(body.GetProperty("checks").GetProperty("storage").GetProperty("ok").GetBoolean());
+        Assert.True(body.GetProperty("checks").GetProperty("store").GetProperty("ok").GetBoolean());
+        using var dashboard = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_Returns503_WhenTheStoreIsNotWritable()
+    {
+        var config = Config(postgres.CreateDatabase());
+        await File.WriteAllTextAsync(config.StoreDirectory, "a file where the store directory should be");
+        await using var app = await StartAsync(config, HostRole.Web);
+        using var client = app.GetTestClient();
+
+        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("unhealthy", body.GetProperty("status").GetString());
+        Assert.True(body.GetProperty("checks").GetProperty("storage").GetProperty("ok").GetBoolean());
+        Assert.False(body.GetProperty("checks").GetProperty("store").GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WebRole_ServesTheDashboardLocalOnly_AndRunsNoHangfireServer()
+    {
+        var config = Config(postgres.CreateDatabase());
+        await using var app = await StartAsync(config, HostRole.Web);
+        using var client = app.GetTestClient();
+
+        // Through TestServer a request has no remote address: not local, so without credentials it is refused.
+        using var dashboard = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, dashboard.StatusCode);
+        await Task.Delay(1500);
+        Assert.Empty(app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers());
+        Assert.DoesNotContain(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().Name.Contains("BackgroundJobServer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Serve_FailsWithOneLineWithoutThePassword_WhenTheDatabaseIsUnreachable()
+    {
+        int closedPort;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var (exit, stdout, stderr) = Serve($"Host=127.0.0.1;Port={closedPort};Username=estimator;Password={Password};Database=jobs;Timeout=3");
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: storage: cannot use PostgreSQL at 127.0.0.1:{closedPort}, database 'jobs', user 'estimator': ", line, StringComparison.Ordinal);
+        Assert.Contains("refused", line, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Password, stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", line[line.IndexOf("': ", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_FailsWithOneLineWithoutThePassword_WhenTheDatabaseDoesNotExist()
+    {
+        var (exit, stdout, stderr) = Serve($"Host=127.0.0.1;Port={postgres.Port};Username=postgres;Password={Password};Database=no_such_db;Timeout=3");
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: storage: cannot use PostgreSQL at 127.0.0.1:", line, StringComparison.Ordinal);
+        Assert.Contains("no_such_db", line, StringComparison.Ordinal);
+        Assert.Contains("does not exist", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_FailsWithOneLineWithoutThePassword_WhenTheConnectionStringIsMalformed()
+    {
+        var (exit, stdout, stderr) = Serve($"Host=127.0.0.1;Colour=blue;Password={Password}");
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: storage: cannot use PostgreSQL", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_HidesQuotedAndPlainPasswords()
+    {
+        Assert.Equal("x Password=*** y *** Pwd=***", PostgresStorage.Redact("x Password=abc y abc Pwd='q r'", "Host=h;Password=abc;Pwd='q r'"));
+    }
+
+    [Theory]
+    [InlineData("worker")]
+    [InlineData("web")]
+    public void Serve_RejectsWorkerAndWebRoles_WithInMemoryStorage(string role)
+    {
+        var path = TestData.CopyDemo(temp.Path);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        Assert.Equal(2, EstimatorCli.Run(["serve", "--config", path, "--role", role], stdout, stderr));
+        Assert.Contains("needs storage {kind: postgres}", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private (int Exit, string Stdout, string Stderr) Serve(string connection)
+    {
+        Environment.SetEnvironmentVariable("ESTIMATOR_TEST_BAD_PG", connection);
+        try
+        {
+            var path = TestData.CopyDemo(temp.Path, extraTopLevel: "");
+            File.WriteAllText(path, File.ReadAllText(path).Replace("storage: { kind: inmemory }", "storage: { kind: postgres, connection_env: ESTIMATOR_TEST_BAD_PG }", StringComparison.Ordinal));
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var exit = EstimatorCli.Run(["serve", "--config", path, "--role", "worker", "--urls", "http://127.0.0.1:0"], stdout, stderr);
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ESTIMATOR_TEST_BAD_PG", null);
+        }
+    }
+
+    private EstimatorConfig Config(string connection)
+    {
+        var path = TestData.CopyDemo(Path.Combine(temp.Path, Guid.NewGuid().ToString("N")[..8]));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("storage: { kind: inmemory }", $"storage: {{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: 5 }}", StringComparison.Ordinal));
+        return EstimatorConfig.Load(path);
+    }
+
+    private static async Task<WebApplication> StartAsync(EstimatorConfig config, HostRole role)
+    {
+        var builder = EstimatorHost.CreateBuilder(config, null, role);
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        var app = EstimatorHost.Build(builder);
+        await app.StartAsync();
+        return app;
+    }
+}

@@ -1,0 +1,233 @@
+using System.Globalization;
+using Estimator.Cli;
+using Estimator.Host.Configuration;
+using Estimator.Host.Storage;
+using Estimator.IO;
+using Estimator.IO.Store;
+using Hangfire;
+
+namespace Estimator.Host.Tests.Postgres;
+
+/// <summary>
+/// Several <c>estimator serve --role worker</c> processes on one PostgreSQL database and one store directory, over 20
+/// copies of the car-loan model (the demo's five seed files each): the store ends as a single-process
+/// <c>estimator run</c> leaves it, each file is estimated once, and the work is spread; a worker killed with
+/// <c>kill -9</c> mid-job or a PostgreSQL restart loses nothing.
+/// </summary>
+[Collection(PostgresTests.Name)]
+public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
+{
+    private const int Models = 20;
+    private const int SeedFiles = 5;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(150);
+    private readonly TempDirectory temp = TestData.NewTempDirectory();
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Workers_EstimateEveryFileOnce_LikeASingleProcessRun_AndShareTheWork(int workers)
+    {
+        var (config, expected) = Prepare(postgres.CreateDatabase());
+        var processes = Enumerable.Range(0, workers).Select(_ => WorkerProcess.Start(config)).ToList();
+        try
+        {
+            await WaitForStoreAsync(config, expected, processes);
+
+            // Each model's five files were estimated by exactly one job run (over all processes).
+            var perProcess = processes.Select(p => p.FilesEstimated()).ToList();
+            for (var m = 0; m < Models; m++)
+            {
+                var name = ModelName(m);
+                Assert.Equal(SeedFiles, perProcess.Sum(p => p.GetValueOrDefault(name)));
+            }
+
+            var busy = perProcess.Count(p => p.Values.Sum() > 0);
+            Assert.True(busy >= 2, $"only {busy} of {workers} processes estimated files: {string.Join(" | ", perProcess.Select(p => p.Count))}");
+        }
+        finally
+        {
+            await Task.WhenAll(processes.Select(p => p.StopAsync(TimeSpan.FromSeconds(20))));
+            processes.ForEach(p => p.Dispose());
+        }
+
+        AssertStoreClean(EstimatorConfig.Load(config).StoreDirectory);
+    }
+
+    [Fact]
+    public async Task KilledWorker_ItsJobIsRetriedElsewhere_AndTheStoreEndsAsAnUndisturbedRun()
+    {
+        var connection = postgres.CreateDatabase();
+        var (config, expected) = Prepare(connection);
+        using var storage = new StorageHandle(connection);
+        using var victim = WorkerProcess.Start(config);
+        using var survivor = WorkerProcess.Start(config);
+
+        // Kill the victim while it is processing an estimate job (Hangfire's own record of which server runs what).
+        var inFlight = new List<string>();
+        await TestHosts.WaitUntilAsync(
+            () =>
+            {
+                inFlight = storage.Value.GetMonitoringApi().ProcessingJobs(0, 500)
+                    .Where(j => j.Value.ServerId.StartsWith(victim.ServerName + ":", StringComparison.OrdinalIgnoreCase) && j.Value.Job.Method.Name == "Estimate")
+                    .Select(j => j.Key).ToList();
+                return inFlight.Count > 0;
+            },
+            TimeSpan.FromSeconds(60),
+            "an estimate job in flight on the victim:\n" + victim.Output);
+        victim.KillHard();
+        await WaitForStoreAsync(config, expected, [survivor]);
+
+        // Every job the victim held was handed back (invisibility timeout) and finished on the survivor.
+        await TestHosts.WaitUntilAsync(
+            () =>
+            {
+                using var c = storage.Value.GetConnection();
+                return inFlight.All(id => c.GetJobData(id)?.State == "Succeeded");
+            },
+            TimeSpan.FromSeconds(60),
+            "the killed worker's jobs to succeed elsewhere");
+        using (var c = storage.Value.GetConnection())
+        {
+            foreach (var id in inFlight)
+            {
+                var server = c.GetStateData(id).Data.TryGetValue("ServerId", out var s) ? s : null;
+                Assert.True(server is null || !server.StartsWith(victim.ServerName + ":", StringComparison.OrdinalIgnoreCase), $"job {id} succeeded on {server}");
+            }
+        }
+
+        await survivor.StopAsync(TimeSpan.FromSeconds(20));
+        AssertStoreClean(EstimatorConfig.Load(config).StoreDirectory);
+    }
+
+    [Fact]
+    public async Task PostgresRestartedMidRun_WorkersReconnectAndFinish_NothingLost()
+    {
+        var (config, expected) = Prepare(postgres.CreateDatabase());
+        using var a = WorkerProcess.Start(config);
+        using var b = WorkerProcess.Start(config);
+        var store = EstimatorConfig.Load(config).StoreDirectory;
+
+        // Restart once some, but not all, models are done.
+        await TestHosts.WaitUntilAsync(() => Directory.Exists(store) && Directory.GetFiles(store, "state.json", SearchOption.AllDirectories).Length >= 2, TimeSpan.FromSeconds(90), "the first models");
+        postgres.Restart();
+
+        await WaitForStoreAsync(config, expected, [a, b]);
+        Assert.False(a.HasExited, a.Output);
+        Assert.False(b.HasExited, b.Output);
+        await Task.WhenAll(a.StopAsync(TimeSpan.FromSeconds(20)), b.StopAsync(TimeSpan.FromSeconds(20)));
+        AssertStoreClean(store);
+    }
+
+    internal static string ModelName(int index) => string.Create(CultureInfo.InvariantCulture, $"m{index:00}");
+
+    /// <summary>Every model's estimates (without estimated_at and run_id) equal the reference run's, checked until the deadline.</summary>
+    private static async Task WaitForStoreAsync(string config, Dictionary<string, List<EstimateRecord>> expected, IReadOnlyList<WorkerProcess> processes)
+    {
+        var runner = new ModelRunner(EstimatorConfig.Load(config).StoreDirectory);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + Deadline;
+        while (done.Count < expected.Count)
+        {
+            foreach (var (model, records) in expected)
+            {
+                if (!done.Contains(model) && TryRead(runner, model) is { } actual && actual.SequenceEqual(records))
+                {
+                    done.Add(model);
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"after {Deadline.TotalSeconds} s only {done.Count} of {expected.Count} models match the reference run\n"
+                    + string.Join("\n----\n", processes.Select(p => string.Join('\n', p.Lines.TakeLast(30)))));
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static List<EstimateRecord>? TryRead(ModelRunner runner, string model)
+    {
+        try
+        {
+            return Comparable(runner.ReadEstimates(model));
+        }
+        catch (EstimatorDataException)
+        {
+            return null; // a chunk file replaced between listing and reading; the next poll sees the new one
+        }
+    }
+
+    private static List<EstimateRecord> Comparable(IEnumerable<EstimateRecord> records) =>
+        records.Select(r => r with { EstimatedAt = null, RunId = null }).ToList();
+
+    /// <summary>No temporary file left, no chunk × metric twice in a model.</summary>
+    private static void AssertStoreClean(string store)
+    {
+        Assert.Empty(Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories));
+        var runner = new ModelRunner(store);
+        for (var m = 0; m < Models; m++)
+        {
+            var records = runner.ReadEstimates(ModelName(m));
+            Assert.Equal(records.Count, records.Select(r => (r.Period, r.ChunkKey, r.Metric)).Distinct().Count());
+        }
+    }
+
+    /// <summary>
+    /// Writes the shared inputs and two configurations over them: one on PostgreSQL for the workers, one in-memory that
+    /// <c>estimator run</c> (single process) executes first to give the reference store.
+    /// </summary>
+    private (string Config, Dictionary<string, List<EstimateRecord>> Expected) Prepare(string connection)
+    {
+        var inputs = Path.Combine(temp.Path, "inputs");
+        var analysis = Path.Combine(inputs, "analysis");
+        Directory.CreateDirectory(analysis);
+        File.Copy(TestData.CarLoanReference, Path.Combine(inputs, "reference.parquet"));
+        foreach (var file in Directory.GetFiles(TestData.SeedDirectory, "*.parquet").Order(StringComparer.Ordinal).Take(SeedFiles))
+        {
+            var copy = Path.Combine(analysis, Path.GetFileName(file));
+            File.Copy(file, copy);
+            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddMinutes(-5));
+        }
+
+        var reference = WriteConfig("reference", inputs, "{ kind: inmemory }");
+        var loaded = EstimatorConfig.Load(reference);
+        Assert.Equal(0, RunCommand.Run(loaded, new ModelRunnerStore(new ModelRunner(loaded.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var runner = new ModelRunner(loaded.StoreDirectory);
+        var expected = Enumerable.Range(0, Models).Select(ModelName).ToDictionary(m => m, m => Comparable(runner.ReadEstimates(m)), StringComparer.Ordinal);
+        Assert.All(expected.Values, records => Assert.NotEmpty(records));
+        return (WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: 5 }}"), expected);
+    }
+
+    private string WriteConfig(string name, string inputs, string storage)
+    {
+        var root = Path.Combine(temp.Path, name);
+        Directory.CreateDirectory(root);
+        var models = string.Concat(Enumerable.Range(0, Models).Select(m => $"""
+              - name: {ModelName(m)}
+                reference: {inputs}/reference.parquet
+                analysis: {inputs}/analysis/*.parquet
+                id_column: id
+                columns: {"{"} y_pred_proba: y_pred_proba, y_pred: y_pred, y_true: repaid, timestamp: timestamp {"}"}
+                chunking: {"{"} size: 2000 {"}"}
+                metrics: [roc_auc, precision, recall, f1, accuracy, specificity]
+                schedule: "*/3 * * * * *"
+
+            """));
+        var path = Path.Combine(root, "estimator.yaml");
+        File.WriteAllText(path, $"store: ./store\nstorage: {storage}\nmodels:\n{models}");
+        return path;
+    }
+
+    /// <summary>The workers' Hangfire storage, opened by the test to read job states.</summary>
+    private sealed class StorageHandle(string connection) : IDisposable
+    {
+        public JobStorage Value { get; } = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
+
+        public void Dispose()
+        {
+        }
+    }
+}
