@@ -113,7 +113,7 @@ internal static class ChunkComputation
             if (data.Calibrator is { } calibrator)
             {
                 var calibrated = scratch.Probabilities.AsSpan(0, length);
-                calibrator.Calibrate(s, calibrated);
+                calibrator.CalibrateUnordered(s, calibrated);
                 p = calibrated;
             }
 
