@@ -69,6 +69,7 @@ public sealed class IsotonicCalibrator
         Thresholds = (double[])thresholds.Clone();
         Values = (double[])values.Clone();
         _lookup = BuildLookup(Thresholds);
+        (_slopes, _bucketScale) = BuildSlopes(Thresholds, Values);
     }
 
     private IsotonicCalibrator(double[] thresholds, double[] values, bool trusted)
@@ -77,6 +78,7 @@ public sealed class IsotonicCalibrator
         Thresholds = thresholds;
         Values = values;
         _lookup = BuildLookup(thresholds);
+        (_slopes, _bucketScale) = BuildSlopes(thresholds, values);
     }
 
     /// <summary>Buckets of equal width over [first, last threshold]: the interval to start searching from.</summary>
@@ -85,6 +87,11 @@ public sealed class IsotonicCalibrator
     // _lookup[b] = the last interval j whose threshold x[j] lies at or below bucket b's lower edge; a starting guess
     // that is checked against the exact comparisons, so it only speeds the search up and never changes the result.
     private readonly int[] _lookup;
+
+    // _slopes[j] = the slope of interval j exactly as the interpolation computes it, or NaN where the plain formula
+    // might not give numpy's value (an infinite slope, or y[j] = -0); _bucketScale maps a score to its lookup bucket.
+    private readonly double[] _slopes;
+    private readonly double _bucketScale;
 
     /// <summary>Scores of the fitted points (x), strictly increasing.</summary>
     public double[] Thresholds { get; }
@@ -185,7 +192,7 @@ public sealed class IsotonicCalibrator
     public double Calibrate(double score)
     {
         var hint = 0;
-        return Interpolate(Thresholds, Values, _lookup, score, ref hint);
+        return Interpolate(Thresholds, Values, _lookup, _slopes, _bucketScale, score, ref hint);
     }
 
     /// <summary>Calibrates scores into <paramref name="destination"/> (same length; may not overlap <paramref name="scores"/> partially).</summary>
@@ -202,10 +209,49 @@ public sealed class IsotonicCalibrator
         var x = Thresholds;
         var y = Values;
         var lookup = _lookup;
+        var slopes = _slopes;
+        var scale = _bucketScale;
         var hint = 0;
         for (var i = 0; i < scores.Length; i++)
         {
-            destination[i] = Interpolate(x, y, lookup, scores[i], ref hint);
+            destination[i] = Interpolate(x, y, lookup, slopes, scale, scores[i], ref hint);
+        }
+    }
+
+    private static (double[] Slopes, double BucketScale) BuildSlopes(double[] x, double[] y)
+    {
+        var last = x.Length - 1;
+        var slopes = new double[Math.Max(0, last)];
+        for (var j = 0; j < last; j++)
+        {
+            var slope = (y[j + 1] - y[j]) / (x[j + 1] - x[j]);
+            slopes[j] = double.IsFinite(slope) && !double.IsNegative(y[j]) ? slope : double.NaN;
+        }
+
+        return (slopes, last > 0 ? LookupBuckets / (x[last] - x[0]) : 0);
+    }
+
+    /// <summary>
+    /// <see cref="Calibrate(ReadOnlySpan{double}, Span{double})"/> for scores in no particular order: the same values,
+    /// without trying the previous row's interval first (a guess that is right for sorted scores and mispredicted for
+    /// shuffled ones).
+    /// </summary>
+    internal void CalibrateUnordered(ReadOnlySpan<double> scores, Span<double> destination)
+    {
+        if (destination.Length < scores.Length)
+        {
+            throw new ArgumentException("Destination is too short.", nameof(destination));
+        }
+
+        var x = Thresholds;
+        var y = Values;
+        var lookup = _lookup;
+        var slopes = _slopes;
+        var scale = _bucketScale;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var hint = -1;
+            destination[i] = Interpolate(x, y, lookup, slopes, scale, scores[i], ref hint);
         }
     }
 
@@ -235,24 +281,28 @@ public sealed class IsotonicCalibrator
     }
 
     /// <summary>The j with x[j] &lt;= score &lt; x[j + 1], for x[0] &lt; score &lt; x[last]: a bucket guess, a short walk, else bisection.</summary>
-    private static int Locate(double[] x, int[] lookup, double score, int hint)
+    private static int Locate(double[] x, int[] lookup, double scale, double score, int hint)
     {
         var last = x.Length - 1;
-        if (hint < last && x[hint] <= score && score < x[hint + 1])
+        if (hint >= 0)
         {
-            return hint;
-        }
+            if (hint < last && x[hint] <= score && score < x[hint + 1])
+            {
+                return hint;
+            }
 
-        if (hint + 1 < last && x[hint + 1] <= score && score < x[hint + 2])
-        {
-            return hint + 1;
+            if (hint + 1 < last && x[hint + 1] <= score && score < x[hint + 2])
+            {
+                return hint + 1;
+            }
         }
 
         int lo = 0, hi = last;
         if (lookup.Length > 0)
         {
-            var bucket = (int)((score - x[0]) / (x[last] - x[0]) * LookupBuckets);
-            var j = lookup[Math.Clamp(bucket, 0, LookupBuckets - 1)];
+            // Only a starting guess: whatever bucket it gives, the interval is checked below (so rounding cannot matter).
+            var bucket = (int)Math.Clamp((score - x[0]) * scale, 0, LookupBuckets - 1);
+            var j = lookup[bucket];
             if (x[j] <= score)
             {
                 for (var step = 0; step < 8; step++)
@@ -286,7 +336,7 @@ public sealed class IsotonicCalibrator
     }
 
     /// <summary>numpy <c>interp</c> after clipping; <paramref name="hint"/> is the last interval used (sorted inputs hit it).</summary>
-    private static double Interpolate(double[] x, double[] y, int[] lookup, double score, ref int hint)
+    private static double Interpolate(double[] x, double[] y, int[] lookup, double[] slopes, double scale, double score, ref int hint)
     {
         if (double.IsNaN(score))
         {
@@ -305,8 +355,16 @@ public sealed class IsotonicCalibrator
         }
 
         // Find j with x[j] <= score < x[j + 1]; here 0 <= j < last.
-        var j = Locate(x, lookup, score, hint);
+        var j = Locate(x, lookup, scale, score, hint);
         hint = j;
+        var plain = slopes[j];
+        if (!double.IsNaN(plain))
+        {
+            // A finite slope and y[j] not -0: at score = x[j] this gives slope * 0 + y[j] = y[j] exactly, and never NaN,
+            // so it is the general formula below without its branches.
+            return (plain * (score - x[j])) + y[j];
+        }
+
         if (x[j] == score)
         {
             return y[j];

@@ -43,7 +43,7 @@ public static class Cbpe
         var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
         var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
 
-        var data = PeriodData.Prepare(reference, calibrator, compute.Threads);
+        var data = PeriodData.Prepare(reference, calibrator);
         var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
         var specs = ChunkComputation.Components(options.Metrics).ToList();
         var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, options, withRealized: true, compute.Threads);

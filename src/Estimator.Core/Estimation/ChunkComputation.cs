@@ -100,12 +100,26 @@ internal static class ChunkComputation
         var start = (int)chunk.StartIndex;
         var length = (int)chunk.Rows;
         scratch.EnsureCapacity(length);
-        var p = data.Probabilities.AsSpan(start, length);
         var s = data.Scores.AsSpan(start, length);
         var yHat = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
         var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
 
-        var cm = needsCounts && data.Predictions is not null ? ExpectedConfusionMatrix.Compute(p, yHat) : default;
+        // Each row is calibrated on its own, so calibrating the chunk into scratch gives the same probabilities as a
+        // period-wide vector would, without allocating one.
+        var cm = default(ExpectedConfusionMatrix);
+        if (needsCounts && data.Predictions is not null)
+        {
+            ReadOnlySpan<double> p = s;
+            if (data.Calibrator is { } calibrator)
+            {
+                var calibrated = scratch.Probabilities.AsSpan(0, length);
+                calibrator.CalibrateUnordered(s, calibrated);
+                p = calibrated;
+            }
+
+            cm = ExpectedConfusionMatrix.Compute(p, yHat);
+        }
+
         var rankedCount = needsRanking ? RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked) : 0;
         var rankedSpan = scratch.Ranked.AsSpan(0, rankedCount);
 
@@ -233,6 +247,8 @@ internal sealed class ChunkScratch : IDisposable
 
     public double[] RealizedScores { get; private set; } = [];
 
+    public double[] Probabilities { get; private set; } = [];
+
     /// <summary>Grows the buffers to hold a chunk of <paramref name="length"/> rows.</summary>
     public void EnsureCapacity(int length)
     {
@@ -245,7 +261,7 @@ internal sealed class ChunkScratch : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores })
+        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores, Probabilities })
         {
             if (buffer.Length > 0)
             {
@@ -253,7 +269,7 @@ internal sealed class ChunkScratch : IDisposable
             }
         }
 
-        Keys = Radix = Ranked = RealizedTargets = RealizedScores = [];
+        Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = [];
     }
 
     private void Rent(int length)
@@ -263,5 +279,6 @@ internal sealed class ChunkScratch : IDisposable
         Ranked = ArrayPool<double>.Shared.Rent(length);
         RealizedTargets = ArrayPool<double>.Shared.Rent(length);
         RealizedScores = ArrayPool<double>.Shared.Rent(length);
+        Probabilities = ArrayPool<double>.Shared.Rent(length);
     }
 }

@@ -61,7 +61,7 @@ public sealed class FittedCbpe
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
         InputValidation.Validate(analysis, "analysis", requireTargets: false, requirePredictions: needsPredictions);
 
-        var data = PeriodData.Prepare(analysis, Calibrator, compute.Threads);
+        var data = PeriodData.Prepare(analysis, Calibrator);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
         var specs = new List<(Metric, int, string)>(Components.Count);
         foreach (var c in Components)

@@ -2,14 +2,17 @@ using Estimator.Calibration;
 
 namespace Estimator.Estimation;
 
-/// <summary>One period's columns in chunking order (sorted by timestamp when there is one), with calibrated probabilities.</summary>
+/// <summary>
+/// One period's columns in chunking order (sorted by timestamp when there is one) and the calibrator. Probabilities are
+/// calibrated chunk by chunk, into per-worker scratch (<see cref="ChunkComputation"/>), so no period-sized probability
+/// vector is allocated.
+/// </summary>
 internal sealed class PeriodData
 {
-    private PeriodData(double[] scores, double[] probabilities, double[]? predictions, double[]? targets, DateTime[]? timestamps, IsotonicCalibrator? calibrator)
+    private PeriodData(double[] scores, double[]? predictions, double[]? targets, DateTime[]? timestamps, IsotonicCalibrator? calibrator)
     {
         Calibrator = calibrator;
         Scores = scores;
-        Probabilities = probabilities;
         Predictions = predictions;
         Targets = targets;
         Timestamps = timestamps;
@@ -17,10 +20,8 @@ internal sealed class PeriodData
 
     public double[] Scores { get; }
 
-    /// <summary>The calibrator that gave <see cref="Probabilities"/>; null when they are the scores.</summary>
+    /// <summary>The calibrator of the scores; null when the probabilities are the scores.</summary>
     public IsotonicCalibrator? Calibrator { get; }
-
-    public double[] Probabilities { get; }
 
     public double[]? Predictions { get; }
 
@@ -30,47 +31,14 @@ internal sealed class PeriodData
 
     public int Count => Scores.Length;
 
-    /// <summary>
-    /// Wraps buffers whose first <paramref name="count"/> rows are already in chunking order (streaming); calibrates
-    /// them into <paramref name="probabilities"/> (or uses the scores). The arrays may be longer than <paramref name="count"/>.
-    /// </summary>
-    internal static PeriodData FromBuffers(double[] scores, double[]? predictions, double[]? targets, int count, IsotonicCalibrator? calibrator, double[] probabilities, int threads)
-    {
-        if (calibrator is null)
-        {
-            probabilities = scores;
-        }
-        else
-        {
-            Calibrate(calibrator, scores, probabilities, count, threads);
-        }
+    /// <summary>Wraps buffers already in chunking order (streaming); the arrays may be longer than the rows used.</summary>
+    internal static PeriodData FromBuffers(double[] scores, double[]? predictions, double[]? targets, IsotonicCalibrator? calibrator) =>
+        new(scores, predictions, targets, null, calibrator);
 
-        return new PeriodData(scores, probabilities, predictions, targets, null, calibrator);
-    }
-
-    /// <summary>Calibrates rows [0, count) in parts on up to <paramref name="threads"/> threads (each row on its own, so the result does not depend on it).</summary>
-    private static void Calibrate(IsotonicCalibrator calibrator, double[] scores, double[] probabilities, int count, int threads)
-    {
-        var parts = count < 65_536 ? 1 : Math.Max(1, threads);
-        if (parts == 1)
-        {
-            calibrator.Calibrate(scores.AsSpan(0, count), probabilities.AsSpan(0, count));
-            return;
-        }
-
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            var from = (int)((long)count * part / parts);
-            var to = (int)((long)count * (part + 1) / parts);
-            calibrator.Calibrate(scores.AsSpan(from, to - from), probabilities.AsSpan(from, to - from));
-        });
-    }
-
-    /// <summary>Sorts by timestamp (stable: equal timestamps keep their row order) and calibrates the scores.</summary>
+    /// <summary>Sorts by timestamp (stable: equal timestamps keep their row order).</summary>
     /// <param name="set">The period's rows.</param>
     /// <param name="calibrator">The calibrator, or null to use the scores as probabilities.</param>
-    /// <param name="threads">Threads for the calibration (each row is calibrated on its own, so the result does not depend on it).</param>
-    public static PeriodData Prepare(PredictionSet set, IsotonicCalibrator? calibrator, int threads = 1)
+    public static PeriodData Prepare(PredictionSet set, IsotonicCalibrator? calibrator)
     {
         double[] scores, predictions, targets;
         DateTime[]? timestamps = null;
@@ -104,18 +72,7 @@ internal sealed class PeriodData
             timestamps = set.Timestamps;
         }
 
-        double[] probabilities;
-        if (calibrator is null)
-        {
-            probabilities = scores;
-        }
-        else
-        {
-            probabilities = new double[scores.Length];
-            Calibrate(calibrator, scores, probabilities, scores.Length, threads);
-        }
-
-        return new PeriodData(scores, probabilities, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps, calibrator);
+        return new PeriodData(scores, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps, calibrator);
     }
 
     private static bool IsSorted(DateTime[] ts)

@@ -31,7 +31,6 @@ public sealed class StreamingEstimate
     private double[] _predictions = [];
     private double[] _targets = [];
     private DateTime[] _timestamps = [];
-    private double[] _probabilities = [];
     private int _buffered;
     private long _bufferStart;
     private int _nextChunk;
@@ -94,52 +93,98 @@ public sealed class StreamingEstimate
         }
 
         InputValidation.Validate(batch, "analysis", requireTargets: false, requirePredictions: _needsPredictions, rowOffset: RowsRead);
-        if (_hasTargets is null)
+        long missingScore = 0, missingPrediction = 0;
+        for (var i = 0; i < batch.Count; i++)
         {
-            _hasTargets = batch.Targets is not null;
-            _hasPredictions = batch.Predictions is not null;
-            _hasTimestamps = batch.Timestamps is not null;
-        }
-        else if (_hasTargets != batch.Targets is not null || _hasPredictions != batch.Predictions is not null || _hasTimestamps != batch.Timestamps is not null)
-        {
-            throw new ArgumentException("Every batch must carry the same columns.", nameof(batch));
+            missingScore += double.IsNaN(batch.Scores[i]) ? 1 : 0;
+            missingPrediction += batch.Predictions is { } p && double.IsNaN(p[i]) ? 1 : 0;
         }
 
-        if (_sizeChunks is not null && RowsRead + batch.Count > _totalRows)
+        AppendCore(batch.Scores, batch.Predictions, batch.Targets, batch.Timestamps, batch.Count, missingScore, missingPrediction);
+    }
+
+    /// <summary>
+    /// Appends the first <paramref name="count"/> rows of already validated columns (scores NaN or in [0, 1], labels
+    /// NaN, 0 or 1), e.g. converted and checked while reading a file; the arrays may be longer and are not kept.
+    /// </summary>
+    /// <param name="scores">The scores.</param>
+    /// <param name="predictions">The predicted labels, or null.</param>
+    /// <param name="targets">The targets, or null.</param>
+    /// <param name="count">Rows to take from each array.</param>
+    /// <param name="missingScore">NaN scores among those rows.</param>
+    /// <param name="missingPrediction">NaN predictions among those rows.</param>
+    internal void AppendValidated(double[] scores, double[]? predictions, double[]? targets, int count, long missingScore, long missingPrediction)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The estimate is complete.");
+        }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (_needsPredictions && predictions is null)
+        {
+            throw new EstimatorDataException("the requested metrics need predicted labels (y_pred), and the analysis data has none");
+        }
+
+        AppendCore(scores, predictions, targets, null, count, missingScore, missingPrediction);
+    }
+
+    private void AppendCore(double[] scores, double[]? predictions, double[]? targets, DateTime[]? timestamps, int count, long missingScore, long missingPrediction)
+    {
+        if (_hasTargets is null)
+        {
+            _hasTargets = targets is not null;
+            _hasPredictions = predictions is not null;
+            _hasTimestamps = timestamps is not null;
+        }
+        else if (_hasTargets != targets is not null || _hasPredictions != predictions is not null || _hasTimestamps != timestamps is not null)
+        {
+            throw new ArgumentException("Every batch must carry the same columns.");
+        }
+
+        if (_sizeChunks is not null && RowsRead + count > _totalRows)
         {
             throw new EstimatorDataException(string.Create(CultureInfo.InvariantCulture, $"the analysis data has more rows than the {_totalRows} announced"));
         }
 
-        if (_period is not null && batch.Timestamps is null)
+        if (_period is not null && timestamps is null)
         {
             throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
         }
 
         // The in-memory estimate sorts rows by timestamp before chunking; streamed rows must already be in that order.
-        if (batch.Timestamps is { } ts)
+        if (timestamps is not null)
         {
-            for (var i = 0; i < ts.Length; i++)
+            for (var i = 0; i < count; i++)
             {
-                if (ts[i] < _lastTimestamp)
+                if (timestamps[i] < _lastTimestamp)
                 {
                     throw new EstimatorDataException(
-                        string.Create(CultureInfo.InvariantCulture, $"timestamp {ts[i]:O} is earlier than the previous row's {_lastTimestamp:O}: a streamed estimate needs rows in ascending timestamp order (sort the file, or estimate it in memory)"),
+                        string.Create(CultureInfo.InvariantCulture, $"timestamp {timestamps[i]:O} is earlier than the previous row's {_lastTimestamp:O}: a streamed estimate needs rows in ascending timestamp order (sort the file, or estimate it in memory)"),
                         column: "timestamp",
                         row: RowsRead + i);
                 }
 
-                _lastTimestamp = ts[i];
+                _lastTimestamp = timestamps[i];
             }
         }
 
-        for (var i = 0; i < batch.Count; i++)
+        _missingScore += missingScore;
+        _missingPrediction += missingPrediction;
+        if (_sizeChunks is not null && timestamps is null)
         {
-            _missingScore += double.IsNaN(batch.Scores[i]) ? 1 : 0;
-            _missingPrediction += batch.Predictions is { } p && double.IsNaN(p[i]) ? 1 : 0;
+            EstimateInPlace(scores, predictions, targets, count);
+            RowsRead += count;
+            return;
         }
 
-        AppendToBuffer(batch);
-        RowsRead += batch.Count;
+        AppendToBuffer(scores, predictions, targets, timestamps, 0, count);
+        RowsRead += count;
         Flush(final: false);
     }
 
@@ -163,7 +208,7 @@ public sealed class StreamingEstimate
 
             Flush(final: true);
             _completed = true;
-            _scores = _predictions = _targets = _probabilities = [];
+            _scores = _predictions = _targets = [];
             _timestamps = [];
         }
 
@@ -173,14 +218,13 @@ public sealed class StreamingEstimate
         return new CbpeResult(model, rows, _fitted.Calibration, _missingScore, _missingPrediction);
     }
 
-    private void AppendToBuffer(PredictionSet batch)
+    private void AppendToBuffer(double[] scores, double[]? predictions, double[]? targets, DateTime[]? timestamps, int from, int count)
     {
-        var need = _buffered + batch.Count;
+        var need = _buffered + count;
         if (_scores.Length < need)
         {
             var capacity = Math.Max(need, Math.Min(Array.MaxLength, _scores.Length * 2));
             Array.Resize(ref _scores, capacity);
-            Array.Resize(ref _probabilities, capacity);
             if (_hasPredictions)
             {
                 Array.Resize(ref _predictions, capacity);
@@ -197,11 +241,89 @@ public sealed class StreamingEstimate
             }
         }
 
-        batch.Scores.CopyTo(_scores, _buffered);
-        batch.Predictions?.CopyTo(_predictions, _buffered);
-        batch.Targets?.CopyTo(_targets, _buffered);
-        batch.Timestamps?.CopyTo(_timestamps, _buffered);
+        Array.Copy(scores, from, _scores, _buffered, count);
+        if (predictions is not null)
+        {
+            Array.Copy(predictions, from, _predictions, _buffered, count);
+        }
+
+        if (targets is not null)
+        {
+            Array.Copy(targets, from, _targets, _buffered, count);
+        }
+
+        if (timestamps is not null)
+        {
+            Array.Copy(timestamps, from, _timestamps, _buffered, count);
+        }
+
         _buffered = need;
+    }
+
+    /// <summary>
+    /// Size-based chunking without timestamps: estimates the chunks that lie wholly in the batch straight from its
+    /// arrays, and copies only the rows of a chunk that spans batches into the buffer (so the buffer holds at most one
+    /// chunk). The rows of batch index 0 are at file row <see cref="RowsRead"/>.
+    /// </summary>
+    private void EstimateInPlace(double[] scores, double[]? predictions, double[]? targets, int count)
+    {
+        var batchStart = RowsRead;
+        var batchEnd = batchStart + count; // exclusive
+        if (_buffered == 0)
+        {
+            _bufferStart = batchStart;
+        }
+
+        var spanning = new List<Chunk>(1);
+        var inBatch = new List<Chunk>();
+        var inBatchRelative = new List<Chunk>();
+        while (_nextChunk < _sizeChunks!.Count && _sizeChunks[_nextChunk].EndIndex < batchEnd)
+        {
+            var chunk = _sizeChunks[_nextChunk++];
+            if (chunk.StartIndex >= batchStart)
+            {
+                inBatch.Add(chunk);
+                inBatchRelative.Add(chunk with { StartIndex = chunk.StartIndex - batchStart, EndIndex = chunk.EndIndex - batchStart });
+            }
+            else
+            {
+                // Starts in the buffer (rows [_bufferStart, batchStart)), ends in this batch.
+                AppendToBuffer(scores, predictions, targets, null, 0, (int)(chunk.EndIndex + 1 - batchStart));
+                spanning.Add(chunk);
+                EstimateChunks(spanning, [chunk with { StartIndex = chunk.StartIndex - _bufferStart, EndIndex = chunk.EndIndex - _bufferStart }], _scores, _predictions, _targets);
+                _buffered = 0;
+            }
+        }
+
+        if (inBatch.Count > 0)
+        {
+            EstimateChunks(inBatch, inBatchRelative, scores, predictions, targets);
+        }
+
+        // Keep the rows of the next, incomplete chunk; rows no chunk covers (dropped by the rule) are discarded.
+        var keepFrom = _nextChunk < _sizeChunks.Count ? _sizeChunks[_nextChunk].StartIndex : batchEnd;
+        if (keepFrom < batchEnd)
+        {
+            if (_buffered == 0)
+            {
+                _bufferStart = Math.Max(keepFrom, batchStart);
+            }
+
+            var from = (int)(Math.Max(keepFrom, batchStart) - batchStart);
+            AppendToBuffer(scores, predictions, targets, null, from, count - from);
+        }
+        else
+        {
+            _buffered = 0;
+        }
+    }
+
+    private void EstimateChunks(List<Chunk> complete, List<Chunk> relative, double[] scores, double[]? predictions, double[]? targets)
+    {
+        var data = PeriodData.FromBuffers(scores, _hasPredictions ? predictions : null, _hasTargets == true ? targets : null, _fitted.Calibrator);
+        var (values, missingRates) = ChunkComputation.Compute(data, relative, _specs, _fitted.Options, withRealized: true, _compute.Threads);
+        _rows.AddRange(FittedCbpe.BuildRows(complete, values, missingRates, _fitted.Components, Period.Analysis, hasTargets: _hasTargets == true));
+        ChunksEstimated += complete.Count;
     }
 
     /// <summary>Estimates the complete chunks in the buffer (all of it when <paramref name="final"/>), then keeps only the rest.</summary>
@@ -223,17 +345,7 @@ public sealed class StreamingEstimate
         }
 
         var rowsUsed = (int)consumed;
-        var data = PeriodData.FromBuffers(
-            _scores,
-            _hasPredictions ? _predictions : null,
-            _hasTargets == true ? _targets : null,
-            rowsUsed,
-            _fitted.Calibrator,
-            _probabilities,
-            _compute.Threads);
-        var (values, missingRates) = ChunkComputation.Compute(data, relative, _specs, _fitted.Options, withRealized: true, _compute.Threads);
-        _rows.AddRange(FittedCbpe.BuildRows(complete, values, missingRates, _fitted.Components, Period.Analysis, hasTargets: _hasTargets == true));
-        ChunksEstimated += complete.Count;
+        EstimateChunks(complete, relative, _scores, _predictions, _targets);
 
         // Rows after the last complete chunk stay; rows dropped by the chunking rule (none for Keep) are discarded.
         if (final)

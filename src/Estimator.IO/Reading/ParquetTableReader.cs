@@ -178,7 +178,7 @@ internal static class ParquetTableReader
         }
     }
 
-    private static (List<string> Present, Dictionary<string, DataField> Fields) ResolveFields(ParquetReader reader, IReadOnlyList<ColumnRequest> requests, string path)
+    internal static (List<string> Present, Dictionary<string, DataField> Fields) ResolveFields(ParquetReader reader, IReadOnlyList<ColumnRequest> requests, string path)
     {
         var fields = new Dictionary<string, DataField>(StringComparer.Ordinal);
         var available = new List<string>();

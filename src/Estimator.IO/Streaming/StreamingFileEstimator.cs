@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Estimator.Estimation;
 using Estimator.Metrics;
+using Parquet;
 
 namespace Estimator.IO;
 
@@ -58,6 +59,13 @@ public static class StreamingFileEstimator
             throw new EstimatorDataException("file not found", path);
         }
 
+        var requests = PredictionFileReader.Requests(mapping with { Id = null }, requireTargets: false, requirePredictions: needsPredictions);
+        var lean = await TryLeanAsync(path, mapping, requests, fitted, model, compute, progress, cancellationToken).ConfigureAwait(false);
+        if (lean is not null)
+        {
+            return lean;
+        }
+
         var total = await ParquetTableReader.CountRowsAsync(path, cancellationToken).ConfigureAwait(false);
         if (total == 0)
         {
@@ -65,7 +73,6 @@ public static class StreamingFileEstimator
         }
 
         var stream = fitted.BeginStreaming(total, compute);
-        var requests = PredictionFileReader.Requests(mapping with { Id = null }, requireTargets: false, requirePredictions: needsPredictions);
         var channel = Channel.CreateBounded<(PredictionSet Set, long FirstRow)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
@@ -126,6 +133,66 @@ public static class StreamingFileEstimator
         var result = stream.Complete(model);
         progress?.Report(new StreamProgress(stream.RowsRead, total, stream.ChunksEstimated, stream.TotalChunks));
         return result;
+    }
+
+    /// <summary>The estimate through <see cref="LeanParquetStream"/>, or null when the file's columns need the generic path.</summary>
+    private static async Task<CbpeResult?> TryLeanAsync(
+        string path,
+        ColumnMapping mapping,
+        IReadOnlyList<ColumnRequest> requests,
+        FittedCbpe fitted,
+        string model,
+        ComputeOptions? compute,
+        IProgress<StreamProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        FileStream? file = null;
+        ParquetReader? reader = null;
+        try
+        {
+            long total;
+            LeanParquetStream? lean;
+            try
+            {
+                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+                reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
+                total = 0;
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    using var rg = reader.OpenRowGroupReader(g);
+                    total += rg.RowCount;
+                }
+
+                lean = total == 0 ? null : LeanParquetStream.TryCreate(reader, mapping, requests, path);
+            }
+            catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
+            {
+                throw new EstimatorDataException($"cannot be read as Parquet: {ParquetTableReader.OneLine(ex.Message)}", path, null, null, ex);
+            }
+
+            if (lean is null)
+            {
+                return null;
+            }
+
+            var stream = fitted.BeginStreaming(total, compute);
+            await lean.RunAsync(reader, stream, total, progress, cancellationToken).ConfigureAwait(false);
+            var result = stream.Complete(model);
+            progress?.Report(new StreamProgress(stream.RowsRead, total, stream.ChunksEstimated, stream.TotalChunks));
+            return result;
+        }
+        finally
+        {
+            if (reader is not null)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (file is not null)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private static void Append(StreamingEstimate stream, PredictionSet set, long firstRow, string path)

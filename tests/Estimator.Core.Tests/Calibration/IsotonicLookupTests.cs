@@ -59,9 +59,56 @@ public sealed class IsotonicLookupTests
         var actual = new double[scores.Length];
         calibrator.Calibrate(scores, actual);
 
+        var unordered = new double[scores.Length];
+        calibrator.CalibrateUnordered(scores, unordered);
+
         for (var i = 0; i < scores.Length; i++)
         {
             Assert.Equal(BitConverter.DoubleToInt64Bits(Interp(x, y, scores[i])), BitConverter.DoubleToInt64Bits(actual[i]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(actual[i]), BitConverter.DoubleToInt64Bits(unordered[i]));
+        }
+    }
+
+    /// <summary><see cref="Interp"/> plus numpy's fallback for an infinite slope (interpolate from the right point).</summary>
+    private static double InterpWithFallback(double[] x, double[] y, double s)
+    {
+        var result = Interp(x, y, s);
+        if (!double.IsNaN(result) || double.IsNaN(s))
+        {
+            return result;
+        }
+
+        var j = 0;
+        while (!(x[j] <= s && s < x[j + 1]))
+        {
+            j++;
+        }
+
+        var slope = (y[j + 1] - y[j]) / (x[j + 1] - x[j]);
+        result = (slope * (s - x[j + 1])) + y[j + 1];
+        return double.IsNaN(result) && y[j] == y[j + 1] ? y[j] : result;
+    }
+
+    [Fact]
+    public void Calibrate_KeepsNumpyFallbacks_ForInfiniteSlopesAndNegativeZero()
+    {
+        // An interval too narrow for its rise (infinite slope) and a -0 value: the paths that skip the shortcut.
+        var x = new[] { -0.5, 0.0, 0.25, Math.BitIncrement(0.25), 0.75, 1.0 };
+        var y = new[] { -0.0, -0.0, 0.0, 1e300, 1e300, 1e300 };
+        var calibrator = new IsotonicCalibrator(x, y);
+        var scores = new[] { -1.0, -0.5, -0.25, -0.0, 0.0, 0.1, 0.25, Math.BitIncrement(0.25), 0.5, 0.75, 0.9, 1.0, 2.0, double.NaN };
+        var sorted = new double[scores.Length];
+        var unordered = new double[scores.Length];
+        calibrator.Calibrate(scores, sorted);
+        calibrator.CalibrateUnordered(scores, unordered);
+
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var expected = new double[scores.Length];
+            expected[i] = InterpWithFallback(x, y, scores[i]);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(sorted[i]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(unordered[i]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i]), BitConverter.DoubleToInt64Bits(calibrator.Calibrate(scores[i])));
         }
     }
 }

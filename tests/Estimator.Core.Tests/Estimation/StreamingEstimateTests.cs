@@ -76,6 +76,27 @@ public sealed class StreamingEstimateTests
         AssertSame(fitted.Estimate(analysis, "m"), Stream(fitted, analysis, 3, threads));
     }
 
+    [Theory]
+    [InlineData(IncompleteChunk.Keep, 4_000, 1)]
+    [InlineData(IncompleteChunk.Keep, 4_000, 2)]
+    [InlineData(IncompleteChunk.Drop, 4_000, 2)]
+    [InlineData(IncompleteChunk.Append, 4_000, 2)]
+    [InlineData(IncompleteChunk.Append, 15_000, 2)]
+    [InlineData(IncompleteChunk.Keep, 300, 2)]
+    public void Streaming_EqualsInMemoryEstimate_WhenChunkedBySize_WithoutTimestamps(IncompleteChunk incomplete, int size, int threads)
+    {
+        // Without timestamps, whole chunks are estimated straight from each batch and only a chunk spanning batches is buffered.
+        var options = new CbpeOptions
+        {
+            Metrics = [Metric.RocAuc, Metric.AveragePrecision, Metric.Precision, Metric.Recall, Metric.ConfusionMatrix],
+            Chunking = Chunking.BySize(size, incomplete),
+        };
+        var fitted = Cbpe.Fit(Generated(30_000, 1, false), options);
+        var analysis = Generated(41_234, 2, false);
+
+        AssertSame(fitted.Estimate(analysis, "m"), Stream(fitted, analysis, 3, threads));
+    }
+
     [Fact]
     public void Streaming_EqualsInMemoryEstimate_WhenChunkedByPeriodOrNumber()
     {
