@@ -17,10 +17,27 @@ internal sealed class RecurringJobRegistrar(
     JobStorage storage,
     ILogger<RecurringJobRegistrar> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Attempts at registering before start-up fails (the storage may be restarting when a worker starts).</summary>
+    internal const int Attempts = 8;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Register(config, manager, storage, logger);
-        return Task.CompletedTask;
+        // Registration is idempotent, so a storage that drops connections (a database restart) is simply retried with
+        // backoff rather than taking the process down; a storage that stays unreachable still fails start-up.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Register(config, manager, storage, logger);
+                return;
+            }
+            catch (Exception e) when (attempt < Attempts && e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                var delay = TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt - 1));
+                logger.LogWarning("registering the recurring jobs failed ({Message}); retry {Attempt} of {Attempts} in {Delay}", e.Message, attempt, Attempts - 1, delay);
+                await Task.Delay(delay, cancellationToken);
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

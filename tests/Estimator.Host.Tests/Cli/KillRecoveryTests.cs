@@ -28,15 +28,17 @@ public sealed class KillRecoveryTests : IDisposable
         var expected = Comparable(new ModelRunner(Store("clean")).ReadEstimates("car_loan"));
         Assert.Equal((50 + 200) * 6, expected.Count);
 
+        // Kill each run as soon as it has written k chunk files of its own (k grows), so every kill lands mid-write.
         var kills = 0;
-        foreach (var delay in new[] { 700, 1000, 1300, 1600 })
+        foreach (var k in new[] { 2, 40, 120 })
         {
+            var started = DateTime.UtcNow.AddMilliseconds(-5);
             using var process = Start(killed);
-            var stop = DateTime.UtcNow.AddMilliseconds(delay);
-            while (DateTime.UtcNow < stop && !process.HasExited)
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!process.HasExited && WrittenSince(Store("killed"), started) < k && DateTime.UtcNow < deadline)
             {
                 AssertStoreReadable(Store("killed"));
-                await Task.Delay(50);
+                await Task.Delay(5);
             }
 
             if (!process.HasExited)
@@ -55,9 +57,18 @@ public sealed class KillRecoveryTests : IDisposable
             Assert.True(final.ExitCode == 0, await final.StandardError.ReadToEndAsync());
         }
 
-        Assert.True(kills > 0, "the run finished before any kill; give it more work");
+        Assert.True(kills >= 2, $"only {kills} run(s) were killed mid-write; give them more work");
         Assert.Equal(expected, Comparable(new ModelRunner(Store("killed")).ReadEstimates("car_loan")));
         Assert.Empty(Directory.GetFiles(Store("killed"), "*.tmp", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Analysis chunk estimate files written (renamed into place) since <paramref name="since"/>.</summary>
+    private static int WrittenSince(string store, DateTime since)
+    {
+        var directory = Path.Combine(store, "car_loan", "estimates", "analysis");
+        return Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "*.parquet").Count(f => File.GetLastWriteTimeUtc(f) >= since)
+            : 0;
     }
 
     private static List<EstimateRecord> Comparable(IReadOnlyList<EstimateRecord> records) =>
