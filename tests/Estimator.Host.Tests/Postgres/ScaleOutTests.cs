@@ -35,7 +35,12 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
         {
             await WaitForStoreAsync(config, expected, processes);
 
-            // Each model's five files were estimated by exactly one job run (over all processes).
+            // Each model's five files were estimated by exactly one job run (over all processes). A job logs its line
+            // after committing, so the store can be complete a moment before the last line is read: wait for the logs.
+            await TestHosts.WaitUntilAsync(
+                () => Enumerable.Range(0, Models).All(m => processes.Sum(p => p.FilesEstimated().GetValueOrDefault(ModelName(m))) >= SeedFiles),
+                TimeSpan.FromSeconds(30),
+                "every model's estimate log line");
             var perProcess = processes.Select(p => p.FilesEstimated()).ToList();
             for (var m = 0; m < Models; m++)
             {
