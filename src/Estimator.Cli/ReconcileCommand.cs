@@ -12,27 +12,13 @@ namespace Estimator.Cli;
 /// </summary>
 internal static class ReconcileCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
-    {
-        var config = new Option<string>("--config") { Description = "The host configuration (YAML), e.g. datasets/demo/estimator.yaml.", Required = true };
-        var model = new Option<string?>("--model") { Description = "Reconcile only this model (default: every model with targets)." };
-        var command = new Command("reconcile", "Join newly arrived labels to the estimates and print the reconciliation summary (MAE, bias, band coverage, warnings).")
-        {
-            config, model,
-        };
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var loaded = ConfigLoading.TryLoad(parse.GetValue(config)!, stderr);
-            if (loaded is null)
-            {
-                return Task.FromResult(EstimatorCli.BadInput);
-            }
-
-            var store = new ModelRunnerStore(new ModelRunner(loaded.StoreDirectory));
-            return Task.FromResult(Run(loaded, store, parse.GetValue(model), stdout, stderr, cancellationToken));
-        });
-        return command;
-    }
+    public static Command Create(TextWriter stdout, TextWriter stderr) => ConfigLoading.ModelsCommand(
+        "reconcile",
+        "Join newly arrived labels to the estimates and print the reconciliation summary (MAE, bias, band coverage, warnings).",
+        "Reconcile only this model (default: every model with targets).",
+        stdout,
+        stderr,
+        Run);
 
     /// <summary>Reconciles the models in configuration order; a failing model does not stop the others.</summary>
     /// <returns>0 when every model reconciled, 2 for bad input (or a --model without targets or unknown), 1 for other failures.</returns>

@@ -2,34 +2,19 @@ using System.CommandLine;
 using System.Globalization;
 using Estimator.Host;
 using Estimator.Host.Configuration;
-using Estimator.IO.Store;
 
 namespace Estimator.Cli;
 
 /// <summary><c>estimator run</c>: calibrate, estimate and evaluate alerts of every (or one) configured model once, without Hangfire, and exit.</summary>
 internal static class RunCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
-    {
-        var config = new Option<string>("--config") { Description = "The host configuration (YAML), e.g. datasets/demo/estimator.yaml.", Required = true };
-        var model = new Option<string?>("--model") { Description = "Run only this model (default: every model)." };
-        var command = new Command("run", "Calibrate and estimate every configured model once (or only --model), then exit; for cron-style use.")
-        {
-            config, model,
-        };
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var loaded = ConfigLoading.TryLoad(parse.GetValue(config)!, stderr);
-            if (loaded is null)
-            {
-                return Task.FromResult(EstimatorCli.BadInput);
-            }
-
-            var store = new ModelRunnerStore(new ModelRunner(loaded.StoreDirectory));
-            return Task.FromResult(Run(loaded, store, parse.GetValue(model), stdout, stderr, cancellationToken));
-        });
-        return command;
-    }
+    public static Command Create(TextWriter stdout, TextWriter stderr) => ConfigLoading.ModelsCommand(
+        "run",
+        "Calibrate and estimate every configured model once (or only --model), then exit; for cron-style use.",
+        "Run only this model (default: every model).",
+        stdout,
+        stderr,
+        Run);
 
     /// <summary>Runs the models in configuration order; a failing model does not stop the others.</summary>
     /// <returns>0 when every model ran, 2 when a model had bad input (or --model names none), 1 for any other failure.</returns>
