@@ -34,7 +34,13 @@ public static class EstimatedMetrics
             return double.NaN;
         }
 
-        double tp = cm.TruePositive, tn = cm.TrueNegative, fp = cm.FalsePositive, fn = cm.FalseNegative;
+        var (cell, denominator) = ConfusionCell(cm.TruePositive, cm.TrueNegative, cm.FalsePositive, cm.FalseNegative, cm.Count, component, normalization);
+        return cell / denominator;
+    }
+
+    /// <summary>A confusion-matrix cell (0 = TP, 1 = TN, 2 = FP, 3 = FN) and the denominator its normalisation divides it by.</summary>
+    internal static (double Cell, double Denominator) ConfusionCell(double tp, double tn, double fp, double fn, double count, int component, ConfusionMatrixNormalization normalization)
+    {
         var cell = component switch
         {
             0 => tp,
@@ -43,14 +49,15 @@ public static class EstimatedMetrics
             3 => fn,
             _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Components are 0..3."),
         };
-        return normalization switch
+        var denominator = normalization switch
         {
-            ConfusionMatrixNormalization.None => cell,
-            ConfusionMatrixNormalization.All => cell / cm.Count,
-            ConfusionMatrixNormalization.True => cell / (component is 0 or 3 ? tp + fn : tn + fp),
-            ConfusionMatrixNormalization.Pred => cell / (component is 0 or 2 ? tp + fp : tn + fn),
+            ConfusionMatrixNormalization.None => 1,
+            ConfusionMatrixNormalization.All => count,
+            ConfusionMatrixNormalization.True => component is 0 or 3 ? tp + fn : tn + fp,
+            ConfusionMatrixNormalization.Pred => component is 0 or 2 ? tp + fp : tn + fn,
             _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation."),
         };
+        return (cell, denominator);
     }
 
     /// <summary>

@@ -146,23 +146,8 @@ public static class RealizedMetrics
             return double.NaN;
         }
 
-        double tp = counts.TruePositive, tn = counts.TrueNegative, fp = counts.FalsePositive, fn = counts.FalseNegative;
-        var cell = component switch
-        {
-            0 => tp,
-            1 => tn,
-            2 => fp,
-            3 => fn,
-            _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Components are 0..3."),
-        };
-        var denominator = normalization switch
-        {
-            ConfusionMatrixNormalization.None => 1,
-            ConfusionMatrixNormalization.All => counts.Count,
-            ConfusionMatrixNormalization.True => component is 0 or 3 ? tp + fn : tn + fp,
-            ConfusionMatrixNormalization.Pred => component is 0 or 2 ? tp + fp : tn + fn,
-            _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation."),
-        };
+        var (cell, denominator) = EstimatedMetrics.ConfusionCell(
+            counts.TruePositive, counts.TrueNegative, counts.FalsePositive, counts.FalseNegative, counts.Count, component, normalization);
         return denominator == 0 ? 0 : cell / denominator;
     }
 

@@ -63,37 +63,18 @@ public static class SamplingError
     /// <summary>A confusion-matrix component (0 = TP, 1 = TN, 2 = FP, 3 = FN) under a normalisation.</summary>
     public static SamplingErrorModel ForConfusionMatrix(in LabelCounts reference, int component, ConfusionMatrixNormalization normalization)
     {
-        double tp = reference.TruePositive, fp = reference.FalsePositive, fn = reference.FalseNegative, tn = reference.TrueNegative;
         double n = reference.Count;
-        var cell = component switch
+        var (cell, group) = EstimatedMetrics.ConfusionCell(
+            reference.TruePositive, reference.TrueNegative, reference.FalsePositive, reference.FalseNegative, n, component, normalization);
+        return normalization switch
         {
-            0 => tp,
-            1 => tn,
-            2 => fp,
-            3 => fn,
-            _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Components are 0..3."),
+            // Unnormalised counts: σ of the row indicator over all reference rows, SE = σ·√n.
+            ConfusionMatrixNormalization.None => new(BernoulliStd(cell, n), 1, GrowsWithChunkSize: true),
+            ConfusionMatrixNormalization.All => new(BernoulliStd(cell, n), 1),
+
+            // 'true' / 'pred': the indicator within the actual (or predicted) class group, f = group share.
+            _ => new(BernoulliStd(cell, group), group / n),
         };
-        switch (normalization)
-        {
-            case ConfusionMatrixNormalization.None:
-                return new(BernoulliStd(cell, n), 1, GrowsWithChunkSize: true);
-            case ConfusionMatrixNormalization.All:
-                return new(BernoulliStd(cell, n), 1);
-            case ConfusionMatrixNormalization.True:
-                {
-                    var group = component is 0 or 3 ? tp + fn : tn + fp;
-                    return new(BernoulliStd(cell, group), group / n);
-                }
-
-            case ConfusionMatrixNormalization.Pred:
-                {
-                    var group = component is 0 or 2 ? tp + fp : tn + fn;
-                    return new(BernoulliStd(cell, group), group / n);
-                }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation.");
-        }
     }
 
     /// <summary>Business value: σ = population std of M[y][ŷ] over reference rows; σ·√n for the total, σ/√n per prediction.</summary>

@@ -13,25 +13,7 @@ internal static class ParquetTableReader
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-            var fields = new Dictionary<string, DataField>(StringComparer.Ordinal);
-            var available = new List<string>();
-            foreach (var field in reader.Schema.Fields)
-            {
-                available.Add(field.Name);
-                if (field is DataField df)
-                {
-                    fields[field.Name] = df;
-                }
-            }
-
-            var present = SourceTable.Resolve(requests, available, path);
-            foreach (var name in present)
-            {
-                if (!fields.TryGetValue(name, out var f) || f.IsArray)
-                {
-                    throw new EstimatorDataException("is a nested or repeated column; expected a plain column", path, name);
-                }
-            }
+            var (present, fields) = ResolveFields(reader, requests, path);
 
             long total = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)
