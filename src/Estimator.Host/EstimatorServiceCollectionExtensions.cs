@@ -44,7 +44,7 @@ public static class EstimatorServiceCollectionExtensions
         services.TryAddSingleton(new EstimatorHostRole(role, serverName));
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()));
+        services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()) { WorkItemRows = config.WorkItemRows });
         services.TryAddSingleton<IModelStore, ModelRunnerStore>();
         services.TryAddTransient<ModelJobs>();
         services.TryAddSingleton<HostMetrics>();

@@ -19,6 +19,21 @@ public interface IModelStore
     /// <param name="cancellationToken">Cancels the run.</param>
     EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Estimates the analysis files that arrived since the last run; a large run is split into work items whose ids go to
+    /// <paramref name="handOff"/> (to be queued for other workers), and the call returns once every item is done.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="handOff">Receives the ids of the items other workers may run with <see cref="EstimateWorkItem"/>.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken);
+
+    /// <summary>Runs one handed-off work item of a split estimate run; null when there was nothing left to do.</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="item">The work item's id.</param>
+    /// <param name="cancellationToken">Cancels the item.</param>
+    WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken);
+
     /// <summary>The model's current estimates (reference chunks, then analysis chunks in order).</summary>
     /// <param name="model">The model's name.</param>
     IReadOnlyList<EstimateRecord> ReadEstimates(string model);
@@ -65,6 +80,12 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken) => runner.Estimate(model, cancellationToken);
+
+    /// <inheritdoc />
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) => runner.Estimate(model, handOff, cancellationToken);
+
+    /// <inheritdoc />
+    public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => runner.EstimateWorkItem(model, item, cancellationToken);
 
     /// <inheritdoc />
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => runner.ReadEstimates(model);

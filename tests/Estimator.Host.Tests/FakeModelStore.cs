@@ -7,7 +7,7 @@ namespace Estimator.Host.Tests;
 
 /// <summary>
 /// TEST DOUBLE for <see cref="IModelStore"/>, standing in for <see cref="ModelRunner"/> until its implementation lands.
-/// <see cref="Estimate"/> writes a known estimate file, <c>&lt;store&gt;/&lt;model&gt;/estimates/known.parquet</c>:
+/// <see cref="Estimate(ModelDefinition, CancellationToken)"/> writes a known estimate file, <c>&lt;store&gt;/&lt;model&gt;/estimates/known.parquet</c>:
 /// the engine's estimate of the whole car-loan analysis (what the demo's five seed files hold); <see cref="ReadEstimates"/>
 /// reads every estimate file under the model's folder. Models named in <see cref="Failing"/> throw bad-input errors.
 /// </summary>
@@ -40,6 +40,12 @@ internal sealed class FakeModelStore(string storeDirectory) : IModelStore
 
         return new EstimateOutcome("fake-run", [], 0, 0, 0);
     }
+
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) =>
+        Estimate(model, cancellationToken);
+
+    public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the double never splits a run");
 
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model)
     {

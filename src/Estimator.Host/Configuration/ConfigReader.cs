@@ -17,7 +17,7 @@ namespace Estimator.Host.Configuration;
 /// </summary>
 internal sealed class ConfigReader
 {
-    private static readonly string[] TopKeys = ["store", "storage", "dashboard", "notify", "delivery", "metrics", "models"];
+    private static readonly string[] TopKeys = ["store", "storage", "dashboard", "notify", "delivery", "metrics", "work_item_rows", "models"];
     private static readonly string[] DeliveryKeys = ["schedule", "retries", "backoff_seconds", "timeout_seconds"];
     private static readonly string[] MetricsKeys = ["allow_remote"];
     private static readonly string[] SloKeys = ["metric", "objective"];
@@ -87,6 +87,7 @@ internal sealed class ConfigReader
         var globalNotify = root is not null && Get(root, "notify") is { } notifyNode ? ReadNotify(notifyNode, "notify") : [];
         var delivery = root is not null && Get(root, "delivery") is { } deliveryNode ? ReadDelivery(deliveryNode) : new DeliveryConfig();
         var metricsConfig = root is not null && Get(root, "metrics") is { } metricsNode ? ReadMetricsEndpoint(metricsNode) : new MetricsConfig();
+        var workItemRows = root is not null && Get(root, "work_item_rows") is { } workItemNode ? NonNegativeInt(workItemNode, "work_item_rows") : EstimatorConfig.DefaultWorkItemRows;
         var modelsNode = root is null ? null : Get(root, "models");
         var models = new List<ModelConfig>();
         if (root is not null && modelsNode is null)
@@ -113,6 +114,7 @@ internal sealed class ConfigReader
             Notify = globalNotify.Select(c => c.ToChannel(c.Name ?? DefaultChannelName(c, globalNotify))).ToList(),
             Delivery = delivery!,
             Metrics = metricsConfig!,
+            WorkItemRows = workItemRows ?? EstimatorConfig.DefaultWorkItemRows,
             Models = models,
         };
     }

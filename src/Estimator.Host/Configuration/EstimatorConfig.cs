@@ -38,6 +38,15 @@ public sealed class EstimatorConfig
     /// <summary>The monitored models (<c>models</c>), in file order; names are unique.</summary>
     public required IReadOnlyList<ModelConfig> Models { get; init; }
 
+    /// <summary>The default of <see cref="WorkItemRows"/>.</summary>
+    public const int DefaultWorkItemRows = 50_000;
+
+    /// <summary>
+    /// <c>work_item_rows</c>: an estimate run whose new chunks hold more rows than this is split into work items of about
+    /// this many rows (whole chunks), queued as jobs so several workers share one model's backlog; 0 never splits.
+    /// </summary>
+    public int WorkItemRows { get; init; } = DefaultWorkItemRows;
+
     /// <summary>Reads and validates a configuration file.</summary>
     /// <param name="path">The YAML file.</param>
     /// <exception cref="EstimatorConfigException">The file cannot be read or has problems; every problem is listed.</exception>

@@ -21,7 +21,8 @@ namespace Estimator.Host.Jobs;
 /// <param name="storage">Hangfire's storage (for the per-model lock).</param>
 /// <param name="logger">The logger.</param>
 /// <param name="metrics">Where job durations and rows processed are counted (for <c>/metrics</c>); none when null.</param>
-public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null)
+/// <param name="jobs">Queues the work items of a split estimate run; a run is never split when null.</param>
+public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null, IBackgroundJobClient? jobs = null)
 {
     /// <summary>How long a job waits for another run of the same model to finish.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
@@ -66,19 +67,68 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     {
         var (outcome, alerts) = Run(model, "estimate", definition =>
         {
-            var estimated = store.Estimate(definition, cancellationToken);
+            // A large backlog is split into work items queued for any worker; this job takes its share and waits for the rest.
+            var estimated = jobs is null
+                ? store.Estimate(definition, cancellationToken)
+                : store.Estimate(definition, items => HandOff(model, items), cancellationToken);
             return (estimated, store.EvaluateAlerts(definition, cancellationToken));
         });
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
         logger.LogInformation(
-            "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional; {Queued} notification(s) queued",
+            "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional, {Items} work item(s); {Queued} notification(s) queued",
             model,
             outcome.RunId,
             outcome.FilesProcessed.Count,
             outcome.RowsProcessed,
             outcome.ChunksFinalized,
             outcome.ChunksProvisional,
+            outcome.WorkItems,
             alerts.Enqueued.Count);
+    }
+
+    /// <summary>
+    /// Runs one work item of a split estimate run (queued by that run's <c>estimate</c> job): the rows and estimates of
+    /// its chunks. It takes no model lock, so several workers share one model's backlog; an item another worker already
+    /// holds or finished is skipped, and the planning job settles the run when every item is done.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="item">The work item's id.</param>
+    /// <param name="cancellationToken">Set by Hangfire on shutdown; the item stays pending for another worker or the model's next run.</param>
+    [DisplayName("estimate {0} {1}")]
+    [AutomaticRetry(Attempts = 3)]
+    public void EstimateWorkItem(string model, string item, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
+        try
+        {
+            var outcome = store.EstimateWorkItem(model, item, cancellationToken);
+            succeeded = true;
+            if (outcome is null)
+            {
+                logger.LogInformation("estimate {Model} {Item}: nothing to do (done or taken by another worker)", model, item);
+                return;
+            }
+
+            metrics?.RowsProcessed("estimate", model, outcome.Rows);
+            logger.LogInformation("estimate {Model} {Item}: {Chunks} chunk(s), {Rows} row(s) estimated", model, item, outcome.Chunks, outcome.Rows);
+        }
+        catch (EstimatorDataException e)
+        {
+            throw new ModelJobException($"estimate {model} {item}: bad input: {e.Message}", e);
+        }
+        finally
+        {
+            metrics?.JobFinished("estimate_item", model, Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
+        }
+    }
+
+    private void HandOff(string model, IReadOnlyList<string> items)
+    {
+        foreach (var item in items)
+        {
+            jobs!.Enqueue<ModelJobs>(j => j.EstimateWorkItem(model, item, CancellationToken.None));
+        }
     }
 
     /// <summary>

@@ -19,11 +19,15 @@ public sealed record CalibrationOutcome(bool Refitted, string Fingerprint, bool 
 /// <param name="RowsProcessed">Analysis rows read by this run.</param>
 /// <param name="ChunksFinalized">Chunks written as final by this run.</param>
 /// <param name="ChunksProvisional">Chunks written as provisional (still filling, or period still open) by this run.</param>
-public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesProcessed, long RowsProcessed, int ChunksFinalized, int ChunksProvisional);
+public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesProcessed, long RowsProcessed, int ChunksFinalized, int ChunksProvisional)
+{
+    /// <summary>Work items the run was split into (1 when it was not split, 0 when there was nothing to do).</summary>
+    public int WorkItems { get; init; }
+}
 
 /// <summary>
 /// Runs a model's jobs against the store. <see cref="Calibrate"/> fits on the reference when it is new or changed and
-/// persists the fitted model. <see cref="Estimate"/> picks up analysis files not yet processed and chunks the stream as
+/// persists the fitted model. <see cref="Estimate(ModelDefinition, CancellationToken)"/> picks up analysis files not yet processed and chunks the stream as
 /// the core chunks a whole data set: size-based chunks continue across files, and a chunk still filling (or a period
 /// still open) is estimated provisionally and replaced when complete. Both are idempotent and crash-safe: every file is
 /// written to a temporary name and renamed into place, and the model's state is committed last, so a run killed at any
@@ -67,6 +71,14 @@ public sealed partial class ModelRunner
     /// <value>Default: 2 seconds.</value>
     public TimeSpan FileSettleTime { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A run whose new or changed chunks hold more rows than this is split into work items of about this many rows (whole
+    /// chunks), when the caller hands items off (see <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}?, CancellationToken)"/>);
+    /// 0 or less never splits.
+    /// </summary>
+    /// <value>Default: 50,000 rows.</value>
+    public int WorkItemRows { get; init; } = 50_000;
+
     /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
     internal Action<string>? BeforeCommit { get; init; }
 
@@ -88,13 +100,28 @@ public sealed partial class ModelRunner
         return CalibrateLocked(model, cancellationToken).Outcome;
     }
 
-    /// <summary>Estimates the analysis files that arrived since the last run (calibrating first when needed).</summary>
+    /// <summary>Estimates the analysis files that arrived since the last run (calibrating first when needed), all in this call.</summary>
     /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
-    public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken = default)
+    public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken = default) => Estimate(model, null, cancellationToken);
+
+    /// <summary>
+    /// Estimates the analysis files that arrived since the last run (calibrating first when needed). When
+    /// <paramref name="handOff"/> is given and the run's new or changed chunks hold more than <see cref="WorkItemRows"/>
+    /// rows, the run is split into work items of contiguous chunks: this call estimates the first, commits the plan
+    /// (chunk list and pending items, the items' rows in segment files) and passes the other items' ids to
+    /// <paramref name="handOff"/>, so other workers can run them with <see cref="EstimateWorkItem"/>; it then works
+    /// through whichever items nobody has taken, waits for the rest and settles the run. Either way the store ends as one
+    /// undivided run would leave it.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="handOff">Receives the ids of the work items other workers may take (e.g. to enqueue a job per item); null keeps the run in this call.</param>
+    /// <param name="cancellationToken">Cancels the run; a cancelled split run's items stay pending and the model's next run finishes them.</param>
+    /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var _ = AcquireLock(model.Name, cancellationToken);
-        var (_, fitted) = CalibrateLocked(model, cancellationToken);
+        var (calibration, fitted) = CalibrateLocked(model, cancellationToken);
         var state = ModelState.Load(StatePath(model.Name));
         var now = Time.GetUtcNow();
         var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
@@ -144,25 +171,51 @@ public sealed partial class ModelRunner
             throw new EstimatorDataException($"model '{model.Name}': new analysis files carry other columns (id, timestamp, prediction) than the files already processed", fresh[0]);
         }
 
-        var runId = RunId(state.Runs + 1, now);
+        var run = state.Runs + 1;
+        var runId = RunId(run, now);
         var (chunks, changed) = Advance(model, state, newRows, rebuild: false);
-        var (finalized, provisional) = WriteChunks(model, fitted, changed, runId, now.UtcDateTime);
+        var items = handOff is null ? [changed] : Partition(changed, WorkItemRows);
+        WriteChunks(model.Name, fitted, items[0], runId, now.UtcDateTime);
+        var pending = new List<WorkItemState>(items.Count - 1);
+        for (var k = 1; k < items.Count; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var item = new WorkItemState(WorkItemId(run, k), runId, now.UtcDateTime, calibration.Fingerprint, items[k][0].Chunk.Index, items[k][^1].Chunk.Index);
+            RowBatch.Concat([.. items[k].Select(c => c.Rows)], model.Name).Write(SegmentPath(model.Name, item.Id));
+            pending.Add(item);
+        }
+
         var committed = state with
         {
             Files = [.. state.Files, .. files],
             Chunks = chunks,
-            Runs = state.Runs + 1,
+            Runs = run,
             HasIds = newRows.Ids is not null,
             HasTimestamps = newRows.Timestamps is not null,
             HasPredictions = newRows.Predictions is not null,
+            Pending = pending,
         };
         BeforeCommit?.Invoke(model.Name);
         committed.Save(StatePath(model.Name));
         RemoveOrphans(model.Name, committed);
+        if (pending.Count > 0)
+        {
+            handOff!([.. pending.Select(p => p.Id)]);
+            foreach (var item in pending)
+            {
+                // Take whatever no other worker has started; the settle step below waits for the ones they hold.
+                RunWorkItem(model.Name, item.Id, wait: false, cancellationToken);
+            }
+
+            SettleLocked(model.Name, cancellationToken);
+        }
+
+        var finalized = changed.Count(c => c.Chunk.Visible && c.Chunk.Final);
+        var provisional = changed.Count(c => c.Chunk.Visible && !c.Chunk.Final);
         Logger?.LogInformation(
-            "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional",
-            model.Name, runId, files.Count, newRows.Count, finalized, provisional);
-        return new EstimateOutcome(runId, fresh, newRows.Count, finalized, provisional);
+            "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional, {Items} work item(s)",
+            model.Name, runId, files.Count, newRows.Count, finalized, provisional, items.Count);
+        return new EstimateOutcome(runId, fresh, newRows.Count, finalized, provisional) { WorkItems = items.Count };
     }
 
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
@@ -193,6 +246,7 @@ public sealed partial class ModelRunner
     private (CalibrationOutcome Outcome, FittedCbpe Fitted) CalibrateLocked(ModelDefinition model, CancellationToken cancellationToken)
     {
         var directory = ModelDirectory(model.Name);
+        SettleLocked(model.Name, cancellationToken);
         AtomicFile.RemoveLeftovers(directory);
         var fingerprint = Fingerprint(model);
         var statePath = StatePath(model.Name);
@@ -229,7 +283,7 @@ public sealed partial class ModelRunner
         {
             var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions);
             var (chunks, changed) = Advance(model, state, empty, rebuild: true);
-            WriteChunks(model, fitted, changed, runId, now.UtcDateTime);
+            WriteChunks(model.Name, fitted, changed, runId, now.UtcDateTime);
             committed = committed with { Chunks = chunks };
         }
 
@@ -366,14 +420,13 @@ public sealed partial class ModelRunner
         return (new ChunkState(index, key, first, last, startDate, endDate, final, visible, RowsFileName(index, run)), rows.Slice(at, length));
     }
 
-    private (int Finalized, int Provisional) WriteChunks(ModelDefinition model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now)
+    private void WriteChunks(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now)
     {
-        int finalized = 0, provisional = 0;
-        var labels = KnownLabels(model.Name);
+        var labels = KnownLabels(model);
         foreach (var (chunk, rows) in changed)
         {
-            rows.Write(RowsPath(model.Name, chunk));
-            var estimates = AnalysisEstimatesPath(model.Name, chunk.Index);
+            rows.Write(RowsPath(model, chunk));
+            var estimates = AnalysisEstimatesPath(model, chunk.Index);
             if (!chunk.Visible)
             {
                 continue;
@@ -387,18 +440,8 @@ public sealed partial class ModelRunner
             }
 
             var result = fitted.EstimateChunk(set, chunk.ToChunk());
-            WriteEstimates(EstimateRecord.FromRows(model.Name, result, now, runId, provisional: !chunk.Final), estimates);
-            if (chunk.Final)
-            {
-                finalized++;
-            }
-            else
-            {
-                provisional++;
-            }
+            WriteEstimates(EstimateRecord.FromRows(model, result, now, runId, provisional: !chunk.Final), estimates);
         }
-
-        return (finalized, provisional);
     }
 
     private static void WriteEstimates(IReadOnlyList<EstimateRecord> records, string path)
@@ -448,7 +491,12 @@ public sealed partial class ModelRunner
 
         var directory = ModelDirectory(model);
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, ".lock");
+        return LockFile(Path.Combine(directory, ".lock"), wait: true, cancellationToken)!;
+    }
+
+    /// <summary>Opens <paramref name="path"/> exclusively; null when another holder has it and <paramref name="wait"/> is false.</summary>
+    private FileStream? LockFile(string path, bool wait, CancellationToken cancellationToken)
+    {
         var deadline = Time.GetUtcNow() + LockWait;
         while (true)
         {
@@ -456,6 +504,10 @@ public sealed partial class ModelRunner
             {
                 // An exclusive handle is an advisory lock on Unix too; the OS drops it when a killed process dies.
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (!wait)
+            {
+                return null;
             }
             catch (IOException) when (Time.GetUtcNow() < deadline)
             {

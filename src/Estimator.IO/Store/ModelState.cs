@@ -28,6 +28,18 @@ internal sealed record ChunkState(int Index, string Key, long StartIndex, long E
     public Chunk ToChunk() => new(Key, Index, StartIndex, EndIndex, StartDate, EndDate);
 }
 
+/// <summary>
+/// Part of an estimate run handed to other workers: the contiguous chunks <paramref name="FirstChunk"/> to
+/// <paramref name="LastChunk"/>, whose rows wait in the segment file <c>pending/&lt;Id&gt;.parquet</c>.
+/// </summary>
+/// <param name="Id">Names the item's files: <c>runNNNNNN-itemNNN</c>.</param>
+/// <param name="RunId">The planning run's id, written to the item's estimate rows.</param>
+/// <param name="EstimatedAt">The planning run's time, written to the item's estimate rows.</param>
+/// <param name="Fingerprint">The fitted model the run used.</param>
+/// <param name="FirstChunk">Index of the item's first chunk.</param>
+/// <param name="LastChunk">Index of the item's last chunk.</param>
+internal sealed record WorkItemState(string Id, string RunId, DateTime EstimatedAt, string Fingerprint, int FirstChunk, int LastChunk);
+
 /// <summary>A model's committed state in the store; written last, so a crash before it leaves the previous state.</summary>
 /// <param name="FormatVersion">Format of this file.</param>
 /// <param name="Fingerprint">Identifies the fitted model: the reference content and the estimation options.</param>
@@ -48,6 +60,9 @@ internal sealed record ModelState(
     bool HasPredictions)
 {
     public const int CurrentFormat = 1;
+
+    /// <summary>Work items planned by a run and not yet settled: their chunks are in <see cref="Chunks"/>, their rows in a segment file.</summary>
+    public IReadOnlyList<WorkItemState> Pending { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new()
     {

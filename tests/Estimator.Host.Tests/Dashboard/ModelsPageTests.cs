@@ -126,6 +126,10 @@ public sealed partial class ModelsPageTests : IDisposable
 
         public IO.Store.EstimateOutcome Estimate(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
+        public IO.Store.EstimateOutcome Estimate(IO.Store.ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+
+        public IO.Store.WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+
         public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => throw new IOException("store <broken>");
 
         public IO.Store.ReconcileOutcome Reconcile(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
