@@ -16,11 +16,12 @@ internal static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same files.", DefaultValueFactory = _ => 42 };
         var uncalibrated = new Option<bool>("--uncalibrated") { Description = "Give the model over-confident (uncalibrated) scores." };
         var batches = new Option<int>("--label-batches") { Description = "For label_delay: number of target files, by arrival.", DefaultValueFactory = _ => 3 };
+        var analysisFiles = new Option<int>("--analysis-files") { Description = "Cut the analysis into this many files, analysis/part-NNNN.parquet in time order (a backlog of arrivals for the job host).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Directory to write reference.parquet, analysis.parquet and the target file(s) into.", Required = true };
 
         var command = new Command("generate", "Write a synthetic binary-classification scenario whose ground truth is known.")
         {
-            scenario, rows, seed, uncalibrated, batches, output,
+            scenario, rows, seed, uncalibrated, batches, analysisFiles, output,
         };
         command.SetAction(parse =>
         {
@@ -28,6 +29,12 @@ internal static class GenerateCommand
             if (parse.GetValue(rows) < 2 || parse.GetValue(batches) < 1)
             {
                 stderr.WriteLine("error: --rows must be at least 2 and --label-batches at least 1");
+                return EstimatorCli.BadInput;
+            }
+
+            if (parse.GetValue(analysisFiles) < 1 || parse.GetValue(analysisFiles) > parse.GetValue(rows))
+            {
+                stderr.WriteLine("error: --analysis-files must be between 1 and --rows");
                 return EstimatorCli.BadInput;
             }
 
@@ -42,7 +49,7 @@ internal static class GenerateCommand
             var data = ScenarioGenerator.Generate(ScenarioNames.Parse(parse.GetValue(scenario)!), options);
             return EstimatorCli.Guarded(stderr, () =>
             {
-                var paths = ScenarioFileWriter.Write(data, parse.GetValue(output)!);
+                var paths = ScenarioFileWriter.Write(data, parse.GetValue(output)!, parse.GetValue(analysisFiles));
                 foreach (var path in paths)
                 {
                     stdout.WriteLine(path);

@@ -95,6 +95,24 @@ public sealed class ScenarioPeriod
     /// <summary>Number of rows.</summary>
     public int Count => Scores.Length;
 
+    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) as a period of their own.</summary>
+    /// <param name="start">First row.</param>
+    /// <param name="count">Rows.</param>
+    public ScenarioPeriod Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Count);
+        return new(
+            Ids.AsSpan(start, count).ToArray(),
+            Timestamps.AsSpan(start, count).ToArray(),
+            [.. Features.Select(f => f.AsSpan(start, count).ToArray())],
+            TrueProbabilities.AsSpan(start, count).ToArray(),
+            Scores.AsSpan(start, count).ToArray(),
+            Predictions.AsSpan(start, count).ToArray(),
+            Targets.AsSpan(start, count).ToArray());
+    }
+
     /// <summary>The period as CBPE input, with every target or with none.</summary>
     /// <param name="withTargets">Whether to include the targets.</param>
     public PredictionSet ToPredictionSet(bool withTargets) => new(Scores, Predictions, withTargets ? Targets : null, Timestamps);

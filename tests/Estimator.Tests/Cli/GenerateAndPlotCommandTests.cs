@@ -36,6 +36,34 @@ public sealed class GenerateAndPlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void Generate_CutsTheAnalysisIntoABacklog_WhenAnalysisFilesIsGiven()
+    {
+        Assert.Equal(0, Run("generate", "--scenario", "stable", "--rows", "1000", "--seed", "3", "--out", files.PathOf("whole")).Code);
+        var (code, _, stderr) = Run("generate", "--scenario", "stable", "--rows", "1000", "--seed", "3", "--analysis-files", "3", "--out", files.PathOf("parts"));
+        Assert.True(code == 0, stderr);
+
+        var mapping = new ColumnMapping { Timestamp = "timestamp", Id = "id" };
+        var whole = PredictionFileReader.Read(Path.Combine(files.PathOf("whole"), "analysis.parquet"), mapping, requireTargets: false, requirePredictions: true);
+        var parts = Directory.GetFiles(Path.Combine(files.PathOf("parts"), "analysis")).Order(StringComparer.Ordinal)
+            .Select(p => PredictionFileReader.Read(p, mapping, requireTargets: false, requirePredictions: true)).ToList();
+        Assert.Equal([333, 333, 334], parts.Select(p => p.Count));
+        Assert.Equal(whole.Set.Scores, parts.SelectMany(p => p.Set.Scores));
+        Assert.Equal(whole.Ids, parts.SelectMany(p => p.Ids!));
+        Assert.Equal(whole.Set.Timestamps, parts.SelectMany(p => p.Set.Timestamps!));
+        Assert.False(File.Exists(Path.Combine(files.PathOf("parts"), "analysis.parquet")));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    public void Generate_Fails_WhenAnalysisFilesIsOutOfRange(string analysisFiles)
+    {
+        var (code, _, stderr) = Run("generate", "--scenario", "stable", "--rows", "1000", "--analysis-files", analysisFiles, "--out", files.PathOf("x"));
+        Assert.Equal(EstimatorCli.BadInput, code);
+        Assert.Contains("--analysis-files must be between 1 and --rows", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generate_Fails_WhenScenarioIsUnknown()
     {
         var (code, _, stderr) = Run("generate", "--scenario", "sunny", "--out", files.PathOf("x"));
