@@ -1,0 +1,124 @@
+using System.Text.RegularExpressions;
+using Estimator.Cli;
+using Estimator.Host.Configuration;
+using Estimator.IO;
+using Estimator.IO.Store;
+using Estimator.Scenarios;
+
+namespace Estimator.Host.Tests.Postgres;
+
+/// <summary>
+/// One model with a large backlog (400,000 rows in eight files, 200 chunks) and two worker processes on PostgreSQL: the
+/// estimate run is split into work items queued as jobs, both processes run items, each item is run once, and the store
+/// ends as a single-process <c>estimator run</c> (which keeps the run whole) leaves it.
+/// </summary>
+[Collection(PostgresTests.Name)]
+public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDisposable
+{
+    private const int Rows = 400_000;
+    private const int ChunkSize = 2000;
+    private const int WorkItemRows = 10_000;
+    private readonly TempDirectory temp = TestData.NewTempDirectory();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task TwoWorkers_ShareOneModelsBacklog_EachWorkItemOnce_LikeASingleProcessRun()
+    {
+        var inputs = Path.Combine(temp.Path, "inputs");
+        var data = ScenarioGenerator.Generate(Scenario.Stable, new ScenarioOptions { ReferenceRows = 50_000, AnalysisRows = Rows, Seed = 11 });
+        ScenarioFileWriter.Write(data, inputs, analysisFiles: 8);
+        foreach (var file in Directory.GetFiles(Path.Combine(inputs, "analysis")))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
+        }
+
+        var single = EstimatorConfig.Load(WriteConfig("single", inputs, "{ kind: inmemory }"));
+        Assert.Equal(0, RunCommand.Run(single, new ModelRunnerStore(new ModelRunner(single.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var expected = Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
+        Assert.Equal(Rows / ChunkSize, expected.Count(r => r.Period == "analysis") / 6);
+
+        var config = WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{postgres.CreateDatabase()}\" }}");
+        var store = EstimatorConfig.Load(config).StoreDirectory;
+        using var a = WorkerProcess.Start(config);
+        using var b = WorkerProcess.Start(config);
+        try
+        {
+            var runner = new ModelRunner(store);
+            await TestHosts.WaitUntilAsync(() => Settled(store) && Read(runner) is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the store to match the single-process run\n" + a.Output + "\n----\n" + b.Output);
+
+            // Items 1..N were handed off (item 0 stays with the planning job); each was run by exactly one process.
+            var handedOff = Rows / WorkItemRows - 1;
+            await TestHosts.WaitUntilAsync(() => ItemsRun(a).Count + ItemsRun(b).Count >= handedOff, TimeSpan.FromSeconds(30), "every work item's log line");
+            var all = ItemsRun(a).Concat(ItemsRun(b)).ToList();
+            Assert.Equal(handedOff, all.Count);
+            Assert.Equal(handedOff, all.Distinct(StringComparer.Ordinal).Count());
+            Assert.True(ItemsRun(a).Count > 0 && ItemsRun(b).Count > 0, $"items per process: {ItemsRun(a).Count}/{ItemsRun(b).Count}");
+        }
+        finally
+        {
+            await Task.WhenAll(a.StopAsync(TimeSpan.FromSeconds(20)), b.StopAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        Assert.Empty(Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Path.Combine(store, "big", "pending")));
+    }
+
+    private static bool Settled(string store)
+    {
+        var state = Path.Combine(store, "big", "state.json");
+        try
+        {
+            return File.Exists(state) && File.ReadAllText(state).Contains("\"pending\": []", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static List<EstimateRecord>? Read(ModelRunner runner)
+    {
+        try
+        {
+            return Comparable(runner.ReadEstimates("big"));
+        }
+        catch (EstimatorDataException)
+        {
+            return null; // a chunk file replaced between listing and reading; the next poll sees the new one
+        }
+    }
+
+    private static List<EstimateRecord> Comparable(IEnumerable<EstimateRecord> records) =>
+        records.Select(r => r with { EstimatedAt = null, RunId = null }).ToList();
+
+    /// <summary>The work items this process ran (the store's log line, written once per item that did work).</summary>
+    private static List<string> ItemsRun(WorkerProcess process) =>
+        [.. process.Lines.Select(l => WorkItemLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value)];
+
+    [GeneratedRegex(@"work item (run\d+-item\d+) wrote chunks")]
+    private static partial Regex WorkItemLine();
+
+    private string WriteConfig(string name, string inputs, string storage)
+    {
+        var root = Path.Combine(temp.Path, name);
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, "estimator.yaml");
+        File.WriteAllText(path, $$"""
+            store: ./store
+            storage: {{storage}}
+            work_item_rows: {{WorkItemRows}}
+            models:
+              - name: big
+                reference: {{inputs}}/reference.parquet
+                analysis: {{inputs}}/analysis/*.parquet
+                id_column: id
+                columns: { y_pred_proba: y_pred_proba, y_pred: y_pred, y_true: y_true, timestamp: timestamp }
+                chunking: { size: {{ChunkSize}} }
+                metrics: [roc_auc, precision, recall, f1, accuracy, specificity]
+                schedule: "*/2 * * * * *"
+
+            """);
+        return path;
+    }
+}
