@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Estimator.Cli;
 using Estimator.Host.Configuration;
+using Estimator.Host.Storage;
 using Estimator.IO;
 using Estimator.IO.Store;
 using Estimator.Scenarios;
@@ -25,20 +26,8 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
     [Fact]
     public async Task TwoWorkers_ShareOneModelsBacklog_EachWorkItemOnce_LikeASingleProcessRun()
     {
-        var inputs = Path.Combine(temp.Path, "inputs");
-        var data = ScenarioGenerator.Generate(Scenario.Stable, new ScenarioOptions { ReferenceRows = 50_000, AnalysisRows = Rows, Seed = 11 });
-        ScenarioFileWriter.Write(data, inputs, analysisFiles: 8);
-        foreach (var file in Directory.GetFiles(Path.Combine(inputs, "analysis")))
-        {
-            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
-        }
-
-        var single = EstimatorConfig.Load(WriteConfig("single", inputs, "{ kind: inmemory }"));
-        Assert.Equal(0, RunCommand.Run(single, new ModelRunnerStore(new ModelRunner(single.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
-        var expected = Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
-        Assert.Equal(Rows / ChunkSize, expected.Count(r => r.Period == "analysis") / 6);
-
-        var config = WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{postgres.CreateDatabase()}\" }}");
+        var connection = postgres.CreateDatabase();
+        var (config, expected) = Prepare(connection);
         var store = EstimatorConfig.Load(config).StoreDirectory;
         using var a = WorkerProcess.Start(config);
         using var b = WorkerProcess.Start(config);
@@ -62,6 +51,102 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
 
         Assert.Empty(Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(Path.Combine(store, "big", "pending")));
+    }
+
+    [Fact]
+    public async Task KilledWorker_MidSplitRun_TheOtherFinishes_NoPartialFileEverVisible()
+    {
+        var connection = postgres.CreateDatabase();
+        var (config, expected) = Prepare(connection, invisibilitySeconds: 5);
+        var store = EstimatorConfig.Load(config).StoreDirectory;
+        var storage = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
+        using var victim = WorkerProcess.Start(config);
+        using var survivor = WorkerProcess.Start(config);
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(() => WatchStore(store, watching.Token));
+        try
+        {
+            // Kill the victim while it runs the planning job or a work item of the split run.
+            await TestHosts.WaitUntilAsync(
+                () => storage.GetMonitoringApi().ProcessingJobs(0, 500).Any(j =>
+                    j.Value.ServerId.StartsWith(victim.ServerName + ":", StringComparison.OrdinalIgnoreCase)
+                    && j.Value.Job.Method.Name is "Estimate" or "EstimateWorkItem"),
+                TimeSpan.FromSeconds(60),
+                "an estimate job or work item in flight on the victim:\n" + victim.Output);
+            victim.KillHard();
+
+            var runner = new ModelRunner(store);
+            await TestHosts.WaitUntilAsync(() => Settled(store) && Read(runner) is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the survivor to finish the store\n" + survivor.Output);
+
+            // The victim's half-written temporary files are swept by the model's next run.
+            await TestHosts.WaitUntilAsync(() => Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories).Length == 0, TimeSpan.FromSeconds(30), "the killed worker's temporary files to be removed");
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await survivor.StopAsync(TimeSpan.FromSeconds(20));
+        }
+
+        // Every file the store showed while the victim died and the survivor finished was whole.
+        var polls = await watcher;
+        Assert.True(polls >= 20, $"the store was read only {polls} times");
+    }
+
+    /// <summary>
+    /// Reads every visible estimate file and the state until cancelled; a file that vanished between listing and reading
+    /// (replaced or removed) is fine, a file that cannot be read whole fails the test. Returns the number of full passes.
+    /// </summary>
+    private static int WatchStore(string store, CancellationToken cancellationToken)
+    {
+        var passes = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var model = Path.Combine(store, "big");
+            if (Directory.Exists(model))
+            {
+                foreach (var file in Directory.EnumerateFiles(model, "chunk-*.parquet", SearchOption.AllDirectories).Where(f => f.Contains("/estimates/", StringComparison.Ordinal)))
+                {
+                    try
+                    {
+                        Assert.NotEmpty(EstimateFileReader.Read(file));
+                    }
+                    catch (EstimatorDataException e) when (!File.Exists(file) || e.InnerException is FileNotFoundException)
+                    {
+                    }
+                }
+
+                var state = Path.Combine(model, "state.json");
+                try
+                {
+                    using var _ = System.Text.Json.JsonDocument.Parse(File.ReadAllText(state));
+                }
+                catch (FileNotFoundException)
+                {
+                }
+            }
+
+            passes++;
+            Thread.Sleep(30);
+        }
+
+        return passes;
+    }
+
+    private (string Config, List<EstimateRecord> Expected) Prepare(string connection, int invisibilitySeconds = 30)
+    {
+        var inputs = Path.Combine(temp.Path, "inputs");
+        var data = ScenarioGenerator.Generate(Scenario.Stable, new ScenarioOptions { ReferenceRows = 50_000, AnalysisRows = Rows, Seed = 11 });
+        ScenarioFileWriter.Write(data, inputs, analysisFiles: 8);
+        foreach (var file in Directory.GetFiles(Path.Combine(inputs, "analysis")))
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
+        }
+
+        var single = EstimatorConfig.Load(WriteConfig("single", inputs, "{ kind: inmemory }"));
+        Assert.Equal(0, RunCommand.Run(single, new ModelRunnerStore(new ModelRunner(single.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var expected = Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
+        Assert.Equal(Rows / ChunkSize, expected.Count(r => r.Period == "analysis") / 6);
+        return (WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: {invisibilitySeconds} }}"), expected);
     }
 
     private static bool Settled(string store)
