@@ -57,6 +57,21 @@ public static class CalibrationCheck
             throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
         }
 
+        return NeedsCalibration(targets.ToArray(), scores.ToArray(), threads: 1);
+    }
+
+    /// <summary>
+    /// Runs the check using up to <paramref name="threads"/> threads; the result does not depend on it. With two or
+    /// more, the splits (one sequential stream of MT19937 draws) are drawn on one thread while this one sorts the
+    /// reference, then the ten isotonic fits and the two ECE sorts are spread over the threads.
+    /// </summary>
+    internal static CalibrationCheckResult NeedsCalibration(double[] targets, double[] scores, int threads)
+    {
+        if (targets.Length != scores.Length)
+        {
+            throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
+        }
+
         var n = targets.Length;
         if (n == 0)
         {
@@ -93,6 +108,10 @@ public static class CalibrationCheck
             return new CalibrationCheckResult(false, double.NaN, double.NaN, "reference has a single class");
         }
 
+        // Train order is irrelevant here (only membership), so the final train shuffle is skipped (draws still made).
+        Func<IReadOnlyList<(int[] Train, int[] Test)>> draw = () => StratifiedShuffleSplit.Split(targets, SplitCount, TestSize, Seed, permuteTrain: false);
+        var drawing = threads > 1 ? Task.Run(draw) : null;
+
         // One global sort by score: feeds ROC AUC and every train part's sorted order.
         var sortedScores = scores.ToArray();
         var order = new int[n];
@@ -114,6 +133,8 @@ public static class CalibrationCheck
         var auc = RealizedMetrics.RocAuc(sortedTargets, sortedScores);
         if (auc > RocAucCeiling)
         {
+            // The drawing thread's result (or error: a reference too small to split) is not needed.
+            drawing?.ContinueWith(t => t.Exception, TaskScheduler.Default);
             return new CalibrationCheckResult(
                 false,
                 double.NaN,
@@ -124,8 +145,7 @@ public static class CalibrationCheck
         IReadOnlyList<(int[] Train, int[] Test)> splits;
         try
         {
-            // Train order is irrelevant here (only membership), so the final train shuffle is skipped (draws still made).
-            splits = StratifiedShuffleSplit.Split(targets, SplitCount, TestSize, Seed, permuteTrain: false);
+            splits = drawing is null ? draw() : drawing.GetAwaiter().GetResult();
         }
         catch (ArgumentException exception)
         {
@@ -134,58 +154,74 @@ public static class CalibrationCheck
 
         var pooledLength = 0;
         var trainLength = 0;
-        foreach (var (train, test) in splits)
+        var offsets = new int[splits.Count];
+        for (var s = 0; s < splits.Count; s++)
         {
-            pooledLength += test.Length;
-            trainLength = Math.Max(trainLength, train.Length);
+            offsets[s] = pooledLength;
+            pooledLength += splits[s].Test.Length;
+            trainLength = Math.Max(trainLength, splits[s].Train.Length);
         }
 
         var pooledRaw = new double[pooledLength];
         var pooledCalibrated = new double[pooledLength];
         var pooledTargets = new double[pooledLength];
-        var trainScores = new double[trainLength];
-        var trainTargets = new double[trainLength];
-        var stamp = new int[n];
-        var offset = 0;
-        for (var s = 0; s < splits.Count; s++)
-        {
-            // n_train = n − n_test and the parts are disjoint, so the train part is the complement of the test part:
-            // stamp the test rows at their sorted positions and walk the global order sequentially, skipping them.
-            var test = splits[s].Test;
-            var mark = s + 1;
-            foreach (var row in test)
-            {
-                stamp[sortedPosition[row]] = mark;
-            }
 
-            var m = 0;
-            for (var g = 0; g < n; g++)
+        // Each split writes only its own slice of the pooled vectors, so the fits can run in any order on any thread.
+        Parallel.For(
+            0,
+            splits.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => new FitScratch(n, trainLength),
+            (s, _, scratch) =>
             {
-                if (stamp[g] != mark)
+                // n_train = n − n_test and the parts are disjoint, so the train part is the complement of the test
+                // part: stamp the test rows at their sorted positions and walk the global order, skipping them. Marks
+                // are unique per split, so a thread's stamp array never needs clearing.
+                var test = splits[s].Test;
+                var mark = s + 1;
+                var stamp = scratch.Stamp;
+                foreach (var row in test)
                 {
-                    trainScores[m] = sortedScores[g];
-                    trainTargets[m] = sortedTargets[g];
-                    m++;
+                    stamp[sortedPosition[row]] = mark;
                 }
-            }
 
-            var calibrator = IsotonicCalibrator.FitSorted(trainScores.AsSpan(0, m), trainTargets.AsSpan(0, m));
-            for (var t = 0; t < test.Length; t++)
-            {
-                var row = test[t];
-                pooledRaw[offset + t] = scores[row];
-                pooledTargets[offset + t] = targets[row];
-            }
+                var trainScores = scratch.Scores;
+                var trainTargets = scratch.Targets;
+                var m = 0;
+                for (var g = 0; g < n; g++)
+                {
+                    if (stamp[g] != mark)
+                    {
+                        trainScores[m] = sortedScores[g];
+                        trainTargets[m] = sortedTargets[g];
+                        m++;
+                    }
+                }
 
-            calibrator.Calibrate(pooledRaw.AsSpan(offset, test.Length), pooledCalibrated.AsSpan(offset, test.Length));
-            offset += test.Length;
-        }
+                var calibrator = IsotonicCalibrator.FitSorted(trainScores.AsSpan(0, m), trainTargets.AsSpan(0, m));
+                var offset = offsets[s];
+                for (var t = 0; t < test.Length; t++)
+                {
+                    var row = test[t];
+                    pooledRaw[offset + t] = scores[row];
+                    pooledTargets[offset + t] = targets[row];
+                }
+
+                calibrator.Calibrate(pooledRaw.AsSpan(offset, test.Length), pooledCalibrated.AsSpan(offset, test.Length));
+                return scratch;
+            },
+            _ => { });
 
         var binEdges = BinEdges(pooledLength, BinCount);
         // NannyML argsorts each pooled vector with numpy's default (unstable) sort; the tie order moves the bins'
         // contents, so replay that sort rather than a stable one.
-        var eceRaw = ExpectedCalibrationError(pooledRaw, pooledTargets, NumpyArgsort.ArgSort(pooledRaw), binEdges);
-        var eceCalibrated = ExpectedCalibrationError(pooledCalibrated, pooledTargets, NumpyArgsort.ArgSort(pooledCalibrated), binEdges);
+        int[]? rawOrder = null, calibratedOrder = null;
+        Parallel.Invoke(
+            new ParallelOptions { MaxDegreeOfParallelism = threads },
+            () => rawOrder = NumpyArgsort.ArgSort(pooledRaw),
+            () => calibratedOrder = NumpyArgsort.ArgSort(pooledCalibrated));
+        var eceRaw = ExpectedCalibrationError(pooledRaw, pooledTargets, rawOrder!, binEdges);
+        var eceCalibrated = ExpectedCalibrationError(pooledCalibrated, pooledTargets, calibratedOrder!, binEdges);
         var needed = eceRaw > eceCalibrated;
         var reason = needed
             ? string.Create(CultureInfo.InvariantCulture, $"ECE raw {eceRaw:0.0000} > calibrated {eceCalibrated:0.0000}")
@@ -225,6 +261,16 @@ public static class CalibrationCheck
 
         edges[^1] = length;
         return edges;
+    }
+
+    /// <summary>One thread's buffers for the split fits.</summary>
+    private sealed class FitScratch(int rows, int trainRows)
+    {
+        public int[] Stamp { get; } = new int[rows];
+
+        public double[] Scores { get; } = new double[trainRows];
+
+        public double[] Targets { get; } = new double[trainRows];
     }
 
     /// <summary>Σ over bins of (|bin| / L) · |mean(v) − mean(y)|, the rows taken in <paramref name="order"/>.</summary>

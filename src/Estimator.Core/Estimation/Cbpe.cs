@@ -41,7 +41,13 @@ public static class Cbpe
         // Rows usable for score-based fits: target and score present, in the order given (the calibration check's
         // stratified splits depend on row order, as in NannyML).
         var (labelledTargets, labelledScores) = LabelledScores(targets, reference.Scores);
-        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration);
+
+        // With a second thread, the score-based sampling-error models (numpy-argsort replays of the reference) need
+        // nothing from calibration: fit them while the calibration check draws its splits.
+        var threads = compute.Threads;
+        var rocAucModel = threads > 1 && options.Metrics.Contains(Metric.RocAuc) ? Task.Run(() => SamplingError.ForRocAuc(labelledTargets, labelledScores)) : null;
+        var averagePrecisionModel = threads > 1 && options.Metrics.Contains(Metric.AveragePrecision) ? Task.Run(() => SamplingError.ForAveragePrecision(labelledTargets, labelledScores)) : null;
+        var (calibrator, report) = FitCalibration(labelledTargets, labelledScores, options.Calibration, threads);
 
         var data = PeriodData.Prepare(reference, calibrator);
         var chunks = Chunker.Split(data.Count, data.Timestamps, options.Chunking);
@@ -56,8 +62,8 @@ public static class Cbpe
             var (metric, component, name) = specs[k];
             var model = metric switch
             {
-                Metric.RocAuc => SamplingError.ForRocAuc(labelledTargets, labelledScores),
-                Metric.AveragePrecision => SamplingError.ForAveragePrecision(labelledTargets, labelledScores),
+                Metric.RocAuc => rocAucModel?.GetAwaiter().GetResult() ?? SamplingError.ForRocAuc(labelledTargets, labelledScores),
+                Metric.AveragePrecision => averagePrecisionModel?.GetAwaiter().GetResult() ?? SamplingError.ForAveragePrecision(labelledTargets, labelledScores),
                 Metric.ConfusionMatrix => SamplingError.ForConfusionMatrix(counts, component, options.ConfusionMatrixNormalization),
                 Metric.BusinessValue => SamplingError.ForBusinessValue(counts, options.BusinessValueMatrix!, options.NormalizeBusinessValuePerPrediction),
                 _ => SamplingError.ForCounts(metric, counts),
@@ -128,7 +134,7 @@ public static class Cbpe
         return (y, s);
     }
 
-    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode)
+    private static (IsotonicCalibrator? Calibrator, CalibrationReport Report) FitCalibration(double[] targets, double[] scores, CalibrationMode mode, int threads)
     {
         // Deviation: NannyML fails on a reference with missing targets or scores here; rows lacking either are left
         // out of the calibration check and the calibrator instead.
@@ -139,7 +145,7 @@ public static class Cbpe
             case CalibrationMode.Always:
                 return (IsotonicCalibrator.Fit(scores, targets), new CalibrationReport(mode, true, double.NaN, double.NaN, "calibration forced (always)"));
             default:
-                var check = CalibrationCheck.NeedsCalibration(targets, scores);
+                var check = CalibrationCheck.NeedsCalibration(targets, scores, threads);
                 var calibrator = check.NeedsCalibration ? IsotonicCalibrator.Fit(scores, targets) : null;
                 return (calibrator, new CalibrationReport(mode, check.NeedsCalibration, check.EceRaw, check.EceCalibrated, check.Reason));
         }
