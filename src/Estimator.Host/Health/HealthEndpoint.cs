@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Estimator.Host.Configuration;
+using Estimator.Host.Storage;
 using Hangfire;
 
 namespace Estimator.Host.Health;
@@ -24,8 +25,8 @@ public static class HealthEndpoint
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet(Path, async (JobStorage storage, EstimatorConfig config, EstimatorHostRole role, CancellationToken cancellationToken) =>
         {
-            var storageCheck = await CheckAsync(() => StorageReachable(storage), cancellationToken).ConfigureAwait(false);
-            var storeCheck = await CheckAsync(() => StoreWritable(config.StoreDirectory), cancellationToken).ConfigureAwait(false);
+            var storageCheck = await CheckAsync(() => StorageReachable(storage), e => StorageError(config.Storage, e), cancellationToken).ConfigureAwait(false);
+            var storeCheck = await CheckAsync(() => StoreWritable(config.StoreDirectory), null, cancellationToken).ConfigureAwait(false);
             var healthy = storageCheck.Ok && storeCheck.Ok;
             var body = new HealthReport(
                 healthy ? "healthy" : "unhealthy",
@@ -37,7 +38,7 @@ public static class HealthEndpoint
         return app;
     }
 
-    private static async Task<HealthCheck> CheckAsync(Action check, CancellationToken cancellationToken)
+    private static async Task<HealthCheck> CheckAsync(Action check, Func<Exception, string>? describe, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         try
@@ -51,9 +52,18 @@ public static class HealthEndpoint
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new HealthCheck(false, $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", watch.Elapsed.TotalMilliseconds);
+            return new HealthCheck(false, describe?.Invoke(e) ?? $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", watch.Elapsed.TotalMilliseconds);
         }
     }
+
+    /// <summary>
+    /// PostgreSQL: the one-line description start-up errors use (where, and every cause, e.g. connection refused), with
+    /// the password redacted; otherwise the exception's type and message.
+    /// </summary>
+    private static string StorageError(HangfireStorageConfig storage, Exception error) =>
+        storage.Kind == HangfireStorageKind.Postgres && storage.ConnectionString is { } connection
+            ? PostgresStorage.Describe(connection, error)
+            : $"{error.GetType().Name}: {error.Message.ReplaceLineEndings(" ")}";
 
     private static void StorageReachable(JobStorage storage)
     {

@@ -46,7 +46,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     [AutomaticRetry(Attempts = 3)]
     public void Calibrate(string model, CancellationToken cancellationToken)
     {
-        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, cancellationToken));
+        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, cancellationToken), cancellationToken);
         logger.LogInformation(
             "calibrate {Model}: {What} (reference {Hash}, calibrated scores: {Calibrated})",
             model,
@@ -72,7 +72,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
                 ? store.Estimate(definition, cancellationToken)
                 : store.Estimate(definition, items => HandOff(model, items), cancellationToken);
             return (estimated, store.EvaluateAlerts(definition, cancellationToken));
-        });
+        }, cancellationToken);
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
         logger.LogInformation(
             "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional, {Items} work item(s); {Queued} notification(s) queued",
@@ -145,7 +145,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         {
             var reconciled = store.Reconcile(definition, cancellationToken);
             return (reconciled, store.EvaluateAlerts(definition, cancellationToken));
-        });
+        }, cancellationToken);
         metrics?.RowsProcessed("reconcile", model, outcome.LabelsRead);
         logger.LogInformation(
             "reconcile {Model}: {Files} new label file(s), {Labels} label(s), {Chunks} chunk(s) updated, {Complete} chunk(s) fully labelled; {Queued} notification(s) queued",
@@ -157,12 +157,14 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             alerts.Enqueued.Count);
     }
 
-    private IDisposable AcquireModelLock(string model)
+    private IDisposable AcquireModelLock(string model, CancellationToken cancellationToken)
     {
-        // PostgreSQL: an advisory lock that dies with its session (a killed worker never blocks the model); otherwise Hangfire's lock.
+        // PostgreSQL: an advisory lock that dies with its session (a killed worker never blocks the model), and whose
+        // wait ends when the job is cancelled (a stopping worker hands the job back instead of waiting); otherwise
+        // Hangfire's lock (single process, in-memory storage).
         if (storage is PostgresStorage postgres)
         {
-            return postgres.AcquireModelLock(model, LockTimeout);
+            return postgres.AcquireModelLock(model, LockTimeout, cancellationToken);
         }
 
         var connection = storage.GetConnection();
@@ -186,7 +188,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
     }
 
-    private T Run<T>(string model, string job, Func<ModelDefinition, T> action)
+    private T Run<T>(string model, string job, Func<ModelDefinition, T> action, CancellationToken cancellationToken)
     {
         var definition = config.FindModel(model)?.Definition
             ?? throw new ModelJobException($"{job} {model}: the model is not in the configuration ({config.ConfigFile}); remove this job or add the model");
@@ -194,7 +196,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         var succeeded = false;
         try
         {
-            using var modelLock = AcquireModelLock(model);
+            using var modelLock = AcquireModelLock(model, cancellationToken);
             var result = action(definition);
             succeeded = true;
             return result;

@@ -86,8 +86,10 @@ public sealed partial class PostgresStorage : PostgreSqlStorage
     /// </summary>
     /// <param name="model">The model's name.</param>
     /// <param name="timeout">How long to wait for another holder.</param>
+    /// <param name="cancellationToken">Stops the wait (a stopping worker's job gives up the wait and is re-queued).</param>
     /// <exception cref="TimeoutException">The lock was not free within <paramref name="timeout"/>.</exception>
-    public IDisposable AcquireModelLock(string model, TimeSpan timeout)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the lock was free.</exception>
+    public IDisposable AcquireModelLock(string model, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         var key = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("estimator:model:" + model)), 0);
@@ -103,7 +105,8 @@ public sealed partial class PostgresStorage : PostgreSqlStorage
                     throw new TimeoutException($"model '{model}': another process held its lock for more than {timeout.TotalMinutes:0.#} min");
                 }
 
-                Thread.Sleep(250);
+                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             return new ModelLock(connection, key);

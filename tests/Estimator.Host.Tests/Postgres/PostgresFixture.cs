@@ -39,7 +39,7 @@ public sealed class PostgresFixture : IDisposable
 
         Port = FreePort();
         AsPostgres($"{bin}/initdb -D {DataDirectory} -U postgres --auth=trust -E UTF8 --no-sync");
-        Start();
+        StartServer();
     }
 
     /// <summary>The port the server listens on (127.0.0.1 only).</summary>
@@ -71,8 +71,17 @@ public sealed class PostgresFixture : IDisposable
     /// <summary>Stops the server (fast shutdown: open sessions are closed) and starts it again on the same port.</summary>
     public void Restart()
     {
-        AsPostgres($"{bin}/pg_ctl -D {DataDirectory} -m fast -w stop");
+        Stop();
         Start();
+    }
+
+    /// <summary>Stops the server (fast shutdown: open sessions are closed); <see cref="Start"/> brings it back on the same port.</summary>
+    public void Stop() => AsPostgres($"{bin}/pg_ctl -D {DataDirectory} -m fast -w stop");
+
+    /// <summary>Starts the (stopped) server again on the same port and data directory.</summary>
+    public void Start()
+    {
+        StartServer();
         NpgsqlConnection.ClearAllPools(); // this process's pooled sessions died with the server
     }
 
@@ -97,7 +106,7 @@ public sealed class PostgresFixture : IDisposable
         }
     }
 
-    private void Start() =>
+    private void StartServer() =>
         AsPostgres($"{bin}/pg_ctl -D {DataDirectory} -l {root}/pg.log -w -t 60 -o '-c listen_addresses=127.0.0.1 -p {Port} -k {SocketDirectory} -c fsync=off -c max_connections=200' start");
 
     private static string FindBin()

@@ -10,12 +10,13 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Estimator.Host.Tests.Postgres;
 
 /// <summary>The host on a real PostgreSQL (<see cref="PostgresFixture"/>): schema step, roles, /health, start-up errors.</summary>
 [Collection(PostgresTests.Name)]
-public sealed class PostgresHostTests(PostgresFixture postgres) : IDisposable
+public sealed class PostgresHostTests(PostgresFixture postgres, ITestOutputHelper output) : IDisposable
 {
     private const string Password = "Sup3r-S3cret-pw-7781";
     private readonly TempDirectory temp = TestData.NewTempDirectory();
@@ -68,6 +69,67 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IDisposable
         Assert.Equal("unhealthy", body.GetProperty("status").GetString());
         Assert.True(body.GetProperty("checks").GetProperty("storage").GetProperty("ok").GetBoolean());
         Assert.False(body.GetProperty("checks").GetProperty("store").GetProperty("ok").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("worker")]
+    [InlineData("web")]
+    public async Task Health_Returns503WithoutThePasswordAndThen200Again_WhenPostgresStopsAndStarts(string role)
+    {
+        // Trust authentication ignores the password, but it is in the connection string the process holds.
+        var config = Config(postgres.CreateDatabase() + $";Password={Password}");
+        using var process = WorkerProcess.Start(config.ConfigFile, role);
+        var health = await process.HealthUriAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        var up = await GetHealthAsync(http, health);
+        Assert.True(up.Status == HttpStatusCode.OK, up.Body);
+        Assert.True(Check(up.Body, "storage").GetProperty("ok").GetBoolean(), up.Body);
+
+        postgres.Stop();
+        var answers = new List<(HttpStatusCode Status, string Body)>();
+        try
+        {
+            // 503 within a few seconds, and the process keeps answering (and does not exit) while the database is down:
+            // ten consecutive 503 answers, each a fresh check of the storage, while its jobs and Hangfire's loops fail.
+            await PollAsync(
+                async () =>
+                {
+                    answers.Add(await GetHealthAsync(http, health));
+                    return answers.Count >= 10 && answers.TakeLast(10).All(a => a.Status == HttpStatusCode.ServiceUnavailable);
+                },
+                TimeSpan.FromSeconds(60),
+                () => $"ten 503 answers with the database down; got {string.Join(" | ", answers.TakeLast(3).Select(a => $"{(int)a.Status} {a.Body}"))}\n{process.Output}");
+            Assert.False(process.HasExited, process.Output);
+        }
+        finally
+        {
+            postgres.Start();
+        }
+
+        var down = answers[^1];
+        output.WriteLine($"{answers.Count} answer(s) while PostgreSQL was down, the last: {(int)down.Status} {down.Body}");
+        var body = JsonDocument.Parse(down.Body).RootElement;
+        Assert.Equal("unhealthy", body.GetProperty("status").GetString());
+        Assert.Equal(role, body.GetProperty("role").GetString());
+        var storage = Check(down.Body, "storage");
+        Assert.False(storage.GetProperty("ok").GetBoolean(), down.Body);
+        var error = storage.GetProperty("error").GetString() ?? "";
+        Assert.StartsWith($"storage: cannot use PostgreSQL at 127.0.0.1:{postgres.Port}, database '", error, StringComparison.Ordinal);
+        Assert.Contains("refused", error, StringComparison.OrdinalIgnoreCase);
+        Assert.True(Check(down.Body, "store").GetProperty("ok").GetBoolean(), down.Body);
+        Assert.All(answers, a => Assert.DoesNotContain(Password, a.Body, StringComparison.Ordinal));
+
+        // Back to 200 once PostgreSQL is up again, from the same process.
+        var last = (Status: HttpStatusCode.ServiceUnavailable, Body: "");
+        await PollAsync(
+            async () => (last = await GetHealthAsync(http, health)).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60),
+            () => $"200 after PostgreSQL started again; last {(int)last.Status} {last.Body}\n{process.Output}");
+        Assert.True(Check(last.Body, "storage").GetProperty("ok").GetBoolean(), last.Body);
+        Assert.False(process.HasExited, process.Output);
+        Assert.True(await process.StopAsync(TimeSpan.FromSeconds(60)), process.Output);
+        Assert.DoesNotContain(Password, process.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,6 +192,23 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IDisposable
     }
 
     [Fact]
+    public async Task AcquireModelLock_ThrowsOperationCanceled_WhenCancelledWhileAnotherHolderHasIt()
+    {
+        var connection = postgres.CreateDatabase();
+        var storage = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
+        using var held = storage.AcquireModelLock("m", TimeSpan.FromSeconds(30));
+        using var cancel = new CancellationTokenSource();
+
+        // A job of a stopping worker waits for the model's lock: cancelling its token ends the wait (well before the 10 min lock timeout).
+        var waiting = Task.Run(() => storage.AcquireModelLock("m", TimeSpan.FromMinutes(10), cancel.Token));
+        await Task.Delay(500);
+        Assert.False(waiting.IsCompleted);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public void Redact_HidesQuotedAndPlainPasswords()
     {
         Assert.Equal("x Password=*** y *** Pwd=***", PostgresStorage.Redact("x Password=abc y abc Pwd='q r'", "Host=h;Password=abc;Pwd='q r'"));
@@ -163,6 +242,30 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IDisposable
         finally
         {
             Environment.SetEnvironmentVariable("ESTIMATOR_TEST_BAD_PG", null);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> GetHealthAsync(HttpClient http, Uri health)
+    {
+        using var response = await http.GetAsync(health);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static JsonElement Check(string body, string name) =>
+        JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty(name);
+
+    /// <summary>Evaluates <paramref name="condition"/> every 250 ms until it holds; fails after <paramref name="timeout"/>.</summary>
+    private static async Task PollAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what()}");
+            }
+
+            await Task.Delay(250);
         }
     }
 

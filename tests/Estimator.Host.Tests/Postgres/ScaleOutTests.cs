@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Estimator.Cli;
 using Estimator.Host.Configuration;
@@ -5,6 +6,8 @@ using Estimator.Host.Storage;
 using Estimator.IO;
 using Estimator.IO.Store;
 using Hangfire;
+using Npgsql;
+using Xunit.Abstractions;
 
 namespace Estimator.Host.Tests.Postgres;
 
@@ -12,10 +15,11 @@ namespace Estimator.Host.Tests.Postgres;
 /// Several <c>estimator serve --role worker</c> processes on one PostgreSQL database and one store directory, over 20
 /// copies of the car-loan model (the demo's five seed files each): the store ends as a single-process
 /// <c>estimator run</c> leaves it, each file is estimated once, and the work is spread; a worker killed with
-/// <c>kill -9</c> mid-job or a PostgreSQL restart loses nothing.
+/// <c>kill -9</c> mid-job (while a <see cref="StoreWatcher"/> reads every file that becomes visible), a worker stopped
+/// with SIGTERM mid-job, or a PostgreSQL restart loses nothing.
 /// </summary>
 [Collection(PostgresTests.Name)]
-public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
+public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper output) : IDisposable
 {
     private const int Models = 20;
     private const int SeedFiles = 5;
@@ -65,7 +69,11 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
     {
         var connection = postgres.CreateDatabase();
         var (config, expected) = Prepare(connection);
+        var store = EstimatorConfig.Load(config).StoreDirectory;
         using var storage = new StorageHandle(connection);
+
+        // From before the first write to the end: every file visible under a final name reads whole, at every moment.
+        await using var watcher = StoreWatcher.Start(store);
         using var victim = WorkerProcess.Start(config);
         using var survivor = WorkerProcess.Start(config);
 
@@ -93,17 +101,82 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
             },
             TimeSpan.FromSeconds(60),
             "the killed worker's jobs to succeed elsewhere");
-        using (var c = storage.Value.GetConnection())
+        foreach (var id in inFlight)
         {
-            foreach (var id in inFlight)
-            {
-                var server = c.GetStateData(id).Data.TryGetValue("ServerId", out var s) ? s : null;
-                Assert.True(server is null || !server.StartsWith(victim.ServerName + ":", StringComparison.OrdinalIgnoreCase), $"job {id} succeeded on {server}");
-            }
+            var server = RanOn(storage, id);
+            Assert.True(server?.StartsWith(survivor.ServerName + ":", StringComparison.OrdinalIgnoreCase) == true, $"job {id} last ran on {server}");
         }
 
         await survivor.StopAsync(TimeSpan.FromSeconds(20));
-        AssertStoreClean(EstimatorConfig.Load(config).StoreDirectory);
+        await watcher.StopAsync();
+        AssertWatched(watcher);
+        AssertStoreClean(store);
+    }
+
+    [Fact]
+    public async Task StoppedWorker_ExitsWithZeroAndHandsBackItsJob_WhenSigtermArrivesMidEstimate()
+    {
+        var connection = postgres.CreateDatabase();
+        var (config, expected) = Prepare(connection);
+        var store = EstimatorConfig.Load(config).StoreDirectory;
+        using var storage = new StorageHandle(connection);
+        await using var watcher = StoreWatcher.Start(store);
+
+        // The test holds model m00's lock (the PostgreSQL advisory lock every run of m00 takes first), so the victim's
+        // estimate of m00 is certainly in the middle of its job (waiting for the lock) when SIGTERM arrives, whatever the
+        // machine's speed; the other models' jobs run and are wherever they are at that moment.
+        var blocked = ModelName(0);
+        var inFlight = new List<(string Id, string Model)>();
+        bool exitedByItself;
+        using var victim = WorkerProcess.Start(config);
+        var stopping = new Stopwatch();
+        using (storage.Postgres.AcquireModelLock(blocked, TimeSpan.FromSeconds(30)))
+        {
+            await TestHosts.WaitUntilAsync(
+                () =>
+                {
+                    inFlight = EstimatesOn(storage, victim);
+                    return inFlight.Any(j => j.Model == blocked) && inFlight.Any(j => j.Model != blocked);
+                },
+                TimeSpan.FromSeconds(90),
+                $"the victim's estimate of {blocked} and another model's in flight:\n" + victim.Output);
+            stopping.Start();
+            exitedByItself = await victim.StopAsync(TimeSpan.FromSeconds(90));
+        }
+
+        output.WriteLine($"victim exited {(exitedByItself ? $"with {victim.ExitCode}" : "only when killed")} {stopping.Elapsed.TotalSeconds:0.0} s after SIGTERM; estimates in flight: {string.Join(", ", inFlight)}");
+        Assert.True(exitedByItself, "the victim did not exit within 90 s of SIGTERM:\n" + victim.Output);
+        Assert.True(victim.ExitCode == 0, $"exit code {victim.ExitCode}:\n{victim.Output}");
+        Assert.DoesNotContain("stopped non-gracefully", victim.Output, StringComparison.Ordinal);
+
+        // Nothing else runs yet: every job the victim had taken either finished or is back in the queue, unclaimed (not
+        // left to the invisibility timeout); the blocked estimate of m00 cannot have finished, so it is back in the queue.
+        var queue = await QueueAsync(connection);
+        Assert.True(queue.All(q => !q.Claimed), "jobs still claimed after the victim exited: " + string.Join(", ", queue.Where(q => q.Claimed).Select(q => q.JobId)));
+        var handedBack = inFlight.Where(j => j.Model == blocked).Select(j => j.Id).ToList();
+        Assert.All(handedBack, id => Assert.Contains(queue, q => q.JobId == id));
+
+        // Another worker takes the handed-back job and the rest of the backlog; the store ends as an undisturbed run.
+        using var survivor = WorkerProcess.Start(config);
+        await WaitForStoreAsync(config, expected, [survivor]);
+        await TestHosts.WaitUntilAsync(
+            () =>
+            {
+                using var c = storage.Value.GetConnection();
+                return inFlight.All(j => c.GetJobData(j.Id)?.State == "Succeeded");
+            },
+            TimeSpan.FromSeconds(60),
+            "the stopped worker's jobs to succeed");
+        foreach (var id in handedBack)
+        {
+            var server = RanOn(storage, id);
+            Assert.True(server?.StartsWith(survivor.ServerName + ":", StringComparison.OrdinalIgnoreCase) == true, $"job {id} last ran on {server}");
+        }
+
+        await survivor.StopAsync(TimeSpan.FromSeconds(20));
+        await watcher.StopAsync();
+        AssertWatched(watcher);
+        AssertStoreClean(store);
     }
 
     [Fact]
@@ -123,6 +196,44 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
         Assert.False(b.HasExited, b.Output);
         await Task.WhenAll(a.StopAsync(TimeSpan.FromSeconds(20)), b.StopAsync(TimeSpan.FromSeconds(20)));
         AssertStoreClean(store);
+    }
+
+    /// <summary>The estimate jobs Hangfire records as processing on <paramref name="worker"/>, with their model.</summary>
+    private static List<(string Id, string Model)> EstimatesOn(StorageHandle storage, WorkerProcess worker) =>
+        storage.Value.GetMonitoringApi().ProcessingJobs(0, 500)
+            .Where(j => j.Value.ServerId.StartsWith(worker.ServerName + ":", StringComparison.OrdinalIgnoreCase) && j.Value.Job.Method.Name == "Estimate")
+            .Select(j => (j.Key, (string)j.Value.Job.Args[0])).ToList();
+
+    /// <summary>Hangfire's job queue in PostgreSQL: each queued job and whether a worker holds it (<c>fetchedat</c> set).</summary>
+    private static async Task<List<(string JobId, bool Claimed)>> QueueAsync(string connection)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT jobid::text, fetchedat IS NOT NULL FROM {PostgresStorage.SchemaName}.jobqueue", db);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, bool)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetBoolean(1)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The Hangfire server of the job's last Processing state (the succeeded state itself names none).</summary>
+    private static string? RanOn(StorageHandle storage, string id) =>
+        storage.Value.GetMonitoringApi().JobDetails(id).History
+            .OrderByDescending(h => h.CreatedAt)
+            .FirstOrDefault(h => h.StateName == "Processing") is { } processing && processing.Data.TryGetValue("ServerId", out var server)
+            ? server
+            : null;
+
+    /// <summary>The watcher read enough files while the workers wrote for its check to mean something, and none was partial.</summary>
+    private void AssertWatched(StoreWatcher watcher)
+    {
+        output.WriteLine("store watcher: " + watcher);
+        Assert.True(watcher.Failures.Count == 0, watcher.ToString());
+        Assert.True(watcher.ChunkChecks >= 200 && watcher.StateChecks >= Models && watcher.Passes >= 50, "too few checks: " + watcher);
     }
 
     internal static string ModelName(int index) => string.Create(CultureInfo.InvariantCulture, $"m{index:00}");
@@ -229,7 +340,9 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : IDisposable
     /// <summary>The workers' Hangfire storage, opened by the test to read job states.</summary>
     private sealed class StorageHandle(string connection) : IDisposable
     {
-        public JobStorage Value { get; } = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
+        public PostgresStorage Postgres { get; } = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
+
+        public JobStorage Value => Postgres;
 
         public void Dispose()
         {

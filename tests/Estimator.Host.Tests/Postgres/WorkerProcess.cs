@@ -20,6 +20,9 @@ internal sealed partial class WorkerProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>This process's Hangfire server name (<c>estimator:MACHINE:PID</c>).</summary>
     public string ServerName => $"estimator:{Environment.MachineName}:{process.Id}";
 
@@ -58,12 +61,31 @@ internal sealed partial class WorkerProcess : IDisposable
 
     public void KillHard() => process.Kill(entireProcessTree: true);
 
+    /// <summary>
+    /// The URL of this process's <c>/health</c>, from the line <c>Health: URL</c> that <c>serve</c> prints once it
+    /// listens (it is started on port 0, so the line has the port the OS chose).
+    /// </summary>
+    public async Task<Uri> HealthUriAsync(TimeSpan timeout)
+    {
+        string? url = null;
+        await TestHosts.WaitUntilAsync(
+            () =>
+            {
+                url = Lines.FirstOrDefault(l => l.StartsWith("Health: ", StringComparison.Ordinal))?["Health: ".Length..].Trim();
+                return url is not null || process.HasExited;
+            },
+            timeout,
+            "the process's Health: line\n" + Output);
+        return url is not null ? new Uri(url) : throw new InvalidOperationException($"the process exited with {process.ExitCode} before it listened:\n{Output}");
+    }
+
     /// <summary>Ctrl+C-like stop (SIGTERM) and wait; kills after the timeout.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    /// <returns>Whether the process exited by itself within the timeout (false: it had to be killed).</returns>
+    public async Task<bool> StopAsync(TimeSpan timeout)
     {
         if (process.HasExited)
         {
-            return;
+            return true;
         }
 
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -75,10 +97,13 @@ internal sealed partial class WorkerProcess : IDisposable
         try
         {
             await process.WaitForExitAsync(cts.Token);
+            return true;
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return false;
         }
     }
 
