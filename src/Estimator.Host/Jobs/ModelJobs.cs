@@ -14,7 +14,8 @@ namespace Estimator.Host.Jobs;
 /// source, reconcile (also followed by alert evaluation, so realized values confirm or retract flags). Arguments are only the model's name; the definition is looked up in the
 /// configuration. A model's runs are serialised by a distributed lock (so a calibrate and an estimate of the same
 /// model never overlap, also across hosts sharing PostgreSQL storage); a failure fails only that model's job, with
-/// a message naming the model, and Hangfire retries it.
+/// a message naming the model, and Hangfire retries it. A run is not enqueued while the previous run of the same
+/// recurring job is still queued or running (<see cref="SkipWhileQueuedAttribute"/>).
 /// </summary>
 /// <param name="config">The configuration.</param>
 /// <param name="store">The store.</param>
@@ -22,6 +23,7 @@ namespace Estimator.Host.Jobs;
 /// <param name="logger">The logger.</param>
 /// <param name="metrics">Where job durations and rows processed are counted (for <c>/metrics</c>); none when null.</param>
 /// <param name="jobs">Queues the work items of a split estimate run; a run is never split when null.</param>
+[SkipWhileQueued]
 public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null, IBackgroundJobClient? jobs = null)
 {
     /// <summary>How long a job waits for another run of the same model to finish.</summary>

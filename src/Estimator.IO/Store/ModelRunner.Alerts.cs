@@ -83,12 +83,21 @@ public sealed partial class ModelRunner
     /// Evaluates the model's objectives and reference thresholds over its final analysis chunks, queues a notification
     /// for every alert state change not queued before (<c>outbox/pending/</c>), and writes the current states
     /// (<c>alerts/current.json</c>) and per-chunk flags (<c>alerts/flags.json</c>). Provisional chunks never alert.
+    /// When neither the model's estimate files nor its definition changed since this runner last evaluated it, the
+    /// evaluation would find the same states, so the last outcome is returned (with nothing enqueued) without reading
+    /// the estimates again.
     /// </summary>
     public AlertOutcome EvaluateAlerts(ModelDefinition model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var modelLock = AcquireLock(model.Name, cancellationToken);
         model.Alerting.Validate();
+        var signature = AlertInputSignature(model.Name);
+        if (_alertMemos.TryGetValue(model.Name, out var memo) && ReferenceEquals(memo.Model, model) && memo.Signature == signature)
+        {
+            return memo.Outcome with { Enqueued = [] };
+        }
+
         var now = Time.GetUtcNow().UtcDateTime;
         var records = ReadEstimates(model.Name).Where(r => r.Period == "analysis" && !r.Provisional).ToList();
         var transitions = new List<AlertNotification>();
@@ -154,9 +163,11 @@ public sealed partial class ModelRunner
         }
 
         var alerts = Path.Combine(ModelDirectory(model.Name), "alerts");
-        AtomicFile.WriteText(Path.Combine(alerts, "current.json"), JsonSerializer.Serialize(current, AlertJson));
-        AtomicFile.WriteText(Path.Combine(alerts, "flags.json"), JsonSerializer.Serialize(flagsOut, AlertJson));
-        return new AlertOutcome(enqueued, current, flagsOut);
+        WriteIfChanged(Path.Combine(alerts, "current.json"), JsonSerializer.Serialize(current, AlertJson));
+        WriteIfChanged(Path.Combine(alerts, "flags.json"), JsonSerializer.Serialize(flagsOut, AlertJson));
+        var outcome = new AlertOutcome(enqueued, current, flagsOut);
+        _alertMemos[model.Name] = new AlertMemo(model, AlertInputSignature(model.Name), outcome);
+        return outcome;
     }
 
     /// <summary>The alerts' current states as of the last evaluation (empty before the first).</summary>
@@ -193,6 +204,24 @@ public sealed partial class ModelRunner
         }
 
         return updated;
+    }
+
+    /// <summary>Writes <paramref name="text"/> atomically unless the file already holds exactly it (most evaluations change nothing).</summary>
+    private static void WriteIfChanged(string path, string text)
+    {
+        try
+        {
+            if (File.Exists(path) && File.ReadAllText(path) == text)
+            {
+                return;
+            }
+        }
+        catch (IOException)
+        {
+            // Unreadable: rewrite it.
+        }
+
+        AtomicFile.WriteText(path, text);
     }
 
     private List<AlertNotification> ReadOutbox(string model, string box)

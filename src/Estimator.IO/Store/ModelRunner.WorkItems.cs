@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Estimator.Estimation;
 using Microsoft.Extensions.Logging;
 
 namespace Estimator.IO.Store;
@@ -94,7 +93,7 @@ public sealed partial class ModelRunner
 
         cancellationToken.ThrowIfCancellationRequested();
         var fittedPath = Path.Combine(ModelDirectory(model), "fitted", work.Fingerprint + ".json");
-        var fitted = FittedCbpe.FromJson(File.ReadAllText(fittedPath));
+        var fitted = LoadFitted(model, work.Fingerprint, fittedPath);
         var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions);
         var chunks = new List<(ChunkState Chunk, RowBatch Rows)>(work.LastChunk - work.FirstChunk + 1);
         var at = 0;
@@ -152,6 +151,9 @@ public sealed partial class ModelRunner
         {
             state = state with { Pending = [] };
             state.Save(statePath);
+
+            // A worker killed mid-item leaves temporary files; with every item settled none is being written.
+            SweepLeftovers(model, force: true);
         }
 
         // Every item of the committed state is settled, so nothing here is in use: files of settled items, of a planning

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Estimator.Estimation;
 using Estimator.Metrics;
 using Microsoft.Extensions.Logging;
@@ -247,16 +245,18 @@ public sealed partial class ModelRunner
     {
         var directory = ModelDirectory(model.Name);
         SettleLocked(model.Name, cancellationToken);
-        AtomicFile.RemoveLeftovers(directory);
-        var fingerprint = Fingerprint(model);
+        SweepLeftovers(model.Name, force: false);
+        var fingerprint = CachedFingerprint(model);
         var statePath = StatePath(model.Name);
         var state = ModelState.Load(statePath);
         var fittedPath = Path.Combine(directory, "fitted", fingerprint + ".json");
         if (state.Fingerprint == fingerprint && File.Exists(fittedPath))
         {
-            var stored = FittedCbpe.FromJson(File.ReadAllText(fittedPath));
+            var stored = LoadFitted(model.Name, fingerprint, fittedPath);
             return (new CalibrationOutcome(false, fingerprint, stored.Calibration.Applied), stored);
         }
+
+        SweepLeftovers(model.Name, force: true);
 
         cancellationToken.ThrowIfCancellationRequested();
         var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
@@ -273,6 +273,7 @@ public sealed partial class ModelRunner
 
         var now = Time.GetUtcNow();
         AtomicFile.WriteText(fittedPath, fitted.ToJson());
+        RememberFitted(model.Name, fingerprint, fitted);
         var runId = RunId(state.Runs + 1, now) + "-calibrate";
         WriteEstimates(EstimateRecord.FromRows(model.Name, fitted.ReferenceRows, now.UtcDateTime, runId), ReferenceEstimatesPath(model.Name));
 
@@ -482,7 +483,7 @@ public sealed partial class ModelRunner
         }
     }
 
-    private FileStream AcquireLock(string model, CancellationToken cancellationToken)
+    private ModelLock AcquireLock(string model, CancellationToken cancellationToken)
     {
         if (!IsSafeName(model))
         {
@@ -491,7 +492,41 @@ public sealed partial class ModelRunner
 
         var directory = ModelDirectory(model);
         Directory.CreateDirectory(directory);
-        return LockFile(Path.Combine(directory, ".lock"), wait: true, cancellationToken)!;
+        var stream = LockFile(Path.Combine(directory, ".lock"), wait: true, cancellationToken)!;
+        try
+        {
+            // The lock file holds a byte while a run is under way and is emptied when it ends: a byte found here means
+            // the last holder died mid-run (killed), so its temporary files are swept at this run.
+            if (stream.Length > 0)
+            {
+                _swept.TryRemove(model, out _);
+            }
+
+            stream.WriteByte(1);
+            stream.Flush();
+            return new ModelLock(stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A held model lock; releasing it marks the run as ended (see <see cref="AcquireLock"/>).</summary>
+    private sealed class ModelLock(FileStream stream) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                stream.SetLength(0);
+            }
+            finally
+            {
+                stream.Dispose();
+            }
+        }
     }
 
     /// <summary>Opens <paramref name="path"/> exclusively; null when another holder has it and <paramref name="wait"/> is false.</summary>
@@ -515,41 +550,6 @@ public sealed partial class ModelRunner
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
-    }
-
-    private static string Fingerprint(ModelDefinition model)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
-        {
-            using var stream = File.OpenRead(model.Reference);
-            var buffer = new byte[1 << 16];
-            int read;
-            while ((read = stream.Read(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new EstimatorDataException("file not found", model.Reference, innerException: e);
-        }
-
-        // The options decide the fitted model as much as the data does (metrics, chunking, thresholds, calibration).
-        var o = model.Options;
-        var options = string.Join(
-            "|",
-            string.Join(",", o.Metrics.Select(m => m.ToName())),
-            o.Chunking.ToString(),
-            o.Calibration,
-            string.Join(",", o.Thresholds.OrderBy(t => t.Key).Select(t => $"{t.Key}={t.Value}")),
-            o.DefaultThreshold.ToString(),
-            o.ConfusionMatrixNormalization,
-            o.BusinessValueMatrix?.ToString() ?? "",
-            o.NormalizeBusinessValuePerPrediction,
-            model.Columns with { Id = null });
-        hash.AppendData(Encoding.UTF8.GetBytes(options));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static string RunId(long sequence, DateTimeOffset now) =>

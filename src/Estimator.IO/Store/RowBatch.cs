@@ -15,6 +15,10 @@ internal sealed class RowBatch
     private static readonly DataField<double?> PredictionField = new("y_pred", true);
     private static readonly ParquetSchema Schema = new(IdField, TimestampField, ScoreField, PredictionField);
 
+    // Ids and timestamps are (nearly) unique: a sample of 1,000 values shows it, so the writer skips the full distinct
+    // count that dictionary encoding would otherwise take over every value (the columns come out the same).
+    private static readonly ParquetOptions WriteOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1000 };
+
     public RowBatch(string?[]? ids, DateTime[]? timestamps, double[] scores, double[]? predictions)
     {
         Ids = ids;
@@ -154,7 +158,7 @@ internal sealed class RowBatch
 
     private async Task WriteAsync(Stream stream)
     {
-        var writer = await ParquetWriter.CreateAsync(Schema, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }).ConfigureAwait(false);
+        var writer = await ParquetWriter.CreateAsync(Schema, stream, WriteOptions).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             using var group = writer.CreateRowGroup();

@@ -63,6 +63,38 @@ public sealed class RecurringJobsTests : IDisposable
     }
 
     [Fact]
+    public void RecurringModelJob_IsNotEnqueuedAgain_WhileItsPreviousRunIsQueued()
+    {
+        var storage = new Hangfire.InMemory.InMemoryStorage();
+        var manager = new RecurringJobManager(storage);
+        var client = new BackgroundJobClient(storage);
+        var monitoring = storage.GetMonitoringApi();
+        manager.AddOrUpdate<ModelJobs>("estimate m", jobs => jobs.Estimate("m", CancellationToken.None), Cron.Never());
+        manager.AddOrUpdate<ModelJobs>("calibrate m", jobs => jobs.Calibrate("m", CancellationToken.None), Cron.Never());
+
+        // Ticks while nothing runs: one queued run per recurring job, not one per tick.
+        for (var tick = 0; tick < 3; tick++)
+        {
+            manager.Trigger("estimate m");
+            manager.Trigger("calibrate m");
+        }
+
+        var queued = monitoring.EnqueuedJobs("default", 0, 10).Where(j => j.Value.InEnqueuedState).Select(j => j.Key).ToList();
+        Assert.Equal(2, queued.Count);
+
+        // Once the queued run has left the queue (here: deleted), the next tick enqueues again.
+        var estimate = queued.Single(id => monitoring.JobDetails(id).Job.Method.Name == nameof(ModelJobs.Estimate));
+        client.Delete(estimate);
+        manager.Trigger("estimate m");
+        manager.Trigger("estimate m");
+
+        // (The deleted run's queue entry stays until a worker fetches and discards it.)
+        var waiting = monitoring.EnqueuedJobs("default", 0, 10).Where(j => j.Value.InEnqueuedState).Select(j => j.Key).ToList();
+        Assert.Equal(2, waiting.Count);
+        Assert.DoesNotContain(estimate, waiting);
+    }
+
+    [Fact]
     public void Job_Throws_WhenTheModelIsNotConfigured()
     {
         var config = TwoModels("* * * * *", "* * * * *");

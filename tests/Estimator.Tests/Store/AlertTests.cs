@@ -114,4 +114,54 @@ public sealed class AlertTests : IDisposable
         Assert.DoesNotContain(outcome.Flags, f => f.ChunkIndex == 5);
         Assert.Empty(outcome.Enqueued);
     }
+
+    [Fact]
+    public void EvaluateAlerts_WithNothingNew_ReturnsTheSameStates_AndRewritesNothing()
+    {
+        var runner = fixture.Runner();
+        var model = Model();
+        fixture.Drop("a.parquet", 0, 25_000);
+        runner.Estimate(model);
+        var first = runner.EvaluateAlerts(model);
+        var flags = Path.Combine(fixture.Store, "car_loan", "alerts", "flags.json");
+        var current = Path.Combine(fixture.Store, "car_loan", "alerts", "current.json");
+        var backdated = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(flags, backdated);
+        File.SetLastWriteTimeUtc(current, backdated);
+
+        // Nothing new: the same runner answers from its last evaluation, another one (a new process) recomputes the
+        // same states from the files; neither queues anything or rewrites the alert files.
+        runner.Estimate(model);
+        var again = runner.EvaluateAlerts(model);
+        var recomputed = fixture.Runner().EvaluateAlerts(model);
+
+        foreach (var outcome in new[] { again, recomputed })
+        {
+            Assert.Empty(outcome.Enqueued);
+            Assert.Equal(first.Flags, outcome.Flags);
+            Assert.Equal(JsonSerializer.Serialize(first.Current), JsonSerializer.Serialize(outcome.Current));
+        }
+
+        Assert.Equal(backdated, File.GetLastWriteTimeUtc(flags));
+        Assert.Equal(backdated, File.GetLastWriteTimeUtc(current));
+
+        // New estimates: evaluated again, as a runner that never saw the first half would.
+        fixture.Drop("b.parquet", 25_000, 25_000);
+        runner.Estimate(model);
+        var later = runner.EvaluateAlerts(model);
+        var scratch = new StoreFixture();
+        try
+        {
+            scratch.Drop("a.parquet", 0, 50_000);
+            var whole = StoreFixture.CarLoan(scratch.Incoming, Chunking.BySize(5000)) with { Slos = model.Slos, Alerting = model.Alerting };
+            scratch.Runner().Estimate(whole);
+            var expected = scratch.Runner().EvaluateAlerts(whole);
+            Assert.Equal(expected.Flags, later.Flags);
+            Assert.NotEqual(backdated, File.GetLastWriteTimeUtc(flags));
+        }
+        finally
+        {
+            scratch.Dispose();
+        }
+    }
 }

@@ -3,6 +3,7 @@ using DuckDB.NET.Data;
 using Estimator.IO;
 using Estimator.IO.Store;
 using Estimator.Tests.IO;
+using Parquet.Schema;
 
 namespace Estimator.Tests.Store;
 
@@ -154,6 +155,37 @@ public sealed class ModelRunnerTests : IDisposable
         Assert.Equal(120, records.Count);
         Assert.Single(records.Select(r => r.RunId).Where(r => r!.EndsWith("-calibrate", StringComparison.Ordinal)).Distinct());
         Assert.False(runner.Calibrate(changed).Refitted);
+    }
+
+    [Fact]
+    public void Calibrate_Refits_WhenTheReferenceFileIsReplaced_OnTheSameRunner()
+    {
+        var reference = Path.Combine(fixture.Store + "-reference", "reference.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(reference)!);
+        File.Copy(TestFiles.CarLoan("reference.parquet"), reference);
+        var runner = fixture.Runner();
+        var model = StoreFixture.CarLoan(fixture.Incoming, Chunking.BySize(5000)) with { Reference = reference };
+        var fitted = runner.Calibrate(model);
+        Assert.False(runner.Calibrate(model).Refitted);
+
+        // Another file under the same name: the first 30,000 reference rows.
+        var rows = PredictionFileReader.Read(TestFiles.CarLoan("reference.parquet"), new ColumnMapping { YTrue = "repaid", Timestamp = "timestamp" }, requireTargets: true, requirePredictions: true).Set;
+        using var files = new TestFiles();
+        var shorter = files.WriteParquet(
+            "reference.parquet",
+            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp), rows.Timestamps!.Take(30_000).ToArray()),
+            (new DataField<double>("y_pred_proba"), rows.Scores.Take(30_000).ToArray()),
+            (new DataField<long>("y_pred"), rows.Predictions!.Take(30_000).Select(v => (long)v).ToArray()),
+            (new DataField<long>("repaid"), rows.Targets!.Take(30_000).Select(v => (long)v).ToArray()));
+        File.Copy(shorter, reference, overwrite: true);
+        File.SetLastWriteTimeUtc(reference, DateTime.UtcNow.AddMinutes(1));
+        var refitted = runner.Calibrate(model);
+
+        Assert.True(fitted.Refitted);
+        Assert.True(refitted.Refitted);
+        Assert.NotEqual(fitted.Fingerprint, refitted.Fingerprint);
+        Assert.Equal(refitted, new ModelRunner(fixture.Store).Calibrate(model) with { Refitted = true });
+        Directory.Delete(Path.GetDirectoryName(reference)!, recursive: true);
     }
 
     [Fact]

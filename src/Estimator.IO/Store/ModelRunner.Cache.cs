@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Estimator.Estimation;
+using Estimator.Metrics;
+
+namespace Estimator.IO.Store;
+
+/// <summary>
+/// What a long-lived runner (the job host's) remembers between runs so that a run with nothing new to do stays cheap:
+/// the reference file's fingerprint, the fitted model, which model directories it has swept of temporary files, and
+/// the inputs of each model's last alert evaluation. Every entry is checked against the files before it is used, so a
+/// change made by another process (a worker sharing the store, an edited reference) is seen.
+/// </summary>
+public sealed partial class ModelRunner
+{
+    private readonly ConcurrentDictionary<(string Reference, string Options), FingerprintEntry> _fingerprints = new();
+    private readonly ConcurrentDictionary<string, (string Fingerprint, FittedCbpe Fitted)> _fitted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _swept = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AlertMemo> _alertMemos = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The fingerprint of the model's reference content and options. The reference file is hashed again only when its
+    /// length or last write time differs from the last hash this runner took (the check <c>rsync</c> and <c>make</c>
+    /// rely on); a file replaced by one of the same length with its old modification time restored is not noticed until the
+    /// process restarts.
+    /// </summary>
+    private string CachedFingerprint(ModelDefinition model)
+    {
+        var options = OptionsKey(model);
+        var key = (Path.GetFullPath(model.Reference), options);
+        var info = new FileInfo(key.Item1);
+        if (!info.Exists)
+        {
+            throw new EstimatorDataException("file not found", model.Reference);
+        }
+
+        // Taken before hashing: a file written during the hash gets a new time, so the next run hashes it again.
+        var (length, written) = (info.Length, info.LastWriteTimeUtc);
+        if (_fingerprints.TryGetValue(key, out var entry) && entry.Length == length && entry.LastWriteUtc == written)
+        {
+            return entry.Fingerprint;
+        }
+
+        var fingerprint = Fingerprint(model.Reference, options);
+        _fingerprints[key] = new FingerprintEntry(length, written, fingerprint);
+        return fingerprint;
+    }
+
+    /// <summary>The fitted model stored at <paramref name="path"/> under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
+    private FittedCbpe LoadFitted(string model, string fingerprint, string path)
+    {
+        if (_fitted.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
+        {
+            return cached.Fitted;
+        }
+
+        var fitted = FittedCbpe.FromJson(File.ReadAllText(path));
+        _fitted[model] = (fingerprint, fitted);
+        return fitted;
+    }
+
+    private void RememberFitted(string model, string fingerprint, FittedCbpe fitted) => _fitted[model] = (fingerprint, fitted);
+
+    /// <summary>
+    /// Removes temporary files left by a killed process, once per model for this runner (a new process sweeps at its
+    /// first run of each model), and always when <paramref name="force"/> (before a refit rewrites the model's files).
+    /// </summary>
+    private void SweepLeftovers(string model, bool force)
+    {
+        if (force || _swept.TryAdd(model, true))
+        {
+            AtomicFile.RemoveLeftovers(ModelDirectory(model));
+        }
+    }
+
+    /// <summary>
+    /// What the model's alert evaluation read: every estimate file's name, length and write time, and whether the
+    /// outputs exist. Equal signatures mean the evaluation would compute the same states, flags and notifications.
+    /// </summary>
+    private string AlertInputSignature(string model)
+    {
+        var directory = ModelDirectory(model);
+        var text = new StringBuilder(256);
+        Append(new FileInfo(ReferenceEstimatesPath(model)));
+        var analysis = new DirectoryInfo(Path.Combine(directory, "estimates", "analysis"));
+        if (analysis.Exists)
+        {
+            var files = analysis.GetFiles("chunk-*.parquet");
+            Array.Sort(files, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var file in files)
+            {
+                Append(file);
+            }
+        }
+
+        var alerts = Path.Combine(directory, "alerts");
+        text.Append(File.Exists(Path.Combine(alerts, "current.json"))).Append(File.Exists(Path.Combine(alerts, "flags.json")));
+        return text.ToString();
+
+        void Append(FileInfo file) =>
+            text.Append(file.Name).Append(':').Append(file.Exists ? file.Length : -1).Append(':').Append(file.Exists ? file.LastWriteTimeUtc.Ticks : 0).Append('|');
+    }
+
+    private static string OptionsKey(ModelDefinition model)
+    {
+        // The options decide the fitted model as much as the data does (metrics, chunking, thresholds, calibration).
+        var o = model.Options;
+        return string.Join(
+            "|",
+            string.Join(",", o.Metrics.Select(m => m.ToName())),
+            o.Chunking.ToString(),
+            o.Calibration,
+            string.Join(",", o.Thresholds.OrderBy(t => t.Key).Select(t => $"{t.Key}={t.Value}")),
+            o.DefaultThreshold.ToString(),
+            o.ConfusionMatrixNormalization,
+            o.BusinessValueMatrix?.ToString() ?? "",
+            o.NormalizeBusinessValuePerPrediction,
+            model.Columns with { Id = null });
+    }
+
+    private static string Fingerprint(string reference, string options)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            using var stream = new FileStream(reference, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new EstimatorDataException("file not found", reference, innerException: e);
+        }
+
+        hash.AppendData(Encoding.UTF8.GetBytes(options));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private sealed record FingerprintEntry(long Length, DateTime LastWriteUtc, string Fingerprint);
+
+    /// <summary>A model's last alert evaluation: the definition it used, the signature of its inputs and its outcome.</summary>
+    private sealed record AlertMemo(ModelDefinition Model, string Signature, AlertOutcome Outcome);
+}
