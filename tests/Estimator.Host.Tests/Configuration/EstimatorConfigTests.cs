@@ -166,6 +166,8 @@ public sealed class EstimatorConfigTests : IDisposable
     [InlineData("dashboard: { authorization: { token: short } }\nmodels: []", "dashboard.authorization.token: too short")]
     [InlineData("dashboard: { authorization: { basic: { username: ops } } }\nmodels: []", "dashboard.authorization.basic.password: missing")]
     [InlineData("dashboard: { allow_local: maybe }\nmodels: []", "dashboard.allow_local: expected true or false")]
+    [InlineData("work_item_rows: -5\nmodels: []", "work_item_rows: expected a whole number, 0 or more")]
+    [InlineData("work_item_rows: lots\nmodels: []", "work_item_rows: expected a whole number, 0 or more")]
     public void Load_Fails_WhenTheFileIsMalformed(string yaml, string problem)
     {
         var e = Assert.Throws<EstimatorConfigException>(() => TestData.LoadYaml(temp.Path, yaml));
@@ -201,6 +203,24 @@ public sealed class EstimatorConfigTests : IDisposable
             """;
         var e = Assert.Throws<EstimatorConfigException>(() => TestData.LoadYaml(temp.Path, yaml));
         Assert.Contains(e.Problems, p => p.ToString().Contains("models[0]." + problem, StringComparison.Ordinal) || p.ToString().Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("", EstimatorConfig.DefaultWorkItemRows)]
+    [InlineData("work_item_rows: 0\n", 0)]
+    [InlineData("work_item_rows: 20000\n", 20_000)]
+    public void Load_ReadsWorkItemRows(string line, int expected)
+    {
+        File.Copy(TestData.CarLoanReference, Path.Combine(temp.Path, "ref.parquet"), overwrite: true);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
+        var config = TestData.LoadYaml(temp.Path, line + """
+            models:
+              - name: m
+                reference: ref.parquet
+                analysis: in/*.parquet
+                schedule: "*/5 * * * *"
+            """);
+        Assert.Equal(expected, config.WorkItemRows);
     }
 
     [Fact]
