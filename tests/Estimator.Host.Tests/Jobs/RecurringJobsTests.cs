@@ -65,6 +65,9 @@ public sealed class RecurringJobsTests : IDisposable
     [Fact]
     public void RecurringModelJob_IsNotEnqueuedAgain_WhileItsPreviousRunIsQueued()
     {
+        // Hangfire's log provider is process-wide: a host built by an earlier test leaves its (now disposed) logger
+        // factory there, which a storage created outside a host would call. Hangfire's built-in resolution is fine here.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
         var storage = new Hangfire.InMemory.InMemoryStorage();
         var manager = new RecurringJobManager(storage);
         var client = new BackgroundJobClient(storage);
