@@ -65,7 +65,10 @@ public sealed class RecurringJobsTests : IDisposable
     [Fact]
     public void RecurringModelJob_IsNotEnqueuedAgain_WhileItsPreviousRunIsQueued()
     {
-        var storage = new Hangfire.InMemory.InMemoryStorage();
+        // Earlier tests' hosts leave Hangfire's process-wide log provider on their disposed logger factory; a storage
+        // built outside a host takes its logger from there, so start it on a clean provider (as a fresh process does).
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        using var storage = new Hangfire.InMemory.InMemoryStorage();
         var manager = new RecurringJobManager(storage);
         var client = new BackgroundJobClient(storage);
         var monitoring = storage.GetMonitoringApi();
