@@ -69,7 +69,9 @@ public static class EstimateFileReader
 
     private static async Task<List<EstimateRecord>> ReadParquetAsync(string path, CancellationToken cancellationToken)
     {
-        var reader = await ParquetReader.CreateAsync(path, null, cancellationToken).ConfigureAwait(false);
+        var stream = ParquetInput.OpenRead(path);
+        await using var _ = stream.ConfigureAwait(false);
+        var reader = await ParquetReader.CreateAsync(stream, null, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             var fields = reader.Schema.GetDataFields();

@@ -95,6 +95,9 @@ public static class EstimateFileWriter
         return WriteRecordsAsync(EstimateRecord.FromResult(result, TimeProvider.System.GetUtcNow().UtcDateTime), path, beforeCommit, cancellationToken);
     }
 
+    /// <summary>Files of up to this many rows are composed in memory before they are written.</summary>
+    private const int InMemoryRecords = 100_000;
+
     internal static async Task WriteRecordsAsync(IReadOnlyList<EstimateRecord> records, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -107,7 +110,10 @@ public static class EstimateFileWriter
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            // A small file (the store writes one per chunk) is composed in memory and written in one call; a large one
+            // streams to disk through an asynchronous handle.
+            var inMemory = records.Count <= InMemoryRecords;
+            Stream stream = inMemory ? new MemoryStream() : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
             await using (stream.ConfigureAwait(false))
             {
                 switch (format)
@@ -124,7 +130,16 @@ public static class EstimateFileWriter
                 }
 
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
+                if (stream is MemoryStream memory)
+                {
+                    using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+                    file.Write(memory.GetBuffer(), 0, checked((int)memory.Length));
+                    file.Flush(flushToDisk: true);
+                }
+                else
+                {
+                    ((FileStream)stream).Flush(flushToDisk: true);
+                }
             }
 
             beforeCommit?.Invoke(temp);

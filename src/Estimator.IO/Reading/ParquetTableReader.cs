@@ -10,7 +10,7 @@ internal static class ParquetTableReader
     {
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var stream = ParquetInput.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             var (present, fields) = ResolveFields(reader, requests, path);
@@ -78,7 +78,7 @@ internal static class ParquetTableReader
     {
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var stream = ParquetInput.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
             long total = 0;
             for (var g = 0; g < reader.RowGroupCount; g++)

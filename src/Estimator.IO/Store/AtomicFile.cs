@@ -13,9 +13,13 @@ internal static class AtomicFile
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // Composed in memory, then written in one call: the Parquet writer's many small asynchronous writes would
+            // each hop to the thread pool on a file handle.
+            using var buffer = new MemoryStream();
+            write(buffer);
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
-                write(stream);
+                stream.Write(buffer.GetBuffer(), 0, checked((int)buffer.Length));
                 stream.Flush(flushToDisk: true);
             }
 

@@ -190,7 +190,9 @@ internal sealed class RowBatch
     {
         try
         {
-            var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+            var stream = ParquetInput.OpenRead(path);
+            await using var _ = stream.ConfigureAwait(false);
+            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var idList = new List<string?>();

@@ -65,10 +65,10 @@ public sealed class RecurringJobsTests : IDisposable
     [Fact]
     public void RecurringModelJob_IsNotEnqueuedAgain_WhileItsPreviousRunIsQueued()
     {
-        // Hangfire's log provider is process-wide: a host built by an earlier test leaves its (now disposed) logger
-        // factory there, which a storage created outside a host would call. Hangfire's built-in resolution is fine here.
+        // Earlier tests' hosts leave Hangfire's process-wide log provider on their disposed logger factory; a storage
+        // built outside a host takes its logger from there, so start it on a clean provider (as a fresh process does).
         Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
-        var storage = new Hangfire.InMemory.InMemoryStorage();
+        using var storage = new Hangfire.InMemory.InMemoryStorage();
         var manager = new RecurringJobManager(storage);
         var client = new BackgroundJobClient(storage);
         var monitoring = storage.GetMonitoringApi();
