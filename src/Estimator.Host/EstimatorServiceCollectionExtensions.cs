@@ -19,15 +19,12 @@ public static class EstimatorServiceCollectionExtensions
     public const string DashboardPath = "/hangfire";
 
     /// <summary>
-    /// How long a stopping process (Ctrl+C, SIGTERM) waits for its running jobs after it signalled their cancellation
-    /// token (Hangfire's <c>ShutdownTimeout</c>). A cancelled job is re-queued at once for another worker; a job still
-    /// running after this time is abandoned when the process exits, and retried once its claim expires
-    /// (<c>storage.invisibility_timeout_seconds</c>).
+    /// How long a stopping process (Ctrl+C, SIGTERM) waits for its running jobs, which it asks to stop through their
+    /// cancellation token (Hangfire's <c>ShutdownTimeout</c>; the generic host's own limit is 30 s). A cancelled job
+    /// is re-queued at once for another worker; a job still running after this time is abandoned when the process
+    /// exits, and retried once its claim expires (<c>storage.invisibility_timeout_seconds</c>).
     /// </summary>
     public static readonly TimeSpan JobShutdownTimeout = TimeSpan.FromSeconds(15);
-
-    /// <summary>The generic host's shutdown timeout: <see cref="JobShutdownTimeout"/> plus time to stop the web server and log.</summary>
-    public static readonly TimeSpan HostShutdownTimeout = JobShutdownTimeout + TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Adds the job host: the configuration, the store (<see cref="ModelRunner"/> behind <see cref="IModelStore"/>, unless
@@ -77,16 +74,14 @@ public static class EstimatorServiceCollectionExtensions
             return services;
         }
 
-        services.Configure<HostOptions>(options => options.ShutdownTimeout = HostShutdownTimeout);
         services.AddHangfireServer(options =>
         {
             // Recurring jobs are checked every second, so a seconds-field schedule such as */10 fires on time.
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             options.ServerName = serverName;
 
-            // On stop: no new jobs, running jobs' cancellation tokens signalled at once (StopTimeout zero), then up to
-            // JobShutdownTimeout for them to end (cancelled ones are re-queued) before the server gives up on them.
-            options.StopTimeout = TimeSpan.Zero;
+            // On stop: no new jobs, running jobs' cancellation tokens signalled after Hangfire's StopTimeout (0.5 s),
+            // then up to JobShutdownTimeout for them to end (cancelled ones are re-queued) before the server gives up.
             options.ShutdownTimeout = JobShutdownTimeout;
         });
         return services;
