@@ -60,10 +60,9 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         var (config, expected) = Prepare(connection, invisibilitySeconds: 5);
         var store = EstimatorConfig.Load(config).StoreDirectory;
         var storage = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
+        await using var watcher = StoreWatcher.Start(store);
         using var victim = WorkerProcess.Start(config);
         using var survivor = WorkerProcess.Start(config);
-        using var watching = new CancellationTokenSource();
-        var watcher = Task.Run(() => WatchStore(store, watching.Token));
         try
         {
             // Kill the victim while it runs the planning job or a work item of the split run.
@@ -83,53 +82,13 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         }
         finally
         {
-            await watching.CancelAsync();
+            await watcher.StopAsync();
             await survivor.StopAsync(TimeSpan.FromSeconds(20));
         }
 
         // Every file the store showed while the victim died and the survivor finished was whole.
-        var polls = await watcher;
-        Assert.True(polls >= 20, $"the store was read only {polls} times");
-    }
-
-    /// <summary>
-    /// Reads every visible estimate file and the state until cancelled; a file that vanished between listing and reading
-    /// (replaced or removed) is fine, a file that cannot be read whole fails the test. Returns the number of full passes.
-    /// </summary>
-    private static int WatchStore(string store, CancellationToken cancellationToken)
-    {
-        var passes = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var model = Path.Combine(store, "big");
-            if (Directory.Exists(model))
-            {
-                foreach (var file in Directory.EnumerateFiles(model, "chunk-*.parquet", SearchOption.AllDirectories).Where(f => f.Contains("/estimates/", StringComparison.Ordinal)))
-                {
-                    try
-                    {
-                        Assert.NotEmpty(EstimateFileReader.Read(file));
-                    }
-                    catch (EstimatorDataException e) when (!File.Exists(file) || e.InnerException is FileNotFoundException)
-                    {
-                    }
-                }
-
-                var state = Path.Combine(model, "state.json");
-                try
-                {
-                    using var _ = System.Text.Json.JsonDocument.Parse(File.ReadAllText(state));
-                }
-                catch (FileNotFoundException)
-                {
-                }
-            }
-
-            passes++;
-            Thread.Sleep(30);
-        }
-
-        return passes;
+        Assert.True(watcher.Failures.Count == 0, watcher.ToString());
+        Assert.True(watcher.ChunkChecks >= Rows / ChunkSize && watcher.Passes >= 20, "too few checks: " + watcher);
     }
 
     private (string Config, List<EstimateRecord> Expected) Prepare(string connection, int invisibilitySeconds = 30)
