@@ -52,7 +52,7 @@ public static class EstimatorServiceCollectionExtensions
         services.TryAddSingleton(new EstimatorHostRole(role, serverName));
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()) { WorkItemRows = config.WorkItemRows });
+        services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()) { WorkItemRows = config.WorkItemRows, WorkItemGrace = config.WorkItemGrace });
         services.TryAddSingleton<IModelStore, ModelRunnerStore>();
         services.TryAddTransient<ModelJobs>();
         services.TryAddSingleton<HostMetrics>();
@@ -83,6 +83,10 @@ public static class EstimatorServiceCollectionExtensions
             // On stop: no new jobs, running jobs' cancellation tokens signalled after Hangfire's StopTimeout (0.5 s),
             // then up to JobShutdownTimeout for them to end (cancelled ones are re-queued) before the server gives up.
             options.ShutdownTimeout = JobShutdownTimeout;
+            if (config.WorkerThreads is int threads)
+            {
+                options.WorkerCount = threads;
+            }
         });
         return services;
     }

@@ -47,6 +47,15 @@ public sealed class EstimatorConfig
     /// </summary>
     public int WorkItemRows { get; init; } = DefaultWorkItemRows;
 
+    /// <summary>
+    /// <c>work_item_grace_seconds</c>: how long a split run's planning job leaves its work items to other workers before
+    /// it runs the ones nobody has started itself. Default: none (it starts at once).
+    /// </summary>
+    public TimeSpan WorkItemGrace { get; init; } = TimeSpan.Zero;
+
+    /// <summary><c>worker_threads</c>: Hangfire worker threads per process (jobs run at once); null for Hangfire's default (5 per core, at most 20).</summary>
+    public int? WorkerThreads { get; init; }
+
     /// <summary>Reads and validates a configuration file.</summary>
     /// <param name="path">The YAML file.</param>
     /// <exception cref="EstimatorConfigException">The file cannot be read or has problems; every problem is listed.</exception>

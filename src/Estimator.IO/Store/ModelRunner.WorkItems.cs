@@ -58,6 +58,17 @@ public sealed partial class ModelRunner
         return items;
     }
 
+    /// <summary>Gives other workers <see cref="WorkItemGrace"/> to take the handed-off items (returns early once every item is done).</summary>
+    private void WaitForOthers(string model, List<WorkItemState> pending, CancellationToken cancellationToken)
+    {
+        var deadline = Time.GetUtcNow() + WorkItemGrace;
+        while (Time.GetUtcNow() < deadline && !pending.TrueForAll(p => File.Exists(DonePath(model, p.Id))))
+        {
+            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     private string PendingDirectory(string model) => Path.Combine(ModelDirectory(model), "pending");
 
     private string SegmentPath(string model, string item) => Path.Combine(PendingDirectory(model), item + ".parquet");

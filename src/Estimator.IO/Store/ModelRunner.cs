@@ -77,6 +77,10 @@ public sealed partial class ModelRunner
     /// <value>Default: 50,000 rows.</value>
     public int WorkItemRows { get; init; } = 50_000;
 
+    /// <summary>How long a split run's planner leaves its handed-off items to other workers before it runs the ones nobody has started.</summary>
+    /// <value>Default: zero (it starts at once).</value>
+    public TimeSpan WorkItemGrace { get; init; } = TimeSpan.Zero;
+
     /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
     internal Action<string>? BeforeCommit { get; init; }
 
@@ -199,6 +203,7 @@ public sealed partial class ModelRunner
         if (pending.Count > 0)
         {
             handOff!([.. pending.Select(p => p.Id)]);
+            WaitForOthers(model.Name, pending, cancellationToken);
             foreach (var item in pending)
             {
                 // Take whatever no other worker has started; the settle step below waits for the ones they hold.

@@ -168,6 +168,8 @@ public sealed class EstimatorConfigTests : IDisposable
     [InlineData("dashboard: { allow_local: maybe }\nmodels: []", "dashboard.allow_local: expected true or false")]
     [InlineData("work_item_rows: -5\nmodels: []", "work_item_rows: expected a whole number, 0 or more")]
     [InlineData("work_item_rows: lots\nmodels: []", "work_item_rows: expected a whole number, 0 or more")]
+    [InlineData("work_item_grace_seconds: -1\nmodels: []", "work_item_grace_seconds: expected a whole number, 0 or more")]
+    [InlineData("worker_threads: 0\nmodels: []", "worker_threads:")]
     public void Load_Fails_WhenTheFileIsMalformed(string yaml, string problem)
     {
         var e = Assert.Throws<EstimatorConfigException>(() => TestData.LoadYaml(temp.Path, yaml));
@@ -221,6 +223,26 @@ public sealed class EstimatorConfigTests : IDisposable
                 schedule: "*/5 * * * *"
             """);
         Assert.Equal(expected, config.WorkItemRows);
+        Assert.Equal(TimeSpan.Zero, config.WorkItemGrace);
+        Assert.Null(config.WorkerThreads);
+    }
+
+    [Fact]
+    public void Load_ReadsWorkItemGraceAndWorkerThreads()
+    {
+        File.Copy(TestData.CarLoanReference, Path.Combine(temp.Path, "ref.parquet"), overwrite: true);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
+        var config = TestData.LoadYaml(temp.Path, """
+            work_item_grace_seconds: 5
+            worker_threads: 3
+            models:
+              - name: m
+                reference: ref.parquet
+                analysis: in/*.parquet
+                schedule: "*/5 * * * *"
+            """);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.WorkItemGrace);
+        Assert.Equal(3, config.WorkerThreads);
     }
 
     [Fact]

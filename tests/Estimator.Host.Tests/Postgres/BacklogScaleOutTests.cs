@@ -26,8 +26,11 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
     [Fact]
     public async Task TwoWorkers_ShareOneModelsBacklog_EachWorkItemOnce_LikeASingleProcessRun()
     {
+        // The planning job leaves its items to the queue for up to 20 s (with no grace it may race through them all
+        // before another process polls the queue). Three worker threads per process: one may be the planning job, one a
+        // calibrate run waiting for the model's lock, and each process keeps at least one thread free for items.
         var connection = postgres.CreateDatabase();
-        var (config, expected) = Prepare(connection);
+        var (config, expected) = Prepare(connection, extraTopLevel: "worker_threads: 3\nwork_item_grace_seconds: 20\n");
         var store = EstimatorConfig.Load(config).StoreDirectory;
         using var a = WorkerProcess.Start(config);
         using var b = WorkerProcess.Start(config);
@@ -91,7 +94,7 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         Assert.True(watcher.ChunkChecks >= Rows / ChunkSize && watcher.Passes >= 20, "too few checks: " + watcher);
     }
 
-    private (string Config, List<EstimateRecord> Expected) Prepare(string connection, int invisibilitySeconds = 30)
+    private (string Config, List<EstimateRecord> Expected) Prepare(string connection, int invisibilitySeconds = 30, string extraTopLevel = "")
     {
         var inputs = Path.Combine(temp.Path, "inputs");
         var data = ScenarioGenerator.Generate(Scenario.Stable, new ScenarioOptions { ReferenceRows = 50_000, AnalysisRows = Rows, Seed = 11 });
@@ -105,7 +108,7 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         Assert.Equal(0, RunCommand.Run(single, new ModelRunnerStore(new ModelRunner(single.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
         var expected = Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
         Assert.Equal(Rows / ChunkSize, expected.Count(r => r.Period == "analysis") / 6);
-        return (WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: {invisibilitySeconds} }}"), expected);
+        return (WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: {invisibilitySeconds} }}", extraTopLevel), expected);
     }
 
     private static bool Settled(string store)
@@ -143,12 +146,12 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
     [GeneratedRegex(@"work item (run\d+-item\d+) wrote chunks")]
     private static partial Regex WorkItemLine();
 
-    private string WriteConfig(string name, string inputs, string storage)
+    private string WriteConfig(string name, string inputs, string storage, string extraTopLevel = "")
     {
         var root = Path.Combine(temp.Path, name);
         Directory.CreateDirectory(root);
         var path = Path.Combine(root, "estimator.yaml");
-        File.WriteAllText(path, $$"""
+        File.WriteAllText(path, extraTopLevel + $$"""
             store: ./store
             storage: {{storage}}
             work_item_rows: {{WorkItemRows}}
