@@ -12,14 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows=${1:-1000000}; files=${2:-20}; item_rows=${3:-50000}
 cli=$(pwd)/src/Estimator.Cli/bin/Release/net10.0/estimator.dll
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort | tail -1)
-work=$(mktemp -d /tmp/estimator-backlog-XXXX); chown postgres:postgres "$work"; chmod 755 "$work"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-su postgres -s /bin/sh -c "$bin/initdb -D $work/data -U postgres --auth=trust -E UTF8 --no-sync" >/dev/null
-su postgres -s /bin/sh -c "$bin/pg_ctl -D $work/data -l $work/pg.log -w -o '-c listen_addresses=127.0.0.1 -p $port -k $work -c fsync=off' start" >/dev/null
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; su postgres -s /bin/sh -c "$bin/pg_ctl -D $work/data -m immediate -w stop" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
+source tests/scale/throwaway-postgres.sh backlog
 
 dotnet "$cli" generate --scenario stable --rows "$rows" --analysis-files "$files" --out "$work/inputs" >/dev/null
 mv "$work/inputs/analysis" "$work/inputs/backlog"; mkdir "$work/inputs/analysis"

@@ -37,7 +37,7 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         try
         {
             var runner = new ModelRunner(store);
-            await TestHosts.WaitUntilAsync(() => Settled(store) && Read(runner) is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the store to match the single-process run\n" + a.Output + "\n----\n" + b.Output);
+            await TestHosts.WaitUntilAsync(() => Settled(store) && ScaleOutTests.TryRead(runner, "big") is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the store to match the single-process run\n" + a.Output + "\n----\n" + b.Output);
 
             // Items 1..N were handed off (item 0 stays with the planning job); each was run by exactly one process.
             var handedOff = Rows / WorkItemRows - 1;
@@ -78,7 +78,7 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
             victim.KillHard();
 
             var runner = new ModelRunner(store);
-            await TestHosts.WaitUntilAsync(() => Settled(store) && Read(runner) is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the survivor to finish the store\n" + survivor.Output);
+            await TestHosts.WaitUntilAsync(() => Settled(store) && ScaleOutTests.TryRead(runner, "big") is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the survivor to finish the store\n" + survivor.Output);
 
             // The victim's half-written temporary files are swept by the model's next run.
             await TestHosts.WaitUntilAsync(() => Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories).Length == 0, TimeSpan.FromSeconds(30), "the killed worker's temporary files to be removed");
@@ -106,7 +106,7 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
 
         var single = EstimatorConfig.Load(WriteConfig("single", inputs, "{ kind: inmemory }"));
         Assert.Equal(0, RunCommand.Run(single, new ModelRunnerStore(new ModelRunner(single.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
-        var expected = Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
+        var expected = ScaleOutTests.Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
         Assert.Equal(Rows / ChunkSize, expected.Count(r => r.Period == "analysis") / 6);
         return (WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: {invisibilitySeconds} }}", extraTopLevel), expected);
     }
@@ -123,21 +123,6 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
             return false;
         }
     }
-
-    private static List<EstimateRecord>? Read(ModelRunner runner)
-    {
-        try
-        {
-            return Comparable(runner.ReadEstimates("big"));
-        }
-        catch (EstimatorDataException)
-        {
-            return null; // a chunk file replaced between listing and reading; the next poll sees the new one
-        }
-    }
-
-    private static List<EstimateRecord> Comparable(IEnumerable<EstimateRecord> records) =>
-        records.Select(r => r with { EstimatedAt = null, RunId = null }).ToList();
 
     /// <summary>The work items this process ran (the store's log line, written once per item that did work).</summary>
     private static List<string> ItemsRun(WorkerProcess process) =>

@@ -93,24 +93,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
         await WaitForStoreAsync(config, expected, [survivor]);
 
         // Every job the victim held was handed back (invisibility timeout) and finished on the survivor.
-        await TestHosts.WaitUntilAsync(
-            () =>
-            {
-                using var c = storage.Value.GetConnection();
-                return inFlight.All(id => c.GetJobData(id)?.State == "Succeeded");
-            },
-            TimeSpan.FromSeconds(60),
-            "the killed worker's jobs to succeed elsewhere");
-        foreach (var id in inFlight)
-        {
-            var server = RanOn(storage, id);
-            Assert.True(server?.StartsWith(survivor.ServerName + ":", StringComparison.OrdinalIgnoreCase) == true, $"job {id} last ran on {server}");
-        }
-
-        await survivor.StopAsync(TimeSpan.FromSeconds(20));
-        await watcher.StopAsync();
-        AssertWatched(watcher);
-        AssertStoreClean(store);
+        await FinishedOnSurvivorAsync(storage, inFlight, inFlight, survivor, watcher, store, "the killed worker's jobs to succeed elsewhere");
     }
 
     [Fact]
@@ -159,24 +142,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
         // Another worker takes the handed-back job and the rest of the backlog; the store ends as an undisturbed run.
         using var survivor = WorkerProcess.Start(config);
         await WaitForStoreAsync(config, expected, [survivor]);
-        await TestHosts.WaitUntilAsync(
-            () =>
-            {
-                using var c = storage.Value.GetConnection();
-                return inFlight.All(j => c.GetJobData(j.Id)?.State == "Succeeded");
-            },
-            TimeSpan.FromSeconds(60),
-            "the stopped worker's jobs to succeed");
-        foreach (var id in handedBack)
-        {
-            var server = RanOn(storage, id);
-            Assert.True(server?.StartsWith(survivor.ServerName + ":", StringComparison.OrdinalIgnoreCase) == true, $"job {id} last ran on {server}");
-        }
-
-        await survivor.StopAsync(TimeSpan.FromSeconds(20));
-        await watcher.StopAsync();
-        AssertWatched(watcher);
-        AssertStoreClean(store);
+        await FinishedOnSurvivorAsync(storage, [.. inFlight.Select(j => j.Id)], handedBack, survivor, watcher, store, "the stopped worker's jobs to succeed");
     }
 
     [Fact]
@@ -221,6 +187,32 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
     }
 
     /// <summary>The Hangfire server of the job's last Processing state (the succeeded state itself names none).</summary>
+    /// <summary>
+    /// Waits until every job in <paramref name="succeeded"/> has succeeded, checks that each of <paramref name="handedBack"/>
+    /// last ran on the survivor, then stops the survivor and checks the watcher and the store.
+    /// </summary>
+    private async Task FinishedOnSurvivorAsync(StorageHandle storage, IReadOnlyList<string> succeeded, IEnumerable<string> handedBack, WorkerProcess survivor, StoreWatcher watcher, string store, string what)
+    {
+        await TestHosts.WaitUntilAsync(
+            () =>
+            {
+                using var c = storage.Value.GetConnection();
+                return succeeded.All(id => c.GetJobData(id)?.State == "Succeeded");
+            },
+            TimeSpan.FromSeconds(60),
+            what);
+        foreach (var id in handedBack)
+        {
+            var server = RanOn(storage, id);
+            Assert.True(server?.StartsWith(survivor.ServerName + ":", StringComparison.OrdinalIgnoreCase) == true, $"job {id} last ran on {server}");
+        }
+
+        await survivor.StopAsync(TimeSpan.FromSeconds(20));
+        await watcher.StopAsync();
+        AssertWatched(watcher);
+        AssertStoreClean(store);
+    }
+
     private static string? RanOn(StorageHandle storage, string id) =>
         storage.Value.GetMonitoringApi().JobDetails(id).History
             .OrderByDescending(h => h.CreatedAt)
@@ -264,7 +256,8 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
         }
     }
 
-    private static List<EstimateRecord>? TryRead(ModelRunner runner, string model)
+    /// <summary>The model's estimates (see <see cref="Comparable"/>), or null when a chunk file was replaced between listing and reading.</summary>
+    internal static List<EstimateRecord>? TryRead(ModelRunner runner, string model)
     {
         try
         {
@@ -276,7 +269,8 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
         }
     }
 
-    private static List<EstimateRecord> Comparable(IEnumerable<EstimateRecord> records) =>
+    /// <summary>Estimates without <c>estimated_at</c> and <c>run_id</c>, which differ between runs of the same data.</summary>
+    internal static List<EstimateRecord> Comparable(IEnumerable<EstimateRecord> records) =>
         records.Select(r => r with { EstimatedAt = null, RunId = null }).ToList();
 
     /// <summary>No temporary file left, no chunk × metric twice in a model.</summary>
