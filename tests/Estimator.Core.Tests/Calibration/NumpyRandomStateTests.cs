@@ -49,4 +49,44 @@ public class NumpyRandomStateTests
         skipped.SkipShuffle(1000);
         Assert.Equal(shuffled.NextUInt32(), skipped.NextUInt32());
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 1)]
+    [InlineData(1_000, 1)]
+    [InlineData(70_000, 300)]
+    [InlineData(1_048_577, 1_048_575)]
+    [InlineData(0, 1)]
+    public void SkipIntervals_AdvancesLikeRandomIntervals_WhenRangeGiven(int high, int low)
+    {
+        var drawn = new NumpyRandomState(11);
+        for (var i = high; i >= low && i >= 1; i--)
+        {
+            drawn.RandomInterval((ulong)i);
+        }
+
+        var skipped = new NumpyRandomState(11);
+        skipped.SkipIntervals(high, low);
+        Assert.Equal(drawn.NextUInt32(), skipped.NextUInt32());
+        Assert.Equal(drawn.NextUInt32(), skipped.NextUInt32());
+    }
+
+    [Theory]
+    [InlineData(10, 3)]
+    [InlineData(5_000, 500)]
+    [InlineData(5_000, 5_000)]
+    public void ShuffleTail_FixesTheSameTailAsShuffle_WhenFollowedBySkip(int length, int steps)
+    {
+        var full = Enumerable.Range(0, length).ToArray();
+        var shuffled = new NumpyRandomState(3);
+        shuffled.Shuffle(full);
+
+        var partial = Enumerable.Range(0, length).ToArray();
+        var tail = new NumpyRandomState(3);
+        tail.ShuffleTail(partial, steps);
+        tail.SkipIntervals(length - steps - 1, 1);
+
+        Assert.Equal(full[(length - steps)..], partial[(length - steps)..]);
+        Assert.Equal(shuffled.NextUInt32(), tail.NextUInt32());
+    }
 }

@@ -70,4 +70,36 @@ public class StratifiedShuffleSplitTests
         var result = StratifiedShuffleSplit.ApproximateMode([17, 33], 10, new NumpyRandomState(42));
         Assert.Equal(new[] { 3, 7 }, result);
     }
+
+    [Theory]
+    [InlineData(50, 2, 0.34, 1)]
+    [InlineData(1_001, 2, 0.5, 2)]
+    [InlineData(20_000, 3, 0.2, 3)]
+    [InlineData(150_000, 2, 0.03, 4)]
+    public void TestParts_EqualSplitTestParts_WhenLabelsVary(int rows, int classes, double minority, int seed)
+    {
+        var random = new Random(seed);
+        var y = new double[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            y[i] = random.NextDouble() < minority ? random.Next(1, classes) : 0;
+        }
+
+        y[0] = 0;
+        y[1] = 0;
+        for (var c = 1; c < classes; c++)
+        {
+            y[2 * c] = c;
+            y[(2 * c) + 1] = c;
+        }
+
+        var full = StratifiedShuffleSplit.Split(y);
+        var tests = StratifiedShuffleSplit.TestParts(y, 10, 0.1, 42);
+
+        Assert.Equal(full.Count, tests.Length);
+        for (var s = 0; s < full.Count; s++)
+        {
+            Assert.Equal(full[s].Test, tests[s]);
+        }
+    }
 }
