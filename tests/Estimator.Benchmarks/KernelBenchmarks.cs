@@ -107,8 +107,17 @@ public class FitKernels
     [Benchmark(Description = "calibrate: needs-calibration check (10 splits + 10 fits + ECE)")]
     public CalibrationCheckResult NeedsCalibration() => CalibrationCheck.NeedsCalibration(_targets, _scores);
 
-    [Benchmark(Description = "calibrate: stratified splits only (MT19937 draws)")]
+    [Benchmark(Description = "calibrate: stratified splits, train and test parts (MT19937 draws)")]
     public int Splits() => StratifiedShuffleSplit.Split(_targets, 10, 0.1, 42, permuteTrain: false).Count;
+
+    [Benchmark(Description = "calibrate: stratified splits, test parts only (as the check draws them)")]
+    public int TestParts() => StratifiedShuffleSplit.TestParts(_targets, 10, 0.1, 42).Length;
+
+    [Benchmark(Description = "calibrate: group the reference by score (radix sort with rows)")]
+    public int GroupByScore() => ScoreRuns.Build(_scores, _targets).Count;
+
+    [Benchmark(Description = "calibrate: ECE bins of 1e6 scores (numpy argsort replayed up to the bin edges)")]
+    public int[] EceBins() => NumpyArgsort.ArgPartition(_scores, CalibrationCheck.BinEdges(_scores.Length, CalibrationCheck.BinCount));
 
     [Benchmark(Description = "sampling error: roc_auc (numpy argsort replay)")]
     public SamplingErrorModel SamplingErrorRocAuc() => SamplingError.ForRocAuc(_targets, _scores);

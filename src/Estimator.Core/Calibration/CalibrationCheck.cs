@@ -1,5 +1,4 @@
 using System.Globalization;
-using Estimator.Metrics;
 using Estimator.Numerics;
 
 namespace Estimator.Calibration;
@@ -17,14 +16,17 @@ namespace Estimator.Calibration;
 /// compared with equal-count bins; calibration is needed when ECE(raw) &gt; ECE(calibrated), strictly.
 /// </para>
 /// <para>
-/// Speed: the reference is sorted by score once. Each train part's sorted order is the global order filtered by a
-/// membership mark (the split's test rows are stamped at their sorted positions; the train part is their complement),
-/// so the ten fits need no sort of their own.
+/// Speed: the reference is grouped by score once (<see cref="ScoreRuns"/>: one radix sort). A split's train part is
+/// the complement of its test part, so its runs are the reference's runs less the test rows': each fit walks the runs
+/// (a hundred for two-decimal scores) instead of sorting or filtering a million rows. The splits' draws skip the swaps
+/// that only reorder train parts (<see cref="StratifiedShuffleSplit.TestParts"/>).
 /// </para>
 /// <para>
 /// Ties: both ECE sorts replay numpy's default (unstable) argsort (<see cref="NumpyArgsort"/>), so tied pooled scores
 /// fall into the same bins as in NannyML and the ECE values match too (car-loan raw ECE 0.027679; a stable sort would
-/// give 0.027973).
+/// give 0.027973). Only the bins' contents matter, so the replay stops at partitions no bin edge cuts
+/// (<see cref="NumpyArgsort.ArgPartition"/>); a bin's values are summed in the order that leaves them, where NannyML's
+/// <c>np.mean</c> sums pairwise in sorted order, so the ECE values can differ from NannyML's in the last bits.
 /// </para>
 /// </remarks>
 public static class CalibrationCheck
@@ -60,12 +62,19 @@ public static class CalibrationCheck
         return NeedsCalibration(targets.ToArray(), scores.ToArray(), threads: 1);
     }
 
+    /// <summary>Runs the check using up to <paramref name="threads"/> threads; the result does not depend on it.</summary>
+    internal static CalibrationCheckResult NeedsCalibration(double[] targets, double[] scores, int threads) => Run(targets, scores, threads).Result;
+
     /// <summary>
-    /// Runs the check using up to <paramref name="threads"/> threads; the result does not depend on it. With two or
-    /// more, the splits (one sequential stream of MT19937 draws) are drawn on one thread while this one sorts the
-    /// reference, then the ten isotonic fits and the two ECE sorts are spread over the threads.
+    /// Runs the check using up to <paramref name="threads"/> threads (the result does not depend on it) and returns the
+    /// reference grouped by score as well, from which the calibrator itself is fitted without another sort; the runs
+    /// are null when the check stopped before grouping (a single class).
     /// </summary>
-    internal static CalibrationCheckResult NeedsCalibration(double[] targets, double[] scores, int threads)
+    /// <remarks>
+    /// With two or more threads the splits (one sequential stream of MT19937 draws) are drawn on one thread while
+    /// this one groups the reference by score, then the ten fits and the two ECE partitions are spread over both.
+    /// </remarks>
+    internal static (CalibrationCheckResult Result, ScoreRuns? Runs) Run(double[] targets, double[] scores, int threads)
     {
         if (targets.Length != scores.Length)
         {
@@ -105,47 +114,30 @@ public static class CalibrationCheck
 
         if (positives == 0 || positives == n)
         {
-            return new CalibrationCheckResult(false, double.NaN, double.NaN, "reference has a single class");
+            return (new CalibrationCheckResult(false, double.NaN, double.NaN, "reference has a single class"), null);
         }
 
-        // Train order is irrelevant here (only membership), so the final train shuffle is skipped (draws still made).
-        Func<IReadOnlyList<(int[] Train, int[] Test)>> draw = () => StratifiedShuffleSplit.Split(targets, SplitCount, TestSize, Seed, permuteTrain: false);
+        Func<int[][]> draw = () => StratifiedShuffleSplit.TestParts(targets, SplitCount, TestSize, Seed);
         var drawing = threads > 1 ? Task.Run(draw) : null;
 
-        // One global sort by score: feeds ROC AUC and every train part's sorted order.
-        var sortedScores = scores.ToArray();
-        var order = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        Array.Sort(sortedScores, order);
-        var sortedTargets = new double[n];
-        var sortedPosition = new int[n];
-        for (var g = 0; g < n; g++)
-        {
-            var row = order[g];
-            sortedTargets[g] = targets[row];
-            sortedPosition[row] = g;
-        }
-
-        var auc = RealizedMetrics.RocAuc(sortedTargets, sortedScores);
+        // One grouping by score: feeds ROC AUC, every split's train part and the final calibrator.
+        var runs = ScoreRuns.Build(scores, targets);
+        var auc = runs.RocAuc();
         if (auc > RocAucCeiling)
         {
             // The drawing thread's result (or error: a reference too small to split) is not needed.
             drawing?.ContinueWith(t => t.Exception, TaskScheduler.Default);
-            return new CalibrationCheckResult(
+            return (new CalibrationCheckResult(
                 false,
                 double.NaN,
                 double.NaN,
-                string.Create(CultureInfo.InvariantCulture, $"reference ROC AUC {auc:0.######} > {RocAucCeiling}: scores already separate the classes"));
+                string.Create(CultureInfo.InvariantCulture, $"reference ROC AUC {auc:0.######} > {RocAucCeiling}: scores already separate the classes")), runs);
         }
 
-        IReadOnlyList<(int[] Train, int[] Test)> splits;
+        int[][] tests;
         try
         {
-            splits = drawing is null ? draw() : drawing.GetAwaiter().GetResult();
+            tests = drawing is null ? draw() : drawing.GetAwaiter().GetResult();
         }
         catch (ArgumentException exception)
         {
@@ -153,13 +145,11 @@ public static class CalibrationCheck
         }
 
         var pooledLength = 0;
-        var trainLength = 0;
-        var offsets = new int[splits.Count];
-        for (var s = 0; s < splits.Count; s++)
+        var offsets = new int[tests.Length];
+        for (var s = 0; s < tests.Length; s++)
         {
             offsets[s] = pooledLength;
-            pooledLength += splits[s].Test.Length;
-            trainLength = Math.Max(trainLength, splits[s].Train.Length);
+            pooledLength += tests[s].Length;
         }
 
         var pooledRaw = new double[pooledLength];
@@ -169,64 +159,62 @@ public static class CalibrationCheck
         // Each split writes only its own slice of the pooled vectors, so the fits can run in any order on any thread.
         Parallel.For(
             0,
-            splits.Count,
+            tests.Length,
             new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new FitScratch(n, trainLength),
+            () => new FitScratch(runs.Count),
             (s, _, scratch) =>
             {
-                // n_train = n − n_test and the parts are disjoint, so the train part is the complement of the test
-                // part: stamp the test rows at their sorted positions and walk the global order, skipping them. Marks
-                // are unique per split, so a thread's stamp array never needs clearing.
-                var test = splits[s].Test;
-                var mark = s + 1;
-                var stamp = scratch.Stamp;
-                foreach (var row in test)
-                {
-                    stamp[sortedPosition[row]] = mark;
-                }
-
-                var trainScores = scratch.Scores;
-                var trainTargets = scratch.Targets;
-                var m = 0;
-                for (var g = 0; g < n; g++)
-                {
-                    if (stamp[g] != mark)
-                    {
-                        trainScores[m] = sortedScores[g];
-                        trainTargets[m] = sortedTargets[g];
-                        m++;
-                    }
-                }
-
-                var calibrator = IsotonicCalibrator.FitSorted(trainScores.AsSpan(0, m), trainTargets.AsSpan(0, m));
+                // n_train = n − n_test and the parts are disjoint, so the train part is the complement of the test part:
+                // its runs are the reference's runs less the test rows counted into them.
+                var test = tests[s];
+                var testCounts = scratch.Counts;
+                var testPositives = scratch.Positives;
+                Array.Clear(testCounts);
+                Array.Clear(testPositives);
+                var rowCodes = runs.RowCodes;
+                var runValues = runs.Values;
                 var offset = offsets[s];
                 for (var t = 0; t < test.Length; t++)
                 {
-                    var row = test[t];
-                    pooledRaw[offset + t] = scores[row];
-                    pooledTargets[offset + t] = targets[row];
+                    // A test row's score is its run's (equal by ==; a zero may come back with the other sign, which no sum or
+                    // comparison below can tell apart), read with its target from one code instead of three arrays.
+                    var code = rowCodes[test[t]];
+                    var run = code >> 1;
+                    var positive = code & 1;
+                    testCounts[run]++;
+                    testPositives[run] += positive;
+                    pooledRaw[offset + t] = runValues[run];
+                    pooledTargets[offset + t] = positive;
                 }
 
+                for (var r = 0; r < testCounts.Length; r++)
+                {
+                    testCounts[r] = runs.Counts[r] - testCounts[r];
+                    testPositives[r] = runs.Positives[r] - testPositives[r];
+                }
+
+                var calibrator = IsotonicCalibrator.FitRuns(runs.Values, testCounts, testPositives);
                 calibrator.Calibrate(pooledRaw.AsSpan(offset, test.Length), pooledCalibrated.AsSpan(offset, test.Length));
                 return scratch;
             },
             _ => { });
 
         var binEdges = BinEdges(pooledLength, BinCount);
+
         // NannyML argsorts each pooled vector with numpy's default (unstable) sort; the tie order moves the bins'
-        // contents, so replay that sort rather than a stable one.
+        // contents, so replay that sort rather than a stable one, as far as the bin edges need it.
         int[]? rawOrder = null, calibratedOrder = null;
         Parallel.Invoke(
             new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => rawOrder = NumpyArgsort.ArgSort(pooledRaw),
-            () => calibratedOrder = NumpyArgsort.ArgSort(pooledCalibrated));
+            () => rawOrder = NumpyArgsort.ArgPartition(pooledRaw, binEdges),
+            () => calibratedOrder = NumpyArgsort.ArgPartition(pooledCalibrated, binEdges));
         var eceRaw = ExpectedCalibrationError(pooledRaw, pooledTargets, rawOrder!, binEdges);
         var eceCalibrated = ExpectedCalibrationError(pooledCalibrated, pooledTargets, calibratedOrder!, binEdges);
         var needed = eceRaw > eceCalibrated;
         var reason = needed
             ? string.Create(CultureInfo.InvariantCulture, $"ECE raw {eceRaw:0.0000} > calibrated {eceCalibrated:0.0000}")
             : string.Create(CultureInfo.InvariantCulture, $"ECE raw {eceRaw:0.0000} <= calibrated {eceCalibrated:0.0000}: calibration does not help");
-        return new CalibrationCheckResult(needed, eceRaw, eceCalibrated, reason);
+        return (new CalibrationCheckResult(needed, eceRaw, eceCalibrated, reason), runs);
     }
 
     /// <summary>
@@ -263,14 +251,12 @@ public static class CalibrationCheck
         return edges;
     }
 
-    /// <summary>One thread's buffers for the split fits.</summary>
-    private sealed class FitScratch(int rows, int trainRows)
+    /// <summary>One thread's buffers for the split fits: per run, the test rows and then the train rows.</summary>
+    private sealed class FitScratch(int runs)
     {
-        public int[] Stamp { get; } = new int[rows];
+        public int[] Counts { get; } = new int[runs];
 
-        public double[] Scores { get; } = new double[trainRows];
-
-        public double[] Targets { get; } = new double[trainRows];
+        public int[] Positives { get; } = new int[runs];
     }
 
     /// <summary>Σ over bins of (|bin| / L) · |mean(v) − mean(y)|, the rows taken in <paramref name="order"/>.</summary>

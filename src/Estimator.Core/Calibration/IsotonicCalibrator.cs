@@ -170,6 +170,73 @@ public sealed class IsotonicCalibrator
         y[k] = currentY / currentW;
         k++;
 
+        return FitUnique(x, y, w, k);
+    }
+
+    /// <summary>
+    /// Fits on a sorted reference given as runs of equal scores (<see cref="ScoreRuns"/>): run r holds
+    /// <paramref name="counts"/>[r] rows with score <paramref name="values"/>[r], <paramref name="positives"/>[r] of
+    /// them with target 1; runs with no rows are skipped. Bit for bit <see cref="FitSorted"/> on the rows the runs
+    /// stand for: a run's rows are pooled together (equal scores), and the pooled sums of 0/1 targets and unit
+    /// weights are integers, exact whatever the order they are added in.
+    /// </summary>
+    internal static IsotonicCalibrator FitRuns(ReadOnlySpan<double> values, ReadOnlySpan<int> counts, ReadOnlySpan<int> positives)
+    {
+        var runs = values.Length;
+        var x = new double[runs];
+        var y = new double[runs];
+        var w = new double[runs];
+        var k = 0;
+        var r = 0;
+        while (r < runs && counts[r] == 0)
+        {
+            r++;
+        }
+
+        if (r == runs)
+        {
+            throw new ArgumentException("Cannot fit an isotonic calibrator on no data.", nameof(counts));
+        }
+
+        var currentX = values[r];
+        double currentY = positives[r];
+        double currentW = counts[r];
+        for (r++; r < runs; r++)
+        {
+            if (counts[r] == 0)
+            {
+                continue;
+            }
+
+            var score = values[r];
+            if (score - currentX >= TieResolution)
+            {
+                x[k] = currentX;
+                w[k] = currentW;
+                y[k] = currentY / currentW;
+                k++;
+                currentX = score;
+                currentW = counts[r];
+                currentY = positives[r];
+            }
+            else
+            {
+                currentW += counts[r];
+                currentY += positives[r];
+            }
+        }
+
+        x[k] = currentX;
+        w[k] = currentW;
+        y[k] = currentY / currentW;
+        k++;
+
+        return FitUnique(x, y, w, k);
+    }
+
+    /// <summary>Pool-adjacent-violators on the first <paramref name="k"/> unique points, then the trimmed calibrator.</summary>
+    private static IsotonicCalibrator FitUnique(double[] x, double[] y, double[] w, int k)
+    {
         PoolAdjacentViolators(y.AsSpan(0, k), w.AsSpan(0, k));
 
         // Keep the first and last points and every point whose value differs from a neighbour's.

@@ -145,8 +145,11 @@ public static class Cbpe
             case CalibrationMode.Always:
                 return (IsotonicCalibrator.Fit(scores, targets), new CalibrationReport(mode, true, double.NaN, double.NaN, "calibration forced (always)"));
             default:
-                var check = CalibrationCheck.NeedsCalibration(targets, scores, threads);
-                var calibrator = check.NeedsCalibration ? IsotonicCalibrator.Fit(scores, targets) : null;
+                var (check, runs) = CalibrationCheck.Run(targets, scores, threads);
+
+                // The check grouped the reference by score already: the calibrator is fitted from those runs, bit for
+                // bit what fitting on the rows gives, without sorting them again.
+                var calibrator = !check.NeedsCalibration ? null : runs is null ? IsotonicCalibrator.Fit(scores, targets) : IsotonicCalibrator.FitRuns(runs.Values, runs.Counts, runs.Positives);
                 return (calibrator, new CalibrationReport(mode, check.NeedsCalibration, check.EceRaw, check.EceCalibrated, check.Reason));
         }
     }

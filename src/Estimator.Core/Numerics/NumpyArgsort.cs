@@ -34,7 +34,45 @@ internal static class NumpyArgsort
     /// The keys travel with the indices (numpy reads <c>v[order[i]]</c> instead): the comparisons, and so the permutation,
     /// are the same, but every access is sequential instead of a random read, which is several times faster on 1e6 rows.
     /// </remarks>
-    public static void Sort(ReadOnlySpan<double> v, Span<int> order)
+    public static void Sort(ReadOnlySpan<double> v, Span<int> order) => Sort(v, order, edges: default, partial: false);
+
+    /// <summary>
+    /// The permutation numpy's argsort gives, computed only as far as the positions in <paramref name="edges"/> need:
+    /// for every edge e, the first e positions hold exactly the indices numpy's argsort puts there (so do the
+    /// positions between two edges), in some order.
+    /// </summary>
+    /// <remarks>
+    /// The same introsort, skipping every partition that no edge cuts: a partition's contents are fixed when it is
+    /// cut out, and the partitions are sorted independently, so a skipped one changes nothing elsewhere. For ten
+    /// equal-count bins this does a few passes over the data instead of log₂ n.
+    /// </remarks>
+    public static int[] ArgPartition(ReadOnlySpan<double> values, ReadOnlySpan<int> edges)
+    {
+        var order = new int[values.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Sort(values, order, edges, partial: true);
+        return order;
+    }
+
+    // True when some edge falls strictly inside [pl, pr], i.e. between two of its positions.
+    private static bool IsCut(ReadOnlySpan<int> edges, int pl, int pr)
+    {
+        foreach (var edge in edges)
+        {
+            if (edge > pl && edge <= pr)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Sort(ReadOnlySpan<double> v, Span<int> order, ReadOnlySpan<int> edges, bool partial)
     {
         var num = order.Length;
         if (num < 2)
@@ -58,6 +96,11 @@ internal static class NumpyArgsort
 
         while (true)
         {
+            if (partial && !IsCut(edges, pl, pr))
+            {
+                goto StackPop;
+            }
+
             if (cdepth < 0)
             {
                 HeapSort(keys.AsSpan(pl, pr - pl + 1), order.Slice(pl, pr - pl + 1));
@@ -125,6 +168,10 @@ internal static class NumpyArgsort
                 }
 
                 depth[psdepth++] = --cdepth;
+                if (partial && !IsCut(edges, pl, pr))
+                {
+                    goto StackPop;
+                }
             }
 
             for (var pi = pl + 1; pi <= pr; ++pi)

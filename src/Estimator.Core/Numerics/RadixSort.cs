@@ -99,6 +99,92 @@ internal static class RadixSort
         }
     }
 
+    /// <summary>
+    /// Sorts <paramref name="keys"/> ascending and moves <paramref name="rows"/> with them (stable: equal keys keep their
+    /// rows' input order). The scratch spans must be as long as the keys. No NaN.
+    /// </summary>
+    public static void SortWithRows(Span<double> keys, Span<int> rows, Span<double> keyScratch, Span<int> rowScratch)
+    {
+        var n = keys.Length;
+        if (rows.Length != n || keyScratch.Length < n || rowScratch.Length < n)
+        {
+            throw new ArgumentException("Rows and scratch must be as long as the keys.", nameof(rows));
+        }
+
+        if (n < 2)
+        {
+            return;
+        }
+
+        var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(keys);
+        var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(keyScratch[..n]);
+        var sourceRows = rows;
+        var targetRows = rowScratch[..n];
+        var counts = ArrayPool<int>.Shared.Rent(Passes * Buckets);
+        try
+        {
+            var histograms = counts.AsSpan(0, Passes * Buckets);
+            histograms.Clear();
+            for (var i = 0; i < n; i++)
+            {
+                var u = Encode(source[i]);
+                source[i] = u;
+                for (var p = 0; p < Passes; p++)
+                {
+                    histograms[(p * Buckets) + (int)((u >> (p * DigitBits)) & (Buckets - 1))]++;
+                }
+            }
+
+            var inSource = true;
+            for (var p = 0; p < Passes; p++)
+            {
+                var histogram = histograms.Slice(p * Buckets, Buckets);
+                var shift = p * DigitBits;
+                var from = inSource ? source : target;
+                var to = inSource ? target : source;
+                var fromRows = inSource ? sourceRows : targetRows;
+                var toRows = inSource ? targetRows : sourceRows;
+                if (histogram[(int)((from[0] >> shift) & (Buckets - 1))] == n)
+                {
+                    continue;
+                }
+
+                var offset = 0;
+                for (var b = 0; b < Buckets; b++)
+                {
+                    var c = histogram[b];
+                    histogram[b] = offset;
+                    offset += c;
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    var u = from[i];
+                    var slot = histogram[(int)((u >> shift) & (Buckets - 1))]++;
+                    to[slot] = u;
+                    toRows[slot] = fromRows[i];
+                }
+
+                inSource = !inSource;
+            }
+
+            if (!inSource)
+            {
+                target.CopyTo(source);
+                targetRows.CopyTo(sourceRows);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                source[i] = Decode(source[i]);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(counts);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Encode(ulong bits) => (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
 

@@ -87,4 +87,22 @@ public sealed class RealizedMetricsTests
         Assert.Equal(0, RealizedMetrics.ConfusionMatrixComponent(counts, 0, ConfusionMatrixNormalization.True));
         Assert.Equal(0.5, RealizedMetrics.ConfusionMatrixComponent(counts, 2, ConfusionMatrixNormalization.True));
     }
+
+    [Theory]
+    [InlineData(512, 2)]
+    [InlineData(10_000, 2)]
+    [InlineData(10_000, 15)]
+    [InlineData(3_000, 0)]
+    public void RocAuc_EqualsCoSortedPairsBitForBit_WhenLongEnoughForRadix(int n, int decimals)
+    {
+        var random = new Random(n + decimals);
+        var scores = Enumerable.Range(0, n).Select(_ => Math.Round((random.NextDouble() * 2) - 1, decimals)).ToArray();
+        scores[0] = -0.0;
+        scores[1] = 0.0;
+        var targets = scores.Select(s => random.NextDouble() < 0.3 + (0.3 * s) ? 1.0 : 0.0).ToArray();
+
+        var expected = Estimator.Tests.Calibration.ScoreRunsTests.ReferenceRocAuc(targets, scores);
+
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(RealizedMetrics.RocAuc(targets, scores)));
+    }
 }

@@ -65,4 +65,25 @@ public sealed class NumpyArgsortTests
 
         Assert.Equal(IndirectNumpyArgsort.ArgSort(v), NumpyArgsort.ArgSort(v));
     }
+
+    [Theory]
+    [InlineData(40, 2)]
+    [InlineData(1_000, 2)]
+    [InlineData(200_000, 2)]
+    [InlineData(200_000, 1)]
+    [InlineData(50_000, 12)]
+    public void ArgPartition_PutsNumpysRowsInEveryBin_WhenEdgesGiven(int n, int decimals)
+    {
+        var random = new Random(n + decimals);
+        var v = Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble(), decimals)).ToArray();
+        int[] edges = [0, n / 10, n / 3, n / 3 + 1, n / 2, (9 * n) / 10, n];
+
+        var partitioned = NumpyArgsort.ArgPartition(v, edges);
+        var sorted = IndirectNumpyArgsort.ArgSort(v);
+
+        for (var b = 0; b + 1 < edges.Length; b++)
+        {
+            Assert.Equal(sorted[edges[b]..edges[b + 1]].Order(), partitioned[edges[b]..edges[b + 1]].Order());
+        }
+    }
 }

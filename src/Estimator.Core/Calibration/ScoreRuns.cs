@@ -1,0 +1,120 @@
+using Estimator.Numerics;
+
+namespace Estimator.Calibration;
+
+/// <summary>
+/// A labelled reference grouped by score: the distinct scores ascending (runs of equal scores), each run's rows and
+/// positives, and the run of every row. Built with one sort; everything the calibration check and the calibrator fit
+/// need from the order of the scores is read from it instead of sorting again.
+/// </summary>
+/// <remarks>
+/// Scores compare with <c>==</c>, so −0 and +0 share a run. Targets must be 0 or 1: a run keeps counts, not targets.
+/// </remarks>
+internal sealed class ScoreRuns
+{
+    private ScoreRuns(double[] values, int[] counts, int[] positives, int[] rowCodes)
+    {
+        Values = values;
+        Counts = counts;
+        Positives = positives;
+        RowCodes = rowCodes;
+    }
+
+    /// <summary>The run's score (its first row's, in sorted order), strictly increasing.</summary>
+    public double[] Values { get; }
+
+    /// <summary>Rows per run.</summary>
+    public int[] Counts { get; }
+
+    /// <summary>Rows with target 1 per run.</summary>
+    public int[] Positives { get; }
+
+    /// <summary>
+    /// Per row (in the input order): 2 × its run + its target. One 4-byte read gives a row's score (the run's value)
+    /// and target, which matters where rows are visited in random order (a split's test rows).
+    /// </summary>
+    public int[] RowCodes { get; }
+
+    /// <summary>Number of runs (distinct scores).</summary>
+    public int Count => Values.Length;
+
+    /// <summary>Groups rows by score. Scores and targets must be NaN-free, targets 0 or 1, and at least one row.</summary>
+    public static ScoreRuns Build(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets)
+    {
+        var n = scores.Length;
+        if (targets.Length != n || n == 0)
+        {
+            throw new ArgumentException("Scores and targets must be non-empty and of equal length.", nameof(targets));
+        }
+
+        var keys = scores.ToArray();
+        var rows = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            rows[i] = i;
+        }
+
+        RadixSort.SortWithRows(keys, rows, new double[n], new int[n]);
+
+        if (n > (int.MaxValue / 2) - 1)
+        {
+            throw new ArgumentException("Too many rows to group by score.", nameof(scores));
+        }
+
+        var rowCodes = new int[n];
+        var values = new double[n];
+        var counts = new int[n];
+        var positives = new int[n];
+        var run = -1;
+        var previous = double.NaN;
+        for (var g = 0; g < n; g++)
+        {
+            var key = keys[g];
+            if (!(key == previous))
+            {
+                run++;
+                values[run] = key;
+                previous = key;
+            }
+
+            var row = rows[g];
+            var positive = targets[row] == 1 ? 1 : 0;
+            rowCodes[row] = (2 * run) + positive;
+            counts[run]++;
+            positives[run] += positive;
+        }
+
+        var runs = run + 1;
+        return new ScoreRuns(values[..runs], counts[..runs], positives[..runs], rowCodes);
+    }
+
+    /// <summary>
+    /// ROC AUC of the scores against the targets with tied scores at their average rank, exactly as
+    /// <see cref="Metrics.RealizedMetrics.RocAuc"/> computes it (same operations in the same order); NaN for one class.
+    /// </summary>
+    public double RocAuc()
+    {
+        double positives = 0;
+        double positiveRankSum = 0;
+        long start = 0;
+        long total = 0;
+        for (var r = 0; r < Values.Length; r++)
+        {
+            var end = start + Counts[r];
+            double tiePositives = Positives[r];
+            var averageRank = (start + 1 + end) / 2.0;
+            positiveRankSum += tiePositives * averageRank;
+            positives += tiePositives;
+            start = end;
+            total = end;
+        }
+
+        var negatives = total - positives;
+        if (positives == 0 || negatives == 0)
+        {
+            return double.NaN;
+        }
+
+        return (positiveRankSum - (positives * (positives + 1) / 2)) / (positives * negatives);
+    }
+}
