@@ -145,11 +145,13 @@ public static class CalibrationCheck
         }
 
         var pooledLength = 0;
+        var longestTest = 0;
         var offsets = new int[tests.Length];
         for (var s = 0; s < tests.Length; s++)
         {
             offsets[s] = pooledLength;
             pooledLength += tests[s].Length;
+            longestTest = Math.Max(longestTest, tests[s].Length);
         }
 
         var pooledRaw = new double[pooledLength];
@@ -161,7 +163,7 @@ public static class CalibrationCheck
             0,
             tests.Length,
             new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => new FitScratch(runs.Count),
+            () => new FitScratch(runs.Count, longestTest),
             (s, _, scratch) =>
             {
                 // n_train = n − n_test and the parts are disjoint, so the train part is the complement of the test part:
@@ -173,6 +175,7 @@ public static class CalibrationCheck
                 Array.Clear(testPositives);
                 var rowCodes = runs.RowCodes;
                 var runValues = runs.Values;
+                var testRuns = scratch.TestRuns;
                 var offset = offsets[s];
                 for (var t = 0; t < test.Length; t++)
                 {
@@ -181,6 +184,7 @@ public static class CalibrationCheck
                     var code = rowCodes[test[t]];
                     var run = code >> 1;
                     var positive = code & 1;
+                    testRuns[t] = run;
                     testCounts[run]++;
                     testPositives[run] += positive;
                     pooledRaw[offset + t] = runValues[run];
@@ -194,7 +198,21 @@ public static class CalibrationCheck
                 }
 
                 var calibrator = IsotonicCalibrator.FitRuns(runs.Values, testCounts, testPositives);
-                calibrator.Calibrate(pooledRaw.AsSpan(offset, test.Length), pooledCalibrated.AsSpan(offset, test.Length));
+                if (runs.Count < test.Length)
+                {
+                    // Fewer distinct scores than test rows: calibrate each score once and look the rows' values up.
+                    var calibratedRuns = scratch.Calibrated;
+                    calibrator.Calibrate(runValues, calibratedRuns);
+                    for (var t = 0; t < test.Length; t++)
+                    {
+                        pooledCalibrated[offset + t] = calibratedRuns[testRuns[t]];
+                    }
+                }
+                else
+                {
+                    calibrator.CalibrateUnordered(pooledRaw.AsSpan(offset, test.Length), pooledCalibrated.AsSpan(offset, test.Length));
+                }
+
                 return scratch;
             },
             _ => { });
@@ -252,11 +270,15 @@ public static class CalibrationCheck
     }
 
     /// <summary>One thread's buffers for the split fits: per run, the test rows and then the train rows.</summary>
-    private sealed class FitScratch(int runs)
+    private sealed class FitScratch(int runs, int testRows)
     {
+        public int[] TestRuns { get; } = new int[testRows];
+
         public int[] Counts { get; } = new int[runs];
 
         public int[] Positives { get; } = new int[runs];
+
+        public double[] Calibrated { get; } = new double[runs];
     }
 
     /// <summary>Σ over bins of (|bin| / L) · |mean(v) − mean(y)|, the rows taken in <paramref name="order"/>.</summary>

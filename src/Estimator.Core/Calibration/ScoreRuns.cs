@@ -47,6 +47,11 @@ internal sealed class ScoreRuns
             throw new ArgumentException("Scores and targets must be non-empty and of equal length.", nameof(targets));
         }
 
+        if (BuildFromFewScores(scores, targets) is { } few)
+        {
+            return few;
+        }
+
         var keys = scores.ToArray();
         var rows = new int[n];
         for (var i = 0; i < n; i++)
@@ -86,6 +91,97 @@ internal sealed class ScoreRuns
 
         var runs = run + 1;
         return new ScoreRuns(values[..runs], counts[..runs], positives[..runs], rowCodes);
+    }
+
+    // Up to this many distinct scores, a hash table finds the runs without sorting the rows.
+    private const int FewScores = 4096;
+    private const int TableBits = 13;
+
+    /// <summary>
+    /// The runs of a reference with at most <see cref="FewScores"/> distinct scores (two-decimal scores, tree models'
+    /// leaf values), found with a small hash table in two passes instead of a radix sort of every row; null as soon as
+    /// a further distinct score turns up (continuous scores give up within the first few thousand rows).
+    /// </summary>
+    private static ScoreRuns? BuildFromFewScores(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets)
+    {
+        var n = scores.Length;
+        const int tableSize = 1 << TableBits;
+        var slotKeys = new ulong[tableSize];
+        var slotIds = new int[tableSize];
+        Array.Fill(slotIds, -1);
+        var found = new double[FewScores];
+        var distinct = 0;
+        var rowIds = new int[n];
+        var lastKey = ulong.MaxValue;
+        var lastId = -1;
+        for (var row = 0; row < n; row++)
+        {
+            var score = scores[row];
+
+            // −0 and +0 are one score (they compare equal), so they share a key.
+            var key = score == 0 ? 0UL : BitConverter.DoubleToUInt64Bits(score);
+            if (key != lastKey)
+            {
+                var slot = (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - TableBits));
+                while (true)
+                {
+                    var id = slotIds[slot];
+                    if (id < 0)
+                    {
+                        if (distinct == FewScores)
+                        {
+                            return null;
+                        }
+
+                        slotKeys[slot] = key;
+                        slotIds[slot] = distinct;
+                        found[distinct] = score;
+                        lastId = distinct++;
+                        break;
+                    }
+
+                    if (slotKeys[slot] == key)
+                    {
+                        lastId = id;
+                        break;
+                    }
+
+                    slot = (slot + 1) & (tableSize - 1);
+                }
+
+                lastKey = key;
+            }
+
+            rowIds[row] = lastId;
+        }
+
+        var values = found[..distinct];
+        var ids = new int[distinct];
+        for (var id = 0; id < distinct; id++)
+        {
+            ids[id] = id;
+        }
+
+        Array.Sort(values, ids);
+        var rank = new int[distinct];
+        for (var r = 0; r < distinct; r++)
+        {
+            rank[ids[r]] = r;
+        }
+
+        var counts = new int[distinct];
+        var positives = new int[distinct];
+        var rowCodes = rowIds;
+        for (var row = 0; row < n; row++)
+        {
+            var run = rank[rowIds[row]];
+            var positive = targets[row] == 1 ? 1 : 0;
+            counts[run]++;
+            positives[run] += positive;
+            rowCodes[row] = (2 * run) + positive;
+        }
+
+        return new ScoreRuns(values, counts, positives, rowCodes);
     }
 
     /// <summary>

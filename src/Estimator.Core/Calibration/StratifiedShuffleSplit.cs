@@ -183,7 +183,8 @@ internal static class StratifiedShuffleSplit
         var rowClass = new int[n];
         for (var row = 0; row < n; row++)
         {
-            var c = classes.BinarySearch(y[row]);
+            // Two classes (the calibration check's case): one comparison instead of a generic binary search.
+            var c = distinct == 2 ? (y[row] == classes[1] ? 1 : 0) : classes.BinarySearch(y[row]);
             rowClass[row] = c;
             classCounts[c]++;
         }

@@ -9,7 +9,10 @@ namespace Estimator.Tests.Calibration;
 /// </summary>
 public sealed class ScoreRunsTests
 {
-    /// <summary>Scores with two decimals (many ties), continuous ones, or near-ties closer than scikit-learn's 1e-15.</summary>
+    /// <summary>
+    /// Scores with two decimals (few distinct: the hash-table grouping), four decimals (ties, but too many distinct
+    /// scores for the table: the radix grouping), continuous ones, or near-ties closer than scikit-learn's 1e-15.
+    /// </summary>
     private static (double[] Scores, double[] Targets) Reference(int n, string shape, int seed)
     {
         var random = new Random(seed);
@@ -21,6 +24,7 @@ public sealed class ScoreRunsTests
             scores[i] = shape switch
             {
                 "ties" => Math.Round(Math.Pow(u, 0.7), 2),
+                "many-ties" => Math.Round(u, 4),
                 "near-ties" => Math.Round(u, 1) + (random.Next(4) * 3e-16),
                 _ => u,
             };
@@ -35,6 +39,7 @@ public sealed class ScoreRunsTests
     [InlineData(700, "ties")]
     [InlineData(5_000, "continuous")]
     [InlineData(5_000, "near-ties")]
+    [InlineData(60_000, "many-ties")]
     public void Build_GroupsRowsByScore_WhenComparedWithGroupBy(int n, string shape)
     {
         var (scores, targets) = Reference(n, shape, n);
@@ -73,6 +78,7 @@ public sealed class ScoreRunsTests
     [InlineData(50_000, "ties")]
     [InlineData(4_000, "continuous")]
     [InlineData(4_000, "near-ties")]
+    [InlineData(60_000, "many-ties")]
     public void FitRuns_EqualsRowWiseFitBitForBit_WhenRunsSubsetted(int n, string shape)
     {
         var (scores, targets) = Reference(n, shape, n + 2);
@@ -101,6 +107,7 @@ public sealed class ScoreRunsTests
     [InlineData(30_000, "ties", 1)]
     [InlineData(8_000, "continuous", 2)]
     [InlineData(8_000, "near-ties", 1)]
+    [InlineData(30_000, "many-ties", 2)]
     public void Run_MatchesPlainCheck_WhenComparedWithFullSplitsFitsAndArgsorts(int n, string shape, int threads)
     {
         var (scores, targets) = Reference(n, shape, n + 3);
