@@ -101,6 +101,12 @@ internal static class NumpyArgsort
                 goto StackPop;
             }
 
+            if (AllEqual(keys, pl, pr))
+            {
+                SortEqualKeys(order, pl, pr, cdepth);
+                goto StackPop;
+            }
+
             if (cdepth < 0)
             {
                 HeapSort(keys.AsSpan(pl, pr - pl + 1), order.Slice(pl, pr - pl + 1));
@@ -168,8 +174,13 @@ internal static class NumpyArgsort
                 }
 
                 depth[psdepth++] = --cdepth;
-                if (partial && !IsCut(edges, pl, pr))
+                if ((partial && !IsCut(edges, pl, pr)) || AllEqual(keys, pl, pr))
                 {
+                    if (!partial || IsCut(edges, pl, pr))
+                    {
+                        SortEqualKeys(order, pl, pr, cdepth);
+                    }
+
                     goto StackPop;
                 }
             }
@@ -194,6 +205,120 @@ internal static class NumpyArgsort
             if (sptr == 0)
             {
                 break;
+            }
+
+            pr = stack[--sptr];
+            pl = stack[--sptr];
+            cdepth = depth[--psdepth];
+        }
+    }
+
+    /// <summary>
+    /// True when [pl, pr] is longer than an insertion-sort run and every key in it equals the others (so numpy's
+    /// comparisons there are all false). Sampling the median-of-three first keeps the scan to partitions that are
+    /// likely to qualify; with two-decimal scores most partitions below the top levels do.
+    /// </summary>
+    private static bool AllEqual(double[] keys, int pl, int pr)
+    {
+        if (pr - pl <= SmallQuicksort)
+        {
+            return false;
+        }
+
+        var first = keys[pl];
+        if (!(first == keys[pr] && first == keys[pl + ((pr - pl) >> 1)]))
+        {
+            return false;
+        }
+
+        var span = keys.AsSpan(pl, pr - pl + 1);
+        var i = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            var broadcast = System.Runtime.Intrinsics.Vector256.Create(first);
+            for (; i + 4 <= span.Length; i += 4)
+            {
+                if (!System.Runtime.Intrinsics.Vector256.EqualsAll(System.Runtime.Intrinsics.Vector256.Create<double>(span[i..]), broadcast))
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (; i < span.Length; i++)
+        {
+            if (!(span[i] == first))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// numpy's introsort on a partition whose keys are all equal, on the indices alone: every comparison is false, so
+    /// the median-of-three and the scans never move, each partitioning step swaps the same positions whatever the
+    /// data, insertion sort leaves the order as it is, and heapsort only swaps the root with the last element.
+    /// </summary>
+    internal static void SortEqualKeys(Span<int> order, int pl, int pr, int cdepth)
+    {
+        Span<int> stack = stackalloc int[StackSize];
+        Span<int> depth = stackalloc int[StackSize];
+        var sptr = 0;
+        var psdepth = 0;
+        while (true)
+        {
+            if (cdepth < 0)
+            {
+                // numpy's heapsort on equal keys: building the heap moves nothing; each extraction swaps a[1] and a[n].
+                var heap = order.Slice(pl, pr - pl + 1);
+                for (var n = heap.Length; n > 1; n--)
+                {
+                    (heap[0], heap[n - 1]) = (heap[n - 1], heap[0]);
+                }
+            }
+            else
+            {
+                while (pr - pl > SmallQuicksort)
+                {
+                    var pm = pl + ((pr - pl) >> 1);
+                    var pi = pl;
+                    var pj = pr - 1;
+                    (order[pm], order[pj]) = (order[pj], order[pm]);
+                    while (true)
+                    {
+                        ++pi;
+                        --pj;
+                        if (pi >= pj)
+                        {
+                            break;
+                        }
+
+                        (order[pi], order[pj]) = (order[pj], order[pi]);
+                    }
+
+                    (order[pi], order[pr - 1]) = (order[pr - 1], order[pi]);
+                    if (pi - pl < pr - pi)
+                    {
+                        stack[sptr++] = pi + 1;
+                        stack[sptr++] = pr;
+                        pr = pi - 1;
+                    }
+                    else
+                    {
+                        stack[sptr++] = pl;
+                        stack[sptr++] = pi - 1;
+                        pl = pi + 1;
+                    }
+
+                    depth[psdepth++] = --cdepth;
+                }
+            }
+
+            if (sptr == 0)
+            {
+                return;
             }
 
             pr = stack[--sptr];

@@ -135,7 +135,7 @@ internal static class IndirectNumpyArgsort
         }
     }
 
-    private static void HeapSort(ReadOnlySpan<double> v, Span<int> tosort)
+    internal static void HeapSort(ReadOnlySpan<double> v, Span<int> tosort)
     {
         // 1-based heap indexing as in numpy: a[k] is tosort[k - 1].
         var n = tosort.Length;

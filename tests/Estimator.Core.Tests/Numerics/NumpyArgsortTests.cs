@@ -86,4 +86,47 @@ public sealed class NumpyArgsortTests
             Assert.Equal(sorted[edges[b]..edges[b + 1]].Order(), partitioned[edges[b]..edges[b + 1]].Order());
         }
     }
+
+    [Theory]
+    [InlineData(17, 10)]
+    [InlineData(1_000, 19)]
+    [InlineData(65_537, 32)]
+    [InlineData(17, -1)]
+    [InlineData(1_000, -1)]
+    public void SortEqualKeys_MovesIndicesAsNumpyDoes_WhenEveryKeyIsEqual(int n, int depthLimit)
+    {
+        var keys = Enumerable.Repeat(0.25, n).ToArray();
+        var expected = Enumerable.Range(0, n).ToArray();
+        if (depthLimit < 0)
+        {
+            IndirectNumpyArgsort.HeapSort(keys, expected);
+        }
+        else
+        {
+            IndirectNumpyArgsort.Sort(keys, expected);
+        }
+
+        var actual = Enumerable.Range(0, n).ToArray();
+        NumpyArgsort.SortEqualKeys(actual, 0, n - 1, depthLimit);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(100_000, 1)]
+    [InlineData(300_000, 3)]
+    public void ArgSort_GivesNumpysOrder_WhenLongRunsOfEqualKeysMixWithZeros(int n, int seed)
+    {
+        // Long runs of one value, −0 and +0 (equal to numpy), and a sprinkling of distinct values.
+        var random = new Random(seed);
+        var v = Enumerable.Range(0, n).Select(_ => random.Next(10) switch
+        {
+            0 => -0.0,
+            1 => 0.0,
+            2 => random.NextDouble(),
+            _ => 0.5,
+        }).ToArray();
+
+        Assert.Equal(IndirectNumpyArgsort.ArgSort(v), NumpyArgsort.ArgSort(v));
+    }
 }
