@@ -194,7 +194,24 @@ internal sealed class NumpyRandomState
                     position = 0;
                 }
 
-                if (Vector256.IsHardwareAccelerated)
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    // As below, sixteen at a time: the batches' only dependency is i, so wider batches run faster.
+                    var masks = Vector512.Create(mask);
+                    while (position + WideLanes <= StateLength && i >= segmentLow + WideLanes)
+                    {
+                        var values = Vector512.Create<uint>(output.AsSpan(position)) & masks;
+                        var sure = Vector512.Create(i - (WideLanes - 1));
+                        if ((Vector512.GreaterThan(values, sure) & Vector512.LessThanOrEqual(values, Vector512.Create(i))) != Vector512<uint>.Zero)
+                        {
+                            break;
+                        }
+
+                        i -= (uint)BitOperations.PopCount(Vector512.LessThanOrEqual(values, sure).ExtractMostSignificantBits());
+                        position += WideLanes;
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
                 {
                     // Eight outputs at once: i falls by at most 7 before the batch's last output is tested, so an
                     // output ≤ i − 7 is accepted and one > i rejected whatever came before it; only a value in
@@ -214,7 +231,7 @@ internal sealed class NumpyRandomState
                     }
                 }
 
-                for (var step = 0; step < Lanes && position < StateLength && i >= segmentLow; step++)
+                for (var step = 0; step < WideLanes && position < StateLength && i >= segmentLow; step++)
                 {
                     var accepted = (output[position++] & mask) <= i;
                     i -= accepted ? 1U : 0U;
@@ -313,6 +330,7 @@ internal sealed class NumpyRandomState
     }
 
     private const int Lanes = 8;
+    private const int WideLanes = 16;
 
     // Branch-free: the low bit of y is a coin flip, so a conditional here was a mispredicted branch per output.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
