@@ -18,37 +18,25 @@ public readonly record struct LabelCounts(long TruePositive, long FalsePositive,
             throw new ArgumentException("Targets and predictions differ in length.", nameof(predictions));
         }
 
-        long tp = 0, fp = 0, fn = 0, tn = 0;
+        // Branch-free: labels of shuffled rows are coin flips to a branch predictor. A row counts when both are present;
+        // predicted 1 and actual 1 pick the cell.
+        long tp = 0, predictedPositive = 0, actualPositive = 0, count = 0;
         for (var i = 0; i < targets.Length; i++)
         {
             var y = targets[i];
             var yHat = predictions[i];
-            if (double.IsNaN(y) || double.IsNaN(yHat))
-            {
-                continue;
-            }
-
-            if (yHat == 1)
-            {
-                if (y == 1)
-                {
-                    tp++;
-                }
-                else
-                {
-                    fp++;
-                }
-            }
-            else if (y == 1)
-            {
-                fn++;
-            }
-            else
-            {
-                tn++;
-            }
+            var present = !double.IsNaN(y) & !double.IsNaN(yHat);
+            var predicted = present & (yHat == 1);
+            var actual = present & (y == 1);
+            count += present ? 1 : 0;
+            predictedPositive += predicted ? 1 : 0;
+            actualPositive += actual ? 1 : 0;
+            tp += predicted & actual ? 1 : 0;
         }
 
+        var fp = predictedPositive - tp;
+        var fn = actualPositive - tp;
+        var tn = count - tp - fp - fn;
         return new LabelCounts(tp, fp, fn, tn);
     }
 }

@@ -105,4 +105,21 @@ public sealed class RealizedMetricsTests
 
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(RealizedMetrics.RocAuc(targets, scores)));
     }
+
+    [Fact]
+    public void LabelCounts_EqualsCellByCellCount_WhenLabelsShuffledWithMissing()
+    {
+        var random = new Random(5);
+        double Label() => random.Next(10) == 0 ? double.NaN : random.Next(2);
+        var targets = Enumerable.Range(0, 5_000).Select(_ => Label()).ToArray();
+        var predictions = Enumerable.Range(0, 5_000).Select(_ => Label()).ToArray();
+
+        var counts = LabelCounts.Compute(targets, predictions);
+
+        var rows = Enumerable.Range(0, targets.Length).Where(i => !double.IsNaN(targets[i]) && !double.IsNaN(predictions[i])).ToArray();
+        Assert.Equal(rows.Count(i => targets[i] == 1 && predictions[i] == 1), counts.TruePositive);
+        Assert.Equal(rows.Count(i => targets[i] == 0 && predictions[i] == 1), counts.FalsePositive);
+        Assert.Equal(rows.Count(i => targets[i] == 1 && predictions[i] == 0), counts.FalseNegative);
+        Assert.Equal(rows.Count(i => targets[i] == 0 && predictions[i] == 0), counts.TrueNegative);
+    }
 }
