@@ -16,7 +16,8 @@ namespace Estimator.Calibration;
 /// compared with equal-count bins; calibration is needed when ECE(raw) &gt; ECE(calibrated), strictly.
 /// </para>
 /// <para>
-/// Speed: the reference is grouped by score once (<see cref="ScoreRuns"/>: one radix sort). A split's train part is
+/// Speed: the reference is grouped by score once (<see cref="ScoreRuns"/>: a hash table when there are few distinct
+/// scores, else one radix sort). A split's train part is
 /// the complement of its test part, so its runs are the reference's runs less the test rows': each fit walks the runs
 /// (a hundred for two-decimal scores) instead of sorting or filtering a million rows. The splits' draws skip the swaps
 /// that only reorder train parts (<see cref="StratifiedShuffleSplit.TestParts"/>).
