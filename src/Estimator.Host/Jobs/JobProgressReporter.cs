@@ -62,7 +62,7 @@ internal sealed class JobProgressReporter(string job, ILogger logger, TimeProvid
 
     private void Log(RunProgress p)
     {
-        var fraction = p.Fraction is double f ? string.Create(CultureInfo.InvariantCulture, $" ({f:P0} of the phase)") : "";
+        var fraction = p.Fraction is double f && p.Phase != RunPhase.Done ? string.Create(CultureInfo.InvariantCulture, $" ({f * 100:0}% of the phase)") : "";
         logger.LogInformation(
             "{Job}: {Phase}{Fraction}; {FilesRead}/{TotalFiles} file(s), {RowsRead} row(s) read, {ChunksEstimated}/{TotalChunks} chunk(s) estimated, {Rate}, {TimeLeft} left in this phase, {Elapsed} elapsed",
             job,
