@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Estimator.Host.Jobs;
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.Dashboard;
 
 namespace Estimator.Host.Dashboard;
@@ -44,7 +43,7 @@ internal static class JobProgressRenderer
         JobProgress? p;
         try
         {
-            p = SerializationHelper.Deserialize<JobProgress>(raw, SerializationOption.User);
+            p = JobProgress.FromJson(raw);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -1,11 +1,13 @@
 using System.Globalization;
+using System.Text.Json;
 using Estimator.IO.Store;
 
 namespace Estimator.Host.Jobs;
 
 /// <summary>
-/// A job's latest progress as stored in its <see cref="ParameterName"/> job parameter (JSON) and shown on the
-/// dashboard's job details page. Only plain values, so any process (a web process without the job's code paths) reads it.
+/// A job's latest progress as stored in its <see cref="ParameterName"/> job parameter and shown on the dashboard's job
+/// details page: plain JSON (<see cref="ToJson"/>), written without Hangfire's serializer so it carries no type names and
+/// reading it never instantiates anything but this class.
 /// </summary>
 public sealed class JobProgress
 {
@@ -53,6 +55,14 @@ public sealed class JobProgress
 
     /// <summary>When this was reported (UTC).</summary>
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>The JSON stored in the job parameter.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
+    /// <param name="json">The stored JSON.</param>
+    /// <exception cref="JsonException">The text is not such JSON.</exception>
+    public static JobProgress? FromJson(string json) => JsonSerializer.Deserialize<JobProgress>(json);
 
     /// <summary>The snapshot of <paramref name="progress"/> reported by <paramref name="job"/> at <paramref name="now"/>.</summary>
     /// <param name="job">The job and model (e.g. <c>estimate car_loan</c>).</param>

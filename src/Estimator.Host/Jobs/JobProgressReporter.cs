@@ -36,7 +36,7 @@ internal sealed class JobProgressReporter(string job, ILogger logger, TimeProvid
     public static JobProgressReporter ForCurrentJob(string job, ILogger logger, TimeProvider time, TimeSpan logInterval)
     {
         var context = CurrentJobAttribute.Current;
-        return new JobProgressReporter(job, logger, time, logInterval, context is null ? null : p => context.SetJobParameter(JobProgress.ParameterName, p));
+        return new JobProgressReporter(job, logger, time, logInterval, context is null ? null : p => context.Connection.SetJobParameter(context.BackgroundJob.Id, JobProgress.ParameterName, p.ToJson()));
     }
 
     /// <inheritdoc />

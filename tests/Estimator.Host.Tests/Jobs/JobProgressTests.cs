@@ -4,7 +4,6 @@ using Estimator.Host.Configuration;
 using Estimator.Host.Jobs;
 using Estimator.IO.Store;
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +66,7 @@ public sealed class JobProgressTests : IDisposable
         // (b) The job's parameter holds the final progress.
         using (var connection = storage.GetConnection())
         {
-            var stored = SerializationHelper.Deserialize<JobProgress>(connection.GetJobParameter(id, JobProgress.ParameterName), SerializationOption.User);
+            var stored = JobProgress.FromJson(connection.GetJobParameter(id, JobProgress.ParameterName))!;
             Assert.Equal(
                 ("estimate car_loan", nameof(RunPhase.Done), 3, 3, rows, chunks, chunks, 1.0),
                 (stored.Job, stored.Phase, stored.FilesRead, stored.TotalFiles, stored.RowsRead, stored.ChunksEstimated, stored.TotalChunks, stored.Fraction));
@@ -101,7 +100,7 @@ public sealed class JobProgressTests : IDisposable
         var hostile = new JobProgress { Job = "<script>alert(1)</script>", Phase = "<b>odd</b>", RowsRead = 1234, ChunksEstimated = 5, TotalChunks = 7, Fraction = 0.5, UpdatedAt = new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc) };
         using (var connection = storage.GetConnection())
         {
-            connection.SetJobParameter(id, JobProgress.ParameterName, SerializationHelper.Serialize(hostile, SerializationOption.User));
+            connection.SetJobParameter(id, JobProgress.ParameterName, hostile.ToJson());
         }
 
         var after = await DetailsPageAsync(app, id);
