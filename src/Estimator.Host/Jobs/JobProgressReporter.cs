@@ -24,6 +24,7 @@ internal sealed class JobProgressReporter(string job, ILogger logger, TimeProvid
     private DateTimeOffset _lastLog = DateTimeOffset.MinValue;
     private DateTimeOffset _lastStore = DateTimeOffset.MinValue;
     private bool _storeFailed;
+    private RunProgress? _stored;
 
     /// <summary>The latest report, or null before the first.</summary>
     public RunProgress? Latest { get; private set; }
@@ -56,7 +57,21 @@ internal sealed class JobProgressReporter(string job, ILogger logger, TimeProvid
         if (store is not null && (changed || now - _lastStore >= StoreInterval))
         {
             _lastStore = now;
+            _stored = value;
             Store(JobProgress.From(job, value, now));
+        }
+    }
+
+    /// <summary>
+    /// Stores the latest report if throttling held it back: a run that fails mid-phase then shows where it stopped, not
+    /// where it was up to a second earlier.
+    /// </summary>
+    public void Flush()
+    {
+        if (store is not null && Latest is { } latest && !ReferenceEquals(latest, _stored))
+        {
+            _stored = latest;
+            Store(JobProgress.From(job, latest, time.GetUtcNow()));
         }
     }
 

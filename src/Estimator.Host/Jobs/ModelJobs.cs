@@ -51,7 +51,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     public void Calibrate(string model, CancellationToken cancellationToken)
     {
         var progress = Progress("calibrate " + model);
-        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, progress, cancellationToken), cancellationToken);
+        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, progress, cancellationToken), cancellationToken, progress);
         logger.LogInformation(
             "calibrate {Model}: {What} (reference {Hash}, calibrated scores: {Calibrated})",
             model,
@@ -77,7 +77,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             Action<IReadOnlyList<string>>? handOff = jobs is null ? null : items => HandOff(model, items);
             var estimated = store.Estimate(definition, handOff, progress, cancellationToken);
             return (estimated, store.EvaluateAlerts(definition, cancellationToken));
-        }, cancellationToken);
+        }, cancellationToken, progress);
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
         logger.LogInformation(
             "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional, {Items} work item(s); {Queued} notification(s) queued",
@@ -105,9 +105,10 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     {
         var started = Stopwatch.GetTimestamp();
         var succeeded = false;
+        var progress = Progress($"estimate {model} {item}");
         try
         {
-            var outcome = store.EstimateWorkItem(model, item, Progress($"estimate {model} {item}"), cancellationToken);
+            var outcome = store.EstimateWorkItem(model, item, progress, cancellationToken);
             succeeded = true;
             if (outcome is null)
             {
@@ -124,6 +125,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
         finally
         {
+            progress.Flush();
             metrics?.JobFinished("estimate_item", model, Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
         }
     }
@@ -195,7 +197,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
     }
 
-    private T Run<T>(string model, string job, Func<ModelDefinition, T> action, CancellationToken cancellationToken)
+    private T Run<T>(string model, string job, Func<ModelDefinition, T> action, CancellationToken cancellationToken, JobProgressReporter? progress = null)
     {
         var definition = config.FindModel(model)?.Definition
             ?? throw new ModelJobException($"{job} {model}: the model is not in the configuration ({config.ConfigFile}); remove this job or add the model");
@@ -226,6 +228,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
         finally
         {
+            progress?.Flush();
             metrics?.JobFinished(job, model, Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
         }
     }

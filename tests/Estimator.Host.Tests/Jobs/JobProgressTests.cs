@@ -173,6 +173,22 @@ public sealed class JobProgressTests : IDisposable
         Assert.Equal(110, stored[^1].RowsRead);
     }
 
+    [Fact]
+    public void Flush_StoresTheLatestReport_WhenThrottlingHeldItBack()
+    {
+        var time = new ManualTime();
+        var stored = new List<JobProgress>();
+        var reporter = new JobProgressReporter("estimate m", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time, TimeSpan.FromSeconds(5), stored.Add);
+        reporter.Report(Progress(RunPhase.Reading, rows: 0));
+        reporter.Report(Progress(RunPhase.Reading, rows: 70));
+
+        reporter.Flush();
+        reporter.Flush();
+
+        // The held-back report is stored once; a second flush has nothing new.
+        Assert.Equal([0L, 70L], stored.Select(s => s.RowsRead));
+    }
+
     private static RunProgress Progress(RunPhase phase, long rows) =>
         new("m", phase, 1, 2, rows, rows * 10, 4000, 0, 0, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
