@@ -92,7 +92,7 @@ public static class EstimatorServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Maps Hangfire's dashboard at <c>/hangfire</c> with the Models page, behind <see cref="DashboardAuthorization"/>
+    /// Maps Hangfire's dashboard at <c>/hangfire</c> with the Models page and the jobs' progress on their details pages, behind <see cref="DashboardAuthorization"/>
     /// (local requests only unless remote credentials are configured).
     /// </summary>
     /// <param name="app">The application.</param>
@@ -102,6 +102,7 @@ public static class EstimatorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         var config = app.ApplicationServices.GetRequiredService<EstimatorConfig>();
         ModelsDashboard.Register();
+        JobProgressRenderer.Register();
         return app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new DashboardAuthorization(config.Dashboard)],

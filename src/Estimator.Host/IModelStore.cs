@@ -24,7 +24,7 @@ public interface IModelStore
     /// <paramref name="handOff"/> (to be queued for other workers), and the call returns once every item is done.
     /// </summary>
     /// <param name="model">The model.</param>
-    /// <param name="handOff">Receives the ids of the items other workers may run with <see cref="EstimateWorkItem"/>.</param>
+    /// <param name="handOff">Receives the ids of the items other workers may run with <see cref="EstimateWorkItem(string, string, CancellationToken)"/>.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken);
 
@@ -33,6 +33,39 @@ public interface IModelStore
     /// <param name="item">The work item's id.</param>
     /// <param name="cancellationToken">Cancels the item.</param>
     WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Calibrate(ModelDefinition, CancellationToken)"/>, reporting progress to <paramref name="progress"/>.
+    /// A store that cannot report progress calibrates without (the default).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="progress">Receives progress on the calling thread.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        Calibrate(model, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Estimate(ModelDefinition, CancellationToken)"/> (<paramref name="handOff"/> null) or
+    /// <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}, CancellationToken)"/>, reporting progress to
+    /// <paramref name="progress"/>. A store that cannot report progress estimates without (the default).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="handOff">Receives the ids of the items other workers may run; null keeps the run in this call.</param>
+    /// <param name="progress">Receives progress on the calling thread.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        handOff is null ? Estimate(model, cancellationToken) : Estimate(model, handOff, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EstimateWorkItem(string, string, CancellationToken)"/>, reporting progress to <paramref name="progress"/>.
+    /// A store that cannot report progress runs the item without (the default).
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="item">The work item's id.</param>
+    /// <param name="progress">Receives progress on the calling thread.</param>
+    /// <param name="cancellationToken">Cancels the item.</param>
+    WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        EstimateWorkItem(model, item, cancellationToken);
 
     /// <summary>The model's current estimates (reference chunks, then analysis chunks in order).</summary>
     /// <param name="model">The model's name.</param>
@@ -86,6 +119,17 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => runner.EstimateWorkItem(model, item, cancellationToken);
+
+    /// <inheritdoc />
+    public CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken) => runner.Calibrate(model, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        runner.Estimate(model, handOff, progress, cancellationToken);
+
+    /// <inheritdoc />
+    public WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        runner.EstimateWorkItem(model, item, progress, cancellationToken);
 
     /// <inheritdoc />
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => runner.ReadEstimates(model);

@@ -10,7 +10,7 @@ namespace Estimator.Host.Tests;
 /// <summary>Starts the real host (EstimatorHost) in-memory (TestServer) or on Kestrel, optionally with a store double.</summary>
 internal static class TestHosts
 {
-    public static async Task<WebApplication> StartAsync(EstimatorConfig config, IModelStore? store, string? kestrelUrls = null)
+    public static async Task<WebApplication> StartAsync(EstimatorConfig config, IModelStore? store, string? kestrelUrls = null, ILoggerProvider? logs = null)
     {
         var builder = EstimatorHost.CreateBuilder(config, kestrelUrls);
         if (kestrelUrls is null)
@@ -24,6 +24,11 @@ internal static class TestHosts
         }
 
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         var app = EstimatorHost.Build(builder);
         await app.StartAsync();
         return app;

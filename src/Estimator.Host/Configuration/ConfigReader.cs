@@ -17,7 +17,7 @@ namespace Estimator.Host.Configuration;
 /// </summary>
 internal sealed class ConfigReader
 {
-    private static readonly string[] TopKeys = ["store", "storage", "dashboard", "notify", "delivery", "metrics", "work_item_rows", "work_item_grace_seconds", "worker_threads", "models"];
+    private static readonly string[] TopKeys = ["store", "storage", "dashboard", "notify", "delivery", "metrics", "work_item_rows", "work_item_grace_seconds", "worker_threads", "progress_log_seconds", "models"];
     private static readonly string[] DeliveryKeys = ["schedule", "retries", "backoff_seconds", "timeout_seconds"];
     private static readonly string[] MetricsKeys = ["allow_remote"];
     private static readonly string[] SloKeys = ["metric", "objective"];
@@ -90,6 +90,7 @@ internal sealed class ConfigReader
         var workItemRows = root is not null && Get(root, "work_item_rows") is { } workItemNode ? NonNegativeInt(workItemNode, "work_item_rows") : EstimatorConfig.DefaultWorkItemRows;
         var workItemGrace = root is not null && Get(root, "work_item_grace_seconds") is { } graceNode ? NonNegativeInt(graceNode, "work_item_grace_seconds") : 0;
         var workerThreads = root is not null && Get(root, "worker_threads") is { } threadsNode ? PositiveInt(threadsNode, "worker_threads") : null;
+        var progressLog = root is not null && Get(root, "progress_log_seconds") is { } progressNode ? NonNegativeInt(progressNode, "progress_log_seconds") : null;
         var modelsNode = root is null ? null : Get(root, "models");
         var models = new List<ModelConfig>();
         if (root is not null && modelsNode is null)
@@ -119,6 +120,7 @@ internal sealed class ConfigReader
             WorkItemRows = workItemRows ?? EstimatorConfig.DefaultWorkItemRows,
             WorkItemGrace = TimeSpan.FromSeconds(workItemGrace ?? 0),
             WorkerThreads = workerThreads,
+            ProgressLogInterval = progressLog is int seconds ? TimeSpan.FromSeconds(seconds) : EstimatorConfig.DefaultProgressLogInterval,
             Models = models,
         };
     }

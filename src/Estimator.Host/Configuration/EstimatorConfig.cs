@@ -56,6 +56,15 @@ public sealed class EstimatorConfig
     /// <summary><c>worker_threads</c>: Hangfire worker threads per process (jobs run at once); null for Hangfire's default (5 per core, at most 20).</summary>
     public int? WorkerThreads { get; init; }
 
+    /// <summary>The default of <see cref="ProgressLogInterval"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultProgressLogInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <c>progress_log_seconds</c>: a running job logs its progress (rows read, chunks estimated, rate, time left) at
+    /// most this often, and at every phase change; 0 logs every report (each file read and chunk written).
+    /// </summary>
+    public TimeSpan ProgressLogInterval { get; init; } = DefaultProgressLogInterval;
+
     /// <summary>Reads and validates a configuration file.</summary>
     /// <param name="path">The YAML file.</param>
     /// <exception cref="EstimatorConfigException">The file cannot be read or has problems; every problem is listed.</exception>

@@ -23,8 +23,10 @@ namespace Estimator.Host.Jobs;
 /// <param name="logger">The logger.</param>
 /// <param name="metrics">Where job durations and rows processed are counted (for <c>/metrics</c>); none when null.</param>
 /// <param name="jobs">Queues the work items of a split estimate run; a run is never split when null.</param>
+/// <param name="time">The clock of the progress reports (default: the system's).</param>
 [SkipWhileQueued]
-public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null, IBackgroundJobClient? jobs = null)
+[CurrentJob]
+public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null, IBackgroundJobClient? jobs = null, TimeProvider? time = null)
 {
     /// <summary>How long a job waits for another run of the same model to finish.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
@@ -48,7 +50,8 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     [AutomaticRetry(Attempts = 3)]
     public void Calibrate(string model, CancellationToken cancellationToken)
     {
-        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, cancellationToken), cancellationToken);
+        var progress = Progress("calibrate " + model);
+        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, progress, cancellationToken), cancellationToken, progress);
         logger.LogInformation(
             "calibrate {Model}: {What} (reference {Hash}, calibrated scores: {Calibrated})",
             model,
@@ -67,14 +70,14 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     [AutomaticRetry(Attempts = 3)]
     public void Estimate(string model, CancellationToken cancellationToken)
     {
+        var progress = Progress("estimate " + model);
         var (outcome, alerts) = Run(model, "estimate", definition =>
         {
             // A large backlog is split into work items queued for any worker; this job takes its share and waits for the rest.
-            var estimated = jobs is null
-                ? store.Estimate(definition, cancellationToken)
-                : store.Estimate(definition, items => HandOff(model, items), cancellationToken);
+            Action<IReadOnlyList<string>>? handOff = jobs is null ? null : items => HandOff(model, items);
+            var estimated = store.Estimate(definition, handOff, progress, cancellationToken);
             return (estimated, store.EvaluateAlerts(definition, cancellationToken));
-        }, cancellationToken);
+        }, cancellationToken, progress);
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
         logger.LogInformation(
             "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional, {Items} work item(s); {Queued} notification(s) queued",
@@ -102,9 +105,10 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     {
         var started = Stopwatch.GetTimestamp();
         var succeeded = false;
+        var progress = Progress($"estimate {model} {item}");
         try
         {
-            var outcome = store.EstimateWorkItem(model, item, cancellationToken);
+            var outcome = store.EstimateWorkItem(model, item, progress, cancellationToken);
             succeeded = true;
             if (outcome is null)
             {
@@ -121,9 +125,12 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
         finally
         {
+            progress.Flush();
             metrics?.JobFinished("estimate_item", model, Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
         }
     }
+
+    private JobProgressReporter Progress(string job) => JobProgressReporter.ForCurrentJob(job, logger, time ?? TimeProvider.System, config.ProgressLogInterval);
 
     private void HandOff(string model, IReadOnlyList<string> items)
     {
@@ -190,7 +197,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
     }
 
-    private T Run<T>(string model, string job, Func<ModelDefinition, T> action, CancellationToken cancellationToken)
+    private T Run<T>(string model, string job, Func<ModelDefinition, T> action, CancellationToken cancellationToken, JobProgressReporter? progress = null)
     {
         var definition = config.FindModel(model)?.Definition
             ?? throw new ModelJobException($"{job} {model}: the model is not in the configuration ({config.ConfigFile}); remove this job or add the model");
@@ -221,6 +228,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         }
         finally
         {
+            progress?.Flush();
             metrics?.JobFinished(job, model, Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
         }
     }

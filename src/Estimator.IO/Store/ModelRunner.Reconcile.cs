@@ -29,7 +29,7 @@ public sealed partial class ModelRunner
         }
 
         using var modelLock = AcquireLock(model.Name, cancellationToken);
-        var (_, fitted) = CalibrateLocked(model, cancellationToken);
+        var (_, fitted) = CalibrateLocked(model, new RunTracker(model.Name, null, Time), cancellationToken);
         var state = ModelState.Load(StatePath(model.Name));
         var reconcilePath = Path.Combine(ModelDirectory(model.Name), "reconciliation", "state.json");
         var reconcile = ReconcileState.Load(reconcilePath);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Estimator.IO.Store;
 
-/// <summary>What <see cref="ModelRunner.EstimateWorkItem"/> did.</summary>
+/// <summary>What <see cref="ModelRunner.EstimateWorkItem(string, string, CancellationToken)"/> did.</summary>
 /// <param name="Item">The work item's id.</param>
 /// <param name="Chunks">Chunks whose rows and estimates it wrote.</param>
 /// <param name="Rows">Rows in those chunks.</param>
@@ -31,7 +31,31 @@ public sealed partial class ModelRunner
     /// <returns>What the item did; null when it was already done, another worker is running it, or its run was settled.</returns>
     /// <exception cref="EstimatorDataException">The model name or item id is malformed, or the item's stored rows are unreadable.</exception>
     public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken = default) =>
-        RunWorkItem(CheckedName(model), item, wait: false, cancellationToken);
+        EstimateWorkItem(model, item, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EstimateWorkItem(string, string, CancellationToken)"/>, reporting progress (estimating, then done)
+    /// after each chunk written; an item with nothing to do reports nothing.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="item">The item's id as handed off (<c>runNNNNNN-itemNNN</c>).</param>
+    /// <param name="progress">Receives progress on the calling thread, with <see cref="RunProgress.Item"/> set.</param>
+    /// <param name="cancellationToken">Cancels the item; it stays pending and is run again by another worker or the model's next run.</param>
+    /// <returns>What the item did; null when it was already done, another worker is running it, or its run was settled.</returns>
+    /// <exception cref="EstimatorDataException">The model name or item id is malformed, or the item's stored rows are unreadable.</exception>
+    public WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        var name = CheckedName(model);
+        var tracker = new RunTracker(name, progress, Time, item);
+        var outcome = RunWorkItem(name, item, wait: false, cancellationToken, tracker.ChunkWritten, (chunks, rows) =>
+        {
+            tracker.RowsRead = rows;
+            tracker.TotalChunks = chunks;
+            tracker.Enter(RunPhase.Estimating);
+        });
+        tracker.Finish();
+        return outcome;
+    }
 
     [GeneratedRegex("^run[0-9]{6,}-item[0-9]{3,}$", RegexOptions.CultureInvariant)]
     private static partial Regex WorkItemIdPattern();
@@ -59,11 +83,12 @@ public sealed partial class ModelRunner
     }
 
     /// <summary>Gives other workers <see cref="WorkItemGrace"/> to take the handed-off items (returns early once every item is done).</summary>
-    private void WaitForOthers(string model, List<WorkItemState> pending, CancellationToken cancellationToken)
+    private void WaitForOthers(string model, List<WorkItemState> pending, Action poll, CancellationToken cancellationToken)
     {
         var deadline = Time.GetUtcNow() + WorkItemGrace;
         while (Time.GetUtcNow() < deadline && !pending.TrueForAll(p => File.Exists(DonePath(model, p.Id))))
         {
+            poll();
             cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -75,7 +100,8 @@ public sealed partial class ModelRunner
 
     private string DonePath(string model, string item) => Path.Combine(PendingDirectory(model), item + ".done");
 
-    private WorkItemOutcome? RunWorkItem(string model, string item, bool wait, CancellationToken cancellationToken)
+    /// <summary>Runs the item when nobody else holds or finished it; <paramref name="onStart"/> gets its chunk and row counts once its rows are read, <paramref name="onChunk"/> is called after each chunk written.</summary>
+    private WorkItemOutcome? RunWorkItem(string model, string item, bool wait, CancellationToken cancellationToken, Action? onChunk = null, Action<int, long>? onStart = null)
     {
         if (!WorkItemIdPattern().IsMatch(item))
         {
@@ -129,7 +155,8 @@ public sealed partial class ModelRunner
             throw new EstimatorDataException(FormattableString.Invariant($"model '{model}': work item {item} holds {rows.Count} rows, its chunks {work.FirstChunk}..{work.LastChunk} need {at} or more"), segment);
         }
 
-        WriteChunks(model, fitted, chunks, work.RunId, work.EstimatedAt);
+        onStart?.Invoke(chunks.Count, rows.Count);
+        WriteChunks(model, fitted, chunks, work.RunId, work.EstimatedAt, onChunk);
         AtomicFile.WriteText(done, work.RunId);
         Logger?.LogInformation("Model {Model}: work item {Item} wrote chunks {First}..{Last} ({Rows} rows)", model, item, work.FirstChunk, work.LastChunk, rows.Count);
         return new WorkItemOutcome(item, chunks.Count, rows.Count);

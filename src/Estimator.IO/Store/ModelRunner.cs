@@ -24,7 +24,7 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 }
 
 /// <summary>
-/// Runs a model's jobs against the store. <see cref="Calibrate"/> fits on the reference when it is new or changed and
+/// Runs a model's jobs against the store. <see cref="Calibrate(ModelDefinition, CancellationToken)"/> fits on the reference when it is new or changed and
 /// persists the fitted model. <see cref="Estimate(ModelDefinition, CancellationToken)"/> picks up analysis files not yet processed and chunks the stream as
 /// the core chunks a whole data set: size-based chunks continue across files, and a chunk still filling (or a period
 /// still open) is estimated provisionally and replaced when complete. Both are idempotent and crash-safe: every file is
@@ -95,11 +95,24 @@ public sealed partial class ModelRunner
 
     /// <summary>Fits the model on its reference unless the fitted model for this reference content and these options is stored.</summary>
     /// <exception cref="EstimatorDataException">The reference is missing or holds bad data; the store is unchanged.</exception>
-    public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken = default)
+    public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken = default) => Calibrate(model, null, cancellationToken);
+
+    /// <summary>
+    /// Fits the model on its reference unless the fitted model for this reference content and these options is stored,
+    /// reporting the fit (and the re-estimation of stored chunks it causes) to <paramref name="progress"/>.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="progress">Receives progress on the calling thread; nothing is reported when the model is already fitted.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="EstimatorDataException">The reference is missing or holds bad data; the store is unchanged.</exception>
+    public CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var _ = AcquireLock(model.Name, cancellationToken);
-        return CalibrateLocked(model, cancellationToken).Outcome;
+        var tracker = new RunTracker(model.Name, progress, Time);
+        var outcome = CalibrateLocked(model, tracker, cancellationToken).Outcome;
+        tracker.Finish();
+        return outcome;
     }
 
     /// <summary>Estimates the analysis files that arrived since the last run (calibrating first when needed), all in this call.</summary>
@@ -111,7 +124,7 @@ public sealed partial class ModelRunner
     /// <paramref name="handOff"/> is given and the run's new or changed chunks hold more than <see cref="WorkItemRows"/>
     /// rows, the run is split into work items of contiguous chunks: this call estimates the first, commits the plan
     /// (chunk list and pending items, the items' rows in segment files) and passes the other items' ids to
-    /// <paramref name="handOff"/>, so other workers can run them with <see cref="EstimateWorkItem"/>; it then works
+    /// <paramref name="handOff"/>, so other workers can run them with <see cref="EstimateWorkItem(string, string, CancellationToken)"/>; it then works
     /// through whichever items nobody has taken, waits for the rest and settles the run. Either way the store ends as one
     /// undivided run would leave it.
     /// </summary>
@@ -119,11 +132,25 @@ public sealed partial class ModelRunner
     /// <param name="handOff">Receives the ids of the work items other workers may take (e.g. to enqueue a job per item); null keeps the run in this call.</param>
     /// <param name="cancellationToken">Cancels the run; a cancelled split run's items stay pending and the model's next run finishes them.</param>
     /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
-    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, CancellationToken cancellationToken = default)
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, CancellationToken cancellationToken = default) =>
+        Estimate(model, handOff, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}?, CancellationToken)"/>, reporting progress
+    /// after each file read and each chunk written: fitting (when the reference is new or changed), reading files,
+    /// estimating chunks, settling work items (a split run), done. A run with nothing to do reports nothing.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="handOff">Receives the ids of the work items other workers may take; null keeps the run in this call.</param>
+    /// <param name="progress">Receives progress on the calling thread (keep it cheap: it is called once per file and chunk).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var _ = AcquireLock(model.Name, cancellationToken);
-        var (calibration, fitted) = CalibrateLocked(model, cancellationToken);
+        var tracker = new RunTracker(model.Name, progress, Time);
+        var (calibration, fitted) = CalibrateLocked(model, tracker, cancellationToken);
         var state = ModelState.Load(StatePath(model.Name));
         var now = Time.GetUtcNow();
         var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
@@ -151,8 +178,13 @@ public sealed partial class ModelRunner
 
         if (fresh.Count == 0)
         {
+            tracker.Finish();
             return new EstimateOutcome("", [], 0, 0, 0);
         }
+
+        tracker.TotalFiles = fresh.Count;
+        tracker.TotalBytes = fresh.Sum(f => new FileInfo(f).Length);
+        tracker.Enter(RunPhase.Reading);
 
         var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
         var columns = model.Columns with { Id = model.IdColumn, YTrue = null };
@@ -165,6 +197,7 @@ public sealed partial class ModelRunner
             var data = PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
             batches.Add(RowBatch.FromPredictionData(data));
             files.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, data.Count));
+            tracker.FileRead(info.Length, data.Count);
         }
 
         var newRows = RowBatch.Concat(batches, model.Name);
@@ -177,7 +210,9 @@ public sealed partial class ModelRunner
         var runId = RunId(run, now);
         var (chunks, changed) = Advance(model, state, newRows, rebuild: false);
         var items = handOff is null ? [changed] : Partition(changed, WorkItemRows);
-        WriteChunks(model.Name, fitted, items[0], runId, now.UtcDateTime);
+        tracker.TotalChunks += changed.Count;
+        tracker.Enter(RunPhase.Estimating);
+        WriteChunks(model.Name, fitted, items[0], runId, now.UtcDateTime, tracker.ChunkWritten);
         var pending = new List<WorkItemState>(items.Count - 1);
         for (var k = 1; k < items.Count; k++)
         {
@@ -203,14 +238,41 @@ public sealed partial class ModelRunner
         if (pending.Count > 0)
         {
             handOff!([.. pending.Select(p => p.Id)]);
-            WaitForOthers(model.Name, pending, cancellationToken);
+            tracker.Enter(RunPhase.Settling);
+
+            // Items other workers finished count as soon as their done marker shows; each item is counted once.
+            var counted = new HashSet<string>(StringComparer.Ordinal);
+            void CountDone()
+            {
+                var chunksDone = 0;
+                foreach (var item in pending)
+                {
+                    if (!counted.Contains(item.Id) && File.Exists(DonePath(model.Name, item.Id)))
+                    {
+                        counted.Add(item.Id);
+                        chunksDone += item.LastChunk - item.FirstChunk + 1;
+                    }
+                }
+
+                if (chunksDone > 0)
+                {
+                    tracker.ChunksWritten(chunksDone);
+                }
+            }
+
+            WaitForOthers(model.Name, pending, CountDone, cancellationToken);
             foreach (var item in pending)
             {
                 // Take whatever no other worker has started; the settle step below waits for the ones they hold.
-                RunWorkItem(model.Name, item.Id, wait: false, cancellationToken);
+                CountDone();
+                if (!counted.Contains(item.Id) && RunWorkItem(model.Name, item.Id, wait: false, cancellationToken, onChunk: tracker.ChunkWritten) is not null)
+                {
+                    counted.Add(item.Id);
+                }
             }
 
             SettleLocked(model.Name, cancellationToken);
+            CountDone();
         }
 
         var finalized = changed.Count(c => c.Chunk.Visible && c.Chunk.Final);
@@ -218,6 +280,7 @@ public sealed partial class ModelRunner
         Logger?.LogInformation(
             "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional, {Items} work item(s)",
             model.Name, runId, files.Count, newRows.Count, finalized, provisional, items.Count);
+        tracker.Finish();
         return new EstimateOutcome(runId, fresh, newRows.Count, finalized, provisional) { WorkItems = items.Count };
     }
 
@@ -246,7 +309,7 @@ public sealed partial class ModelRunner
         return records;
     }
 
-    private (CalibrationOutcome Outcome, FittedCbpe Fitted) CalibrateLocked(ModelDefinition model, CancellationToken cancellationToken)
+    private (CalibrationOutcome Outcome, FittedCbpe Fitted) CalibrateLocked(ModelDefinition model, RunTracker tracker, CancellationToken cancellationToken)
     {
         var directory = ModelDirectory(model.Name);
         SettleLocked(model.Name, cancellationToken);
@@ -264,6 +327,7 @@ public sealed partial class ModelRunner
         SweepLeftovers(model.Name, force: true);
 
         cancellationToken.ThrowIfCancellationRequested();
+        tracker.Enter(RunPhase.Fitting);
         var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
         var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
         FittedCbpe fitted;
@@ -289,7 +353,9 @@ public sealed partial class ModelRunner
         {
             var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions);
             var (chunks, changed) = Advance(model, state, empty, rebuild: true);
-            WriteChunks(model.Name, fitted, changed, runId, now.UtcDateTime);
+            tracker.TotalChunks += changed.Count;
+            tracker.Enter(RunPhase.Estimating);
+            WriteChunks(model.Name, fitted, changed, runId, now.UtcDateTime, tracker.ChunkWritten);
             committed = committed with { Chunks = chunks };
         }
 
@@ -426,7 +492,7 @@ public sealed partial class ModelRunner
         return (new ChunkState(index, key, first, last, startDate, endDate, final, visible, RowsFileName(index, run)), rows.Slice(at, length));
     }
 
-    private void WriteChunks(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now)
+    private void WriteChunks(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
     {
         var labels = KnownLabels(model);
         foreach (var (chunk, rows) in changed)
@@ -435,6 +501,7 @@ public sealed partial class ModelRunner
             var estimates = AnalysisEstimatesPath(model, chunk.Index);
             if (!chunk.Visible)
             {
+                onChunk?.Invoke();
                 continue;
             }
 
@@ -447,6 +514,7 @@ public sealed partial class ModelRunner
 
             var result = fitted.EstimateChunk(set, chunk.ToChunk());
             WriteEstimates(EstimateRecord.FromRows(model, result, now, runId, provisional: !chunk.Final), estimates);
+            onChunk?.Invoke();
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class ServeAndRunCommandTests : IDisposable
         var lines = stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
             [
-                $"error: {path}:1:1: colour: unknown key 'colour'; expected one of: store, storage, dashboard, notify, delivery, metrics, work_item_rows, work_item_grace_seconds, worker_threads, models",
+                $"error: {path}:1:1: colour: unknown key 'colour'; expected one of: store, storage, dashboard, notify, delivery, metrics, work_item_rows, work_item_grace_seconds, worker_threads, progress_log_seconds, models",
                 $"error: {path}:3:5: models[0].reference: missing",
                 $"error: {path}:3:5: models[0].analysis: missing",
                 $"error: {path}:3:11: models[0].name: unsafe model name '../x': it names a folder in the store, so it may not contain path separators or '..'",

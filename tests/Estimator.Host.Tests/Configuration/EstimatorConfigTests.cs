@@ -170,6 +170,7 @@ public sealed class EstimatorConfigTests : IDisposable
     [InlineData("work_item_rows: lots\nmodels: []", "work_item_rows: expected a whole number, 0 or more")]
     [InlineData("work_item_grace_seconds: -1\nmodels: []", "work_item_grace_seconds: expected a whole number, 0 or more")]
     [InlineData("worker_threads: 0\nmodels: []", "worker_threads:")]
+    [InlineData("progress_log_seconds: -2\nmodels: []", "progress_log_seconds: expected a whole number, 0 or more")]
     public void Load_Fails_WhenTheFileIsMalformed(string yaml, string problem)
     {
         var e = Assert.Throws<EstimatorConfigException>(() => TestData.LoadYaml(temp.Path, yaml));
@@ -225,16 +226,18 @@ public sealed class EstimatorConfigTests : IDisposable
         Assert.Equal(expected, config.WorkItemRows);
         Assert.Equal(TimeSpan.Zero, config.WorkItemGrace);
         Assert.Null(config.WorkerThreads);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.ProgressLogInterval);
     }
 
     [Fact]
-    public void Load_ReadsWorkItemGraceAndWorkerThreads()
+    public void Load_ReadsWorkItemGraceWorkerThreadsAndProgressLogInterval()
     {
         File.Copy(TestData.CarLoanReference, Path.Combine(temp.Path, "ref.parquet"), overwrite: true);
         Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
         var config = TestData.LoadYaml(temp.Path, """
             work_item_grace_seconds: 5
             worker_threads: 3
+            progress_log_seconds: 30
             models:
               - name: m
                 reference: ref.parquet
@@ -243,6 +246,7 @@ public sealed class EstimatorConfigTests : IDisposable
             """);
         Assert.Equal(TimeSpan.FromSeconds(5), config.WorkItemGrace);
         Assert.Equal(3, config.WorkerThreads);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.ProgressLogInterval);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Estimator.Cli;
 using Estimator.Host.Configuration;
+using Estimator.Host.Jobs;
 using Estimator.Host.Storage;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
@@ -267,6 +268,44 @@ public sealed class PostgresHostTests(PostgresFixture postgres, ITestOutputHelpe
 
             await Task.Delay(250);
         }
+    }
+
+    [Fact]
+    public async Task EstimateJob_StoresItsFinalProgress_InPostgresStorage_AndTheDashboardShowsIt()
+    {
+        const string token = "postgres-progress-test-token";
+        var path = TestData.CopyDemo(Path.Combine(temp.Path, "progress"), "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {token} }} }}\n");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("storage: { kind: inmemory }", $"storage: {{ kind: postgres, connection: \"{postgres.CreateDatabase()}\" }}", StringComparison.Ordinal));
+        var config = EstimatorConfig.Load(path);
+        var files = Directory.GetFiles(Path.GetDirectoryName(config.Models[0].Definition.Analysis)!, "*.parquet");
+        long rows = 0;
+        foreach (var file in files)
+        {
+            rows += Estimator.IO.PredictionFileReader.Read(file, config.Models[0].Definition.Columns with { YTrue = null }, requireTargets: false, requirePredictions: true).Count;
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-1));
+        }
+
+        var chunks = (int)((rows + 4999) / 5000);
+        await using var app = await StartAsync(config, HostRole.All);
+        var storage = app.Services.GetRequiredService<JobStorage>();
+
+        var id = app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<ModelJobs>(j => j.Estimate("car_loan", CancellationToken.None));
+        await TestHosts.WaitUntilAsync(
+            () => storage.GetMonitoringApi().JobDetails(id)?.History.FirstOrDefault()?.StateName is "Succeeded" or "Failed",
+            TimeSpan.FromSeconds(60),
+            "the estimate job to finish");
+
+        using (var connection = storage.GetConnection())
+        {
+            var stored = JobProgress.FromJson(connection.GetJobParameter(id, JobProgress.ParameterName))!;
+            Assert.Equal(("Done", files.Length, rows, chunks, chunks), (stored.Phase, stored.FilesRead, stored.RowsRead, stored.ChunksEstimated, stored.TotalChunks));
+        }
+
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var html = await client.GetStringAsync(new Uri($"/hangfire/jobs/details/{id}", UriKind.Relative));
+        Assert.Contains($"data-progress=\"rows\">{rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}<", html, StringComparison.Ordinal);
+        Assert.Contains($"data-progress=\"chunks\">{chunks} of {chunks}<", html, StringComparison.Ordinal);
     }
 
     private EstimatorConfig Config(string connection)
