@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 
 namespace Estimator.Calibration;
@@ -92,6 +93,9 @@ public sealed class IsotonicCalibrator
     // might not give numpy's value (an infinite slope, or y[j] = -0); _bucketScale maps a score to its lookup bucket.
     private readonly double[] _slopes;
     private readonly double _bucketScale;
+
+    /// <summary>The calibration tables as one value, for a row loop that calibrates rows in no particular order.</summary>
+    internal IsotonicLookup Lookup => new(Thresholds, Values, _lookup, _slopes, _bucketScale);
 
     /// <summary>Scores of the fitted points (x), strictly increasing.</summary>
     public double[] Thresholds { get; }
@@ -357,6 +361,37 @@ public sealed class IsotonicCalibrator
         // Find j with x[j] <= score < x[j + 1]; here 0 <= j < last.
         var j = Locate(x, lookup, scale, score, hint);
         hint = j;
+        return InterpolateInterval(x, y, slopes, j, score);
+    }
+
+    /// <summary>
+    /// numpy <c>interp</c> for x[0] &lt; <paramref name="score"/> &lt; x[last] found without a previous interval: the
+    /// bucket's interval, stepped once without a branch (a score on a threshold usually lies one interval past its
+    /// bucket's, and whether it does is as unpredictable as the scores), checked, else the general search.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double InterpolateInside(double[] x, double[] y, int[] lookup, double[] slopes, double scale, double score)
+    {
+        var j = 0;
+        if (lookup.Length > 0)
+        {
+            j = lookup[(int)Math.Clamp((score - x[0]) * scale, 0, LookupBuckets - 1)];
+
+            // lookup[] never exceeds last - 1, and score < x[last], so the step stays inside.
+            j += Unsafe.BitCast<bool, byte>(x[j + 1] <= score);
+            if (!(x[j] <= score && score < x[j + 1]))
+            {
+                j = Locate(x, lookup, scale, score, -1);
+            }
+        }
+
+        return InterpolateInterval(x, y, slopes, j, score);
+    }
+
+    /// <summary>numpy <c>interp</c> on the interval j with x[j] &lt;= <paramref name="score"/> &lt; x[j + 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double InterpolateInterval(double[] x, double[] y, double[] slopes, int j, double score)
+    {
         var plain = slopes[j];
         if (!double.IsNaN(plain))
         {
@@ -365,6 +400,11 @@ public sealed class IsotonicCalibrator
             return (plain * (score - x[j])) + y[j];
         }
 
+        return InterpolateSteep(x, y, j, score);
+    }
+
+    private static double InterpolateSteep(double[] x, double[] y, int j, double score)
+    {
         if (x[j] == score)
         {
             return y[j];
@@ -446,5 +486,51 @@ public sealed class IsotonicCalibrator
             y.Slice(i + 1, k - i - 1).Fill(y[i]);
             i = k;
         }
+    }
+}
+
+/// <summary>
+/// One calibrator's tables, calibrating one score at a time with the same result as
+/// <see cref="IsotonicCalibrator.Calibrate(double)"/>, for shuffled scores: a bucket guess and one branch-free step.
+/// </summary>
+internal readonly struct IsotonicLookup
+{
+    private readonly double[] _x;
+    private readonly double[] _y;
+    private readonly int[] _lookup;
+    private readonly double[] _slopes;
+    private readonly double _scale;
+
+    public IsotonicLookup(double[] x, double[] y, int[] lookup, double[] slopes, double scale)
+    {
+        _x = x;
+        _y = y;
+        _lookup = lookup;
+        _slopes = slopes;
+        _scale = scale;
+    }
+
+    /// <summary>The calibrated value of <paramref name="score"/>; NaN gives NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Calibrate(double score)
+    {
+        if (double.IsNaN(score))
+        {
+            return double.NaN;
+        }
+
+        var x = _x;
+        var last = x.Length - 1;
+        if (score <= x[0])
+        {
+            return _y[0];
+        }
+
+        if (score >= x[last])
+        {
+            return _y[last];
+        }
+
+        return IsotonicCalibrator.InterpolateInside(x, _y, _lookup, _slopes, _scale, score);
     }
 }

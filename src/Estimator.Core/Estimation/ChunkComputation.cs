@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Estimator.Calibration;
 using Estimator.Metrics;
 using Estimator.Numerics;
@@ -90,8 +91,10 @@ internal static class ChunkComputation
     {
         var needsRanking = false;
         var needsCounts = false;
+        var wantsRocAuc = false;
         foreach (var component in components)
         {
+            wantsRocAuc |= component.Metric == Metric.RocAuc;
             needsRanking |= !component.Metric.RequiresPredictions();
             needsCounts |= component.Metric.RequiresPredictions();
         }
@@ -104,23 +107,34 @@ internal static class ChunkComputation
         var yHat = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
         var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
 
-        // Each row is calibrated on its own, so calibrating the chunk into scratch gives the same probabilities as a
-        // period-wide vector would, without allocating one.
+        // One pass calibrates each row (on its own, so into no period-wide vector), sums the expected confusion matrix
+        // and counts the sort's digits; the sort then orders the probabilities themselves.
+        var countMatrix = needsCounts && data.Predictions is not null;
         var cm = default(ExpectedConfusionMatrix);
-        if (needsCounts && data.Predictions is not null)
+        var rankedCount = 0;
+        var rocAuc = double.NaN;
+        if (needsRanking || countMatrix)
         {
-            ReadOnlySpan<double> p = s;
-            if (data.Calibrator is { } calibrator)
+            var keys = needsRanking ? MemoryMarshal.Cast<double, ulong>(scratch.Keys.AsSpan(0, length)) : default;
+            var n = FusedChunkKernel.CalibrateCountAndEncode(s, countMatrix ? yHat : default, data.Calibrator, keys, scratch.DigitCounts, out cm);
+            if (needsRanking && n >= 0)
             {
-                var calibrated = scratch.Probabilities.AsSpan(0, length);
-                calibrator.CalibrateUnordered(s, calibrated);
-                p = calibrated;
+                var cumulative = scratch.Probabilities.AsSpan(0, n);
+                FusedChunkKernel.SortDescendingWithSums(keys[..n], MemoryMarshal.Cast<double, ulong>(scratch.Radix.AsSpan()), scratch.DigitCounts, scratch.Ranked, cumulative);
+                rankedCount = n;
+                if (wantsRocAuc)
+                {
+                    // The sort's buffers are free again: they hold the rates.
+                    rocAuc = FusedChunkKernel.RocAucFromCumulative(cumulative, scratch.Keys, scratch.Radix);
+                }
             }
-
-            cm = ExpectedConfusionMatrix.Compute(p, yHat);
+            else if (needsRanking)
+            {
+                rankedCount = RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked);
+                rocAuc = wantsRocAuc ? EstimatedMetrics.RocAucFromRanked(scratch.Ranked.AsSpan(0, rankedCount)) : double.NaN;
+            }
         }
 
-        var rankedCount = needsRanking ? RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked) : 0;
         var rankedSpan = scratch.Ranked.AsSpan(0, rankedCount);
 
         var counts = realized && needsCounts && data.Predictions is not null ? LabelCounts.Compute(y, yHat) : default;
@@ -158,7 +172,7 @@ internal static class ChunkComputation
         for (var k = 0; k < components.Count; k++)
         {
             var (metric, component, _) = components[k];
-            var estimated = Estimate(metric, component, cm, rankedSpan, options);
+            var estimated = metric == Metric.RocAuc ? rocAuc : Estimate(metric, component, cm, rankedSpan, options);
             var rows = metric.RequiresPredictions() ? cm.Count : rankedCount;
             var realizedValue = !realized
                 ? double.NaN
@@ -205,7 +219,6 @@ internal static class ChunkComputation
 
     private static double Estimate(Metric metric, int component, in ExpectedConfusionMatrix cm, ReadOnlySpan<double> ranked, CbpeOptions options) => metric switch
     {
-        Metric.RocAuc => EstimatedMetrics.RocAucFromRanked(ranked),
         Metric.AveragePrecision => EstimatedMetrics.AveragePrecisionFromRanked(ranked),
         Metric.Precision => EstimatedMetrics.Precision(cm),
         Metric.Recall => EstimatedMetrics.Recall(cm),
@@ -249,10 +262,13 @@ internal sealed class ChunkScratch : IDisposable
 
     public double[] Probabilities { get; private set; } = [];
 
+    /// <summary>The radix sort's digit counts.</summary>
+    public int[] DigitCounts { get; } = new int[RadixSort.CountsLength];
+
     /// <summary>Grows the buffers to hold a chunk of <paramref name="length"/> rows.</summary>
     public void EnsureCapacity(int length)
     {
-        if (Keys.Length < length)
+        if (Keys.Length < length + 1)
         {
             Dispose();
             Rent(length);
@@ -272,8 +288,10 @@ internal sealed class ChunkScratch : IDisposable
         Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = [];
     }
 
+    // One row more than asked: the ROC AUC's rates start with the point (0, 0) before the first row.
     private void Rent(int length)
     {
+        length++;
         Keys = ArrayPool<double>.Shared.Rent(length);
         Radix = ArrayPool<double>.Shared.Rent(length);
         Ranked = ArrayPool<double>.Shared.Rent(length);

@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Estimator.Calibration;
+using Estimator.Metrics;
+using Estimator.Numerics;
+
+namespace Estimator.Estimation;
+
+/// <summary>
+/// The chunk kernel in few passes over memory: one pass calibrates each row, adds it to the expected confusion matrix
+/// and counts its radix digits; the sort orders the calibrated probabilities themselves; one pass reverses them into
+/// rank order with their running sums; the ROC AUC is computed from those sums. Every double equals the reference
+/// forms' (<see cref="IsotonicCalibrator.Calibrate(double)"/>, <see cref="ExpectedConfusionMatrix.Compute"/>,
+/// <see cref="ChunkComputation.RankCalibratedDescending"/>, <see cref="EstimatedMetrics.RocAucFromRanked"/>).
+/// </summary>
+/// <remarks>
+/// Sorting probabilities instead of scores gives the same ranked array: the calibrator is non-decreasing and maps equal
+/// scores to equal values, so both arrays are the probabilities' multiset in non-increasing order. They can differ
+/// only in where a −0 sits among +0s, which no sum below can see (every running sum starts at +0, and +0 + −0 = +0).
+/// </remarks>
+internal static class FusedChunkKernel
+{
+    /// <summary>
+    /// Calibrates every row; accumulates the expected confusion matrix in row order when
+    /// <paramref name="predictions"/> is not empty; when <paramref name="keys"/> is not empty, writes each non-NaN
+    /// probability's sort key there and counts its digits into <paramref name="digitCounts"/>.
+    /// </summary>
+    /// <returns>The number of keys written, or −1 if a row with a score got a NaN probability (a calibrator with
+    /// infinite values), where ranking by probability would drop a row that ranking by score keeps.</returns>
+    internal static int CalibrateCountAndEncode(
+        ReadOnlySpan<double> scores,
+        ReadOnlySpan<double> predictions,
+        IsotonicCalibrator? calibrator,
+        Span<ulong> keys,
+        Span<int> digitCounts,
+        out ExpectedConfusionMatrix matrix)
+    {
+        if (!keys.IsEmpty)
+        {
+            digitCounts.Clear();
+        }
+
+        return Pass(scores, predictions, calibrator is not null, calibrator?.Lookup ?? default, keys, digitCounts, out matrix);
+    }
+
+    /// <summary>
+    /// Sorts the keys of <see cref="CalibrateCountAndEncode"/> and writes the probabilities in descending order to
+    /// <paramref name="ranked"/> and their running sums (in that order) to <paramref name="cumulative"/>.
+    /// </summary>
+    internal static void SortDescendingWithSums(Span<ulong> keys, Span<ulong> scratch, Span<int> digitCounts, Span<double> ranked, Span<double> cumulative)
+    {
+        var n = keys.Length;
+        ReadOnlySpan<ulong> sorted = keys;
+        if (n <= RadixSort.SmallSort)
+        {
+            keys.Sort();
+        }
+        else if (!RadixSort.SortCounted(keys, scratch[..n], digitCounts))
+        {
+            sorted = scratch[..n];
+        }
+
+        ranked = ranked[..n];
+        cumulative = cumulative[..n];
+        double sum = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var p = BitConverter.UInt64BitsToDouble(RadixSort.Decode(sorted[n - 1 - k]));
+            ranked[k] = p;
+            sum += p;
+            cumulative[k] = sum;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="EstimatedMetrics.RocAucFromRanked"/> from the running sums of the ranked probabilities: the rounded
+    /// rates are computed several rows at a time, the area is summed row by row in the reference's order.
+    /// </summary>
+    /// <param name="cumulative">Running sums of the ranked probabilities, as <see cref="SortDescendingWithSums"/> writes them.</param>
+    /// <param name="tpr">Scratch of one more than the rows.</param>
+    /// <param name="fpr">Scratch of one more than the rows.</param>
+    internal static double RocAucFromCumulative(ReadOnlySpan<double> cumulative, Span<double> tpr, Span<double> fpr)
+    {
+        var n = cumulative.Length;
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+
+        // The reference sums the ranked probabilities once for the totals, in the order of the running sums.
+        var total = cumulative[n - 1];
+        var tpTotal = Math.Round(total, 5);
+        var fpTotal = Math.Round(n - total, 5);
+        if (tpTotal == 0 || fpTotal == 0)
+        {
+            return double.NaN;
+        }
+
+        // tpr[k + 1] and fpr[k + 1] are row k's rates; index 0 holds the starting point (0, 0).
+        tpr = tpr[..(n + 1)];
+        fpr = fpr[..(n + 1)];
+        tpr[0] = 0;
+        fpr[0] = 0;
+        var k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var tpTotals = Vector256.Create(tpTotal);
+            var fpTotals = Vector256.Create(fpTotal);
+            var rows = Vector256.Create(1.0, 2.0, 3.0, 4.0);
+            var step = Vector256.Create((double)Vector256<double>.Count);
+            ref var sums = ref MemoryMarshal.GetReference(cumulative);
+            ref var tp = ref MemoryMarshal.GetReference(tpr);
+            ref var fp = ref MemoryMarshal.GetReference(fpr);
+            for (; k <= n - Vector256<double>.Count; k += Vector256<double>.Count)
+            {
+                var sum = Vector256.LoadUnsafe(ref sums, (nuint)k);
+                (Round5(sum) / tpTotals).StoreUnsafe(ref tp, (nuint)(k + 1));
+                (Round5(rows - sum) / fpTotals).StoreUnsafe(ref fp, (nuint)(k + 1));
+                rows += step;
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            tpr[k + 1] = Math.Round(cumulative[k], 5) / tpTotal;
+            fpr[k + 1] = Math.Round(k + 1 - cumulative[k], 5) / fpTotal;
+        }
+
+        double area = 0;
+        for (k = 0; k < n; k++)
+        {
+            area += (fpr[k + 1] - fpr[k]) * (tpr[k + 1] + tpr[k]) * 0.5;
+        }
+
+        return area;
+    }
+
+    /// <summary>
+    /// <see cref="Math.Round(double, int)"/> to 5 digits, lane by lane: scale, round half to even, unscale, for
+    /// magnitudes below 1e16 (larger values, infinities and NaN pass through unchanged, as there).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> Round5(Vector256<double> value)
+    {
+        var power = Vector256.Create(1e5);
+        var rounded = Vector256.Round(value * power) / power;
+        return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(value), Vector256.Create(1e16)), rounded, value);
+    }
+
+    private static int Pass(
+        ReadOnlySpan<double> scores,
+        ReadOnlySpan<double> predictions,
+        bool calibrate,
+        IsotonicLookup lookup,
+        Span<ulong> keys,
+        Span<int> digitCounts,
+        out ExpectedConfusionMatrix matrix)
+    {
+        var countMatrix = !predictions.IsEmpty;
+        var rank = !keys.IsEmpty;
+        if (countMatrix && predictions.Length != scores.Length)
+        {
+            throw new ArgumentException("Scores and predictions differ in length.", nameof(predictions));
+        }
+
+        double positiveMass = 0, negativeMass = 0, positivePredictions = 0;
+        long count = 0;
+        var n = 0;
+        var lost = false;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var score = scores[i];
+            var p = calibrate ? lookup.Calibrate(score) : score;
+            var pBits = BitConverter.DoubleToUInt64Bits(p);
+            if (countMatrix)
+            {
+                // Without branches on the (unpredictable) predicted class: a row adds its probability to one running
+                // sum and +0 to the other. Adding +0 changes no sum: each starts at +0 and so is never −0.
+                var yHat = predictions[i];
+                var valid = !double.IsNaN(p) & !double.IsNaN(yHat);
+                var positive = valid & (yHat == 1);
+                var negative = valid & (yHat != 1);
+                positiveMass += BitConverter.UInt64BitsToDouble(pBits & (0UL - Unsafe.BitCast<bool, byte>(positive)));
+                negativeMass += BitConverter.UInt64BitsToDouble(pBits & (0UL - Unsafe.BitCast<bool, byte>(negative)));
+                positivePredictions += Unsafe.BitCast<bool, byte>(positive);
+                count += Unsafe.BitCast<bool, byte>(valid);
+            }
+
+            if (rank)
+            {
+                if (!double.IsNaN(p))
+                {
+                    keys[n++] = RadixSort.Encode(pBits);
+                }
+                else
+                {
+                    lost |= !double.IsNaN(score);
+                }
+            }
+        }
+
+        // Counting the digits in a loop of its own is faster than in the loop above (measured): the counters'
+        // read-modify-writes and the calibration's dependent loads do not mix well.
+        foreach (var key in keys[..n])
+        {
+            RadixSort.CountDigits(key, digitCounts);
+        }
+
+        matrix = countMatrix
+            ? new ExpectedConfusionMatrix(positiveMass, positivePredictions - positiveMass, negativeMass, count - positivePredictions - negativeMass, count)
+            : default;
+        return lost ? -1 : n;
+    }
+}
