@@ -24,28 +24,20 @@ internal static class FusedChunkKernel
     /// <summary>
     /// Calibrates every row; accumulates the expected confusion matrix in row order when
     /// <paramref name="predictions"/> is not empty; when <paramref name="keys"/> is not empty, writes each non-NaN
-    /// probability's sort key there and counts its digits into <paramref name="digitCounts"/>.
+    /// probability's sort key there.
     /// </summary>
     /// <returns>The number of keys written, or −1 if a row with a score got a NaN probability (a calibrator with
     /// infinite values), where ranking by probability would drop a row that ranking by score keeps.</returns>
-    internal static int CalibrateCountAndEncode(
+    internal static int CalibrateAndEncode(
         ReadOnlySpan<double> scores,
         ReadOnlySpan<double> predictions,
         IsotonicCalibrator? calibrator,
         Span<ulong> keys,
-        Span<int> digitCounts,
-        out ExpectedConfusionMatrix matrix)
-    {
-        if (!keys.IsEmpty)
-        {
-            digitCounts.Clear();
-        }
-
-        return Pass(scores, predictions, calibrator is not null, calibrator?.Lookup ?? default, keys, digitCounts, out matrix);
-    }
+        out ExpectedConfusionMatrix matrix) =>
+        Pass(scores, predictions, calibrator is not null, calibrator?.Lookup ?? default, keys, out matrix);
 
     /// <summary>
-    /// Sorts the keys of <see cref="CalibrateCountAndEncode"/> and writes the probabilities in descending order to
+    /// Sorts the keys of <see cref="CalibrateAndEncode"/> and writes the probabilities in descending order to
     /// <paramref name="ranked"/> and their running sums (in that order) to <paramref name="cumulative"/>.
     /// </summary>
     internal static void SortDescendingWithSums(Span<ulong> keys, Span<ulong> scratch, Span<int> digitCounts, Span<double> ranked, Span<double> cumulative)
@@ -56,9 +48,29 @@ internal static class FusedChunkKernel
         {
             keys.Sort();
         }
-        else if (!RadixSort.SortCounted(keys, scratch[..n], digitCounts))
+        else
         {
-            sorted = scratch[..n];
+            Span<ulong> distinctKeys = stackalloc ulong[DistinctSlots];
+            Span<int> distinctCounts = stackalloc int[DistinctSlots];
+            var distinct = CountDistinct(keys, distinctKeys, distinctCounts);
+            if (distinct >= 0)
+            {
+                ExpandDescending(distinctKeys[..distinct], distinctCounts[..distinct], ranked[..n], cumulative[..n]);
+                return;
+            }
+
+            // Counting the digits in a loop of its own is faster than in the calibrating loop (measured): the
+            // counters' read-modify-writes and the calibration's dependent loads do not mix well.
+            digitCounts.Clear();
+            foreach (var key in keys)
+            {
+                RadixSort.CountDigits(key, digitCounts);
+            }
+
+            if (!RadixSort.SortCounted(keys, scratch[..n], digitCounts))
+            {
+                sorted = scratch[..n];
+            }
         }
 
         ranked = ranked[..n];
@@ -70,6 +82,83 @@ internal static class FusedChunkKernel
             ranked[k] = p;
             sum += p;
             cumulative[k] = sum;
+        }
+    }
+
+    /// <summary>Slots of the table of distinct keys: twice the most distinct keys it takes, a power of two.</summary>
+    private const int DistinctSlots = 512;
+
+    /// <summary>At most this many distinct probabilities are counted instead of radix-sorted.</summary>
+    private const int MaxDistinct = DistinctSlots / 2;
+
+    /// <summary>
+    /// Counts each distinct key (an open-addressing table; no encoded key is 0, which marks a free slot) and packs the
+    /// keys and counts at the front of the spans; returns how many, or −1 as soon as there are more than
+    /// <see cref="MaxDistinct"/>. Scores with few decimals give few distinct probabilities, and then counting them
+    /// replaces the radix sort's digit counts and six scatter passes.
+    /// </summary>
+    private static int CountDistinct(ReadOnlySpan<ulong> keys, Span<ulong> table, Span<int> counts)
+    {
+        table.Clear();
+        counts.Clear();
+        var distinct = 0;
+        foreach (var key in keys)
+        {
+            var slot = (int)((key * 0x9E37_79B9_7F4A_7C15UL) >> (64 - 9));
+            while (true)
+            {
+                var held = table[slot];
+                if (held == key)
+                {
+                    break;
+                }
+
+                if (held == 0)
+                {
+                    if (++distinct > MaxDistinct)
+                    {
+                        return -1;
+                    }
+
+                    table[slot] = key;
+                    break;
+                }
+
+                slot = (slot + 1) & (DistinctSlots - 1);
+            }
+
+            counts[slot]++;
+        }
+
+        var packed = 0;
+        for (var slot = 0; slot < DistinctSlots; slot++)
+        {
+            if (table[slot] != 0)
+            {
+                table[packed] = table[slot];
+                counts[packed] = counts[slot];
+                packed++;
+            }
+        }
+
+        return packed;
+    }
+
+    /// <summary>Writes each distinct key's value as often as it occurs, largest first, with the running sums.</summary>
+    private static void ExpandDescending(Span<ulong> keys, Span<int> counts, Span<double> ranked, Span<double> cumulative)
+    {
+        keys.Sort(counts);
+        double sum = 0;
+        var k = 0;
+        for (var d = keys.Length - 1; d >= 0; d--)
+        {
+            var p = BitConverter.UInt64BitsToDouble(RadixSort.Decode(keys[d]));
+            for (var end = k + counts[d]; k < end; k++)
+            {
+                ranked[k] = p;
+                sum += p;
+                cumulative[k] = sum;
+            }
         }
     }
 
@@ -154,7 +243,6 @@ internal static class FusedChunkKernel
         bool calibrate,
         IsotonicLookup lookup,
         Span<ulong> keys,
-        Span<int> digitCounts,
         out ExpectedConfusionMatrix matrix)
     {
         var countMatrix = !predictions.IsEmpty;
@@ -198,13 +286,6 @@ internal static class FusedChunkKernel
                     lost |= !double.IsNaN(score);
                 }
             }
-        }
-
-        // Counting the digits in a loop of its own is faster than in the loop above (measured): the counters'
-        // read-modify-writes and the calibration's dependent loads do not mix well.
-        foreach (var key in keys[..n])
-        {
-            RadixSort.CountDigits(key, digitCounts);
         }
 
         matrix = countMatrix

@@ -47,6 +47,8 @@ public sealed class FusedChunkKernelTests
                 "equal" => 0.37,
                 "zeros" => random.Next(2) == 0 ? 0.0 : -0.0,
                 "nan" => double.NaN,
+                "distinct256" => random.Next(256) / 997.0,
+                "distinct257" => random.Next(257) / 997.0,
                 _ => random.Next(41) switch
                 {
                     0 => double.NaN,
@@ -75,9 +77,10 @@ public sealed class FusedChunkKernelTests
             }
         }
 
-        foreach (var shape in new[] { "equal", "zeros", "nan" })
+        // Counted distinct probabilities up to 256, radix-sorted from 257.
+        foreach (var shape in new[] { "equal", "zeros", "nan", "distinct256", "distinct257" })
         {
-            foreach (var n in new[] { 1, 257, 3_000 })
+            foreach (var n in new[] { 1, 257, 5_000 })
             {
                 data.Add(n, 2, false, shape);
                 data.Add(n, 2, true, shape);
@@ -113,7 +116,7 @@ public sealed class FusedChunkKernelTests
 
         var keys = new ulong[n];
         var counts = new int[Estimator.Numerics.RadixSort.CountsLength];
-        var count = FusedChunkKernel.CalibrateCountAndEncode(scores, predictions, calibrator, keys, counts, out var matrix);
+        var count = FusedChunkKernel.CalibrateAndEncode(scores, predictions, calibrator, keys, out var matrix);
         var ranked = new double[n];
         var cumulative = new double[n];
         FusedChunkKernel.SortDescendingWithSums(keys.AsSpan(0, count), new ulong[n], counts, ranked, cumulative);
