@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json.Serialization;
 
 namespace Estimator.Calibration;
@@ -71,6 +74,7 @@ public sealed class IsotonicCalibrator
         Values = (double[])values.Clone();
         _lookup = BuildLookup(Thresholds);
         (_slopes, _bucketScale) = BuildSlopes(Thresholds, Values);
+        _intervals = BuildIntervals(Thresholds, Values, _slopes);
     }
 
     private IsotonicCalibrator(double[] thresholds, double[] values, bool trusted)
@@ -80,6 +84,7 @@ public sealed class IsotonicCalibrator
         Values = values;
         _lookup = BuildLookup(thresholds);
         (_slopes, _bucketScale) = BuildSlopes(thresholds, values);
+        _intervals = BuildIntervals(thresholds, values, _slopes);
     }
 
     /// <summary>Buckets of equal width over [first, last threshold]: the interval to start searching from.</summary>
@@ -93,6 +98,9 @@ public sealed class IsotonicCalibrator
     // might not give numpy's value (an infinite slope, or y[j] = -0); _bucketScale maps a score to its lookup bucket.
     private readonly double[] _slopes;
     private readonly double _bucketScale;
+
+    // _intervals[j] = interval j's x[j], x[j + 1], slope and y[j] side by side: one cache line per row's lookup.
+    private readonly Interval[] _intervals;
 
     /// <summary>The calibration tables as one value, for a row loop that calibrates rows in no particular order.</summary>
     internal IsotonicLookup Lookup => new(Thresholds, Values, _lookup, _slopes, _bucketScale);
@@ -247,17 +255,73 @@ public sealed class IsotonicCalibrator
             throw new ArgumentException("Destination is too short.", nameof(destination));
         }
 
-        var x = Thresholds;
-        var y = Values;
-        var lookup = _lookup;
-        var slopes = _slopes;
-        var scale = _bucketScale;
+        if (_lookup.Length > 0)
+        {
+            CalibrateRecords(scores, destination);
+            return;
+        }
+
+        var lookup = Lookup;
         for (var i = 0; i < scores.Length; i++)
         {
-            var hint = -1;
-            destination[i] = Interpolate(x, y, lookup, slopes, scale, scores[i], ref hint);
+            destination[i] = lookup.Calibrate(scores[i]);
         }
     }
+
+    /// <summary>
+    /// <see cref="IsotonicLookup.Calibrate"/> for rows strictly inside the thresholds with a plain slope, without
+    /// bounds checks (every index is in range by construction: the bucket is clamped, lookup[] stays below last, the
+    /// step cannot pass last as the score is below x[last]); other rows go through the general path.
+    /// </summary>
+    private void CalibrateRecords(ReadOnlySpan<double> scores, Span<double> destination)
+    {
+        var x = Thresholds;
+        var first = x[0];
+        var final = x[^1];
+        var scale = _bucketScale;
+        var general = Lookup;
+        ref var xs = ref MemoryMarshal.GetArrayDataReference(x);
+        ref var buckets = ref MemoryMarshal.GetArrayDataReference(_lookup);
+        ref var intervals = ref MemoryMarshal.GetArrayDataReference(_intervals);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var score = scores[i];
+            if (score > first && score < final)
+            {
+                // In range by the test above, so the plain truncating conversion (no saturation) is exact here.
+                var bucket = Sse2.IsSupported
+                    ? Sse2.ConvertToInt32WithTruncation(Vector128.CreateScalarUnsafe(Math.Min((score - first) * scale, LookupBuckets - 1)))
+                    : (int)Math.Min((score - first) * scale, LookupBuckets - 1);
+                var j = Unsafe.Add(ref buckets, bucket);
+                j += Unsafe.BitCast<bool, byte>(Unsafe.Add(ref xs, j + 1) <= score);
+                ref readonly var interval = ref Unsafe.Add(ref intervals, j);
+                if (interval.Left <= score && score < interval.Right && !double.IsNaN(interval.Slope))
+                {
+                    destination[i] = (interval.Slope * (score - interval.Left)) + interval.Value;
+                    continue;
+                }
+            }
+
+            destination[i] = CalibrateOutOfLine(general, score);
+        }
+    }
+
+    // Out of line so that the rare general path's registers do not crowd the row loop's.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double CalibrateOutOfLine(IsotonicLookup lookup, double score) => lookup.Calibrate(score);
+
+    private static Interval[] BuildIntervals(double[] x, double[] y, double[] slopes)
+    {
+        var intervals = new Interval[slopes.Length];
+        for (var j = 0; j < intervals.Length; j++)
+        {
+            intervals[j] = new Interval(x[j], x[j + 1], slopes[j], y[j]);
+        }
+
+        return intervals;
+    }
+
+    private readonly record struct Interval(double Left, double Right, double Slope, double Value);
 
     private static int[] BuildLookup(double[] x)
     {

@@ -116,7 +116,7 @@ internal static class ChunkComputation
         if (needsRanking || countMatrix)
         {
             var keys = needsRanking ? MemoryMarshal.Cast<double, ulong>(scratch.Keys.AsSpan(0, length)) : default;
-            var n = FusedChunkKernel.CalibrateAndEncode(s, countMatrix ? yHat : default, data.Calibrator, keys, out cm);
+            var n = FusedChunkKernel.CalibrateAndEncode(s, countMatrix ? yHat : default, data.Calibrator, scratch.Radix, keys, out cm);
             if (needsRanking && n >= 0)
             {
                 var cumulative = scratch.Probabilities.AsSpan(0, n);

@@ -22,7 +22,7 @@ namespace Estimator.Estimation;
 internal static class FusedChunkKernel
 {
     /// <summary>
-    /// Calibrates every row; accumulates the expected confusion matrix in row order when
+    /// Calibrates every row (into <paramref name="probabilities"/>, unless there is no calibrator); accumulates the expected confusion matrix in row order when
     /// <paramref name="predictions"/> is not empty; when <paramref name="keys"/> is not empty, writes each non-NaN
     /// probability's sort key there.
     /// </summary>
@@ -32,9 +32,20 @@ internal static class FusedChunkKernel
         ReadOnlySpan<double> scores,
         ReadOnlySpan<double> predictions,
         IsotonicCalibrator? calibrator,
+        Span<double> probabilities,
         Span<ulong> keys,
-        out ExpectedConfusionMatrix matrix) =>
-        Pass(scores, predictions, calibrator is not null, calibrator?.Lookup ?? default, keys, out matrix);
+        out ExpectedConfusionMatrix matrix)
+    {
+        // Calibrating in a loop of its own lets it run several rows at a time; the sums below must go row by row.
+        ReadOnlySpan<double> p = scores;
+        if (calibrator is not null)
+        {
+            calibrator.CalibrateUnordered(scores, probabilities);
+            p = probabilities[..scores.Length];
+        }
+
+        return Pass(scores, p, predictions, keys, out matrix);
+    }
 
     /// <summary>
     /// Sorts the keys of <see cref="CalibrateAndEncode"/> and writes the probabilities in descending order to
@@ -239,9 +250,8 @@ internal static class FusedChunkKernel
 
     private static int Pass(
         ReadOnlySpan<double> scores,
+        ReadOnlySpan<double> probabilities,
         ReadOnlySpan<double> predictions,
-        bool calibrate,
-        IsotonicLookup lookup,
         Span<ulong> keys,
         out ExpectedConfusionMatrix matrix)
     {
@@ -259,7 +269,7 @@ internal static class FusedChunkKernel
         for (var i = 0; i < scores.Length; i++)
         {
             var score = scores[i];
-            var p = calibrate ? lookup.Calibrate(score) : score;
+            var p = probabilities[i];
             var pBits = BitConverter.DoubleToUInt64Bits(p);
             if (countMatrix)
             {

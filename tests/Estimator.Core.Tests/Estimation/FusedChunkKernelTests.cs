@@ -116,7 +116,7 @@ public sealed class FusedChunkKernelTests
 
         var keys = new ulong[n];
         var counts = new int[Estimator.Numerics.RadixSort.CountsLength];
-        var count = FusedChunkKernel.CalibrateAndEncode(scores, predictions, calibrator, keys, out var matrix);
+        var count = FusedChunkKernel.CalibrateAndEncode(scores, predictions, calibrator, new double[n], keys, out var matrix);
         var ranked = new double[n];
         var cumulative = new double[n];
         FusedChunkKernel.SortDescendingWithSums(keys.AsSpan(0, count), new ulong[n], counts, ranked, cumulative);
@@ -193,7 +193,7 @@ public sealed class FusedChunkKernelTests
     }
 
     [Fact]
-    public void IsotonicLookup_EqualsCalibrate_WhenScoresHitThresholdsAndGaps()
+    public void CalibrateUnordered_EqualsCalibrate_WhenScoresHitThresholdsAndGaps()
     {
         var calibrators = new[]
         {
@@ -202,6 +202,8 @@ public sealed class FusedChunkKernelTests
             new IsotonicCalibrator([-1.0, 0.0, 1e-300, 2e-300, 1.0], [-0.0, -0.0, 0.0, 0.5, 0.5]),
             new IsotonicCalibrator([0.1, 0.1 + 1e-15, 0.3, 0.30000000000000004, 0.9], [0.0, 1e300, 1e300, double.MaxValue, double.MaxValue]),
             new IsotonicCalibrator([0.5], [0.25]),
+            new IsotonicCalibrator([0.25, 0.5, 0.75], [0.1, 0.1, 0.9]),
+            new IsotonicCalibrator([.. Enumerable.Range(0, 5_000).Select(i => Math.Pow(i / 5_000.0, 3))], [.. Enumerable.Range(0, 5_000).Select(i => i / 5_000.0)]),
         };
         var random = new Random(3);
         foreach (var calibrator in calibrators)
@@ -212,9 +214,14 @@ public sealed class FusedChunkKernelTests
                 .Concat(Enumerable.Range(0, 50_000).Select(_ => (random.NextDouble() * 1.4) - 0.2))
                 .Concat(Enumerable.Range(0, 5_000).Select(_ => Math.Round(random.NextDouble(), 2)))
                 .Append(double.NaN).Append(-0.0).Append(double.PositiveInfinity).Append(double.NegativeInfinity);
-            foreach (var score in scores)
+            var all = scores.ToArray();
+            var unordered = new double[all.Length];
+            calibrator.CalibrateUnordered(all, unordered);
+            for (var i = 0; i < all.Length; i++)
             {
-                Assert.Equal(Bits(calibrator.Calibrate(score)), Bits(lookup.Calibrate(score)));
+                var expected = Bits(calibrator.Calibrate(all[i]));
+                Assert.Equal(expected, Bits(lookup.Calibrate(all[i])));
+                Assert.Equal(expected, Bits(unordered[i]));
             }
         }
     }
