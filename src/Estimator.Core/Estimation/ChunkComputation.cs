@@ -107,8 +107,10 @@ internal static class ChunkComputation
         var yHat = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
         var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
 
-        // One pass calibrates each row (on its own, so into no period-wide vector), sums the expected confusion matrix
-        // and counts the sort's digits; the sort then orders the probabilities themselves.
+        // The fused kernel (see FusedChunkKernel): the chunk is calibrated into scratch (each row on its own, so no
+        // period-wide vector is needed), then one pass sums the expected confusion matrix and writes the sort keys,
+        // and the sort orders the probabilities themselves. A calibrator that gives NaN for a score (infinite values)
+        // takes the reference ranking, which keeps such rows.
         var countMatrix = needsCounts && data.Predictions is not null;
         var cm = default(ExpectedConfusionMatrix);
         var rankedCount = 0;
@@ -219,6 +221,7 @@ internal static class ChunkComputation
 
     private static double Estimate(Metric metric, int component, in ExpectedConfusionMatrix cm, ReadOnlySpan<double> ranked, CbpeOptions options) => metric switch
     {
+        Metric.RocAuc => EstimatedMetrics.RocAucFromRanked(ranked),
         Metric.AveragePrecision => EstimatedMetrics.AveragePrecisionFromRanked(ranked),
         Metric.Precision => EstimatedMetrics.Precision(cm),
         Metric.Recall => EstimatedMetrics.Recall(cm),
@@ -263,7 +266,7 @@ internal sealed class ChunkScratch : IDisposable
     public double[] Probabilities { get; private set; } = [];
 
     /// <summary>The radix sort's digit counts.</summary>
-    public int[] DigitCounts { get; } = new int[RadixSort.CountsLength];
+    public int[] DigitCounts { get; private set; } = [];
 
     /// <summary>Grows the buffers to hold a chunk of <paramref name="length"/> rows.</summary>
     public void EnsureCapacity(int length)
@@ -285,7 +288,13 @@ internal sealed class ChunkScratch : IDisposable
             }
         }
 
+        if (DigitCounts.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(DigitCounts);
+        }
+
         Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = [];
+        DigitCounts = [];
     }
 
     // One row more than asked: the ROC AUC's rates start with the point (0, 0) before the first row.
@@ -298,5 +307,6 @@ internal sealed class ChunkScratch : IDisposable
         RealizedTargets = ArrayPool<double>.Shared.Rent(length);
         RealizedScores = ArrayPool<double>.Shared.Rent(length);
         Probabilities = ArrayPool<double>.Shared.Rent(length);
+        DigitCounts = ArrayPool<int>.Shared.Rent(RadixSort.CountsLength);
     }
 }
