@@ -53,6 +53,52 @@ public sealed class SpanScanTests
         Assert.Equal(values.LongCount(double.IsNaN), SpanScan.CountNaN(values));
     }
 
+    [Theory]
+    [MemberData(nameof(Positions))]
+    public void CountMissingAndCheck_EqualsRowByRowCheck_WhenOneValueIsPlanted(int n, int at)
+    {
+        foreach (var labels in new[] { false, true })
+        {
+            foreach (var odd in Odd.Append(double.NaN))
+            {
+                var values = Values(n, at, odd, labels);
+                var expected = Array.FindIndex(values, v => !double.IsNaN(v) && (labels ? v != 0 && v != 1 : v < 0 || v > 1 || double.IsInfinity(v)));
+
+                var actual = SpanScan.CountMissingAndCheck(values, scores: !labels, out var missing);
+
+                Assert.Equal(expected, actual);
+                if (expected < 0)
+                {
+                    Assert.Equal(values.LongCount(double.IsNaN), missing);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Positions))]
+    public void ConvertZeroOne_EqualsConversion_WhenOneValueIsPlanted(int n, int at)
+    {
+        foreach (var odd in new long[] { 2, -1, long.MinValue, long.MaxValue, 1L << 53, 0 })
+        {
+            var random = new Random(n + at);
+            var values = Enumerable.Range(0, n).Select(_ => (long)random.Next(2)).ToArray();
+            if (at >= 0)
+            {
+                values[at] = odd;
+            }
+
+            var destination = new double[n];
+            var expected = Array.FindIndex(values, v => v is not (0 or 1));
+
+            var actual = SpanScan.ConvertZeroOne(values, destination);
+
+            Assert.Equal(expected, actual);
+            var converted = expected < 0 ? n : expected;
+            Assert.Equal(values.Take(converted).Select(v => BitConverter.DoubleToInt64Bits(v)), destination.Take(converted).Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
     /// <summary>Valid values (with NaN, −0 and the bounds) and <paramref name="odd"/> at <paramref name="at"/> (none at −1).</summary>
     private static double[] Values(int n, int at, double odd, bool labels)
     {
