@@ -167,7 +167,7 @@ public class FusedChunkKernels
     {
         var n = FusedChunkKernel.CalibrateAndEncode(_scores, _predictions, _calibrator, _probabilities, _encoded, out var cm);
         FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, n), _encodedScratch, _digitCounts, _ranked, _cumulative);
-        return FusedChunkKernel.RocAucFromCumulative(_cumulative.AsSpan(0, n), _keys, _scratch) + EstimatedMetrics.Precision(cm) + EstimatedMetrics.Recall(cm);
+        return FusedChunkKernel.RocAucFromCumulative(_cumulative.AsSpan(0, n)) + EstimatedMetrics.Precision(cm) + EstimatedMetrics.Recall(cm);
     }
 
     [Benchmark(Description = "fused: calibrate + expected confusion matrix + sort keys")]
@@ -185,7 +185,7 @@ public class FusedChunkKernels
     }
 
     [Benchmark(Description = "fused: roc_auc from running sums")]
-    public double RocAuc() => FusedChunkKernel.RocAucFromCumulative(_cumulative.AsSpan(0, _count), _keys, _scratch);
+    public double RocAuc() => FusedChunkKernel.RocAucFromCumulative(_cumulative.AsSpan(0, _count));
 }
 
 /// <summary>Fit-time kernels on a 1,000,000-row reference.</summary>

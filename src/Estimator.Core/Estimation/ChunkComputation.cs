@@ -124,11 +124,7 @@ internal static class ChunkComputation
                 var cumulative = scratch.Probabilities.AsSpan(0, n);
                 FusedChunkKernel.SortDescendingWithSums(keys[..n], MemoryMarshal.Cast<double, ulong>(scratch.Radix.AsSpan()), scratch.DigitCounts, scratch.Ranked, cumulative);
                 rankedCount = n;
-                if (wantsRocAuc)
-                {
-                    // The sort's buffers are free again: they hold the rates.
-                    rocAuc = FusedChunkKernel.RocAucFromCumulative(cumulative, scratch.Keys, scratch.Radix);
-                }
+                rocAuc = wantsRocAuc ? FusedChunkKernel.RocAucFromCumulative(cumulative) : double.NaN;
             }
             else if (needsRanking)
             {
@@ -271,7 +267,7 @@ internal sealed class ChunkScratch : IDisposable
     /// <summary>Grows the buffers to hold a chunk of <paramref name="length"/> rows.</summary>
     public void EnsureCapacity(int length)
     {
-        if (Keys.Length < length + 1)
+        if (Keys.Length < length)
         {
             Dispose();
             Rent(length);
@@ -297,10 +293,8 @@ internal sealed class ChunkScratch : IDisposable
         DigitCounts = [];
     }
 
-    // One row more than asked: the ROC AUC's rates start with the point (0, 0) before the first row.
     private void Rent(int length)
     {
-        length++;
         Keys = ArrayPool<double>.Shared.Rent(length);
         Radix = ArrayPool<double>.Shared.Rent(length);
         Ranked = ArrayPool<double>.Shared.Rent(length);

@@ -181,9 +181,7 @@ internal static class FusedChunkKernel
     /// rates are computed several rows at a time, the area is summed row by row in the reference's order.
     /// </summary>
     /// <param name="cumulative">Running sums of the ranked probabilities, as <see cref="SortDescendingWithSums"/> writes them.</param>
-    /// <param name="tpr">Scratch of one more than the rows.</param>
-    /// <param name="fpr">Scratch of one more than the rows.</param>
-    internal static double RocAucFromCumulative(ReadOnlySpan<double> cumulative, Span<double> tpr, Span<double> fpr)
+    internal static double RocAucFromCumulative(ReadOnlySpan<double> cumulative)
     {
         var n = cumulative.Length;
         if (n == 0)
@@ -201,39 +199,53 @@ internal static class FusedChunkKernel
         }
 
         // tpr[k + 1] and fpr[k + 1] are row k's rates; index 0 holds the starting point (0, 0).
-        tpr = tpr[..(n + 1)];
-        fpr = fpr[..(n + 1)];
-        tpr[0] = 0;
-        fpr[0] = 0;
+        // Four rows at a time: their rates, and their area terms from each row's rates and the previous row's (the
+        // vector rotated by one lane, the first lane taken from the previous four rows' last). Only the area sum is
+        // sequential, in row order; the divisions (which must stay divisions) overlap with it.
+        double area = 0, previousTpr = 0, previousFpr = 0;
         var k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<double>.Count)
         {
             var tpTotals = Vector256.Create(tpTotal);
             var fpTotals = Vector256.Create(fpTotal);
             var rows = Vector256.Create(1.0, 2.0, 3.0, 4.0);
             var step = Vector256.Create((double)Vector256<double>.Count);
+            var half = Vector256.Create(0.5);
+            var rotate = Vector256.Create(3L, 0, 1, 2);
+            var firstLane = Vector256.Create(-1L, 0, 0, 0).AsDouble();
+            var lastTpr = Vector256<double>.Zero;
+            var lastFpr = Vector256<double>.Zero;
             ref var sums = ref MemoryMarshal.GetReference(cumulative);
-            ref var tp = ref MemoryMarshal.GetReference(tpr);
-            ref var fp = ref MemoryMarshal.GetReference(fpr);
             for (; k <= n - Vector256<double>.Count; k += Vector256<double>.Count)
             {
                 var sum = Vector256.LoadUnsafe(ref sums, (nuint)k);
-                (Round5(sum) / tpTotals).StoreUnsafe(ref tp, (nuint)(k + 1));
-                (Round5(rows - sum) / fpTotals).StoreUnsafe(ref fp, (nuint)(k + 1));
+                var tpr = Round5(sum) / tpTotals;
+                var fpr = Round5(rows - sum) / fpTotals;
                 rows += step;
+                var tprRotated = Vector256.Shuffle(tpr, rotate);
+                var fprRotated = Vector256.Shuffle(fpr, rotate);
+                var tprBefore = Vector256.ConditionalSelect(firstLane, lastTpr, tprRotated);
+                var fprBefore = Vector256.ConditionalSelect(firstLane, lastFpr, fprRotated);
+                lastTpr = tprRotated;
+                lastFpr = fprRotated;
+                var terms = (fpr - fprBefore) * (tpr + tprBefore) * half;
+                area += terms.GetElement(0);
+                area += terms.GetElement(1);
+                area += terms.GetElement(2);
+                area += terms.GetElement(3);
             }
+
+            previousTpr = lastTpr.GetElement(0);
+            previousFpr = lastFpr.GetElement(0);
         }
 
         for (; k < n; k++)
         {
-            tpr[k + 1] = Math.Round(cumulative[k], 5) / tpTotal;
-            fpr[k + 1] = Math.Round(k + 1 - cumulative[k], 5) / fpTotal;
-        }
-
-        double area = 0;
-        for (k = 0; k < n; k++)
-        {
-            area += (fpr[k + 1] - fpr[k]) * (tpr[k + 1] + tpr[k]) * 0.5;
+            var tpr = Math.Round(cumulative[k], 5) / tpTotal;
+            var fpr = Math.Round(k + 1 - cumulative[k], 5) / fpTotal;
+            area += (fpr - previousFpr) * (tpr + previousTpr) * 0.5;
+            previousTpr = tpr;
+            previousFpr = fpr;
         }
 
         return area;
