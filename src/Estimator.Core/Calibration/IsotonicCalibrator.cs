@@ -75,6 +75,7 @@ public sealed class IsotonicCalibrator
         _lookup = BuildLookup(Thresholds);
         (_slopes, _bucketScale) = BuildSlopes(Thresholds, Values);
         _intervals = BuildIntervals(Thresholds, Values, _slopes);
+        _bucketNext = BuildBucketNext(Thresholds, _lookup);
     }
 
     private IsotonicCalibrator(double[] thresholds, double[] values, bool trusted)
@@ -85,6 +86,7 @@ public sealed class IsotonicCalibrator
         _lookup = BuildLookup(thresholds);
         (_slopes, _bucketScale) = BuildSlopes(thresholds, values);
         _intervals = BuildIntervals(thresholds, values, _slopes);
+        _bucketNext = BuildBucketNext(thresholds, _lookup);
     }
 
     /// <summary>Buckets of equal width over [first, last threshold]: the interval to start searching from.</summary>
@@ -101,6 +103,9 @@ public sealed class IsotonicCalibrator
 
     // _intervals[j] = interval j's x[j], x[j + 1], slope and y[j] side by side: one cache line per row's lookup.
     private readonly Interval[] _intervals;
+
+    // _bucketNext[b] = x[_lookup[b] + 1], the threshold of the one step, loaded beside the bucket's interval.
+    private readonly double[] _bucketNext;
 
     /// <summary>The calibration tables as one value, for a row loop that calibrates rows in no particular order.</summary>
     internal IsotonicLookup Lookup => new(Thresholds, Values, _lookup, _slopes, _bucketScale);
@@ -280,7 +285,7 @@ public sealed class IsotonicCalibrator
         var final = x[^1];
         var scale = _bucketScale;
         var general = Lookup;
-        ref var xs = ref MemoryMarshal.GetArrayDataReference(x);
+        ref var next = ref MemoryMarshal.GetArrayDataReference(_bucketNext);
         ref var buckets = ref MemoryMarshal.GetArrayDataReference(_lookup);
         ref var intervals = ref MemoryMarshal.GetArrayDataReference(_intervals);
         for (var i = 0; i < scores.Length; i++)
@@ -293,7 +298,7 @@ public sealed class IsotonicCalibrator
                     ? Sse2.ConvertToInt32WithTruncation(Vector128.CreateScalarUnsafe(Math.Min((score - first) * scale, LookupBuckets - 1)))
                     : (int)Math.Min((score - first) * scale, LookupBuckets - 1);
                 var j = Unsafe.Add(ref buckets, bucket);
-                j += Unsafe.BitCast<bool, byte>(Unsafe.Add(ref xs, j + 1) <= score);
+                j += Unsafe.BitCast<bool, byte>(Unsafe.Add(ref next, bucket) <= score);
                 ref readonly var interval = ref Unsafe.Add(ref intervals, j);
                 if (interval.Left <= score && score < interval.Right && !double.IsNaN(interval.Slope))
                 {
@@ -309,6 +314,17 @@ public sealed class IsotonicCalibrator
     // Out of line so that the rare general path's registers do not crowd the row loop's.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double CalibrateOutOfLine(IsotonicLookup lookup, double score) => lookup.Calibrate(score);
+
+    private static double[] BuildBucketNext(double[] x, int[] lookup)
+    {
+        var next = new double[lookup.Length];
+        for (var b = 0; b < lookup.Length; b++)
+        {
+            next[b] = x[lookup[b] + 1];
+        }
+
+        return next;
+    }
 
     private static Interval[] BuildIntervals(double[] x, double[] y, double[] slopes)
     {
