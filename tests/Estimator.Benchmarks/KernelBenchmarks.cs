@@ -141,9 +141,10 @@ public class FusedChunkKernels
         _encoded = new ulong[Rows];
         _encodedScratch = new ulong[Rows];
         _digitCounts = new int[RadixSort.CountsLength];
-        _count = FusedChunkKernel.CalibrateAndEncode(_scores, _predictions, _calibrator, _probabilities, _encoded, out _);
+        var p = FusedChunkKernel.Calibrate(_scores, _calibrator, _probabilities);
+        _count = FusedChunkKernel.Encode(_scores, p, _encoded);
         _pristine = [.. _encoded];
-        FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, _count), _encodedScratch, _digitCounts, _ranked, _cumulative);
+        FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, _count), _encodedScratch, _digitCounts, _ranked, _cumulative, p, _predictions);
     }
 
     [Benchmark(Baseline = true, Description = "chunk: reference kernels (calibrate, matrix, rank by score, roc_auc)")]
@@ -165,23 +166,25 @@ public class FusedChunkKernels
     [Benchmark(Description = "chunk: fused kernel (same numbers)")]
     public double Fused()
     {
-        var n = FusedChunkKernel.CalibrateAndEncode(_scores, _predictions, _calibrator, _probabilities, _encoded, out var cm);
-        FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, n), _encodedScratch, _digitCounts, _ranked, _cumulative);
+        var p = FusedChunkKernel.Calibrate(_scores, _calibrator, _probabilities);
+        var n = FusedChunkKernel.Encode(_scores, p, _encoded);
+        var cm = FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, n), _encodedScratch, _digitCounts, _ranked, _cumulative, p, _predictions);
         return FusedChunkKernel.RocAucFromCumulative(_cumulative.AsSpan(0, n)) + EstimatedMetrics.Precision(cm) + EstimatedMetrics.Recall(cm);
     }
 
-    [Benchmark(Description = "fused: calibrate + expected confusion matrix + sort keys")]
-    public int CalibrateAndEncode() => FusedChunkKernel.CalibrateAndEncode(_scores, _predictions, _calibrator, _probabilities, _encoded, out _);
+    [Benchmark(Description = "fused: calibrate + sort keys")]
+    public int CalibrateAndEncode() => FusedChunkKernel.Encode(_scores, FusedChunkKernel.Calibrate(_scores, _calibrator, _probabilities), _encoded);
 
     [Benchmark(Description = "fused: calibrate (shuffled scores) only")]
     public void CalibrateUnordered() => _calibrator?.CalibrateUnordered(_scores, _probabilities);
 
-    [Benchmark(Description = "fused: sort (distinct count or radix) + running sums")]
-    public void SortWithSums()
+    [Benchmark(Description = "fused: sort (distinct count or radix) + running sums + expected confusion matrix")]
+    public ExpectedConfusionMatrix SortWithSums()
     {
         // The sort consumes its keys, so each call sorts a fresh copy (the copy is a small part of the time).
         _pristine.AsSpan(0, _count).CopyTo(_encoded);
-        FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, _count), _encodedScratch, _digitCounts, _ranked, _cumulative);
+        ReadOnlySpan<double> p = _calibrator is null ? _scores : _probabilities.AsSpan(0, Rows);
+        return FusedChunkKernel.SortDescendingWithSums(_encoded.AsSpan(0, _count), _encodedScratch, _digitCounts, _ranked, _cumulative, p, _predictions);
     }
 
     [Benchmark(Description = "fused: roc_auc from running sums")]

@@ -108,8 +108,8 @@ internal static class ChunkComputation
         var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
 
         // The fused kernel (see FusedChunkKernel): the chunk is calibrated into scratch (each row on its own, so no
-        // period-wide vector is needed), then one pass sums the expected confusion matrix and writes the sort keys,
-        // and the sort orders the probabilities themselves. A calibrator that gives NaN for a score (infinite values)
+        // period-wide vector is needed), the probabilities themselves are sorted, and one loop writes their running
+        // sums while it sums the expected confusion matrix. A calibrator that gives NaN for a score (infinite values)
         // takes the reference ranking, which keeps such rows.
         var countMatrix = needsCounts && data.Predictions is not null;
         var cm = default(ExpectedConfusionMatrix);
@@ -117,19 +117,25 @@ internal static class ChunkComputation
         var rocAuc = double.NaN;
         if (needsRanking || countMatrix)
         {
-            var keys = needsRanking ? MemoryMarshal.Cast<double, ulong>(scratch.Keys.AsSpan(0, length)) : default;
-            var n = FusedChunkKernel.CalibrateAndEncode(s, countMatrix ? yHat : default, data.Calibrator, scratch.Radix, keys, out cm);
-            if (needsRanking && n >= 0)
+            var p = FusedChunkKernel.Calibrate(s, data.Calibrator, scratch.Probabilities);
+            var predictions = countMatrix ? yHat : default;
+            var keys = MemoryMarshal.Cast<double, ulong>(scratch.Keys.AsSpan(0, length));
+            var n = needsRanking ? FusedChunkKernel.Encode(s, p, keys) : -1;
+            if (n >= 0)
             {
-                var cumulative = scratch.Probabilities.AsSpan(0, n);
-                FusedChunkKernel.SortDescendingWithSums(keys[..n], MemoryMarshal.Cast<double, ulong>(scratch.Radix.AsSpan()), scratch.DigitCounts, scratch.Ranked, cumulative);
+                var cumulative = scratch.Cumulative.AsSpan(0, n);
+                cm = FusedChunkKernel.SortDescendingWithSums(keys[..n], MemoryMarshal.Cast<double, ulong>(scratch.Radix.AsSpan()), scratch.DigitCounts, scratch.Ranked, cumulative, p, predictions);
                 rankedCount = n;
                 rocAuc = wantsRocAuc ? FusedChunkKernel.RocAucFromCumulative(cumulative) : double.NaN;
             }
-            else if (needsRanking)
+            else
             {
-                rankedCount = RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked);
-                rocAuc = wantsRocAuc ? EstimatedMetrics.RocAucFromRanked(scratch.Ranked.AsSpan(0, rankedCount)) : double.NaN;
+                cm = countMatrix ? FusedChunkKernel.Matrix(p, predictions) : default;
+                if (needsRanking)
+                {
+                    rankedCount = RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked);
+                    rocAuc = wantsRocAuc ? EstimatedMetrics.RocAucFromRanked(scratch.Ranked.AsSpan(0, rankedCount)) : double.NaN;
+                }
             }
         }
 
@@ -261,6 +267,9 @@ internal sealed class ChunkScratch : IDisposable
 
     public double[] Probabilities { get; private set; } = [];
 
+    /// <summary>Running sums of the ranked probabilities.</summary>
+    public double[] Cumulative { get; private set; } = [];
+
     /// <summary>The radix sort's digit counts.</summary>
     public int[] DigitCounts { get; private set; } = [];
 
@@ -276,7 +285,7 @@ internal sealed class ChunkScratch : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores, Probabilities })
+        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores, Probabilities, Cumulative })
         {
             if (buffer.Length > 0)
             {
@@ -289,7 +298,7 @@ internal sealed class ChunkScratch : IDisposable
             ArrayPool<int>.Shared.Return(DigitCounts);
         }
 
-        Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = [];
+        Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = Cumulative = [];
         DigitCounts = [];
     }
 
@@ -301,6 +310,7 @@ internal sealed class ChunkScratch : IDisposable
         RealizedTargets = ArrayPool<double>.Shared.Rent(length);
         RealizedScores = ArrayPool<double>.Shared.Rent(length);
         Probabilities = ArrayPool<double>.Shared.Rent(length);
+        Cumulative = ArrayPool<double>.Shared.Rent(length);
         DigitCounts = ArrayPool<int>.Shared.Rent(RadixSort.CountsLength);
     }
 }

@@ -24,37 +24,77 @@ namespace Estimator.Estimation;
 internal static class FusedChunkKernel
 {
     /// <summary>
-    /// Calibrates every row (into <paramref name="probabilities"/>; without a calibrator the scores are the
-    /// probabilities); sums the expected confusion matrix in row order unless <paramref name="predictions"/> is empty;
-    /// unless <paramref name="keys"/> is empty, writes each non-NaN probability's sort key there, in row order.
+    /// The chunk's probabilities: the scores calibrated into <paramref name="buffer"/>, or the scores themselves
+    /// without a calibrator.
     /// </summary>
-    /// <returns>The number of keys written, or −1 if a row with a score got a NaN probability (a calibrator with
-    /// infinite values), where ranking by probability would drop a row that ranking by score keeps.</returns>
-    internal static int CalibrateAndEncode(
-        ReadOnlySpan<double> scores,
-        ReadOnlySpan<double> predictions,
-        IsotonicCalibrator? calibrator,
-        Span<double> probabilities,
-        Span<ulong> keys,
-        out ExpectedConfusionMatrix matrix)
+    internal static ReadOnlySpan<double> Calibrate(ReadOnlySpan<double> scores, IsotonicCalibrator? calibrator, Span<double> buffer)
     {
-        // Calibrating in a loop of its own is faster than inside the summing loop (measured: its loads overlap across
-        // rows without the sums' and keys' work in the way).
-        ReadOnlySpan<double> p = scores;
-        if (calibrator is not null)
+        if (calibrator is null)
         {
-            calibrator.CalibrateUnordered(scores, probabilities);
-            p = probabilities[..scores.Length];
+            return scores;
         }
 
-        return Pass(scores, p, predictions, keys, out matrix);
+        // In a loop of its own (measured: calibrating inside the summing loop was slower, as the calibration's
+        // dependent loads overlap across rows only without the sums' and keys' work in the way).
+        calibrator.CalibrateUnordered(scores, buffer);
+        return buffer[..scores.Length];
+    }
+
+    /// <summary>Writes the sort key of each non-NaN probability to <paramref name="keys"/>, in row order.</summary>
+    /// <returns>The number of keys written, or −1 if a row with a score got a NaN probability (a calibrator with
+    /// infinite values), where ranking by probability would drop a row that ranking by score keeps.</returns>
+    internal static int Encode(ReadOnlySpan<double> scores, ReadOnlySpan<double> probabilities, Span<ulong> keys)
+    {
+        var n = 0;
+        var lost = false;
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var p = probabilities[i];
+            if (!double.IsNaN(p))
+            {
+                keys[n++] = RadixSort.Encode(BitConverter.DoubleToUInt64Bits(p));
+            }
+            else
+            {
+                lost |= !double.IsNaN(scores[i]);
+            }
+        }
+
+        return lost ? -1 : n;
+    }
+
+    /// <summary><see cref="ExpectedConfusionMatrix.Compute"/> with the fused kernel's branch-free row sums.</summary>
+    internal static ExpectedConfusionMatrix Matrix(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> predictions)
+    {
+        if (probabilities.Length != predictions.Length)
+        {
+            throw new ArgumentException("Probabilities and predictions differ in length.", nameof(predictions));
+        }
+
+        var sums = default(MatrixSums);
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            sums.Add(probabilities[i], predictions[i]);
+        }
+
+        return sums.Result();
     }
 
     /// <summary>
-    /// Sorts the keys of <see cref="CalibrateAndEncode"/> and writes the probabilities in descending order to
-    /// <paramref name="ranked"/> and their running sums (in that order) to <paramref name="cumulative"/>.
+    /// Sorts the keys of <see cref="Encode"/> and writes the probabilities in descending order to
+    /// <paramref name="ranked"/> and their running sums (in that order) to <paramref name="cumulative"/>; in the same
+    /// loop, sums the expected confusion matrix of <paramref name="probabilities"/> and <paramref name="predictions"/>
+    /// in row order (default when <paramref name="predictions"/> is empty). The two sequential sums are independent,
+    /// so one loop runs them side by side.
     /// </summary>
-    internal static void SortDescendingWithSums(Span<ulong> keys, Span<ulong> scratch, Span<int> digitCounts, Span<double> ranked, Span<double> cumulative)
+    internal static ExpectedConfusionMatrix SortDescendingWithSums(
+        Span<ulong> keys,
+        Span<ulong> scratch,
+        Span<int> digitCounts,
+        Span<double> ranked,
+        Span<double> cumulative,
+        ReadOnlySpan<double> probabilities,
+        ReadOnlySpan<double> predictions)
     {
         var n = keys.Length;
         ReadOnlySpan<ulong> sorted = keys;
@@ -69,8 +109,8 @@ internal static class FusedChunkKernel
             var distinct = CountDistinct(keys, distinctKeys, distinctCounts);
             if (distinct >= 0)
             {
-                ExpandDescending(distinctKeys[..distinct], distinctCounts[..distinct], ranked[..n], cumulative[..n]);
-                return;
+                ExpandDescending(distinctKeys[..distinct], distinctCounts[..distinct], ranked[..n]);
+                return SumsAndMatrix(ranked[..n], cumulative[..n], probabilities, predictions);
             }
 
             // Counting the digits in a loop of its own is faster than in the calibrating loop (measured): the
@@ -88,15 +128,50 @@ internal static class FusedChunkKernel
         }
 
         ranked = ranked[..n];
-        cumulative = cumulative[..n];
-        double sum = 0;
         for (var k = 0; k < n; k++)
         {
-            var p = BitConverter.UInt64BitsToDouble(RadixSort.Decode(sorted[n - 1 - k]));
-            ranked[k] = p;
-            sum += p;
+            ranked[k] = BitConverter.UInt64BitsToDouble(RadixSort.Decode(sorted[n - 1 - k]));
+        }
+
+        return SumsAndMatrix(ranked, cumulative[..n], probabilities, predictions);
+    }
+
+    private static ExpectedConfusionMatrix SumsAndMatrix(ReadOnlySpan<double> ranked, Span<double> cumulative, ReadOnlySpan<double> probabilities, ReadOnlySpan<double> predictions)
+    {
+        var rows = 0;
+        if (!predictions.IsEmpty)
+        {
+            if (probabilities.Length != predictions.Length)
+            {
+                throw new ArgumentException("Probabilities and predictions differ in length.", nameof(predictions));
+            }
+
+            rows = probabilities.Length;
+        }
+
+        var sums = default(MatrixSums);
+        double sum = 0;
+        var both = Math.Min(ranked.Length, rows);
+        var k = 0;
+        for (; k < both; k++)
+        {
+            sum += ranked[k];
+            cumulative[k] = sum;
+            sums.Add(probabilities[k], predictions[k]);
+        }
+
+        for (; k < ranked.Length; k++)
+        {
+            sum += ranked[k];
             cumulative[k] = sum;
         }
+
+        for (k = both; k < rows; k++)
+        {
+            sums.Add(probabilities[k], predictions[k]);
+        }
+
+        return predictions.IsEmpty ? default : sums.Result();
     }
 
     /// <summary>Slots of the table of distinct keys: twice the most distinct keys it takes, a power of two.</summary>
@@ -158,21 +233,15 @@ internal static class FusedChunkKernel
         return packed;
     }
 
-    /// <summary>Writes each distinct key's value as often as it occurs, largest first, with the running sums.</summary>
-    private static void ExpandDescending(Span<ulong> keys, Span<int> counts, Span<double> ranked, Span<double> cumulative)
+    /// <summary>Writes each distinct key's value as often as it occurs, largest first.</summary>
+    private static void ExpandDescending(Span<ulong> keys, Span<int> counts, Span<double> ranked)
     {
         keys.Sort(counts);
-        double sum = 0;
         var k = 0;
         for (var d = keys.Length - 1; d >= 0; d--)
         {
-            var p = BitConverter.UInt64BitsToDouble(RadixSort.Decode(keys[d]));
-            for (var end = k + counts[d]; k < end; k++)
-            {
-                ranked[k] = p;
-                sum += p;
-                cumulative[k] = sum;
-            }
+            ranked.Slice(k, counts[d]).Fill(BitConverter.UInt64BitsToDouble(RadixSort.Decode(keys[d])));
+            k += counts[d];
         }
     }
 
@@ -263,59 +332,37 @@ internal static class FusedChunkKernel
         return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(value), Vector256.Create(1e16)), rounded, value);
     }
 
-    private static int Pass(
-        ReadOnlySpan<double> scores,
-        ReadOnlySpan<double> probabilities,
-        ReadOnlySpan<double> predictions,
-        Span<ulong> keys,
-        out ExpectedConfusionMatrix matrix)
+    /// <summary>
+    /// The expected confusion matrix's running sums, row by row without branches on the (unpredictable) predicted
+    /// class: a row adds its probability to one sum and +0 to the other. Adding +0 changes no sum: each starts at +0
+    /// and so is never −0. Rows with a NaN probability or prediction add nothing, as in
+    /// <see cref="ExpectedConfusionMatrix.Compute"/>.
+    /// </summary>
+    private struct MatrixSums
     {
-        var countMatrix = !predictions.IsEmpty;
-        var rank = !keys.IsEmpty;
-        if (countMatrix && predictions.Length != scores.Length)
+        private double _positiveMass;
+        private double _negativeMass;
+        private double _positivePredictions;
+        private long _count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(double p, double yHat)
         {
-            throw new ArgumentException("Scores and predictions differ in length.", nameof(predictions));
+            var bits = BitConverter.DoubleToUInt64Bits(p);
+            var valid = !double.IsNaN(p) & !double.IsNaN(yHat);
+            var positive = valid & (yHat == 1);
+            var negative = valid & (yHat != 1);
+            _positiveMass += BitConverter.UInt64BitsToDouble(bits & (0UL - Unsafe.BitCast<bool, byte>(positive)));
+            _negativeMass += BitConverter.UInt64BitsToDouble(bits & (0UL - Unsafe.BitCast<bool, byte>(negative)));
+            _positivePredictions += Unsafe.BitCast<bool, byte>(positive);
+            _count += Unsafe.BitCast<bool, byte>(valid);
         }
 
-        double positiveMass = 0, negativeMass = 0, positivePredictions = 0;
-        long count = 0;
-        var n = 0;
-        var lost = false;
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var score = scores[i];
-            var p = probabilities[i];
-            var pBits = BitConverter.DoubleToUInt64Bits(p);
-            if (countMatrix)
-            {
-                // Without branches on the (unpredictable) predicted class: a row adds its probability to one running
-                // sum and +0 to the other. Adding +0 changes no sum: each starts at +0 and so is never −0.
-                var yHat = predictions[i];
-                var valid = !double.IsNaN(p) & !double.IsNaN(yHat);
-                var positive = valid & (yHat == 1);
-                var negative = valid & (yHat != 1);
-                positiveMass += BitConverter.UInt64BitsToDouble(pBits & (0UL - Unsafe.BitCast<bool, byte>(positive)));
-                negativeMass += BitConverter.UInt64BitsToDouble(pBits & (0UL - Unsafe.BitCast<bool, byte>(negative)));
-                positivePredictions += Unsafe.BitCast<bool, byte>(positive);
-                count += Unsafe.BitCast<bool, byte>(valid);
-            }
-
-            if (rank)
-            {
-                if (!double.IsNaN(p))
-                {
-                    keys[n++] = RadixSort.Encode(pBits);
-                }
-                else
-                {
-                    lost |= !double.IsNaN(score);
-                }
-            }
-        }
-
-        matrix = countMatrix
-            ? new ExpectedConfusionMatrix(positiveMass, positivePredictions - positiveMass, negativeMass, count - positivePredictions - negativeMass, count)
-            : default;
-        return lost ? -1 : n;
+        public readonly ExpectedConfusionMatrix Result() => new(
+            _positiveMass,
+            _positivePredictions - _positiveMass,
+            _negativeMass,
+            _count - _positivePredictions - _negativeMass,
+            _count);
     }
 }

@@ -105,6 +105,24 @@ public sealed class FusedChunkKernelTests
 
     [Theory]
     [MemberData(nameof(Chunks))]
+    public void ComputeChunk_EqualsReferenceKernels_WhenOnlyLabelMetrics(int n, int decimals, bool calibrated, string shape)
+    {
+        var (scores, predictions) = Generate(n, (3 * n) + decimals, decimals, shape);
+        var calibrator = calibrated ? Calibrator : null;
+        var probabilities = scores.Select(s => calibrator?.Calibrate(s) ?? s).ToArray();
+        var cm = ExpectedConfusionMatrix.Compute(probabilities, predictions);
+        var data = PeriodData.FromBuffers(scores, predictions, null, calibrator);
+        var chunk = new Chunk("[0]", 0, 0, n - 1, null, null);
+        using var scratch = new ChunkScratch(n);
+
+        var (values, _) = ChunkComputation.ComputeChunk(data, chunk, [.. ChunkComputation.Components([Metric.Precision, Metric.Recall])], new CbpeOptions(), withRealized: false, scratch);
+
+        Assert.Equal([Bits(EstimatedMetrics.Precision(cm)), Bits(EstimatedMetrics.Recall(cm))], values.Select(v => Bits(v.Estimated)));
+        Assert.All(values, v => Assert.Equal(cm.Count, v.Rows));
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
     public void SortDescendingWithSums_EqualsRankingByScore_WhenChunkVaries(int n, int decimals, bool calibrated, string shape)
     {
         var (scores, predictions) = Generate(n, (2 * n) + decimals, decimals, shape);
@@ -116,10 +134,12 @@ public sealed class FusedChunkKernelTests
 
         var keys = new ulong[n];
         var counts = new int[Estimator.Numerics.RadixSort.CountsLength];
-        var count = FusedChunkKernel.CalibrateAndEncode(scores, predictions, calibrator, new double[n], keys, out var matrix);
+        var p = FusedChunkKernel.Calibrate(scores, calibrator, new double[n]);
+        var count = FusedChunkKernel.Encode(scores, p, keys);
         var ranked = new double[n];
         var cumulative = new double[n];
-        FusedChunkKernel.SortDescendingWithSums(keys.AsSpan(0, count), new ulong[n], counts, ranked, cumulative);
+        var matrix = FusedChunkKernel.SortDescendingWithSums(keys.AsSpan(0, count), new ulong[n], counts, ranked, cumulative, p, predictions);
+        var alone = FusedChunkKernel.Matrix(p, predictions);
 
         Assert.Equal(expectedCount, count);
         Assert.Equal(expectedRanked.Take(count).Select(ZeroBlindBits), ranked.Take(count).Select(ZeroBlindBits));
@@ -131,9 +151,9 @@ public sealed class FusedChunkKernelTests
             Assert.Equal(Bits(sum), Bits(cumulative[k]));
         }
 
-        Assert.Equal(
-            new[] { Bits(expectedMatrix.TruePositive), Bits(expectedMatrix.FalsePositive), Bits(expectedMatrix.FalseNegative), Bits(expectedMatrix.TrueNegative), expectedMatrix.Count },
-            new[] { Bits(matrix.TruePositive), Bits(matrix.FalsePositive), Bits(matrix.FalseNegative), Bits(matrix.TrueNegative), matrix.Count });
+        long[] expectedCells = [Bits(expectedMatrix.TruePositive), Bits(expectedMatrix.FalsePositive), Bits(expectedMatrix.FalseNegative), Bits(expectedMatrix.TrueNegative), expectedMatrix.Count];
+        Assert.Equal(expectedCells, new[] { Bits(matrix.TruePositive), Bits(matrix.FalsePositive), Bits(matrix.FalseNegative), Bits(matrix.TrueNegative), matrix.Count });
+        Assert.Equal(expectedCells, new[] { Bits(alone.TruePositive), Bits(alone.FalsePositive), Bits(alone.FalseNegative), Bits(alone.TrueNegative), alone.Count });
     }
 
     [Theory]
