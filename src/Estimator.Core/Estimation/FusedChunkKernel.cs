@@ -8,10 +8,10 @@ using Estimator.Numerics;
 namespace Estimator.Estimation;
 
 /// <summary>
-/// The chunk kernel in few passes over memory: calibrate the chunk (shuffled scores); one row-order pass sums the
-/// expected confusion matrix and writes each probability's sort key; sort the probabilities themselves (counting the
-/// distinct ones when there are few, as isotonic calibration makes them, else a radix sort) and write them in rank
-/// order with their running sums; the ROC AUC from those sums. Every double equals the reference forms'
+/// The chunk kernel in few passes over memory: calibrate the chunk (shuffled scores); write each probability's sort
+/// key; sort the probabilities themselves (counting the distinct ones when there are few, as isotonic calibration
+/// makes them, else a radix sort) and write them in rank order; one loop writes their running sums and sums the
+/// expected confusion matrix in row order; the ROC AUC from the running sums. Every double equals the reference forms'
 /// (<see cref="IsotonicCalibrator.Calibrate(double)"/>, <see cref="ExpectedConfusionMatrix.Compute"/>,
 /// <see cref="ChunkComputation.RankCalibratedDescending"/>, <see cref="EstimatedMetrics.RocAucFromRanked"/>), which the
 /// tests compare it with.
