@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json.Serialization;
 
 namespace Estimator.Calibration;
@@ -70,6 +74,8 @@ public sealed class IsotonicCalibrator
         Values = (double[])values.Clone();
         _lookup = BuildLookup(Thresholds);
         (_slopes, _bucketScale) = BuildSlopes(Thresholds, Values);
+        _intervals = BuildIntervals(Thresholds, Values, _slopes);
+        _bucketNext = BuildBucketNext(Thresholds, _lookup);
     }
 
     private IsotonicCalibrator(double[] thresholds, double[] values, bool trusted)
@@ -79,6 +85,8 @@ public sealed class IsotonicCalibrator
         Values = values;
         _lookup = BuildLookup(thresholds);
         (_slopes, _bucketScale) = BuildSlopes(thresholds, values);
+        _intervals = BuildIntervals(thresholds, values, _slopes);
+        _bucketNext = BuildBucketNext(thresholds, _lookup);
     }
 
     /// <summary>Buckets of equal width over [first, last threshold]: the interval to start searching from.</summary>
@@ -92,6 +100,15 @@ public sealed class IsotonicCalibrator
     // might not give numpy's value (an infinite slope, or y[j] = -0); _bucketScale maps a score to its lookup bucket.
     private readonly double[] _slopes;
     private readonly double _bucketScale;
+
+    // _intervals[j] = interval j's x[j], x[j + 1], slope and y[j] side by side: one cache line per row's lookup.
+    private readonly Interval[] _intervals;
+
+    // _bucketNext[b] = x[_lookup[b] + 1], the threshold of the one step, loaded beside the bucket's interval.
+    private readonly double[] _bucketNext;
+
+    /// <summary>The calibration tables as one value, for a row loop that calibrates rows in no particular order.</summary>
+    internal IsotonicLookup Lookup => new(Thresholds, Values, _lookup, _slopes, _bucketScale);
 
     /// <summary>Scores of the fitted points (x), strictly increasing.</summary>
     public double[] Thresholds { get; }
@@ -310,17 +327,84 @@ public sealed class IsotonicCalibrator
             throw new ArgumentException("Destination is too short.", nameof(destination));
         }
 
-        var x = Thresholds;
-        var y = Values;
-        var lookup = _lookup;
-        var slopes = _slopes;
-        var scale = _bucketScale;
+        if (_lookup.Length > 0)
+        {
+            CalibrateRecords(scores, destination);
+            return;
+        }
+
+        var lookup = Lookup;
         for (var i = 0; i < scores.Length; i++)
         {
-            var hint = -1;
-            destination[i] = Interpolate(x, y, lookup, slopes, scale, scores[i], ref hint);
+            destination[i] = lookup.Calibrate(scores[i]);
         }
     }
+
+    /// <summary>
+    /// <see cref="IsotonicLookup.Calibrate"/> for rows strictly inside the thresholds with a plain slope, without
+    /// bounds checks (every index is in range by construction: the bucket is clamped, lookup[] stays below last, the
+    /// step cannot pass last as the score is below x[last]); other rows go through the general path.
+    /// </summary>
+    private void CalibrateRecords(ReadOnlySpan<double> scores, Span<double> destination)
+    {
+        var x = Thresholds;
+        var first = x[0];
+        var final = x[^1];
+        var scale = _bucketScale;
+        var general = Lookup;
+        ref var next = ref MemoryMarshal.GetArrayDataReference(_bucketNext);
+        ref var buckets = ref MemoryMarshal.GetArrayDataReference(_lookup);
+        ref var intervals = ref MemoryMarshal.GetArrayDataReference(_intervals);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var score = scores[i];
+            if (score > first && score < final)
+            {
+                // In range by the test above, so the plain truncating conversion (no saturation) is exact here.
+                var bucket = Sse2.IsSupported
+                    ? Sse2.ConvertToInt32WithTruncation(Vector128.CreateScalarUnsafe(Math.Min((score - first) * scale, LookupBuckets - 1)))
+                    : (int)Math.Min((score - first) * scale, LookupBuckets - 1);
+                var j = Unsafe.Add(ref buckets, bucket);
+                j += Unsafe.BitCast<bool, byte>(Unsafe.Add(ref next, bucket) <= score);
+                ref readonly var interval = ref Unsafe.Add(ref intervals, j);
+                if (interval.Left <= score && score < interval.Right && !double.IsNaN(interval.Slope))
+                {
+                    destination[i] = (interval.Slope * (score - interval.Left)) + interval.Value;
+                    continue;
+                }
+            }
+
+            destination[i] = CalibrateOutOfLine(general, score);
+        }
+    }
+
+    // Out of line so that the rare general path's registers do not crowd the row loop's.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double CalibrateOutOfLine(IsotonicLookup lookup, double score) => lookup.Calibrate(score);
+
+    private static double[] BuildBucketNext(double[] x, int[] lookup)
+    {
+        var next = new double[lookup.Length];
+        for (var b = 0; b < lookup.Length; b++)
+        {
+            next[b] = x[lookup[b] + 1];
+        }
+
+        return next;
+    }
+
+    private static Interval[] BuildIntervals(double[] x, double[] y, double[] slopes)
+    {
+        var intervals = new Interval[slopes.Length];
+        for (var j = 0; j < intervals.Length; j++)
+        {
+            intervals[j] = new Interval(x[j], x[j + 1], slopes[j], y[j]);
+        }
+
+        return intervals;
+    }
+
+    private readonly record struct Interval(double Left, double Right, double Slope, double Value);
 
     private static int[] BuildLookup(double[] x)
     {
@@ -424,6 +508,37 @@ public sealed class IsotonicCalibrator
         // Find j with x[j] <= score < x[j + 1]; here 0 <= j < last.
         var j = Locate(x, lookup, scale, score, hint);
         hint = j;
+        return InterpolateInterval(x, y, slopes, j, score);
+    }
+
+    /// <summary>
+    /// numpy <c>interp</c> for x[0] &lt; <paramref name="score"/> &lt; x[last] found without a previous interval: the
+    /// bucket's interval, stepped once without a branch (a score on a threshold usually lies one interval past its
+    /// bucket's, and whether it does is as unpredictable as the scores), checked, else the general search.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double InterpolateInside(double[] x, double[] y, int[] lookup, double[] slopes, double scale, double score)
+    {
+        var j = 0;
+        if (lookup.Length > 0)
+        {
+            j = lookup[(int)Math.Clamp((score - x[0]) * scale, 0, LookupBuckets - 1)];
+
+            // lookup[] never exceeds last - 1, and score < x[last], so the step stays inside.
+            j += Unsafe.BitCast<bool, byte>(x[j + 1] <= score);
+            if (!(x[j] <= score && score < x[j + 1]))
+            {
+                j = Locate(x, lookup, scale, score, -1);
+            }
+        }
+
+        return InterpolateInterval(x, y, slopes, j, score);
+    }
+
+    /// <summary>numpy <c>interp</c> on the interval j with x[j] &lt;= <paramref name="score"/> &lt; x[j + 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double InterpolateInterval(double[] x, double[] y, double[] slopes, int j, double score)
+    {
         var plain = slopes[j];
         if (!double.IsNaN(plain))
         {
@@ -432,6 +547,11 @@ public sealed class IsotonicCalibrator
             return (plain * (score - x[j])) + y[j];
         }
 
+        return InterpolateSteep(x, y, j, score);
+    }
+
+    private static double InterpolateSteep(double[] x, double[] y, int j, double score)
+    {
         if (x[j] == score)
         {
             return y[j];
@@ -513,5 +633,51 @@ public sealed class IsotonicCalibrator
             y.Slice(i + 1, k - i - 1).Fill(y[i]);
             i = k;
         }
+    }
+}
+
+/// <summary>
+/// One calibrator's tables, calibrating one score at a time with the same result as
+/// <see cref="IsotonicCalibrator.Calibrate(double)"/>, for shuffled scores: a bucket guess and one branch-free step.
+/// </summary>
+internal readonly struct IsotonicLookup
+{
+    private readonly double[] _x;
+    private readonly double[] _y;
+    private readonly int[] _lookup;
+    private readonly double[] _slopes;
+    private readonly double _scale;
+
+    public IsotonicLookup(double[] x, double[] y, int[] lookup, double[] slopes, double scale)
+    {
+        _x = x;
+        _y = y;
+        _lookup = lookup;
+        _slopes = slopes;
+        _scale = scale;
+    }
+
+    /// <summary>The calibrated value of <paramref name="score"/>; NaN gives NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double Calibrate(double score)
+    {
+        if (double.IsNaN(score))
+        {
+            return double.NaN;
+        }
+
+        var x = _x;
+        var last = x.Length - 1;
+        if (score <= x[0])
+        {
+            return _y[0];
+        }
+
+        if (score >= x[last])
+        {
+            return _y[last];
+        }
+
+        return IsotonicCalibrator.InterpolateInside(x, _y, _lookup, _slopes, _scale, score);
     }
 }

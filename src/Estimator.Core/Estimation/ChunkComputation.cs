@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Estimator.Calibration;
 using Estimator.Metrics;
 using Estimator.Numerics;
@@ -90,8 +91,10 @@ internal static class ChunkComputation
     {
         var needsRanking = false;
         var needsCounts = false;
+        var wantsRocAuc = false;
         foreach (var component in components)
         {
+            wantsRocAuc |= component.Metric == Metric.RocAuc;
             needsRanking |= !component.Metric.RequiresPredictions();
             needsCounts |= component.Metric.RequiresPredictions();
         }
@@ -104,23 +107,38 @@ internal static class ChunkComputation
         var yHat = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
         var y = data.Targets is null ? default : data.Targets.AsSpan(start, length);
 
-        // Each row is calibrated on its own, so calibrating the chunk into scratch gives the same probabilities as a
-        // period-wide vector would, without allocating one.
+        // The fused kernel (see FusedChunkKernel): the chunk is calibrated into scratch (each row on its own, so no
+        // period-wide vector is needed), the probabilities themselves are sorted, and one loop writes their running
+        // sums while it sums the expected confusion matrix. A calibrator that gives NaN for a score (infinite values)
+        // takes the reference ranking, which keeps such rows.
+        var countMatrix = needsCounts && data.Predictions is not null;
         var cm = default(ExpectedConfusionMatrix);
-        if (needsCounts && data.Predictions is not null)
+        var rankedCount = 0;
+        var rocAuc = double.NaN;
+        if (needsRanking || countMatrix)
         {
-            ReadOnlySpan<double> p = s;
-            if (data.Calibrator is { } calibrator)
+            var p = FusedChunkKernel.Calibrate(s, data.Calibrator, scratch.Probabilities);
+            var predictions = countMatrix ? yHat : default;
+            var keys = MemoryMarshal.Cast<double, ulong>(scratch.Keys.AsSpan(0, length));
+            var n = needsRanking ? FusedChunkKernel.Encode(s, p, keys) : -1;
+            if (n >= 0)
             {
-                var calibrated = scratch.Probabilities.AsSpan(0, length);
-                calibrator.CalibrateUnordered(s, calibrated);
-                p = calibrated;
+                var cumulative = scratch.Cumulative.AsSpan(0, n);
+                cm = FusedChunkKernel.SortDescendingWithSums(keys[..n], MemoryMarshal.Cast<double, ulong>(scratch.Radix.AsSpan()), scratch.DigitCounts, scratch.Ranked, cumulative, p, predictions);
+                rankedCount = n;
+                rocAuc = wantsRocAuc ? FusedChunkKernel.RocAucFromCumulative(cumulative) : double.NaN;
             }
-
-            cm = ExpectedConfusionMatrix.Compute(p, yHat);
+            else
+            {
+                cm = countMatrix ? FusedChunkKernel.Matrix(p, predictions) : default;
+                if (needsRanking)
+                {
+                    rankedCount = RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked);
+                    rocAuc = wantsRocAuc ? EstimatedMetrics.RocAucFromRanked(scratch.Ranked.AsSpan(0, rankedCount)) : double.NaN;
+                }
+            }
         }
 
-        var rankedCount = needsRanking ? RankCalibratedDescending(s, data.Calibrator, scratch.Keys, scratch.Radix, scratch.Ranked) : 0;
         var rankedSpan = scratch.Ranked.AsSpan(0, rankedCount);
 
         var counts = realized && needsCounts && data.Predictions is not null ? LabelCounts.Compute(y, yHat) : default;
@@ -158,7 +176,7 @@ internal static class ChunkComputation
         for (var k = 0; k < components.Count; k++)
         {
             var (metric, component, _) = components[k];
-            var estimated = Estimate(metric, component, cm, rankedSpan, options);
+            var estimated = metric == Metric.RocAuc ? rocAuc : Estimate(metric, component, cm, rankedSpan, options);
             var rows = metric.RequiresPredictions() ? cm.Count : rankedCount;
             var realizedValue = !realized
                 ? double.NaN
@@ -249,6 +267,12 @@ internal sealed class ChunkScratch : IDisposable
 
     public double[] Probabilities { get; private set; } = [];
 
+    /// <summary>Running sums of the ranked probabilities.</summary>
+    public double[] Cumulative { get; private set; } = [];
+
+    /// <summary>The radix sort's digit counts.</summary>
+    public int[] DigitCounts { get; private set; } = [];
+
     /// <summary>Grows the buffers to hold a chunk of <paramref name="length"/> rows.</summary>
     public void EnsureCapacity(int length)
     {
@@ -261,7 +285,7 @@ internal sealed class ChunkScratch : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores, Probabilities })
+        foreach (var buffer in new[] { Keys, Radix, Ranked, RealizedTargets, RealizedScores, Probabilities, Cumulative })
         {
             if (buffer.Length > 0)
             {
@@ -269,7 +293,13 @@ internal sealed class ChunkScratch : IDisposable
             }
         }
 
-        Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = [];
+        if (DigitCounts.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(DigitCounts);
+        }
+
+        Keys = Radix = Ranked = RealizedTargets = RealizedScores = Probabilities = Cumulative = [];
+        DigitCounts = [];
     }
 
     private void Rent(int length)
@@ -280,5 +310,7 @@ internal sealed class ChunkScratch : IDisposable
         RealizedTargets = ArrayPool<double>.Shared.Rent(length);
         RealizedScores = ArrayPool<double>.Shared.Rent(length);
         Probabilities = ArrayPool<double>.Shared.Rent(length);
+        Cumulative = ArrayPool<double>.Shared.Rent(length);
+        DigitCounts = ArrayPool<int>.Shared.Rent(RadixSort.CountsLength);
     }
 }

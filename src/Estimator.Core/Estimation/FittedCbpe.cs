@@ -1,5 +1,6 @@
 using Estimator.Calibration;
 using Estimator.Metrics;
+using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 
@@ -76,12 +77,8 @@ public sealed class FittedCbpe
         rows.AddRange(ReferenceRows);
         rows.AddRange(analysisRows);
 
-        long missingScore = 0, missingPrediction = 0;
-        for (var i = 0; i < analysis.Count; i++)
-        {
-            missingScore += double.IsNaN(analysis.Scores[i]) ? 1 : 0;
-            missingPrediction += analysis.Predictions is { } p && double.IsNaN(p[i]) ? 1 : 0;
-        }
+        var missingScore = SpanScan.CountNaN(analysis.Scores);
+        var missingPrediction = analysis.Predictions is { } p ? SpanScan.CountNaN(p) : 0;
 
         return new CbpeResult(model, rows, Calibration, missingScore, missingPrediction);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 
@@ -23,13 +24,10 @@ internal static class InputValidation
         }
 
         var scores = set.Scores;
-        for (var i = 0; i < scores.Length; i++)
+        var i = SpanScan.FirstOutsideUnitInterval(scores);
+        if (i >= 0)
         {
-            var s = scores[i];
-            if (!double.IsNaN(s) && (s < 0 || s > 1 || double.IsInfinity(s)))
-            {
-                throw new EstimatorDataException($"score {Format(s)} in the {period} data is outside [0, 1]", column: "y_pred_proba", row: rowOffset + i);
-            }
+            throw new EstimatorDataException($"score {Format(scores[i])} in the {period} data is outside [0, 1]", column: "y_pred_proba", row: rowOffset + i);
         }
 
         CheckLabels(set.Predictions, "y_pred", period, rowOffset);
@@ -60,13 +58,10 @@ internal static class InputValidation
             return;
         }
 
-        for (var i = 0; i < labels.Length; i++)
+        var i = SpanScan.FirstNonLabel(labels);
+        if (i >= 0)
         {
-            var v = labels[i];
-            if (!double.IsNaN(v) && v != 0 && v != 1)
-            {
-                throw new EstimatorDataException($"label {Format(v)} in the {period} data is not 0 or 1", column: column, row: rowOffset + i);
-            }
+            throw new EstimatorDataException($"label {Format(labels[i])} in the {period} data is not 0 or 1", column: column, row: rowOffset + i);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Estimator.Metrics;
+using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 
@@ -93,12 +94,8 @@ public sealed class StreamingEstimate
         }
 
         InputValidation.Validate(batch, "analysis", requireTargets: false, requirePredictions: _needsPredictions, rowOffset: RowsRead);
-        long missingScore = 0, missingPrediction = 0;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            missingScore += double.IsNaN(batch.Scores[i]) ? 1 : 0;
-            missingPrediction += batch.Predictions is { } p && double.IsNaN(p[i]) ? 1 : 0;
-        }
+        var missingScore = SpanScan.CountNaN(batch.Scores);
+        var missingPrediction = batch.Predictions is { } p ? SpanScan.CountNaN(p) : 0;
 
         AppendCore(batch.Scores, batch.Predictions, batch.Targets, batch.Timestamps, batch.Count, missingScore, missingPrediction);
     }

@@ -12,8 +12,15 @@ internal static class RadixSort
 {
     private const int DigitBits = 11;
     private const int Buckets = 1 << DigitBits;
-    private const int Passes = 6;
-    private const int SmallSort = 256;
+
+    /// <summary>Digits per key, and the length of the digit counts <see cref="SortCounted"/> takes (Passes × 2048).</summary>
+    internal const int Passes = 6;
+
+    /// <summary>Length of the digit counts of <see cref="CountDigits"/>.</summary>
+    internal const int CountsLength = Passes * Buckets;
+
+    /// <summary>At or below this many keys a comparison sort is faster than six radix passes.</summary>
+    internal const int SmallSort = 256;
 
     /// <summary>Sorts <paramref name="keys"/> ascending; <paramref name="scratch"/> must be as long. No NaN.</summary>
     public static void Sort(Span<double> keys, Span<double> scratch)
@@ -59,6 +66,42 @@ internal static class RadixSort
             }
         }
 
+        if (!SortCounted(source, target, counts))
+        {
+            target.CopyTo(source);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            source[i] = Decode(source[i]);
+        }
+    }
+
+    /// <summary>Adds the digits of one encoded key to <paramref name="counts"/> (<see cref="CountsLength"/> long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CountDigits(ulong key, Span<int> counts)
+    {
+        counts[(int)(key & (Buckets - 1))]++;
+        counts[Buckets + (int)((key >> DigitBits) & (Buckets - 1))]++;
+        counts[(2 * Buckets) + (int)((key >> (2 * DigitBits)) & (Buckets - 1))]++;
+        counts[(3 * Buckets) + (int)((key >> (3 * DigitBits)) & (Buckets - 1))]++;
+        counts[(4 * Buckets) + (int)((key >> (4 * DigitBits)) & (Buckets - 1))]++;
+        counts[(5 * Buckets) + (int)(key >> (5 * DigitBits))]++;
+    }
+
+    /// <summary>
+    /// Sorts encoded keys (see <see cref="Encode"/>) whose digits <paramref name="counts"/> holds (from
+    /// <see cref="CountDigits"/>; overwritten). Returns true when the sorted keys end in <paramref name="source"/>,
+    /// false when they end in <paramref name="target"/> (as long as the keys).
+    /// </summary>
+    internal static bool SortCounted(Span<ulong> source, Span<ulong> target, Span<int> counts)
+    {
+        var n = source.Length;
+        if (n == 0)
+        {
+            return true;
+        }
+
         var inSource = true;
         for (var p = 0; p < Passes; p++)
         {
@@ -88,15 +131,7 @@ internal static class RadixSort
             inSource = !inSource;
         }
 
-        if (!inSource)
-        {
-            target.CopyTo(source);
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            source[i] = Decode(source[i]);
-        }
+        return inSource;
     }
 
     /// <summary>
@@ -185,9 +220,11 @@ internal static class RadixSort
         }
     }
 
+    /// <summary>The bits of a double as an unsigned key in the same order (−0 before +0; no NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Encode(ulong bits) => (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+    internal static ulong Encode(ulong bits) => (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
 
+    /// <summary>The bits of the double <see cref="Encode"/> made <paramref name="key"/> from.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Decode(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
+    internal static ulong Decode(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Estimator.Estimation;
+using Estimator.Numerics;
 using Parquet;
 using Parquet.Schema;
 
@@ -236,37 +237,15 @@ internal sealed class LeanParquetStream
         /// <summary>Checks values already in place (a required DOUBLE column).</summary>
         public long Check(double[] values, int n, string path, long firstRow)
         {
-            long missing = 0;
-            for (var r = 0; r < n; r++)
-            {
-                var v = values[r];
-                if (double.IsNaN(v))
-                {
-                    missing++;
-                }
-                else if (!Valid(v))
-                {
-                    throw Invalid(v, path, firstRow + r);
-                }
-            }
-
-            return missing;
+            var r = SpanScan.CountMissingAndCheck(values.AsSpan(0, n), isScore, out var missing);
+            return r < 0 ? missing : throw Invalid(values[r], path, firstRow + r);
         }
 
         public long Convert(long[] raw, double[] destination, int n, string path, long firstRow)
         {
-            for (var r = 0; r < n; r++)
-            {
-                double v = raw[r];
-                if (!Valid(v))
-                {
-                    throw Invalid(v, path, firstRow + r);
-                }
-
-                destination[r] = v;
-            }
-
-            return 0;
+            // An integer is a valid score or label exactly when it is 0 or 1.
+            var r = SpanScan.ConvertZeroOne(raw.AsSpan(0, n), destination);
+            return r < 0 ? 0 : throw Invalid(raw[r], path, firstRow + r);
         }
 
         public long ConvertNullable(long?[] raw, double[] destination, int n, string path, long firstRow)
