@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Estimator.Numerics;
 
 namespace Estimator.Calibration;
@@ -75,6 +76,7 @@ public static class CalibrationCheck
     /// With two or more threads the splits (one sequential stream of MT19937 draws) are drawn on one thread while
     /// this one groups the reference by score, then the ten fits and the two ECE partitions are spread over both.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (CalibrationCheckResult Result, ScoreRuns? Runs) Run(double[] targets, double[] scores, int threads)
     {
         if (targets.Length != scores.Length)

@@ -129,6 +129,7 @@ internal sealed class NumpyRandomState
     private const int SwapBlock = 1024;
 
     /// <summary>destination[k] = random_interval(high − k) for k = 0 … high − low (low ≥ 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DrawIntervals(uint high, uint low, Span<uint> destination)
     {
         var i = high;
@@ -171,6 +172,7 @@ internal sealed class NumpyRandomState
     /// powers of two the mask is fixed, and an output is accepted (the next i) when <c>(output &amp; mask) &lt;= i</c>,
     /// a branch-free step over the block of tempered outputs.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SkipIntervals(int high, int low)
     {
         low = Math.Max(low, 1);
@@ -274,6 +276,7 @@ internal sealed class NumpyRandomState
         return (high << 32) | NextUInt32();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Twist()
     {
         var mt = _state;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Estimator.Numerics;
 
 namespace Estimator.Calibration;
@@ -39,6 +40,7 @@ internal sealed class ScoreRuns
     public int Count => Values.Length;
 
     /// <summary>Groups rows by score. Scores and targets must be NaN-free, targets 0 or 1, and at least one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ScoreRuns Build(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets)
     {
         var n = scores.Length;
@@ -102,6 +104,7 @@ internal sealed class ScoreRuns
     /// leaf values), found with a small hash table in two passes instead of a radix sort of every row; null as soon as
     /// a further distinct score turns up (continuous scores give up within the first few thousand rows).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ScoreRuns? BuildFromFewScores(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets)
     {
         var n = scores.Length;

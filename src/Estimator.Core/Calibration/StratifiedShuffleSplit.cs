@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Estimator.Calibration;
 
 /// <summary>
@@ -81,6 +82,7 @@ internal static class StratifiedShuffleSplit
     /// train shuffle's, only advance the generator (<see cref="NumpyRandomState.SkipIntervals"/>). On 1e6 rows that
     /// leaves 2·10⁵ of 2·10⁶ swaps per split.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int[][] TestParts(ReadOnlySpan<double> y, int splits, double testSize, uint seed)
     {
         var (classIndices, classCounts, trainCount, testCount) = Prepare(y, splits, testSize);
@@ -135,6 +137,7 @@ internal static class StratifiedShuffleSplit
     }
 
     /// <summary>Checks the arguments and groups the rows by class (scikit-learn's <c>class_indices</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int[][] ClassIndices, int[] ClassCounts, int TrainCount, int TestCount) Prepare(ReadOnlySpan<double> y, int splits, double testSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(splits, 1);

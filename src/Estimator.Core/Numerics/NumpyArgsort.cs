@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Estimator.Numerics;
 
@@ -72,6 +73,7 @@ internal static class NumpyArgsort
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sort(ReadOnlySpan<double> v, Span<int> order, ReadOnlySpan<int> edges, bool partial)
     {
         var num = order.Length;
@@ -218,6 +220,7 @@ internal static class NumpyArgsort
     /// comparisons there are all false). Sampling the median-of-three first keeps the scan to partitions that are
     /// likely to qualify; with two-decimal scores most partitions below the top levels do.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllEqual(double[] keys, int pl, int pr)
     {
         if (pr - pl <= SmallQuicksort)
@@ -261,6 +264,7 @@ internal static class NumpyArgsort
     /// the median-of-three and the scans never move, each partitioning step swaps the same positions whatever the
     /// data, insertion sort leaves the order as it is, and heapsort only swaps the root with the last element.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SortEqualKeys(Span<int> order, int pl, int pr, int cdepth)
     {
         Span<int> stack = stackalloc int[StackSize];
