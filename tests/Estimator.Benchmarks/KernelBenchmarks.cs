@@ -216,7 +216,7 @@ public class FitKernels
     [Benchmark(Description = "calibrate: stratified splits, test parts only (as the check draws them)")]
     public int TestParts() => StratifiedShuffleSplit.TestParts(_targets, 10, 0.1, 42).Length;
 
-    [Benchmark(Description = "calibrate: group the reference by score (radix sort with rows)")]
+    [Benchmark(Description = "calibrate: group the reference by score (hash table: two-decimal scores)")]
     public int GroupByScore() => ScoreRuns.Build(_scores, _targets).Count;
 
     [Benchmark(Description = "calibrate: ECE bins of 1e6 scores (numpy argsort replayed up to the bin edges)")]
