@@ -102,7 +102,6 @@ public static class EstimatorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         var config = app.ApplicationServices.GetRequiredService<EstimatorConfig>();
         ModelsDashboard.Register();
-        JobProgressRenderer.Register();
         return app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new DashboardAuthorization(config.Dashboard)],

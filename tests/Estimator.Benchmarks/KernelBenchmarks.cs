@@ -210,9 +210,6 @@ public class FitKernels
     [Benchmark(Description = "calibrate: needs-calibration check (10 splits + 10 fits + ECE)")]
     public CalibrationCheckResult NeedsCalibration() => CalibrationCheck.NeedsCalibration(_targets, _scores);
 
-    [Benchmark(Description = "calibrate: stratified splits, train and test parts (MT19937 draws)")]
-    public int Splits() => StratifiedShuffleSplit.Split(_targets, 10, 0.1, 42, permuteTrain: false).Count;
-
     [Benchmark(Description = "calibrate: stratified splits, test parts only (as the check draws them)")]
     public int TestParts() => StratifiedShuffleSplit.TestParts(_targets, 10, 0.1, 42).Length;
 

@@ -49,6 +49,11 @@ internal sealed class ScoreRuns
             throw new ArgumentException("Scores and targets must be non-empty and of equal length.", nameof(targets));
         }
 
+        if (n > (int.MaxValue / 2) - 1)
+        {
+            throw new ArgumentException("Too many rows to group by score.", nameof(scores));
+        }
+
         if (BuildFromFewScores(scores, targets) is { } few)
         {
             return few;
@@ -62,11 +67,6 @@ internal sealed class ScoreRuns
         }
 
         RadixSort.SortWithRows(keys, rows, new double[n], new int[n]);
-
-        if (n > (int.MaxValue / 2) - 1)
-        {
-            throw new ArgumentException("Too many rows to group by score.", nameof(scores));
-        }
 
         var rowCodes = new int[n];
         var values = new double[n];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Estimator.Calibration;
 
 /// <summary>
@@ -7,74 +8,9 @@ namespace Estimator.Calibration;
 /// </summary>
 internal static class StratifiedShuffleSplit
 {
-    /// <summary>Draws the splits; train and test parts are in scikit-learn's (permuted) order.</summary>
-    /// <param name="y">Class labels, one per row (any values; classes are the sorted distinct labels).</param>
-    /// <param name="splits">Number of splits (<c>n_splits</c>).</param>
-    /// <param name="testSize">Test fraction; <c>n_test = ceil(testSize · n)</c>, <c>n_train = n − n_test</c>.</param>
-    /// <param name="seed">The integer <c>random_state</c>.</param>
-    public static IReadOnlyList<(int[] Train, int[] Test)> Split(ReadOnlySpan<double> y, int splits = 10, double testSize = 0.1, uint seed = 42)
-        => Split(y, splits, testSize, seed, permuteTrain: true);
-
     /// <summary>
-    /// Draws the splits. With <paramref name="permuteTrain"/> false the train parts hold the right rows but not in
-    /// scikit-learn's order: the generator still advances exactly as the final <c>permutation(train)</c> would,
-    /// so later splits are unchanged. Callers that only need train membership save the shuffle.
-    /// </summary>
-    internal static IReadOnlyList<(int[] Train, int[] Test)> Split(ReadOnlySpan<double> y, int splits, double testSize, uint seed, bool permuteTrain)
-    {
-        var (classIndices, classCounts, trainCount, testCount) = Prepare(y, splits, testSize);
-        var distinct = classCounts.Length;
-        var rng = new NumpyRandomState(seed);
-        var result = new (int[] Train, int[] Test)[splits];
-        var remaining = new int[distinct];
-        for (var s = 0; s < splits; s++)
-        {
-            var trainPerClass = ApproximateMode(classCounts, trainCount, rng);
-            for (var c = 0; c < distinct; c++)
-            {
-                remaining[c] = classCounts[c] - trainPerClass[c];
-            }
-
-            var testPerClass = ApproximateMode(remaining, testCount, rng);
-            var train = new int[trainCount];
-            var test = new int[testCount];
-            int trainFill = 0, testFill = 0;
-            for (var c = 0; c < distinct; c++)
-            {
-                var permutation = rng.Permutation(classCounts[c]);
-                var rows = classIndices[c];
-                var nTrain = trainPerClass[c];
-                var nTest = testPerClass[c];
-                for (var k = 0; k < nTrain; k++)
-                {
-                    train[trainFill++] = rows[permutation[k]];
-                }
-
-                for (var k = nTrain; k < nTrain + nTest; k++)
-                {
-                    test[testFill++] = rows[permutation[k]];
-                }
-            }
-
-            if (permuteTrain)
-            {
-                rng.Shuffle(train);
-            }
-            else
-            {
-                rng.SkipShuffle(train.Length);
-            }
-
-            rng.Shuffle(test);
-            result[s] = (train, test);
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// The test parts of <see cref="Split(ReadOnlySpan{double}, int, double, uint, bool)"/>, index for index, without
-    /// the train parts (each is the complement of its test part, since n_train = n − n_test).
+    /// The test parts of scikit-learn's splits, index for index and in its order, without the train parts (each is the
+    /// complement of its test part, since n_train = n − n_test).
     /// </summary>
     /// <remarks>
     /// A class's <c>permutation(n_c)</c> puts its test rows in the last n_test,c positions, and numpy's shuffle fixes

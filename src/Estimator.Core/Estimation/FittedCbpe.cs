@@ -1,6 +1,5 @@
 using Estimator.Calibration;
 using Estimator.Metrics;
-using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 
@@ -60,7 +59,7 @@ public sealed class FittedCbpe
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(model);
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
-        InputValidation.Validate(analysis, "analysis", requireTargets: false, requirePredictions: needsPredictions);
+        var (missingScore, missingPrediction) = InputValidation.Validate(analysis, "analysis", requireTargets: false, requirePredictions: needsPredictions);
 
         var data = PeriodData.Prepare(analysis, Calibrator);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
@@ -76,9 +75,6 @@ public sealed class FittedCbpe
         var rows = new List<ChunkEstimate>(ReferenceRows.Count + analysisRows.Count);
         rows.AddRange(ReferenceRows);
         rows.AddRange(analysisRows);
-
-        var missingScore = SpanScan.CountNaN(analysis.Scores);
-        var missingPrediction = analysis.Predictions is { } p ? SpanScan.CountNaN(p) : 0;
 
         return new CbpeResult(model, rows, Calibration, missingScore, missingPrediction);
     }

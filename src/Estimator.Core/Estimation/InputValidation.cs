@@ -6,7 +6,8 @@ namespace Estimator.Estimation;
 /// <summary>Checks a prediction set before fitting or estimating; errors name the column and the 0-based row.</summary>
 internal static class InputValidation
 {
-    public static void Validate(PredictionSet set, string period, bool requireTargets, bool requirePredictions, long rowOffset = 0)
+    /// <summary>Checks the set and returns how many scores and how many predictions are missing (found in the same pass).</summary>
+    public static (long MissingScores, long MissingPredictions) Validate(PredictionSet set, string period, bool requireTargets, bool requirePredictions, long rowOffset = 0)
     {
         if (set.Count == 0)
         {
@@ -24,14 +25,15 @@ internal static class InputValidation
         }
 
         var scores = set.Scores;
-        var i = SpanScan.FirstOutsideUnitInterval(scores);
+        var i = SpanScan.CountMissingAndCheck(scores, scores: true, out var missingScores);
         if (i >= 0)
         {
             throw new EstimatorDataException($"score {Format(scores[i])} in the {period} data is outside [0, 1]", column: "y_pred_proba", row: rowOffset + i);
         }
 
-        CheckLabels(set.Predictions, "y_pred", period, rowOffset);
+        var missingPredictions = CheckLabels(set.Predictions, "y_pred", period, rowOffset);
         CheckLabels(set.Targets, "y_true", period, rowOffset);
+        return (missingScores, missingPredictions);
     }
 
     /// <summary>The reference must hold both classes among its known targets.</summary>
@@ -51,18 +53,21 @@ internal static class InputValidation
         }
     }
 
-    private static void CheckLabels(double[]? labels, string column, string period, long rowOffset)
+    /// <summary>Checks that every label is 0, 1 or missing; returns how many are missing.</summary>
+    private static long CheckLabels(double[]? labels, string column, string period, long rowOffset)
     {
         if (labels is null)
         {
-            return;
+            return 0;
         }
 
-        var i = SpanScan.FirstNonLabel(labels);
+        var i = SpanScan.CountMissingAndCheck(labels, scores: false, out var missing);
         if (i >= 0)
         {
             throw new EstimatorDataException($"label {Format(labels[i])} in the {period} data is not 0 or 1", column: column, row: rowOffset + i);
         }
+
+        return missing;
     }
 
     private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Estimator.Metrics;
-using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 
@@ -93,9 +92,7 @@ public sealed class StreamingEstimate
             return;
         }
 
-        InputValidation.Validate(batch, "analysis", requireTargets: false, requirePredictions: _needsPredictions, rowOffset: RowsRead);
-        var missingScore = SpanScan.CountNaN(batch.Scores);
-        var missingPrediction = batch.Predictions is { } p ? SpanScan.CountNaN(p) : 0;
+        var (missingScore, missingPrediction) = InputValidation.Validate(batch, "analysis", requireTargets: false, requirePredictions: _needsPredictions, rowOffset: RowsRead);
 
         AppendCore(batch.Scores, batch.Predictions, batch.Targets, batch.Timestamps, batch.Count, missingScore, missingPrediction);
     }

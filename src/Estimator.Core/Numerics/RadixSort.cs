@@ -13,7 +13,7 @@ internal static class RadixSort
     private const int DigitBits = 11;
     private const int Buckets = 1 << DigitBits;
 
-    /// <summary>Digits per key, and the length of the digit counts <see cref="SortCounted"/> takes (Passes × 2048).</summary>
+    /// <summary>Digits per key, and the length of the digit counts <see cref="SortCounted(Span{ulong}, Span{ulong}, Span{int})"/> takes (Passes × 2048).</summary>
     internal const int Passes = 6;
 
     /// <summary>Length of the digit counts of <see cref="CountDigits"/>.</summary>
@@ -40,11 +40,10 @@ internal static class RadixSort
         var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(keys);
         var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(scratch[..n]);
 
-        // Map to order-preserving unsigned keys in place, counting every digit in one pass.
-        var rented = ArrayPool<int>.Shared.Rent(Passes * Buckets);
+        var rented = ArrayPool<int>.Shared.Rent(CountsLength);
         try
         {
-            SortEncoded(source, target, rented.AsSpan(0, Passes * Buckets));
+            SortEncoded(source, target, rented.AsSpan(0, CountsLength));
         }
         finally
         {
@@ -54,26 +53,32 @@ internal static class RadixSort
 
     private static void SortEncoded(Span<ulong> source, Span<ulong> target, Span<int> counts)
     {
-        var n = source.Length;
-        counts.Clear();
-        for (var i = 0; i < n; i++)
-        {
-            var u = Encode(source[i]);
-            source[i] = u;
-            for (var p = 0; p < Passes; p++)
-            {
-                counts[(p * Buckets) + (int)((u >> (p * DigitBits)) & (Buckets - 1))]++;
-            }
-        }
-
+        EncodeAndCount(source, counts);
         if (!SortCounted(source, target, counts))
         {
             target.CopyTo(source);
         }
 
-        for (var i = 0; i < n; i++)
+        Decode(source);
+    }
+
+    /// <summary>Maps doubles' bits to order-preserving unsigned keys in place, counting every digit in the same pass.</summary>
+    private static void EncodeAndCount(Span<ulong> keys, Span<int> counts)
+    {
+        counts.Clear();
+        for (var i = 0; i < keys.Length; i++)
         {
-            source[i] = Decode(source[i]);
+            var u = Encode(keys[i]);
+            keys[i] = u;
+            CountDigits(u, counts);
+        }
+    }
+
+    private static void Decode(Span<ulong> keys)
+    {
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Decode(keys[i]);
         }
     }
 
@@ -94,7 +99,13 @@ internal static class RadixSort
     /// <see cref="CountDigits"/>; overwritten). Returns true when the sorted keys end in <paramref name="source"/>,
     /// false when they end in <paramref name="target"/> (as long as the keys).
     /// </summary>
-    internal static bool SortCounted(Span<ulong> source, Span<ulong> target, Span<int> counts)
+    internal static bool SortCounted(Span<ulong> source, Span<ulong> target, Span<int> counts) => SortCounted(source, target, [], [], counts);
+
+    /// <summary>
+    /// <see cref="SortCounted(Span{ulong}, Span{ulong}, Span{int})"/> moving <paramref name="rows"/> with the keys (into
+    /// <paramref name="rowTarget"/> and back, as the keys move); empty rows sort the keys alone.
+    /// </summary>
+    private static bool SortCounted(Span<ulong> source, Span<ulong> target, Span<int> rows, Span<int> rowTarget, Span<int> counts)
     {
         var n = source.Length;
         if (n == 0)
@@ -102,6 +113,7 @@ internal static class RadixSort
             return true;
         }
 
+        var withRows = !rows.IsEmpty;
         var inSource = true;
         for (var p = 0; p < Passes; p++)
         {
@@ -122,10 +134,25 @@ internal static class RadixSort
                 offset += c;
             }
 
-            for (var i = 0; i < n; i++)
+            if (withRows)
             {
-                var u = from[i];
-                to[histogram[(int)((u >> shift) & (Buckets - 1))]++] = u;
+                var fromRows = inSource ? rows : rowTarget;
+                var toRows = inSource ? rowTarget : rows;
+                for (var i = 0; i < n; i++)
+                {
+                    var u = from[i];
+                    var slot = histogram[(int)((u >> shift) & (Buckets - 1))]++;
+                    to[slot] = u;
+                    toRows[slot] = fromRows[i];
+                }
+            }
+            else
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var u = from[i];
+                    to[histogram[(int)((u >> shift) & (Buckets - 1))]++] = u;
+                }
             }
 
             inSource = !inSource;
@@ -153,66 +180,18 @@ internal static class RadixSort
 
         var source = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(keys);
         var target = System.Runtime.InteropServices.MemoryMarshal.Cast<double, ulong>(keyScratch[..n]);
-        var sourceRows = rows;
-        var targetRows = rowScratch[..n];
-        var counts = ArrayPool<int>.Shared.Rent(Passes * Buckets);
+        var counts = ArrayPool<int>.Shared.Rent(CountsLength);
         try
         {
-            var histograms = counts.AsSpan(0, Passes * Buckets);
-            histograms.Clear();
-            for (var i = 0; i < n; i++)
-            {
-                var u = Encode(source[i]);
-                source[i] = u;
-                for (var p = 0; p < Passes; p++)
-                {
-                    histograms[(p * Buckets) + (int)((u >> (p * DigitBits)) & (Buckets - 1))]++;
-                }
-            }
-
-            var inSource = true;
-            for (var p = 0; p < Passes; p++)
-            {
-                var histogram = histograms.Slice(p * Buckets, Buckets);
-                var shift = p * DigitBits;
-                var from = inSource ? source : target;
-                var to = inSource ? target : source;
-                var fromRows = inSource ? sourceRows : targetRows;
-                var toRows = inSource ? targetRows : sourceRows;
-                if (histogram[(int)((from[0] >> shift) & (Buckets - 1))] == n)
-                {
-                    continue;
-                }
-
-                var offset = 0;
-                for (var b = 0; b < Buckets; b++)
-                {
-                    var c = histogram[b];
-                    histogram[b] = offset;
-                    offset += c;
-                }
-
-                for (var i = 0; i < n; i++)
-                {
-                    var u = from[i];
-                    var slot = histogram[(int)((u >> shift) & (Buckets - 1))]++;
-                    to[slot] = u;
-                    toRows[slot] = fromRows[i];
-                }
-
-                inSource = !inSource;
-            }
-
-            if (!inSource)
+            var histograms = counts.AsSpan(0, CountsLength);
+            EncodeAndCount(source, histograms);
+            if (!SortCounted(source, target, rows, rowScratch[..n], histograms))
             {
                 target.CopyTo(source);
-                targetRows.CopyTo(sourceRows);
+                rowScratch[..n].CopyTo(rows);
             }
 
-            for (var i = 0; i < n; i++)
-            {
-                source[i] = Decode(source[i]);
-            }
+            Decode(source);
         }
         finally
         {

@@ -2,36 +2,17 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Estimator.Host.Jobs;
-using Hangfire;
-using Hangfire.Dashboard;
 
 namespace Estimator.Host.Dashboard;
 
 /// <summary>
 /// Shows a job's progress (its <see cref="JobProgress.ParameterName"/> parameter) on the dashboard's job details page:
 /// phase, a bar, rows read, chunks estimated, rate, time left and the update time. The parameter outlives the run, so a
-/// finished job keeps its final numbers; a job that reported nothing gets nothing extra.
+/// finished job keeps its final numbers; a job that reported nothing gets nothing extra. Registered with the Models page
+/// (<see cref="ModelsDashboard"/>).
 /// </summary>
 internal static class JobProgressRenderer
 {
-    private static readonly Lock Gate = new();
-    private static bool registered;
-
-    /// <summary>Adds the renderer (Hangfire keeps renderers process-wide, so once per process whatever the number of hosts).</summary>
-    public static void Register()
-    {
-        lock (Gate)
-        {
-            if (registered)
-            {
-                return;
-            }
-
-            GlobalConfiguration.Configuration.UseJobDetailsRenderer(50, dto => new NonEscapedString(Render(dto.JobDetails?.Properties)));
-            registered = true;
-        }
-    }
-
     /// <summary>The progress section for a job with these parameters; empty when it has no progress.</summary>
     public static string Render(IDictionary<string, string>? parameters)
     {

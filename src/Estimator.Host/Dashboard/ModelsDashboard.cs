@@ -1,8 +1,13 @@
+using Hangfire;
 using Hangfire.Dashboard;
 
 namespace Estimator.Host.Dashboard;
 
-/// <summary>Adds the Models page to Hangfire's dashboard routes and navigation menu (global in Hangfire; done once per process).</summary>
+/// <summary>
+/// Adds this host's pieces to Hangfire's dashboard: the Models page (routes and navigation menu) and the progress
+/// section of the job details page. Hangfire keeps them process-wide, so this runs once per process whatever the number
+/// of hosts.
+/// </summary>
 internal static class ModelsDashboard
 {
     private static readonly Lock Gate = new();
@@ -22,6 +27,7 @@ internal static class ModelsDashboard
             {
                 Active = page.RequestPath.StartsWith(ModelsPage.Route, StringComparison.Ordinal),
             });
+            GlobalConfiguration.Configuration.UseJobDetailsRenderer(50, dto => new NonEscapedString(JobProgressRenderer.Render(dto.JobDetails?.Properties)));
             registered = true;
         }
     }

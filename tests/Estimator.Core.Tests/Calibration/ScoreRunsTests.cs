@@ -128,7 +128,7 @@ public sealed class ScoreRunsTests
         var raw = new List<double>();
         var calibrated = new List<double>();
         var pooledTargets = new List<double>();
-        foreach (var (train, test) in StratifiedShuffleSplit.Split(targets))
+        foreach (var (train, test) in ReferenceStratifiedShuffleSplit.Split(targets))
         {
             var calibrator = IsotonicCalibrator.Fit(train.Select(r => scores[r]).ToArray(), train.Select(r => targets[r]).ToArray());
             foreach (var row in test)

@@ -16,21 +16,21 @@ public class StratifiedShuffleSplitTests
     }
 
     [Fact]
-    public void Split_MatchesScikitLearnTestIndices_WhenSpecVector()
+    public void TestParts_MatchScikitLearnTestIndices_WhenSpecVector()
     {
-        var splits = StratifiedShuffleSplit.Split(SpecLabels());
+        var tests = StratifiedShuffleSplit.TestParts(SpecLabels(), 10, 0.1, 42);
 
-        Assert.Equal(10, splits.Count);
-        Assert.Equal(new[] { 22, 43, 16, 27, 45 }, splits[0].Test);
-        Assert.Equal(new[] { 19, 6, 22, 12, 43 }, splits[1].Test);
-        Assert.Equal(new[] { 13, 12, 40, 3, 44 }, splits[2].Test);
+        Assert.Equal(10, tests.Length);
+        Assert.Equal(new[] { 22, 43, 16, 27, 45 }, tests[0]);
+        Assert.Equal(new[] { 19, 6, 22, 12, 43 }, tests[1]);
+        Assert.Equal(new[] { 13, 12, 40, 3, 44 }, tests[2]);
     }
 
     [Fact]
-    public void Split_PartitionsWithStratifiedSizes_WhenSpecVector()
+    public void ReferenceSplit_PartitionsWithStratifiedSizes_WhenSpecVector()
     {
         var y = SpecLabels();
-        foreach (var (train, test) in StratifiedShuffleSplit.Split(y))
+        foreach (var (train, test) in ReferenceStratifiedShuffleSplit.Split(y))
         {
             // n_test = ceil(0.1 * 50) = 5, n_train = 45; 17 positives: 45 * 17 / 50 = 15.3 -> 15 or 16 in train.
             Assert.Equal(45, train.Length);
@@ -43,24 +43,11 @@ public class StratifiedShuffleSplitTests
     }
 
     [Fact]
-    public void Split_KeepsTestPartsAndMembership_WhenTrainNotPermuted()
-    {
-        var y = SpecLabels();
-        var ordered = StratifiedShuffleSplit.Split(y);
-        var unordered = StratifiedShuffleSplit.Split(y, 10, 0.1, 42, permuteTrain: false);
-        for (var s = 0; s < 10; s++)
-        {
-            Assert.Equal(ordered[s].Test, unordered[s].Test);
-            Assert.Equal(ordered[s].Train.Order(), unordered[s].Train.Order());
-        }
-    }
-
-    [Fact]
-    public void Split_Throws_WhenAClassHasOneMember()
+    public void TestParts_Throws_WhenAClassHasOneMember()
     {
         var y = new double[20];
         y[3] = 1;
-        Assert.Throws<ArgumentException>(() => StratifiedShuffleSplit.Split(y));
+        Assert.Throws<ArgumentException>(() => StratifiedShuffleSplit.TestParts(y, 10, 0.1, 42));
     }
 
     [Fact]
@@ -76,7 +63,7 @@ public class StratifiedShuffleSplitTests
     [InlineData(1_001, 2, 0.5, 2)]
     [InlineData(20_000, 3, 0.2, 3)]
     [InlineData(150_000, 2, 0.03, 4)]
-    public void TestParts_EqualSplitTestParts_WhenLabelsVary(int rows, int classes, double minority, int seed)
+    public void TestParts_EqualScikitLearnTestParts_WhenLabelsVary(int rows, int classes, double minority, int seed)
     {
         var random = new Random(seed);
         var y = new double[rows];
@@ -93,7 +80,7 @@ public class StratifiedShuffleSplitTests
             y[(2 * c) + 1] = c;
         }
 
-        var full = StratifiedShuffleSplit.Split(y);
+        var full = ReferenceStratifiedShuffleSplit.Split(y);
         var tests = StratifiedShuffleSplit.TestParts(y, 10, 0.1, 42);
 
         Assert.Equal(full.Count, tests.Length);

@@ -25,36 +25,6 @@ public sealed class SpanScanTests
 
     [Theory]
     [MemberData(nameof(Positions))]
-    public void FirstOutsideUnitInterval_EqualsRowByRowCheck_WhenOneValueIsPlanted(int n, int at)
-    {
-        foreach (var odd in Odd)
-        {
-            var values = Values(n, at, odd, labels: false);
-            Assert.Equal(Array.FindIndex(values, v => !double.IsNaN(v) && (v < 0 || v > 1 || double.IsInfinity(v))), SpanScan.FirstOutsideUnitInterval(values));
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Positions))]
-    public void FirstNonLabel_EqualsRowByRowCheck_WhenOneValueIsPlanted(int n, int at)
-    {
-        foreach (var odd in Odd)
-        {
-            var values = Values(n, at, odd, labels: true);
-            Assert.Equal(Array.FindIndex(values, v => !double.IsNaN(v) && v != 0 && v != 1), SpanScan.FirstNonLabel(values));
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(Positions))]
-    public void CountNaN_EqualsRowByRowCount_WhenNaNsAreScattered(int n, int at)
-    {
-        var values = Values(n, at, double.NaN, labels: false);
-        Assert.Equal(values.LongCount(double.IsNaN), SpanScan.CountNaN(values));
-    }
-
-    [Theory]
-    [MemberData(nameof(Positions))]
     public void CountMissingAndCheck_EqualsRowByRowCheck_WhenOneValueIsPlanted(int n, int at)
     {
         foreach (var labels in new[] { false, true })
