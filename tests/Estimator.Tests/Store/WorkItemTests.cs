@@ -40,7 +40,9 @@ public sealed class WorkItemTests : IDisposable
         DropSevenFiles();
         var expected = Undisturbed(model);
         var log = new ConcurrentQueue<string>();
-        var planner = new ModelRunner(fixture.Store, logger: new ListLogger(log)) { FileSettleTime = TimeSpan.Zero, WorkItemRows = 4000 };
+        // The grace lets the other workers start before the planner takes items itself (it ends as soon as every item is
+        // done): with no grace, a fast planner could run all twelve before their tasks are scheduled.
+        var planner = new ModelRunner(fixture.Store, logger: new ListLogger(log)) { FileSettleTime = TimeSpan.Zero, WorkItemRows = 4000, WorkItemGrace = TimeSpan.FromSeconds(30) };
         var other = new ModelRunner(fixture.Store, logger: new ListLogger(log)) { FileSettleTime = TimeSpan.Zero };
         var handedOff = new List<string>();
         var workers = new List<Task<WorkItemOutcome?[]>>();
