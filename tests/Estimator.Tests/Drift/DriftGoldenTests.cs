@@ -83,7 +83,7 @@ public sealed class DriftGoldenTests
         foreach (var chunk in chunks)
         {
             var period = chunk.GetProperty("period").GetString() == "reference" ? Period.Reference : Period.Analysis;
-            var key = chunk.GetProperty("key").GetString();
+            var key = chunk.GetProperty("key").GetString()!;
             foreach (var column in chunk.GetProperty("columns").EnumerateObject())
             {
                 foreach (var method in column.Value.EnumerateObject())
