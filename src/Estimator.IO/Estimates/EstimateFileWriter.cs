@@ -49,7 +49,7 @@ namespace Estimator.IO;
 /// </remarks>
 public static class EstimateFileWriter
 {
-    private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
+    internal static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
     {
         Mode = CsvMode.Rfc4180,
         Separator = ',',
@@ -106,16 +106,12 @@ public static class EstimateFileWriter
         var format = FileFormats.FromPath(path)
             ?? throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
 
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            // A small file (the store writes one per chunk) is composed in memory and written in one call; a large one
-            // streams to disk through an asynchronous handle.
-            var inMemory = records.Count <= InMemoryRecords;
-            Stream stream = inMemory ? new MemoryStream() : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await using (stream.ConfigureAwait(false))
+        // A small file (the store writes one per chunk) is composed in memory and written in one call; a large one
+        // streams to disk through an asynchronous handle.
+        await AtomicFileWrite.WriteAsync(
+            path,
+            inMemory: records.Count <= InMemoryRecords,
+            async stream =>
             {
                 switch (format)
                 {
@@ -129,28 +125,9 @@ public static class EstimateFileWriter
                         await WriteJsonAsync(records, stream, cancellationToken).ConfigureAwait(false);
                         break;
                 }
-
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (stream is MemoryStream memory)
-                {
-                    using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
-                    file.Write(memory.GetBuffer(), 0, checked((int)memory.Length));
-                    file.Flush(flushToDisk: true);
-                }
-                else
-                {
-                    ((FileStream)stream).Flush(flushToDisk: true);
-                }
-            }
-
-            beforeCommit?.Invoke(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+            },
+            beforeCommit,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Parquet schema of estimate files (schema version 1).</summary>
@@ -316,7 +293,7 @@ public static class EstimateFileWriter
     internal static string FormatDouble(double? value) =>
         value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 
-    private static void WriteDate(Utf8JsonWriter json, string name, DateTime? value)
+    internal static void WriteDate(Utf8JsonWriter json, string name, DateTime? value)
     {
         if (value is null)
         {
@@ -328,7 +305,7 @@ public static class EstimateFileWriter
         }
     }
 
-    private static void WriteDouble(Utf8JsonWriter json, string name, double? value)
+    internal static void WriteDouble(Utf8JsonWriter json, string name, double? value)
     {
         if (value is double d)
         {
@@ -352,20 +329,4 @@ public static class EstimateFileWriter
     }
 
     private static string[] Strings(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, string> select) => Column(records, select);
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original failure is what matters.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Best effort, as above.
-        }
-    }
 }
