@@ -60,9 +60,34 @@ internal static class ColumnChunks
     public static string?[] AsCategories(FeatureColumn column) => column switch
     {
         CategoricalFeature c => c.Values,
-        NumericFeature n => [.. n.Values.Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture))],
+        NumericFeature n => Labels(n.Values),
         _ => throw new ArgumentException($"Unsupported column type {column.GetType().Name}.", nameof(column)),
     };
+
+    // Numbers used as categories repeat (labels, counts): format each distinct value once.
+    private static string?[] Labels(double[] values)
+    {
+        var labels = new string?[values.Length];
+        var formatted = new Dictionary<double, string>();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = values[i];
+            if (double.IsNaN(v))
+            {
+                continue;
+            }
+
+            if (!formatted.TryGetValue(v, out var label))
+            {
+                label = v.ToString("R", CultureInfo.InvariantCulture);
+                formatted[v] = label;
+            }
+
+            labels[i] = label;
+        }
+
+        return labels;
+    }
 
     private static double[] ParseNumbers(CategoricalFeature column)
     {

@@ -75,37 +75,27 @@ internal sealed record ContinuousReference
         return result;
     }
 
-    /// <summary>The method's value on a chunk's values (NaN removed; <paramref name="sorted"/> sorts them once when an exact method needs it).</summary>
-    public double Value(DriftMethod method, double[] data, ref double[]? sorted)
+    /// <summary>The method's value on a chunk's values (NaN removed; <paramref name="scratch"/> keeps what several methods share).</summary>
+    public double Value(DriftMethod method, double[] data, ChunkScratch scratch)
     {
         switch (method)
         {
             case DriftMethod.KolmogorovSmirnov when KsGrid is { } grid:
-                return DistributionDistances.KolmogorovSmirnovBinned(grid.Edges(), KsCdf!, data);
+                var (ksCounts, below) = scratch.Counts(grid, data);
+                return DistributionDistances.KolmogorovSmirnovBinned(ksCounts, below, data.Length, KsCdf!);
             case DriftMethod.KolmogorovSmirnov:
-                return DistributionDistances.KolmogorovSmirnovExact(Sorted!, Sort(data, ref sorted));
+                return DistributionDistances.KolmogorovSmirnovExact(Sorted!, scratch.Sorted(data));
             case DriftMethod.Wasserstein when WassersteinGrid is { } grid:
-                return DistributionDistances.WassersteinBinned(grid.Edges(), WassersteinCdf!, data);
+                return DistributionDistances.WassersteinBinned(grid.Edges(), scratch.Counts(grid, data).Counts, WassersteinCdf!, data);
             case DriftMethod.Wasserstein:
-                return DistributionDistances.WassersteinExact(Sorted!, Sort(data, ref sorted));
+                return DistributionDistances.WassersteinExact(Sorted!, scratch.Sorted(data));
             case DriftMethod.JensenShannon or DriftMethod.Hellinger:
-                var shares = Shares(Histogram.Count(data, DoaneGrid!.Edges(), out _), data.Length);
-                var (p, q) = DistributionDistances.WithLeftover(DoaneShares!, shares);
+                scratch.DoaneShares ??= Shares(Histogram.Count(data, DoaneGrid!.Edges(), out _), data.Length);
+                var (p, q) = DistributionDistances.WithLeftover(DoaneShares!, scratch.DoaneShares);
                 return method == DriftMethod.JensenShannon ? DistributionDistances.JensenShannon(p, q) : DistributionDistances.Hellinger(p, q);
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method, "Not a continuous drift method.");
         }
-    }
-
-    private static double[] Sort(double[] data, ref double[]? sorted)
-    {
-        if (sorted is null)
-        {
-            sorted = (double[])data.Clone();
-            Array.Sort(sorted);
-        }
-
-        return sorted;
     }
 
     // counts / n, element by element (numpy's histogram(...)[0] / len).
@@ -130,6 +120,41 @@ internal sealed record ContinuousReference
         }
 
         return cdf;
+    }
+}
+
+/// <summary>What the methods computed on one chunk share: the sorted values, the Doane bin shares.</summary>
+internal sealed class ChunkScratch
+{
+    private double[]? _sorted;
+
+    private (BinGrid Grid, long[] Counts, long Below)? _counts;
+
+    /// <summary>The chunk's counts on a grid; KS and Wasserstein share one grid unless the reference is constant.</summary>
+    public (long[] Counts, long Below) Counts(BinGrid grid, double[] data)
+    {
+        if (_counts is not { } c || c.Grid.First != grid.First || c.Grid.Last != grid.Last || c.Grid.Bins != grid.Bins)
+        {
+            var counts = Histogram.Count(data, grid.Edges(), out var below);
+            _counts = c = (grid, counts, below);
+        }
+
+        return (c.Counts, c.Below);
+    }
+
+    /// <summary>The chunk's shares per Doane bin (Jensen-Shannon and Hellinger).</summary>
+    public double[]? DoaneShares { get; set; }
+
+    /// <summary>The chunk's values sorted (sorted once).</summary>
+    public double[] Sorted(double[] data)
+    {
+        if (_sorted is null)
+        {
+            _sorted = (double[])data.Clone();
+            Array.Sort(_sorted);
+        }
+
+        return _sorted;
     }
 }
 

@@ -40,10 +40,13 @@ internal static class DistributionDistances
     /// NannyML's binned KS for references of 10,000 rows or more: the reference CDF at the right edges of equal-width
     /// bins against the data's (share below the first edge plus the running sum of bin shares).
     /// </summary>
-    public static double KolmogorovSmirnovBinned(double[] edges, double[] referenceCdf, ReadOnlySpan<double> data)
+    /// <param name="counts">The data's counts per bin (<see cref="Histogram.Count"/>).</param>
+    /// <param name="below">The data's values below the first edge.</param>
+    /// <param name="size">The data's size.</param>
+    /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
+    public static double KolmogorovSmirnovBinned(long[] counts, long below, int size, double[] referenceCdf)
     {
-        var counts = Histogram.Count(data, edges, out var below);
-        double n = data.Length;
+        double n = size;
         var lower = below / n;
         var running = 0.0;
         var d = 0.0;
@@ -97,7 +100,11 @@ internal static class DistributionDistances
     /// NannyML's binned Wasserstein for references of 10,000 rows or more: the CDF gap integrated over equal-width
     /// bins, plus the data's tails beyond the reference range integrated from their own empirical CDF.
     /// </summary>
-    public static double WassersteinBinned(double[] edges, double[] referenceCdf, ReadOnlySpan<double> data)
+    /// <param name="edges">The bin edges.</param>
+    /// <param name="counts">The data's counts per bin (<see cref="Histogram.Count"/>).</param>
+    /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
+    /// <param name="data">The data (for the tails beyond the reference range).</param>
+    public static double WassersteinBinned(double[] edges, long[] counts, double[] referenceCdf, ReadOnlySpan<double> data)
     {
         double refMin = edges[0], refMax = edges[^1];
         double n = data.Length;
@@ -131,7 +138,6 @@ internal static class DistributionDistances
             termBigger = TailIntegral(bigger, upperTail: true) * amountBigger;
         }
 
-        var counts = Histogram.Count(data, edges, out _);
         var width = edges[1] - edges[0];
         var terms = new double[counts.Length];
         var running = 0.0;

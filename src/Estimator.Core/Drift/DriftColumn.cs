@@ -42,10 +42,10 @@ internal sealed record DriftColumn(string Name, FeatureKind Kind, DriftMethod[] 
             }
 
             Array.Resize(ref present, n);
-            double[]? sorted = null;
+            var scratch = new ChunkScratch();
             for (var m = 0; m < Methods.Length; m++)
             {
-                result[m] = (n == 0 ? double.NaN : Continuous!.Value(Methods[m], present, ref sorted), double.NaN);
+                result[m] = (n == 0 ? double.NaN : Continuous!.Value(Methods[m], present, scratch), double.NaN);
             }
         }
         else
