@@ -4,7 +4,7 @@ using Microsoft.Data.Analysis;
 namespace Estimator.IO;
 
 /// <summary>Converts results to <see cref="DataFrame"/>s for notebooks.</summary>
-public static class CbpeResultDataFrameExtensions
+public static class CalculatorResultDataFrameExtensions
 {
     /// <summary>
     /// The result as a data frame with the estimate file's columns, in the same order and types (see

@@ -4,7 +4,7 @@ using Estimator.IO;
 namespace Estimator.Plots;
 
 /// <summary><c>result.Plot()</c> and <c>records.Plot()</c> for notebooks.</summary>
-public static class CbpeResultPlotExtensions
+public static class CalculatorResultPlotExtensions
 {
     /// <summary>Renders the performance chart of <paramref name="result"/>; see <see cref="PerformancePlot.Render(CalculatorResult, PerformancePlotOptions?)"/>.</summary>
     /// <param name="result">The result to draw.</param>
