@@ -34,9 +34,10 @@ internal static class DriftCommand
         shared.AddTo(command);
         command.SetAction(parse => EstimatorCli.Guarded(stderr, () =>
         {
-            if (parse.GetValue(multivariate) is string method)
+            var method = parse.GetValue(multivariate);
+            if (method == "classifier")
             {
-                throw new OptionException($"--multivariate {method}: multivariate drift is not available in this version yet");
+                throw new OptionException("--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction");
             }
 
             var names = FeatureCommandOptions.List(parse.GetValue(columns), "--columns");
@@ -60,8 +61,16 @@ internal static class DriftCommand
                 throw new OptionException(e.Message);
             }
 
-            var result = calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, parse.GetValue(shared.Model)!, ComputeOptions.Default);
-            return shared.Write(parse, [result], stdout);
+            var model = parse.GetValue(shared.Model)!;
+            var results = new List<CalculatorResult> { calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default) };
+            if (method == "reconstruction")
+            {
+                // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
+                var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
+                results.Add(multivariateCalculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default));
+            }
+
+            return shared.Write(parse, results, stdout);
         }));
         return command;
     }

@@ -57,6 +57,25 @@ public sealed class DriftCommandTests : IDisposable
     }
 
     [Fact]
+    public void Drift_AddsReconstructionErrorRows_WhenMultivariateIsReconstruction()
+    {
+        var output = _files.PathOf("drift.json");
+        var (code, _, stderr) = CliRunner.Run(
+            "drift", "--reference", TestFiles.CarLoan("reference.parquet"), "--analysis", TestFiles.CarLoan("analysis.parquet"),
+            "--columns", "car_value,salary_range,debt_to_income_ratio,loan_length,repaid_loan_on_prev_car,size_of_downpayment,driver_tenure",
+            "--multivariate", "reconstruction", "--timestamp", "timestamp", "--chunk-size", "5000", "--out", output);
+
+        Assert.True(code == 0, stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
+        var rows = json.RootElement.EnumerateArray().Where(r => r.GetProperty("calculator").GetString() == "reconstruction_error").ToList();
+        Assert.Equal(20, rows.Count);
+        Assert.All(rows, r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("column").ValueKind));
+
+        // NannyML: 5 analysis alerts on this data.
+        Assert.Equal(5, rows.Count(r => r.GetProperty("period").GetString() == "analysis" && r.GetProperty("alert").GetBoolean()));
+    }
+
+    [Fact]
     public void Quality_WritesMissingAndUnseenRows_WhenTitanicIsGiven()
     {
         var output = _files.PathOf("quality.csv");
@@ -85,6 +104,7 @@ public sealed class DriftCommandTests : IDisposable
     [InlineData("--categorical-methods", "wasserstein", "--categorical-methods: wasserstein does not apply to categorical columns")]
     [InlineData("--continuous-methods", "ks", "--continuous-methods: unknown method 'ks'")]
     [InlineData("--categorical", "nope", "--categorical: 'nope' is not one of --columns")]
+    [InlineData("--multivariate", "classifier", "--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction")]
     public void Drift_FailsWithOneLine_WhenAnOptionIsWrong(string option, string value, string message)
     {
         var (code, _, stderr) = CliRunner.Run(
