@@ -52,7 +52,12 @@ internal static class DistributionDistances
         var d = 0.0;
         for (var k = 0; k < counts.Length; k++)
         {
-            running += counts[k] / n;
+            // Most of the 10,000 bins of a chunk are empty; adding 0 / n would change nothing.
+            if (counts[k] != 0)
+            {
+                running += counts[k] / n;
+            }
+
             d = Math.Max(d, Math.Abs(referenceCdf[k] - (lower + running)));
         }
 
@@ -143,7 +148,11 @@ internal static class DistributionDistances
         var running = 0.0;
         for (var k = 0; k < counts.Length; k++)
         {
-            running += counts[k] / n;
+            if (counts[k] != 0)
+            {
+                running += counts[k] / n;
+            }
+
             terms[k] = Math.Abs(referenceCdf[k] - (running + amountSmaller)) * width;
         }
 

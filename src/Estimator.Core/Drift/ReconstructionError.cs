@@ -119,6 +119,7 @@ internal sealed record ReconstructionModel(
         var d = Columns.Length;
         var errors = new double[length];
         var centered = new double[d];
+        var residual = new double[d];
         for (var i = 0; i < length; i++)
         {
             for (var j = 0; j < d; j++)
@@ -126,7 +127,7 @@ internal sealed record ReconstructionModel(
                 centered[j] = ((x[i, j] - ScalerMean[j]) / ScalerScale[j]) - PcaMean[j];
             }
 
-            var residual = (double[])centered.Clone();
+            centered.CopyTo(residual, 0);
             foreach (var component in Components)
             {
                 var projection = 0.0;
