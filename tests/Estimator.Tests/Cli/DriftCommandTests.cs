@@ -76,6 +76,22 @@ public sealed class DriftCommandTests : IDisposable
     }
 
     [Fact]
+    public void ReadmeSnippet_WritesNannyMlsSalaryRangeDrift()
+    {
+        var columns = new[] { "car_value", "salary_range", "y_pred" };
+        var reference = FeatureFileReader.Read(TestFiles.CarLoan("reference.parquet"), columns, "timestamp");
+        var analysis = FeatureFileReader.Read(TestFiles.CarLoan("analysis.parquet"), columns, "timestamp");
+        var drift = new Estimator.Drift.UnivariateDriftCalculator(new Estimator.Drift.UnivariateDriftOptions { Columns = columns, TreatAsCategorical = ["y_pred"], Chunking = Chunking.BySize(5000) })
+            .Fit(reference).Calculate(analysis, "car_loan");
+        DriftFileWriter.Write([drift], _files.PathOf("drift.parquet"));
+
+        using var expected = DriftGoldenTests.Expected("drift_chunk_size_5000");
+        var js = expected.RootElement.GetProperty("chunks")[15].GetProperty("columns").GetProperty("salary_range").GetProperty("jensen_shannon").GetProperty("value").GetDouble();
+        Assert.Equal(js, drift.Rows.Single(r => r.Period == Period.Analysis && r.Chunk.Index == 5 && r.Column == "salary_range").Estimated, 9);
+        Assert.True(new FileInfo(_files.PathOf("drift.parquet")).Length > 0);
+    }
+
+    [Fact]
     public void Quality_WritesMissingAndUnseenRows_WhenTitanicIsGiven()
     {
         var output = _files.PathOf("quality.csv");
