@@ -61,8 +61,11 @@ internal sealed record ContinuousReference
         if (!exact && needsWasserstein)
         {
             var (first, last) = Histogram.OuterEdges(values, out _, out _);
-            var grid = new BinGrid(first, last, bins);
-            result = result with { WassersteinGrid = grid, WassersteinCdf = RunningShares(Histogram.Count(values, grid.Edges(), out _), values.Length) };
+
+            // Without numpy's widening (a non-constant column) the Wasserstein grid is the KS grid: one CDF serves both.
+            var grid = result.KsGrid is { } ks && ks.First == first && ks.Last == last ? ks : new BinGrid(first, last, bins);
+            var cdf = ReferenceEquals(grid, result.KsGrid) ? result.KsCdf! : RunningShares(Histogram.Count(values, grid.Edges(), out _), values.Length);
+            result = result with { WassersteinGrid = grid, WassersteinCdf = cdf };
         }
 
         if (methods.Contains(DriftMethod.JensenShannon) || methods.Contains(DriftMethod.Hellinger))
