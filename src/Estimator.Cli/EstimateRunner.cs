@@ -96,7 +96,7 @@ internal static class EstimateRunner
             return StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
                 .GetAwaiter().GetResult();
         }
-        catch (EstimatorDataException e) when (e.Column == columns.Timestamp && e.Problem.Contains("ascending timestamp order", StringComparison.Ordinal))
+        catch (EstimatorDataException e) when (e.Kind == DataProblem.TimestampsOutOfOrder)
         {
             progress.Dispose();
             stderr.WriteLine("note: the analysis rows are not in timestamp order; reading the whole file to sort it");
