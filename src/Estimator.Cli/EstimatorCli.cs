@@ -19,6 +19,8 @@ internal static class EstimatorCli
         root.Subcommands.Add(ServeCommand.Create(stdout, stderr));
         root.Subcommands.Add(RunCommand.Create(stdout, stderr));
         root.Subcommands.Add(ReconcileCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
+        root.Subcommands.Add(QualityCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -49,7 +49,7 @@ namespace Estimator.IO;
 /// </remarks>
 public static class EstimateFileWriter
 {
-    private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
+    internal static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
     {
         Mode = CsvMode.Rfc4180,
         Separator = ',',
@@ -284,7 +284,7 @@ public static class EstimateFileWriter
     internal static string FormatDouble(double? value) =>
         value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
 
-    private static void WriteDate(Utf8JsonWriter json, string name, DateTime? value)
+    internal static void WriteDate(Utf8JsonWriter json, string name, DateTime? value)
     {
         if (value is null)
         {
@@ -296,7 +296,7 @@ public static class EstimateFileWriter
         }
     }
 
-    private static void WriteDouble(Utf8JsonWriter json, string name, double? value)
+    internal static void WriteDouble(Utf8JsonWriter json, string name, double? value)
     {
         if (value is double d)
         {

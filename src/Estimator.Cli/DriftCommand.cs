@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Estimator.Calculators;
+using Estimator.Drift;
+using Estimator.Estimation;
+
+namespace Estimator.Cli;
+
+/// <summary><c>estimator drift</c>: univariate drift of the listed columns, reference against analysis, written as a drift file.</summary>
+internal static class DriftCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var shared = new FeatureCommandOptions();
+        var columns = new Option<string>("--columns") { Description = "Comma-separated input columns to compare.", Required = true };
+        var categorical = new Option<string?>("--categorical") { Description = "Columns to treat as categorical whatever their type (e.g. an integer label)." };
+        var continuous = new Option<string?>("--continuous") { Description = "Columns to treat as continuous whatever their type." };
+        var continuousMethods = new Option<string>("--continuous-methods")
+        {
+            Description = "Methods for continuous columns: kolmogorov_smirnov, jensen_shannon, wasserstein, hellinger.",
+            DefaultValueFactory = _ => "jensen_shannon",
+        };
+        var categoricalMethods = new Option<string>("--categorical-methods")
+        {
+            Description = "Methods for categorical columns: chi2, jensen_shannon, l_infinity, hellinger.",
+            DefaultValueFactory = _ => "jensen_shannon",
+        };
+        var multivariate = new Option<string?>("--multivariate") { Description = "Also a multivariate method: reconstruction (PCA reconstruction error) or classifier (domain classifier)." };
+        multivariate.AcceptOnlyFromAmong("reconstruction", "classifier");
+
+        var command = new Command("drift", "Compare each listed column's distribution per chunk with the reference (NannyML's univariate drift).")
+        {
+            columns, categorical, continuous, continuousMethods, categoricalMethods, multivariate,
+        };
+        shared.AddTo(command);
+        command.SetAction(parse => EstimatorCli.Guarded(stderr, () =>
+        {
+            var method = parse.GetValue(multivariate);
+            if (method == "classifier")
+            {
+                throw new OptionException("--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction");
+            }
+
+            var names = FeatureCommandOptions.List(parse.GetValue(columns), "--columns");
+            var options = new UnivariateDriftOptions
+            {
+                Columns = names,
+                TreatAsCategorical = Known(FeatureCommandOptions.List(parse.GetValue(categorical), "--categorical"), names, "--categorical"),
+                TreatAsContinuous = Known(FeatureCommandOptions.List(parse.GetValue(continuous), "--continuous"), names, "--continuous"),
+                ContinuousMethods = Methods(parse.GetValue(continuousMethods)!, FeatureKind.Continuous, "--continuous-methods"),
+                CategoricalMethods = Methods(parse.GetValue(categoricalMethods)!, FeatureKind.Categorical, "--categorical-methods"),
+                Chunking = shared.Chunking(parse),
+            };
+            var (reference, analysis) = shared.Read(parse, names);
+            UnivariateDriftCalculator calculator;
+            try
+            {
+                calculator = new UnivariateDriftCalculator(options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new OptionException(e.Message);
+            }
+
+            var model = parse.GetValue(shared.Model)!;
+            var results = new List<CalculatorResult> { calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default) };
+            if (method == "reconstruction")
+            {
+                // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
+                var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
+                results.Add(multivariateCalculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default));
+            }
+
+            return shared.Write(parse, results, stdout);
+        }));
+        return command;
+    }
+
+    private static List<string> Known(List<string> listed, List<string> columns, string option) =>
+        listed.FirstOrDefault(c => !columns.Contains(c)) is { } unknown
+            ? throw new OptionException($"{option}: '{unknown}' is not one of --columns")
+            : listed;
+
+    private static List<DriftMethod> Methods(string text, FeatureKind kind, string option)
+    {
+        var methods = new List<DriftMethod>();
+        foreach (var name in FeatureCommandOptions.List(text, option))
+        {
+            if (!DriftMethods.TryParse(name, out var method))
+            {
+                throw new OptionException($"{option}: unknown method '{name}'");
+            }
+
+            if (!method.Supports(kind))
+            {
+                throw new OptionException($"{option}: {name} does not apply to {kind.Name()} columns");
+            }
+
+            methods.Add(method);
+        }
+
+        return methods.Count > 0 ? methods : throw new OptionException($"{option}: no method given");
+    }
+}

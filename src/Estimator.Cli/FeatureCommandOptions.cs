@@ -1,0 +1,114 @@
+using System.CommandLine;
+using Estimator.Calculators;
+using Estimator.IO;
+
+namespace Estimator.Cli;
+
+/// <summary>The options <c>estimator drift</c> and <c>estimator quality</c> share: files, timestamp, chunking, output.</summary>
+internal sealed class FeatureCommandOptions
+{
+    public Option<string> Reference { get; } = new("--reference") { Description = "Reference data (Parquet or CSV).", Required = true };
+
+    public Option<string> Analysis { get; } = new("--analysis") { Description = "Analysis data to compare with the reference (Parquet or CSV).", Required = true };
+
+    public Option<string?> Timestamp { get; } = new("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
+
+    public Option<int?> ChunkSize { get; } = new("--chunk-size") { Description = "Rows per chunk." };
+
+    public Option<int?> ChunkNumber { get; } = new("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
+
+    public Option<string?> ChunkPeriod { get; } = new("--chunk-period") { Description = "Calendar period per chunk: day, week, month, quarter or year (pandas' D, W, M, Q, Y also accepted)." };
+
+    public Option<string> Model { get; } = new("--model") { Description = "Model name written to the output file.", DefaultValueFactory = _ => "model" };
+
+    public Option<string> Output { get; } = new("--out") { Description = "File to write: .parquet, .csv or .json (one row per chunk × calculator × column × method).", Required = true };
+
+    public void AddTo(Command command)
+    {
+        ChunkPeriod.AcceptOnlyFromAmong("day", "week", "month", "quarter", "year", "D", "W", "M", "Q", "Y");
+        foreach (var option in new Option[] { Reference, Analysis, Timestamp, ChunkSize, ChunkNumber, ChunkPeriod, Model, Output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(result =>
+        {
+            var chosen = (result.GetResult(ChunkSize) is null ? 0 : 1) + (result.GetResult(ChunkNumber) is null ? 0 : 1) + (result.GetResult(ChunkPeriod) is null ? 0 : 1);
+            if (chosen > 1)
+            {
+                result.AddError("Give at most one of --chunk-size, --chunk-number and --chunk-period.");
+            }
+
+            if (result.GetValue(ChunkPeriod) is not null && result.GetValue(Timestamp) is null)
+            {
+                result.AddError("--chunk-period needs --timestamp: period chunks are formed from the timestamp column.");
+            }
+
+            if (result.GetValue(ChunkSize) is <= 0 || result.GetValue(ChunkNumber) is <= 0)
+            {
+                result.AddError("--chunk-size and --chunk-number must be positive.");
+            }
+
+            if (result.GetValue(Output) is string path && Path.GetExtension(path).ToUpperInvariant() is not (".PARQUET" or ".PARQ" or ".CSV" or ".JSON"))
+            {
+                result.AddError($"--out: the extension of '{path}' must be .parquet, .parq, .csv or .json.");
+            }
+        });
+    }
+
+    public Chunking Chunking(ParseResult parse) =>
+        parse.GetValue(ChunkSize) is int size ? Estimator.Chunking.BySize(size)
+        : parse.GetValue(ChunkNumber) is int number ? Estimator.Chunking.ByNumber(number)
+        : parse.GetValue(ChunkPeriod) is string period ? Estimator.Chunking.ByPeriod(period switch
+        {
+            "D" => Estimator.ChunkPeriod.Day,
+            "W" => Estimator.ChunkPeriod.Week,
+            "M" => Estimator.ChunkPeriod.Month,
+            "Q" => Estimator.ChunkPeriod.Quarter,
+            "Y" => Estimator.ChunkPeriod.Year,
+            _ => Enum.Parse<ChunkPeriod>(period, ignoreCase: true),
+        })
+        : Estimator.Chunking.Default;
+
+    /// <summary>Reads the columns from both files (the reference first, so its errors come first).</summary>
+    public (ModelData Reference, ModelData Analysis) Read(ParseResult parse, IReadOnlyList<string> columns)
+    {
+        var timestamp = parse.GetValue(Timestamp);
+        return (FeatureFileReader.Read(parse.GetValue(Reference)!, columns, timestamp), FeatureFileReader.Read(parse.GetValue(Analysis)!, columns, timestamp));
+    }
+
+    /// <summary>Splits a comma-separated list; empty entries are an error naming the option.</summary>
+    public static List<string> List(string? text, string option)
+    {
+        if (text is null)
+        {
+            return [];
+        }
+
+        var items = text.Split(',', StringSplitOptions.TrimEntries);
+        if (items.Any(i => i.Length == 0))
+        {
+            throw new OptionException($"{option}: empty entry in '{text}'");
+        }
+
+        var twice = items.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? [.. items] : throw new OptionException($"{option}: '{twice.Key}' is listed twice");
+    }
+
+    /// <summary>Writes the results and prints one line per alerting analysis row group.</summary>
+    public int Write(ParseResult parse, IReadOnlyList<CalculatorResult> results, TextWriter stdout)
+    {
+        var path = parse.GetValue(Output)!;
+        DriftFileWriter.Write(results, path);
+        var rows = results.SelectMany(r => r.Rows).ToList();
+        var analysis = rows.Where(r => r.Period == Period.Analysis).ToList();
+        stdout.WriteLine(FormattableString.Invariant($"{rows.Count} rows ({analysis.Select(r => r.Chunk.Key).Distinct().Count()} analysis chunks) written to {path}"));
+        foreach (var group in analysis.Where(r => r.Alert).GroupBy(r => (r.Calculator, r.Column, r.Metric)))
+        {
+            var column = group.Key.Column ?? "(all rows)";
+            stdout.WriteLine(FormattableString.Invariant($"alert: {group.Key.Calculator.Name()} {column} {group.Key.Metric} in {group.Count()} chunk(s): {string.Join(", ", group.Select(r => r.Chunk.Key))}"));
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,171 @@
+using Estimator.Numerics;
+
+namespace Estimator.Drift;
+
+/// <summary>
+/// What the continuous drift methods keep of one reference column (NaN removed): the sorted values for exact KS and
+/// Wasserstein, equal-width 10,000-bin CDFs for their estimates on large references, Doane bin shares for
+/// Jensen-Shannon and Hellinger.
+/// </summary>
+internal sealed record ContinuousReference
+{
+    /// <summary>Reference values without NaN.</summary>
+    public int Size { get; init; }
+
+    /// <summary>The sorted reference values, kept when KS or Wasserstein is computed exactly.</summary>
+    public double[]? Sorted { get; init; }
+
+    /// <summary>KS estimate: the reference's smallest and largest value and the bin count (edges = linspace).</summary>
+    public BinGrid? KsGrid { get; init; }
+
+    /// <summary>KS estimate: the reference CDF at each bin's right edge (running sum of bin shares).</summary>
+    public double[]? KsCdf { get; init; }
+
+    /// <summary>Wasserstein estimate: numpy's <c>histogram(bins=n)</c> grid (widened by ±0.5 for a constant column).</summary>
+    public BinGrid? WassersteinGrid { get; init; }
+
+    /// <summary>Wasserstein estimate: the reference CDF at each bin's right edge.</summary>
+    public double[]? WassersteinCdf { get; init; }
+
+    /// <summary>Jensen-Shannon and Hellinger: the Doane bins of the reference.</summary>
+    public BinGrid? DoaneGrid { get; init; }
+
+    /// <summary>Jensen-Shannon and Hellinger: the reference's share per Doane bin.</summary>
+    public double[]? DoaneShares { get; init; }
+
+    /// <summary>Learns what <paramref name="methods"/> need from the reference values (NaN already removed).</summary>
+    /// <param name="values">The reference values without NaN (not empty, all finite).</param>
+    /// <param name="methods">The methods to prepare for.</param>
+    /// <param name="exact">Whether KS and Wasserstein keep the sorted values (else the binned estimates).</param>
+    /// <param name="bins">Bins of the KS and Wasserstein estimates.</param>
+    public static ContinuousReference Fit(double[] values, IReadOnlyCollection<DriftMethod> methods, bool exact, int bins)
+    {
+        var result = new ContinuousReference { Size = values.Length };
+        var needsKs = methods.Contains(DriftMethod.KolmogorovSmirnov);
+        var needsWasserstein = methods.Contains(DriftMethod.Wasserstein);
+        if (exact && (needsKs || needsWasserstein))
+        {
+            var sorted = (double[])values.Clone();
+            Array.Sort(sorted);
+            result = result with { Sorted = sorted };
+        }
+
+        if (!exact && needsKs)
+        {
+            // NannyML: np.linspace(min, max, n_bins + 1) without numpy's widening of a constant column.
+            Histogram.OuterEdges(values, out var min, out var max);
+            var grid = new BinGrid(min, max, bins);
+            result = result with { KsGrid = grid, KsCdf = RunningShares(Histogram.Count(values, grid.Edges(), out _), values.Length) };
+        }
+
+        if (!exact && needsWasserstein)
+        {
+            var (first, last) = Histogram.OuterEdges(values, out _, out _);
+
+            // Without numpy's widening (a non-constant column) the Wasserstein grid is the KS grid: one CDF serves both.
+            var grid = result.KsGrid is { } ks && ks.First == first && ks.Last == last ? ks : new BinGrid(first, last, bins);
+            var cdf = ReferenceEquals(grid, result.KsGrid) ? result.KsCdf! : RunningShares(Histogram.Count(values, grid.Edges(), out _), values.Length);
+            result = result with { WassersteinGrid = grid, WassersteinCdf = cdf };
+        }
+
+        if (methods.Contains(DriftMethod.JensenShannon) || methods.Contains(DriftMethod.Hellinger))
+        {
+            var edges = Histogram.DoaneEdges(values);
+            var grid = new BinGrid(edges[0], edges[^1], edges.Length - 1);
+            result = result with { DoaneGrid = grid, DoaneShares = Shares(Histogram.Count(values, edges, out _), values.Length) };
+        }
+
+        return result;
+    }
+
+    /// <summary>The method's value on a chunk's values (NaN removed; <paramref name="scratch"/> keeps what several methods share).</summary>
+    public double Value(DriftMethod method, double[] data, ChunkScratch scratch)
+    {
+        switch (method)
+        {
+            case DriftMethod.KolmogorovSmirnov when KsGrid is { } grid:
+                var (ksCounts, below) = scratch.Counts(grid, data);
+                return DistributionDistances.KolmogorovSmirnovBinned(ksCounts, below, data.Length, KsCdf!);
+            case DriftMethod.KolmogorovSmirnov:
+                return DistributionDistances.KolmogorovSmirnovExact(Sorted!, scratch.Sorted(data));
+            case DriftMethod.Wasserstein when WassersteinGrid is { } grid:
+                return DistributionDistances.WassersteinBinned(grid.Edges(), scratch.Counts(grid, data).Counts, WassersteinCdf!, data);
+            case DriftMethod.Wasserstein:
+                return DistributionDistances.WassersteinExact(Sorted!, scratch.Sorted(data));
+            case DriftMethod.JensenShannon or DriftMethod.Hellinger:
+                scratch.DoaneShares ??= Shares(Histogram.Count(data, DoaneGrid!.Edges(), out _), data.Length);
+                var (p, q) = DistributionDistances.WithLeftover(DoaneShares!, scratch.DoaneShares);
+                return method == DriftMethod.JensenShannon ? DistributionDistances.JensenShannon(p, q) : DistributionDistances.Hellinger(p, q);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(method), method, "Not a continuous drift method.");
+        }
+    }
+
+    // counts / n, element by element (numpy's histogram(...)[0] / len).
+    private static double[] Shares(long[] counts, int n)
+    {
+        var shares = new double[counts.Length];
+        for (var k = 0; k < counts.Length; k++)
+        {
+            shares[k] = counts[k] / (double)n;
+        }
+
+        return shares;
+    }
+
+    // np.cumsum(counts / n): left-to-right running sum of the shares.
+    private static double[] RunningShares(long[] counts, int n)
+    {
+        var cdf = Shares(counts, n);
+        for (var k = 1; k < cdf.Length; k++)
+        {
+            cdf[k] += cdf[k - 1];
+        }
+
+        return cdf;
+    }
+}
+
+/// <summary>What the methods computed on one chunk share: the sorted values, the Doane bin shares.</summary>
+internal sealed class ChunkScratch
+{
+    private double[]? _sorted;
+
+    private (BinGrid Grid, long[] Counts, long Below)? _counts;
+
+    /// <summary>The chunk's counts on a grid; KS and Wasserstein share one grid unless the reference is constant.</summary>
+    public (long[] Counts, long Below) Counts(BinGrid grid, double[] data)
+    {
+        if (_counts is not { } c || c.Grid.First != grid.First || c.Grid.Last != grid.Last || c.Grid.Bins != grid.Bins)
+        {
+            var counts = Histogram.Count(data, grid.Edges(), out var below);
+            _counts = c = (grid, counts, below);
+        }
+
+        return (c.Counts, c.Below);
+    }
+
+    /// <summary>The chunk's shares per Doane bin (Jensen-Shannon and Hellinger).</summary>
+    public double[]? DoaneShares { get; set; }
+
+    /// <summary>The chunk's values sorted (sorted once).</summary>
+    public double[] Sorted(double[] data)
+    {
+        if (_sorted is null)
+        {
+            _sorted = (double[])data.Clone();
+            Array.Sort(_sorted);
+        }
+
+        return _sorted;
+    }
+}
+
+/// <summary>Equal-width bins: <see cref="Bins"/> bins from <see cref="First"/> to <see cref="Last"/>, edges as <c>np.linspace</c> makes them.</summary>
+internal sealed record BinGrid(double First, double Last, int Bins)
+{
+    private double[]? _edges;
+
+    /// <summary>The <see cref="Bins"/> + 1 edges (computed once).</summary>
+    public double[] Edges() => _edges ??= NumpyReductions.Linspace(First, Last, Bins + 1);
+}

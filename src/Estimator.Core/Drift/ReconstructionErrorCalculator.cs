@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Estimator.Calculators;
+using Estimator.Estimation;
+
+namespace Estimator.Drift;
+
+/// <summary>
+/// Multivariate drift, NannyML 0.13.1's <c>DataReconstructionDriftCalculator</c>: the mean distance between each row
+/// (imputed, count-encoded, scaled) and its reconstruction from the reference's principal components, per chunk;
+/// sampling error = the chunk's own standard deviation of those distances / √n; alert unless strictly inside the
+/// thresholds.
+/// </summary>
+public sealed class ReconstructionErrorCalculator : ICalculator
+{
+    /// <summary>Creates the calculator.</summary>
+    /// <exception cref="ArgumentException">No columns, a duplicate, or a variance share outside (0, 1).</exception>
+    public ReconstructionErrorCalculator(ReconstructionErrorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Columns is null || options.Columns.Count == 0 || options.Columns.Distinct(StringComparer.Ordinal).Count() != options.Columns.Count)
+        {
+            throw new ArgumentException("Reconstruction error needs at least one column, each listed once.", nameof(options));
+        }
+
+        if (!(options.VarianceShare is > 0 and < 1))
+        {
+            throw new ArgumentException($"The variance share must lie in (0, 1), got {options.VarianceShare}.", nameof(options));
+        }
+
+        Options = options;
+    }
+
+    /// <summary>The options.</summary>
+    public ReconstructionErrorOptions Options { get; }
+
+    /// <inheritdoc />
+    public CalculatorKind Kind => CalculatorKind.ReconstructionError;
+
+    /// <inheritdoc />
+    public Chunking Chunking => Options.Chunking;
+
+    /// <inheritdoc cref="ICalculator.Fit"/>
+    public FittedReconstructionError Fit(ModelData reference, ComputeOptions compute)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(compute);
+        if (reference.Count < 2)
+        {
+            throw new EstimatorDataException("the reference needs at least two rows for principal components");
+        }
+
+        var data = reference.SortedByTimestamp();
+        var model = ReconstructionModel.Fit(data, Options.Columns, Options.VarianceShare);
+        var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
+        var unfitted = new FittedReconstructionError(Options, model, null, null, []);
+        var values = chunks.Select(c => unfitted.Measure(data, c)).ToArray();
+        var (lower, upper) = Options.Threshold.Compute([.. values.Select(v => v.Value)], null, null);
+
+        // NannyML drops (rather than clips) a lower threshold at or below 0.
+        lower = lower is <= 0 ? null : lower;
+        var fitted = new FittedReconstructionError(Options, model, lower, upper, []);
+        return new FittedReconstructionError(Options, model, lower, upper, [.. chunks.Select((c, k) => fitted.Row(c, Period.Reference, values[k]))]);
+    }
+
+    /// <inheritdoc />
+    IFittedCalculator ICalculator.Fit(ModelData reference, ComputeOptions compute) => Fit(reference, compute);
+}
+
+/// <summary>Fitted reconstruction-error drift: the preprocessing, components and thresholds; immutable and serialisable.</summary>
+public sealed class FittedReconstructionError : IFittedCalculator
+{
+    private const int FormatVersion = 1;
+
+    internal FittedReconstructionError(ReconstructionErrorOptions options, ReconstructionModel model, double? lower, double? upper, IReadOnlyList<ChunkEstimate> referenceRows)
+    {
+        Options = options;
+        Model = model;
+        LowerThreshold = lower;
+        UpperThreshold = upper;
+        ReferenceRows = referenceRows;
+    }
+
+    /// <summary>The options.</summary>
+    public ReconstructionErrorOptions Options { get; }
+
+    /// <summary>How many principal components were kept.</summary>
+    public int Components => Model.Components.Length;
+
+    /// <inheritdoc />
+    public CalculatorKind Kind => CalculatorKind.ReconstructionError;
+
+    /// <inheritdoc />
+    public Chunking Chunking => Options.Chunking;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
+
+    internal ReconstructionModel Model { get; }
+
+    internal double? LowerThreshold { get; }
+
+    internal double? UpperThreshold { get; }
+
+    /// <inheritdoc />
+    public CalculatorResult Calculate(ModelData analysis, string model, ComputeOptions compute)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(model);
+        if (analysis.Count == 0)
+        {
+            throw new EstimatorDataException("the analysis data has no rows");
+        }
+
+        var data = analysis.SortedByTimestamp();
+        var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
+        var rows = new List<ChunkEstimate>(ReferenceRows);
+        rows.AddRange(chunks.Select(c => Row(c, Period.Analysis, Measure(data, c))));
+        return new CalculatorResult(model, rows);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)
+    {
+        var local = ColumnChunks.Local(rows, chunk);
+        return [Row(chunk, Period.Analysis, Measure(rows, local))];
+    }
+
+    /// <inheritdoc />
+    public string ToJson() => JsonSerializer.Serialize(
+        new Dto(CalculatorKind.ReconstructionError.Name(), FormatVersion, [.. Options.Columns], ChunkingJson.From(Options.Chunking), ThresholdJson.From(Options.Threshold), Options.VarianceShare, Model, LowerThreshold, UpperThreshold, [.. ReferenceRows]),
+        CalculatorJsonDefaults.Options);
+
+    /// <summary>Reads a fitted calculator written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="EstimatorDataException">Not fitted reconstruction error of a supported format version.</exception>
+    public static FittedReconstructionError FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        Dto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize<Dto>(json, CalculatorJsonDefaults.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new EstimatorDataException($"not fitted reconstruction error: {e.Message}", innerException: e);
+        }
+
+        if (dto is null || dto.FormatVersion != FormatVersion || dto.Kind != CalculatorKind.ReconstructionError.Name())
+        {
+            throw new EstimatorDataException($"fitted reconstruction error format version {dto?.FormatVersion} is not supported (expected {FormatVersion})");
+        }
+
+        var options = new ReconstructionErrorOptions { Columns = dto.Columns, Chunking = dto.Chunking.ToChunking(), Threshold = dto.Threshold.ToThreshold(), VarianceShare = dto.VarianceShare };
+        return new FittedReconstructionError(options, dto.Model, dto.LowerThreshold, dto.UpperThreshold, dto.ReferenceRows);
+    }
+
+#pragma warning disable CA2255 // Core's calculators register with Core's registry when the assembly loads.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() => CalculatorJson.Register(CalculatorKind.ReconstructionError, FromJson);
+
+    internal (double Value, double SamplingError) Measure(ModelData data, Chunk chunk)
+    {
+        var (mean, std) = Model.Errors(data, (int)chunk.StartIndex, (int)chunk.Rows);
+        return (mean, std / Math.Sqrt(chunk.Rows));
+    }
+
+    internal ChunkEstimate Row(Chunk chunk, Period period, (double Value, double SamplingError) v)
+    {
+        var lo = LowerThreshold ?? double.NegativeInfinity;
+        var hi = UpperThreshold ?? double.PositiveInfinity;
+        var upper = v.Value + (3 * v.SamplingError);
+        var lower = Math.Max(v.Value - (3 * v.SamplingError), 0);
+        return new ChunkEstimate(chunk, period, "reconstruction_error", v.Value, v.SamplingError, lower, upper, LowerThreshold, UpperThreshold, !(lo < v.Value && v.Value < hi), null, null)
+        {
+            Calculator = CalculatorKind.ReconstructionError,
+        };
+    }
+
+    private sealed record Dto(
+        string Kind,
+        int FormatVersion,
+        List<string> Columns,
+        ChunkingJson Chunking,
+        ThresholdJson Threshold,
+        double VarianceShare,
+        ReconstructionModel Model,
+        double? LowerThreshold,
+        double? UpperThreshold,
+        List<ChunkEstimate> ReferenceRows);
+}

@@ -1,0 +1,226 @@
+using System.Text.Json;
+using CsvHelper;
+using Estimator.Calculators;
+using Estimator.Estimation;
+using Parquet;
+using Parquet.Schema;
+
+namespace Estimator.IO;
+
+/// <summary>
+/// Writes drift and data-quality results as a drift file: long format, one row per chunk × calculator × column ×
+/// method, in the column order of DRIFT_FILE_SCHEMA.md (schema version 1).
+/// </summary>
+/// <remarks>
+/// The format follows the extension: <c>.parquet</c>/<c>.parq</c> (one row group, Snappy), <c>.csv</c> (RFC 4180, header
+/// row, invariant culture, shortest round-trippable doubles, <c>true</c>/<c>false</c>, ISO 8601 UTC with <c>Z</c>, null
+/// empty) or <c>.json</c> (an array of objects keyed by column name). NaN is written as null. The write is atomic, as
+/// <see cref="EstimateFileWriter"/>'s.
+/// </remarks>
+public static class DriftFileWriter
+{
+    /// <summary>The schema version written to every row.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The column names, in file order.</summary>
+    public static IReadOnlyList<string> Columns { get; } =
+    [
+        "schema_version", "model", "chunk_key", "chunk_index", "chunk_start_index", "chunk_end_index", "chunk_start_date",
+        "chunk_end_date", "period", "chunk_rows", "calculator", "column", "column_kind", "method", "value", "p_value",
+        "sampling_error", "lower_confidence_bound", "upper_confidence_bound", "lower_threshold", "upper_threshold", "alert",
+    ];
+
+    private static readonly ParquetSchema Schema = new(
+        new DataField<int>(Columns[0], false),
+        new DataField<string>(Columns[1], false),
+        new DataField<string>(Columns[2], false),
+        new DataField<int>(Columns[3], false),
+        new DataField<long>(Columns[4], false),
+        new DataField<long>(Columns[5], false),
+        new DateTimeDataField(Columns[6], DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        new DateTimeDataField(Columns[7], DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        new DataField<string>(Columns[8], false),
+        new DataField<long>(Columns[9], false),
+        new DataField<string>(Columns[10], false),
+        new DataField<string>(Columns[11], true),
+        new DataField<string>(Columns[12], true),
+        new DataField<string>(Columns[13], false),
+        new DataField<double?>(Columns[14], true),
+        new DataField<double?>(Columns[15], true),
+        new DataField<double?>(Columns[16], true),
+        new DataField<double?>(Columns[17], true),
+        new DataField<double?>(Columns[18], true),
+        new DataField<double?>(Columns[19], true),
+        new DataField<double?>(Columns[20], true),
+        new DataField<bool>(Columns[21], false));
+
+    /// <summary>Writes the rows of one or more results (drift, data quality) to <paramref name="path"/>, atomically.</summary>
+    /// <param name="results">The results; their rows are written in order, each with its result's model name.</param>
+    /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
+    /// <param name="cancellationToken">Cancels the write (the destination is left untouched).</param>
+    /// <exception cref="ArgumentException">Unknown extension; nothing is written.</exception>
+    public static Task WriteAsync(IReadOnlyList<CalculatorResult> results, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var format = FileFormats.FromPath(path)
+            ?? throw new ArgumentException($"Unknown drift file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
+        var rows = results.SelectMany(r => r.Rows.Select(row => (r.Model, Row: row))).ToList();
+        return AtomicFile.WriteAsync(
+            path,
+            (stream, token) => format switch
+            {
+                FileFormat.Parquet => WriteParquetAsync(rows, stream, token),
+                FileFormat.Csv => WriteCsvAsync(rows, stream, token),
+                _ => WriteJsonAsync(rows, stream, token),
+            },
+            inMemory: rows.Count <= 100_000,
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Writes the rows of the results synchronously (see <see cref="WriteAsync"/>).</summary>
+    public static void Write(IReadOnlyList<CalculatorResult> results, string path) => WriteAsync(results, path).GetAwaiter().GetResult();
+
+    private static double? Nullable(double value) => double.IsNaN(value) ? null : value;
+
+    private static double? Nullable(double? value) => value is double d && !double.IsNaN(d) ? d : null;
+
+    private static string PeriodName(Period period) => period == Period.Reference ? "reference" : "analysis";
+
+    private static async Task WriteParquetAsync(List<(string Model, ChunkEstimate Row)> rows, Stream stream, CancellationToken cancellationToken)
+    {
+        var fields = Schema.GetDataFields();
+        var writer = await ParquetWriter.CreateAsync(Schema, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, false, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            using var group = writer.CreateRowGroup();
+            var f = 0;
+            await group.WriteAsync<int>(fields[f++], Map(rows, _ => SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => r.Model)).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Chunk.Key)).ConfigureAwait(false);
+            await group.WriteAsync<int>(fields[f++], Map(rows, r => r.Row.Chunk.Index), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.StartIndex), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.EndIndex), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.StartDate), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.EndDate), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => PeriodName(r.Row.Period))).ConfigureAwait(false);
+            await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.Rows), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Calculator.Name())).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Column)).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.ColumnKind)).ConfigureAwait(false);
+            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Metric)).ConfigureAwait(false);
+            foreach (var select in Doubles)
+            {
+                await group.WriteAsync<double>(fields[f++], Map(rows, select), null, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await group.WriteAsync<bool>(fields[f], Map(rows, r => r.Row.Alert), null, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // value, p_value, sampling_error, lower/upper confidence bound, lower/upper threshold: file order.
+    private static readonly Func<(string Model, ChunkEstimate Row), double?>[] Doubles =
+    [
+        r => Nullable(r.Row.Estimated),
+        r => Nullable(r.Row.PValue),
+        r => Nullable(r.Row.SamplingError),
+        r => Nullable(r.Row.LowerConfidenceBound),
+        r => Nullable(r.Row.UpperConfidenceBound),
+        r => Nullable(r.Row.LowerThreshold),
+        r => Nullable(r.Row.UpperThreshold),
+    ];
+
+    private static async Task WriteCsvAsync(List<(string Model, ChunkEstimate Row)> rows, Stream stream, CancellationToken cancellationToken)
+    {
+        var csv = CsvWriter.Create(stream, EstimateFileWriter.CsvOptions, leaveOpen: true);
+        await using (csv.ConfigureAwait(false))
+        {
+            foreach (var name in Columns)
+            {
+                csv.WriteField(name);
+            }
+
+            await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var r in rows)
+            {
+                var c = r.Row.Chunk;
+                csv.WriteField(SchemaVersion, "D");
+                csv.WriteField(r.Model);
+                csv.WriteField(c.Key);
+                csv.WriteField(c.Index, "D");
+                csv.WriteField(c.StartIndex, "D");
+                csv.WriteField(c.EndIndex, "D");
+                csv.WriteField(EstimateFileWriter.FormatDate(c.StartDate));
+                csv.WriteField(EstimateFileWriter.FormatDate(c.EndDate));
+                csv.WriteField(PeriodName(r.Row.Period));
+                csv.WriteField(c.Rows, "D");
+                csv.WriteField(r.Row.Calculator.Name());
+                csv.WriteField(r.Row.Column ?? "");
+                csv.WriteField(r.Row.ColumnKind ?? "");
+                csv.WriteField(r.Row.Metric);
+                foreach (var select in Doubles)
+                {
+                    csv.WriteField(EstimateFileWriter.FormatDouble(select(r)));
+                }
+
+                csv.WriteField(r.Row.Alert);
+                await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteJsonAsync(List<(string Model, ChunkEstimate Row)> rows, Stream stream, CancellationToken cancellationToken)
+    {
+        var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        await using (json.ConfigureAwait(false))
+        {
+            json.WriteStartArray();
+            foreach (var r in rows)
+            {
+                var c = r.Row.Chunk;
+                json.WriteStartObject();
+                json.WriteNumber(Columns[0], SchemaVersion);
+                json.WriteString(Columns[1], r.Model);
+                json.WriteString(Columns[2], c.Key);
+                json.WriteNumber(Columns[3], c.Index);
+                json.WriteNumber(Columns[4], c.StartIndex);
+                json.WriteNumber(Columns[5], c.EndIndex);
+                EstimateFileWriter.WriteDate(json, Columns[6], c.StartDate);
+                EstimateFileWriter.WriteDate(json, Columns[7], c.EndDate);
+                json.WriteString(Columns[8], PeriodName(r.Row.Period));
+                json.WriteNumber(Columns[9], c.Rows);
+                json.WriteString(Columns[10], r.Row.Calculator.Name());
+                json.WriteString(Columns[11], r.Row.Column);
+                json.WriteString(Columns[12], r.Row.ColumnKind);
+                json.WriteString(Columns[13], r.Row.Metric);
+                for (var d = 0; d < Doubles.Length; d++)
+                {
+                    EstimateFileWriter.WriteDouble(json, Columns[14 + d], Doubles[d](r));
+                }
+
+                json.WriteBoolean(Columns[21], r.Row.Alert);
+                json.WriteEndObject();
+                if (json.BytesPending > 1 << 16)
+                {
+                    await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            json.WriteEndArray();
+            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static T[] Map<T>(List<(string Model, ChunkEstimate Row)> rows, Func<(string Model, ChunkEstimate Row), T> select)
+    {
+        var values = new T[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = select(rows[i]);
+        }
+
+        return values;
+    }
+}
