@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Estimator.Host;
 using Estimator.Host.Configuration;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Cli;
 

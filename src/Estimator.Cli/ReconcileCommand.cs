@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Estimator.Host;
 using Estimator.Host.Configuration;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Cli;
 

@@ -4,7 +4,7 @@ using Estimator.Host.Jobs;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
 using Estimator.Host.Storage;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;

@@ -1,5 +1,5 @@
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Host;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Estimator.Estimation;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Host.Tests;
 

@@ -1,7 +1,7 @@
 using Estimator.Estimation;
 using Estimator.Host.Configuration;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 

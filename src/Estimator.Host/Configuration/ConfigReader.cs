@@ -2,7 +2,7 @@ using System.Globalization;
 using Estimator.Calibration;
 using Estimator.Estimation;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Estimator.Metrics;
 using Estimator.Slo;
 using Estimator.Thresholds;

@@ -37,7 +37,7 @@ internal static class JobProgressRenderer
         }
 
         var percent = p.Fraction is double f && double.IsFinite(f) ? Math.Clamp(f, 0, 1) * 100 : (double?)null;
-        var done = p.Phase == nameof(Estimator.IO.Store.RunPhase.Done);
+        var done = p.Phase == nameof(Estimator.Monitoring.RunPhase.Done);
         var html = new StringBuilder();
         html.Append("<div class=\"estimator-progress\" id=\"estimator-progress\" style=\"margin:20px 0\">");
         html.Append(Invariant($"<h3>Progress <small>{Encode(p.Job)}</small></h3>"));

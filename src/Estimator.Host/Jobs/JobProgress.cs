@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Host.Jobs;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Host.Jobs;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Storage;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Hangfire;
 
 namespace Estimator.Host.Jobs;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Estimator.Slo;
 using Polly;
 using Polly.Retry;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Host.Notifications;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Estimator.Cli;
 using Estimator.Host.Configuration;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Parquet;
 using Parquet.Schema;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Estimator.Host.Configuration;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Estimator.Host.Tests.Dashboard;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using Estimator.Host.Configuration;
 using Estimator.Host.Jobs;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.AspNetCore.TestHost;

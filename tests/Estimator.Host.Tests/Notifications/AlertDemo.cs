@@ -2,7 +2,7 @@ using System.Text.Json;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parquet;

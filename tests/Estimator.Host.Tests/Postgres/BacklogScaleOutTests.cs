@@ -3,7 +3,7 @@ using Estimator.Cli;
 using Estimator.Host.Configuration;
 using Estimator.Host.Storage;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Estimator.Scenarios;
 
 namespace Estimator.Host.Tests.Postgres;

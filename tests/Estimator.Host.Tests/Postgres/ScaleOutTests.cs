@@ -4,7 +4,7 @@ using Estimator.Cli;
 using Estimator.Host.Configuration;
 using Estimator.Host.Storage;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Hangfire;
 using Npgsql;
 using Xunit.Abstractions;

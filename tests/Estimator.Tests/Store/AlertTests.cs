@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Estimator.Slo;
 using Estimator.Tests.IO;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DuckDB.NET.Data;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Estimator.Tests.IO;
 using Parquet.Schema;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Estimator.Tests.IO;
 using Parquet.Schema;
 

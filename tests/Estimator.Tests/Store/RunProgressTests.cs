@@ -1,4 +1,4 @@
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 
 namespace Estimator.Tests.Store;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Estimator.IO;
-using Estimator.IO.Store;
+using Estimator.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace Estimator.Tests.Store;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>Lists the data files of a source given as a directory or a glob (<c>dir/*.parquet</c>, <c>dir/**/*.csv</c>).</summary>
 public static class FileSource

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Estimator.IO;
 using Estimator.Slo;
 using Microsoft.Extensions.Logging;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>
 /// A notification waiting in (or delivered from) a model's outbox: one alert state change. Its <see cref="Id"/> is

@@ -1,7 +1,8 @@
+using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>
 /// Analysis rows of a model's stream held by the store: id, timestamp, score and prediction, column by column. The

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Estimator.Estimation;
+using Estimator.IO;
 using Estimator.Metrics;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>
 /// What a long-lived runner (the job host's) remembers between runs so that a run with nothing new to do stays cheap:

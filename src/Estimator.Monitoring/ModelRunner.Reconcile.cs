@@ -1,8 +1,9 @@
 using System.Globalization;
 using Estimator.Estimation;
+using Estimator.IO;
 using Microsoft.Extensions.Logging;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>Reconciliation: labels that arrive later are joined to the stored chunk rows and realized values recorded.</summary>
 public sealed partial class ModelRunner

@@ -1,7 +1,8 @@
 using Estimator.Estimation;
+using Estimator.IO;
 using Estimator.Slo;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>
 /// One monitored model as the job host and <c>estimator run</c> see it: where its data is, how its columns are named,

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Estimator.IO;
 using Microsoft.Extensions.Logging;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>What <see cref="ModelRunner.EstimateWorkItem(string, string, CancellationToken)"/> did.</summary>
 /// <param name="Item">The work item's id.</param>

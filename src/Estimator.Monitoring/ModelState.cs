@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Estimator.IO.Store;
+using Estimator.IO;
+
+namespace Estimator.Monitoring;
 
 /// <summary>An analysis file the model has consumed, with what identified it when it was read.</summary>
 /// <param name="Path">The file's full path.</param>

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>What a reconcile run did.</summary>
 /// <param name="RunId">Identifier of the run.</param>

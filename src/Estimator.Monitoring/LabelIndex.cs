@@ -1,7 +1,8 @@
+using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>A label that arrived: the target and when the store first saw the file that carried it.</summary>
 /// <param name="Target">0 or 1 (NaN when the file gave the id without a label).</param>

@@ -1,4 +1,4 @@
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>What a model run (<see cref="ModelRunner"/>) is doing now.</summary>
 public enum RunPhase

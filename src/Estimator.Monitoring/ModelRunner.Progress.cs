@@ -1,4 +1,4 @@
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>Progress reporting of the runs (see <see cref="RunProgress"/>).</summary>
 public sealed partial class ModelRunner

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Estimator.Estimation;
+using Estimator.IO;
 using Estimator.Metrics;
 using Microsoft.Extensions.Logging;
 
-namespace Estimator.IO.Store;
+namespace Estimator.Monitoring;
 
 /// <summary>What a calibrate run did.</summary>
 /// <param name="Refitted">Whether the model was fitted now (first run, or the reference content or the options changed).</param>
