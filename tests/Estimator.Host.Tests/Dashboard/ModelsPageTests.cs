@@ -122,28 +122,28 @@ public sealed partial class ModelsPageTests : IDisposable
 
     private sealed class ThrowingStore : IModelStore
     {
-        public IO.Store.CalibrationOutcome Calibrate(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.CalibrationOutcome Calibrate(Monitoring.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public IO.Store.EstimateOutcome Estimate(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.EstimateOutcome Estimate(Monitoring.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public IO.Store.EstimateOutcome Estimate(IO.Store.ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.EstimateOutcome Estimate(Monitoring.ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public IO.Store.WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
         public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => throw new IOException("store <broken>");
 
-        public IO.Store.ReconcileOutcome Reconcile(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.ReconcileOutcome Reconcile(Monitoring.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public IO.Store.AlertOutcome EvaluateAlerts(IO.Store.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.AlertOutcome EvaluateAlerts(Monitoring.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public IReadOnlyList<IO.Store.AlertStatus> ReadAlertStatus(string model) => throw new IOException("store <broken>");
+        public IReadOnlyList<Monitoring.AlertStatus> ReadAlertStatus(string model) => throw new IOException("store <broken>");
 
-        public IO.Store.ReconciliationSummary? ReadReconciliationSummary(string model) => throw new IOException("store <broken>");
+        public Monitoring.ReconciliationSummary? ReadReconciliationSummary(string model) => throw new IOException("store <broken>");
 
-        public IReadOnlyList<IO.Store.AlertNotification> PendingNotifications(string model) => throw new IOException("store <broken>");
+        public IReadOnlyList<Monitoring.AlertNotification> PendingNotifications(string model) => throw new IOException("store <broken>");
 
-        public IReadOnlyList<IO.Store.AlertNotification> SentNotifications(string model) => throw new IOException("store <broken>");
+        public IReadOnlyList<Monitoring.AlertNotification> SentNotifications(string model) => throw new IOException("store <broken>");
 
-        public IO.Store.AlertNotification RecordDelivery(IO.Store.AlertNotification notification, string channel, bool complete) => throw new IOException("store <broken>");
+        public Monitoring.AlertNotification RecordDelivery(Monitoring.AlertNotification notification, string channel, bool complete) => throw new IOException("store <broken>");
     }
 }
