@@ -96,9 +96,9 @@ public sealed class FittedDle : IFittedCalculator
         var usable = Enumerable.Range(0, data.Count).Where(i => !double.IsNaN(predictions[i])).ToArray();
         var losses = Models.Keys.Order().ToArray();
         var predicted = new double[losses.Length][];
-        Parallel.For(0, losses.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, k =>
+        for (var k = 0; k < losses.Length; k++)
         {
-            var scores = Models[losses[k]].Predict(matrix, usable);
+            var scores = Models[losses[k]].Predict(matrix, usable, threads);
             var full = new double[data.Count];
             Array.Fill(full, double.NaN);
             for (var j = 0; j < usable.Length; j++)
@@ -107,7 +107,7 @@ public sealed class FittedDle : IFittedCalculator
             }
 
             predicted[k] = full;
-        });
+        }
 
         var result = new List<ChunkEstimate>(chunks.Count * Components.Count);
         foreach (var chunk in chunks)

@@ -14,12 +14,17 @@ internal sealed class LossModel
     private readonly ITransformer _model;
     private readonly int _width;
 
+    private readonly TreeEnsemble _trees;
+
     private LossModel(MLContext context, ITransformer model, int width, byte[] bytes)
     {
         _context = context;
         _model = model;
         _width = width;
         Bytes = bytes;
+        var parameters = (model as IPredictionTransformer<FastTreeRegressionModelParameters>)?.Model
+            ?? throw new InvalidDataException("the error model is not a FastTree regression model");
+        _trees = TreeEnsemble.From(parameters.TrainedTreeEnsemble);
     }
 
     /// <summary>The model as ML.NET's zip format (what the fitted calculator's JSON carries, base64).</summary>
@@ -54,8 +59,27 @@ internal sealed class LossModel
         return new LossModel(context, model, width, bytes);
     }
 
-    /// <summary>Predicted loss of the given rows of an encoded matrix.</summary>
-    public double[] Predict(float[] matrix, ReadOnlySpan<int> rows)
+    /// <summary>Predicted loss of the given rows of an encoded matrix, walking the trees directly (ML.NET's data views cost ~10 µs a row).</summary>
+    /// Rows are scored independently, so blocks run in parallel without changing a bit of the result.
+    public double[] Predict(float[] matrix, int[] rows, int threads = 1)
+    {
+        const int block = 16_384;
+        var result = new double[rows.Length];
+        var blocks = (rows.Length + block - 1) / block;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, b =>
+        {
+            var end = Math.Min(rows.Length, (b + 1) * block);
+            for (var k = b * block; k < end; k++)
+            {
+                result[k] = _trees.Score(matrix.AsSpan(rows[k] * _width, _width));
+            }
+        });
+
+        return result;
+    }
+
+    /// <summary>Predicted loss through ML.NET's own scoring (the oracle the direct tree walk is tested against).</summary>
+    public double[] PredictWithMlNet(float[] matrix, int[] rows)
     {
         var data = Load(_context, matrix, _width, default, rows);
         var scored = _model.Transform(data);
