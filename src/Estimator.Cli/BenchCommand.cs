@@ -71,7 +71,7 @@ internal static class BenchCommand
                     throw new OptionException("--chunk-size and --repeat must be positive, --threads 0 (one per core) or positive");
                 }
 
-                var metricList = EstimateCommand.BuildOptions(parse.GetValue(metrics)!, 1, null, null, "keep", "auto", "none", null, false, []).Metrics;
+                var metricList = EstimateCommand.BuildOptions(parse.GetValue(metrics)!, "1", null, null, null, "auto", "none", null, false, []).Metrics;
                 var request = new BenchRequest(
                     parse.GetValue(rows),
                     parse.GetValue(referenceRows),

@@ -21,12 +21,12 @@ internal static class EstimateCommand
         var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1).", DefaultValueFactory = _ => "y_pred" };
         var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
-        var chunkSize = new Option<int?>("--chunk-size") { Description = "Rows per chunk." };
-        var chunkNumber = new Option<int?>("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
-        var chunkPeriod = new Option<string?>("--chunk-period") { Description = "Calendar period per chunk: day, week, month, quarter or year (pandas' D, W, M, Q, Y also accepted)." };
-        chunkPeriod.AcceptOnlyFromAmong("day", "week", "month", "quarter", "year", "D", "W", "M", "Q", "Y");
-        var incomplete = new Option<string>("--incomplete") { Description = "Rows left over after the last whole chunk: keep (a short last chunk), drop, or append (to the last chunk).", DefaultValueFactory = _ => "keep" };
-        incomplete.AcceptOnlyFromAmong("keep", "drop", "append");
+        // Chunking options are read as text and parsed by Core's ChunkingSyntax, so a bad value is one clear error
+        // line naming the option (the configuration file's chunking section parses through the same code).
+        var chunkSize = new Option<string?>("--chunk-size") { Description = "Rows per chunk." };
+        var chunkNumber = new Option<string?>("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
+        var chunkPeriod = new Option<string?>("--chunk-period") { Description = "Calendar period per chunk: " + ChunkingSyntax.PeriodSpellings + "." };
+        var incomplete = new Option<string?>("--incomplete") { Description = "Rows left over after the last whole chunk: keep (a short last chunk, the default), drop, or append (to the last chunk)." };
         var metrics = new Option<string>("--metrics")
         {
             Description = "Comma-separated metrics: " + string.Join(", ", MetricNames.All) + ".",
@@ -57,7 +57,7 @@ internal static class EstimateCommand
 
         command.Validators.Add(result =>
         {
-            var chosen = new[] { chunkSize, chunkNumber }.Count(o => result.GetResult(o) is not null) + (result.GetResult(chunkPeriod) is null ? 0 : 1);
+            var chosen = new[] { chunkSize, chunkNumber, chunkPeriod }.Count(o => result.GetResult(o) is not null);
             if (chosen > 1)
             {
                 result.AddError("Give at most one of --chunk-size, --chunk-number and --chunk-period.");
@@ -76,11 +76,6 @@ internal static class EstimateCommand
             if (result.GetValue(plot) is string plotPath && !Plots.Chart.IsSupportedPath(plotPath))
             {
                 result.AddError("--plot: the extension must be .png or .svg.");
-            }
-
-            if (result.GetValue(chunkSize) is <= 0 || result.GetValue(chunkNumber) is <= 0)
-            {
-                result.AddError("--chunk-size and --chunk-number must be positive.");
             }
         });
 
@@ -113,7 +108,7 @@ internal static class EstimateCommand
                     parse.GetValue(chunkSize),
                     parse.GetValue(chunkNumber),
                     parse.GetValue(chunkPeriod),
-                    parse.GetValue(incomplete)!,
+                    parse.GetValue(incomplete),
                     parse.GetValue(calibration)!,
                     parse.GetValue(normalization)!,
                     parse.GetValue(businessValue),
@@ -132,10 +127,10 @@ internal static class EstimateCommand
 
     internal static CbpeOptions BuildOptions(
         string metrics,
-        int? chunkSize,
-        int? chunkNumber,
+        string? chunkSize,
+        string? chunkNumber,
         string? chunkPeriod,
-        string incomplete,
+        string? incomplete,
         string calibration,
         string normalization,
         string? businessValue,
@@ -163,11 +158,7 @@ internal static class EstimateCommand
             throw new OptionException("--metrics: no metric given");
         }
 
-        var incompleteRule = Enum.Parse<IncompleteChunk>(incomplete, ignoreCase: true);
-        var chunking = chunkSize is int size ? Chunking.BySize(size, incompleteRule)
-            : chunkNumber is int number ? Chunking.ByNumber(number, incompleteRule)
-            : chunkPeriod is string period ? Chunking.ByPeriod(ParsePeriod(period))
-            : Chunking.Default;
+        var chunking = ParseChunking(chunkSize, chunkNumber, chunkPeriod, incomplete);
 
         BusinessValueMatrix? matrix = null;
         if (businessValue is not null)
@@ -206,58 +197,31 @@ internal static class EstimateCommand
     }
 
     /// <summary>Parses <c>METRIC=std:LOWER,UPPER</c> or <c>METRIC=constant:LOWER,UPPER</c>; an empty side is disabled.</summary>
-    internal static (Metric Metric, Threshold Threshold) ParseThreshold(string spec)
+    internal static (Metric Metric, Threshold Threshold) ParseThreshold(string spec) =>
+        ThresholdSyntax.TryParse(spec, out var metric, out var threshold, out var error)
+            ? (metric, threshold)
+            : throw new OptionException($"--threshold: {error}");
+
+    /// <summary>The chunking from the four options, each parsed by Core's <see cref="ChunkingSyntax"/>.</summary>
+    internal static Chunking ParseChunking(string? chunkSize, string? chunkNumber, string? chunkPeriod, string? incomplete)
     {
-        var equals = spec.IndexOf('=', StringComparison.Ordinal);
-        var colon = spec.IndexOf(':', StringComparison.Ordinal);
-        if (equals <= 0 || colon < equals)
+        int? size = chunkSize is null ? null
+            : ChunkingSyntax.TryParseCount(chunkSize, out var s, out var sizeError) ? s : throw new OptionException($"--chunk-size: {sizeError}");
+        int? number = chunkNumber is null ? null
+            : ChunkingSyntax.TryParseCount(chunkNumber, out var n, out var numberError) ? n : throw new OptionException($"--chunk-number: {numberError}");
+        ChunkPeriod? period = chunkPeriod is null ? null
+            : ChunkingSyntax.TryParsePeriod(chunkPeriod, out var p, out var periodError) ? p : throw new OptionException($"--chunk-period: {periodError}");
+        IncompleteChunk? rule = incomplete is null ? null
+            : ChunkingSyntax.TryParseIncomplete(incomplete, out var r, out var ruleError) ? r : throw new OptionException($"--incomplete: {ruleError}");
+        if (period is not null && rule is not null)
         {
-            throw new OptionException($"--threshold: expected METRIC=std:LOWER,UPPER or METRIC=constant:LOWER,UPPER, got '{spec}'");
+            throw new OptionException("--incomplete applies to --chunk-size and --chunk-number, not to --chunk-period");
         }
 
-        if (!MetricNames.TryParse(spec[..equals], out var metric))
-        {
-            throw new OptionException($"--threshold: unknown metric '{spec[..equals]}'");
-        }
-
-        var kind = spec[(equals + 1)..colon].Trim();
-        var sides = spec[(colon + 1)..].Split(',', StringSplitOptions.TrimEntries);
-        if (sides.Length != 2)
-        {
-            throw new OptionException($"--threshold: expected two values LOWER,UPPER (either may be empty), got '{spec}'");
-        }
-
-        var lower = ParseSide(sides[0], spec);
-        var upper = ParseSide(sides[1], spec);
-        try
-        {
-            return kind switch
-            {
-                "std" or "standard_deviation" => (metric, Threshold.StandardDeviation(lower, upper)),
-                "constant" => (metric, Threshold.Constant(lower, upper)),
-                _ => throw new OptionException($"--threshold: unknown kind '{kind}' in '{spec}'; use std or constant"),
-            };
-        }
-        catch (ArgumentException e)
-        {
-            throw new OptionException($"--threshold '{spec}': {e.Message}");
-        }
+        return ChunkingSyntax.TryCreate(size, number, period, rule, out var chunking, out var error)
+            ? chunking
+            : throw new OptionException($"chunking: {error}");
     }
-
-    private static ChunkPeriod ParsePeriod(string period) => period switch
-    {
-        "D" => ChunkPeriod.Day,
-        "W" => ChunkPeriod.Week,
-        "M" => ChunkPeriod.Month,
-        "Q" => ChunkPeriod.Quarter,
-        "Y" => ChunkPeriod.Year,
-        _ => Enum.Parse<ChunkPeriod>(period, ignoreCase: true),
-    };
-
-    private static double? ParseSide(string text, string spec) =>
-        text.Length == 0 ? null
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new OptionException($"--threshold: '{text}' is not a number in '{spec}'");
 }
 
 /// <summary>An option value that cannot be used; reported as a one-line error.</summary>

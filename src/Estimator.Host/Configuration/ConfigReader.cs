@@ -717,19 +717,10 @@ internal sealed class ConfigReader
             return null;
         }
 
-        if (name is "." or ".." || name.Contains("..", StringComparison.Ordinal) || name.IndexOfAny(['/', '\\']) >= 0)
+        if (!ModelNames.IsValid(name, out var error))
         {
-            Problem(path, node.Start, $"unsafe model name '{name}': it names a folder in the store, so it may not contain path separators or '..'");
+            Problem(path, node.Start, error!);
             return null;
-        }
-
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
-            {
-                Problem(path, node.Start, $"unsafe model name '{name}': use letters, digits, '_', '-' and '.' only");
-                return null;
-            }
         }
 
         if (seen.TryGetValue(name, out var first))
@@ -865,14 +856,9 @@ internal sealed class ConfigReader
         IncompleteChunk? incomplete = IncompleteChunk.Keep;
         if (incompleteNode is not null)
         {
-            incomplete = NonEmptyString(incompleteNode, path + ".incomplete")?.ToUpperInvariant() switch
-            {
-                null => null,
-                "KEEP" => IncompleteChunk.Keep,
-                "DROP" => IncompleteChunk.Drop,
-                "APPEND" => IncompleteChunk.Append,
-                _ => Invalid<IncompleteChunk>(incompleteNode, path + ".incomplete", "expected keep, drop or append"),
-            };
+            incomplete = NonEmptyString(incompleteNode, path + ".incomplete") is not { } text ? null
+                : ChunkingSyntax.TryParseIncomplete(text, out var rule, out var error) ? rule
+                : Invalid<IncompleteChunk>(incompleteNode, path + ".incomplete", error!);
             if (period is not null)
             {
                 Problem(path + ".incomplete", incompleteNode.Start, "period chunks take no 'incomplete' rule");
@@ -890,24 +876,9 @@ internal sealed class ConfigReader
             return PositiveInt(number, path + ".number") is int n && incomplete is { } rule ? Chunking.ByNumber(n, rule) : null;
         }
 
-        ChunkPeriod? chunkPeriod = NonEmptyString(period!, path + ".period") switch
-        {
-            null => null,
-            "D" => ChunkPeriod.Day,
-            "W" => ChunkPeriod.Week,
-            "M" => ChunkPeriod.Month,
-            "Q" => ChunkPeriod.Quarter,
-            "Y" => ChunkPeriod.Year,
-            var p => p.ToUpperInvariant() switch
-            {
-                "DAY" => ChunkPeriod.Day,
-                "WEEK" => ChunkPeriod.Week,
-                "MONTH" => ChunkPeriod.Month,
-                "QUARTER" => ChunkPeriod.Quarter,
-                "YEAR" => ChunkPeriod.Year,
-                _ => Invalid<ChunkPeriod>(period!, path + ".period", "expected day, week, month, quarter or year (or D, W, M, Q, Y)"),
-            },
-        };
+        ChunkPeriod? chunkPeriod = NonEmptyString(period!, path + ".period") is not { } periodText ? null
+            : ChunkingSyntax.TryParsePeriod(periodText, out var parsed, out var periodError) ? parsed
+            : Invalid<ChunkPeriod>(period!, path + ".period", periodError!);
         if (chunkPeriod is not null && columns is not null && columns.Timestamp is null)
         {
             Problem(path + ".period", period!.Start, "period chunks need a timestamp column (columns.timestamp)");

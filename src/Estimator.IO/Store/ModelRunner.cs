@@ -88,10 +88,8 @@ public sealed partial class ModelRunner
 
     private ILogger? Logger { get; }
 
-    /// <summary>Whether <paramref name="name"/> is a safe model name: letters, digits, <c>_ - .</c>, not <c>.</c>/<c>..</c>, at most 100 characters.</summary>
-    public static bool IsSafeName(string? name) =>
-        !string.IsNullOrEmpty(name) && name.Length <= 100 && name != "." && name != ".."
-        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+    /// <summary>Whether <paramref name="name"/> is a safe model name (<see cref="ModelNames"/>: the configuration checks the same rule).</summary>
+    public static bool IsSafeName(string? name) => ModelNames.IsValid(name);
 
     /// <summary>Fits the model on its reference unless the fitted model for this reference content and these options is stored.</summary>
     /// <exception cref="EstimatorDataException">The reference is missing or holds bad data; the store is unchanged.</exception>

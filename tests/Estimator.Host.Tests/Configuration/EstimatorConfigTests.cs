@@ -171,6 +171,7 @@ public sealed class EstimatorConfigTests : IDisposable
     [InlineData("work_item_grace_seconds: -1\nmodels: []", "work_item_grace_seconds: expected a whole number, 0 or more")]
     [InlineData("worker_threads: 0\nmodels: []", "worker_threads:")]
     [InlineData("progress_log_seconds: -2\nmodels: []", "progress_log_seconds: expected a whole number, 0 or more")]
+    [InlineData("models:\n  - name: " + "m123456789m123456789m123456789m123456789m123456789m123456789m123456789m123456789m123456789m123456789x", "models[0].name: model name 'm123456789m123456789…' has 101 characters; at most 100")]
     public void Load_Fails_WhenTheFileIsMalformed(string yaml, string problem)
     {
         var e = Assert.Throws<EstimatorConfigException>(() => TestData.LoadYaml(temp.Path, yaml));
@@ -179,7 +180,7 @@ public sealed class EstimatorConfigTests : IDisposable
 
     [Theory]
     [InlineData("chunking: { size: 10, number: 3 }", "chunking: give only one of size, number and period")]
-    [InlineData("chunking: { period: fortnight }", "chunking.period: expected day, week")]
+    [InlineData("chunking: { period: fortnight }", "chunking.period: 'fortnight' is not a period; use day, week")]
     [InlineData("chunking: { period: month }", "chunking.period: period chunks need a timestamp column")]
     [InlineData("chunking: { period: month, incomplete: drop }\n    columns: { timestamp: t }", "chunking.incomplete: period chunks take no")]
     [InlineData("calibration: sometimes", "calibration: expected auto, always or never")]

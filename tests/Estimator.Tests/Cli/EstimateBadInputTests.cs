@@ -141,6 +141,28 @@ public sealed class EstimateBadInputTests : IDisposable
         AssertFailed(Estimate(GoodReference(), GoodAnalysis(), "--metrics", "roc_auc,auprc"), "auprc");
     }
 
+    [Theory]
+    [InlineData("--chunk-size", "abc", "not a whole number")]
+    [InlineData("--chunk-size", "1.5", "not a whole number")]
+    [InlineData("--chunk-size", "99999999999", "out of range")]
+    [InlineData("--chunk-size", "0", "out of range")]
+    [InlineData("--chunk-number", "abc", "not a whole number")]
+    [InlineData("--chunk-number", "-3", "out of range")]
+    [InlineData("--incomplete", "sometimes", "keep, drop or append")]
+    [InlineData("--threshold", "roc_auc=std:a,3", "'a' is not a number")]
+    [InlineData("--threshold", "roc_auc=median:1,3", "unknown kind 'median'")]
+    public void BadOptionValue_IsOneLineNamingTheOption(string option, string value, string says)
+    {
+        // These once aborted with a stack trace (exit 134): a validator read an option that had failed to parse.
+        AssertFailed(Estimate(GoodReference(), GoodAnalysis(), option, value), option, says);
+    }
+
+    [Fact]
+    public void UnknownChunkPeriod_IsOneLineListingThePeriods()
+    {
+        AssertFailed(Estimate(GoodReference(), GoodAnalysis(), "--timestamp", "t", "--chunk-period", "fortnight"), "--chunk-period", "'fortnight' is not a period", "day, week, month");
+    }
+
     [Fact]
     public void ConflictingChunking_IsRefused()
     {
