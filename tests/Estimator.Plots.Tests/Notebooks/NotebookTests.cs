@@ -192,6 +192,24 @@ public class NotebookTests
         }
     }
 
+    [Fact]
+    public void Notebooks_LoadThePackagesOfThisVersionFromTheLocalFeed()
+    {
+        // The version the notebooks ask for is the one Directory.Build.props gives every package.
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(CarLoan.RepositoryRoot, "Directory.Build.props"));
+        var version = props.Descendants("VersionPrefix").Single().Value;
+        foreach (var path in Directory.GetFiles(Path.Combine(CarLoan.RepositoryRoot, "notebooks"), "*.ipynb"))
+        {
+            using var notebook = JsonDocument.Parse(File.ReadAllText(path));
+            var first = notebook.RootElement.GetProperty("cells").EnumerateArray().First(c => c.GetProperty("cell_type").GetString() == "code");
+            var lines = first.GetProperty("source").EnumerateArray().Select(l => l.GetString()!.TrimEnd()).ToList();
+            Assert.Equal("#i \"nuget: ../artifacts/packages\"", lines[0]);
+            var packages = lines.Where(l => l.StartsWith("#r ", StringComparison.Ordinal)).ToList();
+            Assert.Contains($"#r \"nuget: Estimator.Plots, {version}\"", packages);
+            Assert.All(packages, l => Assert.Matches($"^#r \"nuget: Estimator\\.[A-Za-z]+, {System.Text.RegularExpressions.Regex.Escape(version)}\"$", l));
+        }
+    }
+
     private static string Notebook(string name) => Path.Combine(CarLoan.RepositoryRoot, "notebooks", name);
 
     private static JsonDocument Fixture() => JsonDocument.Parse(File.ReadAllText(Path.Combine(
