@@ -20,8 +20,9 @@ namespace Estimator.Tests.Notebooks;
 /// outputs as Jupyter output objects; optionally writes them back into the notebook.
 /// </summary>
 /// <remarks>
-/// The notebooks load Estimator as packages (<c>#i "nuget: feed"</c>, <c>#r "nuget: Estimator.Plots, version"</c>); here
-/// those lines and <c>#!</c> magics are dropped and the cells see the assemblies this test project references instead
+/// The notebooks load Estimator as packages (a first cell that sends <c>#i "nuget: feed"</c> and
+/// <c>#r "nuget: Estimator.Plots, version"</c> to the kernel); here that cell, such lines and <c>#!</c> magics are
+/// skipped and the cells see the assemblies this test project references instead
 /// (the real kernel's run of the packages is <c>.ci/run</c>'s). What the packages' notebook extension registers as HTML
 /// formatters (<see cref="CbpeResult"/> as table and chart, <see cref="Chart"/> as image) is imitated in
 /// <see cref="Display"/>. <c>#r "relative.dll"</c> resolves against the notebook's directory, which is also the current
@@ -32,7 +33,8 @@ public static partial class NotebookRunner
     /// <summary>Set to 1 to write the outputs into the committed notebooks.</summary>
     public const string UpdateVariable = "ESTIMATOR_UPDATE_NOTEBOOKS";
 
-    private static readonly string[] Imports = ["System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks"];
+    // What the .NET Interactive C# kernel imports by default (not System.IO: a notebook says `using System.IO;`).
+    private static readonly string[] Imports = ["System", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading.Tasks"];
 
     public static async Task<ScriptState<object>> RunAsync(string notebookPath)
     {
@@ -85,7 +87,14 @@ public static partial class NotebookRunner
                     throw new InvalidOperationException($"{Path.GetFileName(fullPath)}: a code cell's kernel is '{kernel}', expected csharp");
                 }
 
-                var code = Prepare(Source(cell));
+                var source = Source(cell);
+                if (source.Contains("Microsoft.DotNet.Interactive.", StringComparison.Ordinal))
+                {
+                    // The cell that loads the packages talks to the kernel itself; here the references stand in for it.
+                    continue;
+                }
+
+                var code = Prepare(source);
                 outputs.Clear();
                 stdout.Clear();
                 executionCount++;

@@ -202,11 +202,12 @@ public class NotebookTests
         {
             using var notebook = JsonDocument.Parse(File.ReadAllText(path));
             var first = notebook.RootElement.GetProperty("cells").EnumerateArray().First(c => c.GetProperty("cell_type").GetString() == "code");
-            var lines = first.GetProperty("source").EnumerateArray().Select(l => l.GetString()!.TrimEnd()).ToList();
-            Assert.Equal("#i \"nuget: ../artifacts/packages\"", lines[0]);
-            var packages = lines.Where(l => l.StartsWith("#r ", StringComparison.Ordinal)).ToList();
-            Assert.Contains($"#r \"nuget: Estimator.Plots, {version}\"", packages);
-            Assert.All(packages, l => Assert.Matches($"^#r \"nuget: Estimator\\.[A-Za-z]+, {System.Text.RegularExpressions.Regex.Escape(version)}\"$", l));
+            var code = string.Concat(first.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
+            Assert.Contains("System.IO.Path.GetFullPath(\"../artifacts/packages\")", code, StringComparison.Ordinal);
+            Assert.Contains("#i \\\"nuget: {feed}\\\"", code, StringComparison.Ordinal);
+            var packages = System.Text.RegularExpressions.Regex.Matches(code, "#r \\\\\"nuget: ([^,]+), ([^\\\\]+)\\\\\"").Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+            Assert.Contains(("Estimator.Plots", version), packages);
+            Assert.All(packages, p => Assert.Equal(version, p.Item2));
         }
     }
 
