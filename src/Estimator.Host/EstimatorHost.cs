@@ -29,6 +29,9 @@ public static class EstimatorHost
             Args = [],
         });
         builder.WebHost.UseUrls(urls ?? DefaultUrl);
+        // One Info line per HTTP request (ASP.NET Core's request logging, the dashboard polling every few seconds) drowns
+        // the job lines; requests are logged from Warning up unless appsettings or ESTIMATOR_LOGGING__... say otherwise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddEstimator(config, role);
         return builder;
     }

@@ -124,6 +124,7 @@ public sealed partial class ModelRunner
         }
 
         var summary = Summarize(model.Name, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
+        var earlierWarnings = ReadReconciliationSummary(model.Name)?.Warnings ?? [];
         AtomicFile.WriteText(Path.Combine(ModelDirectory(model.Name), "reconciliation", "summary.json"), ReconcileState.SerializeSummary(summary));
         var committed = reconcile with
         {
@@ -136,7 +137,8 @@ public sealed partial class ModelRunner
         };
         committed.Save(reconcilePath);
         RemoveOldLabelFiles(model.Name, labelsFile);
-        foreach (var warning in summary.Warnings)
+        // A warning is logged when it first appears, not again on every run that still finds it (the summary keeps it).
+        foreach (var warning in summary.Warnings.Except(earlierWarnings, StringComparer.Ordinal))
         {
             Logger?.LogWarning("Model {Model}: {Warning}", model.Name, warning);
         }
