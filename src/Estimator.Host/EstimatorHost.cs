@@ -41,7 +41,7 @@ public static class EstimatorHost
 
     /// <summary>
     /// Builds the application: <c>/health</c>, and unless the role is <see cref="HostRole.Worker"/> the dashboard at
-    /// <c>/hangfire</c>, <c>/</c> redirecting to it, and Prometheus exposition at <c>/metrics</c> (local requests, the
+    /// <c>/hangfire</c>, <c>/</c> redirecting to its Models page, and Prometheus exposition at <c>/metrics</c> (local requests, the
     /// dashboard's credentials, or anyone with <c>metrics.allow_remote</c>).
     /// </summary>
     /// <param name="builder">A builder from <see cref="CreateBuilder(EstimatorConfig, string?)"/>.</param>
@@ -56,7 +56,7 @@ public static class EstimatorHost
         }
 
         app.UseEstimatorDashboard();
-        app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.DashboardPath));
+        app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.ModelsPagePath));
         app.MapGet(MetricsPath, (HttpContext http, EstimatorConfig config, IModelStore store, HostMetrics metrics) =>
         {
             var allowed = config.Metrics.AllowRemote
