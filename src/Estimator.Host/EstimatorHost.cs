@@ -59,9 +59,7 @@ public static class EstimatorHost
         app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.ModelsPagePath));
         app.MapGet(MetricsPath, (HttpContext http, EstimatorConfig config, IModelStore store, HostMetrics metrics) =>
         {
-            var allowed = config.Metrics.AllowRemote
-                || (config.Dashboard.AllowLocal && DashboardAuthorization.IsLocal(http))
-                || DashboardAuthorization.HasCredentials(http, config.Dashboard);
+            var allowed = config.Metrics.AllowRemote || DashboardAuthorization.IsTrusted(http, config.Dashboard);
             return allowed
                 ? Results.Text(PrometheusExposition.Render(config, store, metrics), PrometheusExposition.ContentType)
                 : Results.StatusCode(StatusCodes.Status401Unauthorized);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.IO;
 using ScottPlot;
@@ -6,7 +7,7 @@ using ScottPlot;
 namespace Estimator.Plots;
 
 /// <summary>
-/// Draws a <see cref="CbpeResult"/> as NannyML's performance chart: per metric, the estimate per chunk with its
+/// Draws a <see cref="CalculatorResult"/> as NannyML's performance chart: per metric, the estimate per chunk with its
 /// confidence band, the alert thresholds, alerts marked in red, the reference period shaded and separated from the
 /// analysis period, and the realized values overlaid where labels exist.
 /// </summary>
@@ -46,7 +47,7 @@ public static class PerformancePlot
     /// <param name="result">The result to draw.</param>
     /// <param name="options">What to show; null for the defaults.</param>
     /// <exception cref="ArgumentException">The result has no rows to draw, or a requested metric is not in it.</exception>
-    public static Chart Render(CbpeResult result, PerformancePlotOptions? options = null)
+    public static Chart Render(CalculatorResult result, PerformancePlotOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         return Render(result.Model, result.Rows, nameof(result), options);

@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Calibration;
 
 namespace Estimator.Estimation;
@@ -6,7 +7,7 @@ namespace Estimator.Estimation;
 /// The immutable outcome of an estimate: long format, one row per chunk × metric (× confusion-matrix component),
 /// reference chunks first, then analysis chunks, each in chunk order, metrics in the order requested.
 /// </summary>
-public sealed class CbpeResult
+public sealed class CbpeResult : CalculatorResult
 {
     /// <summary>Creates a result.</summary>
     /// <param name="model">The model's name (free text; written to the estimate file's <c>model</c> column).</param>
@@ -15,22 +16,13 @@ public sealed class CbpeResult
     /// <param name="rowsMissingScore">Analysis rows dropped because their score was missing.</param>
     /// <param name="rowsMissingPrediction">Analysis rows dropped from label-based metrics because their predicted label was missing.</param>
     public CbpeResult(string model, IReadOnlyList<ChunkEstimate> rows, CalibrationReport calibration, long rowsMissingScore, long rowsMissingPrediction)
+        : base(model, rows)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(calibration);
-        Model = model;
-        Rows = rows;
         Calibration = calibration;
         RowsMissingScore = rowsMissingScore;
         RowsMissingPrediction = rowsMissingPrediction;
     }
-
-    /// <summary>The model's name.</summary>
-    public string Model { get; }
-
-    /// <summary>All rows, reference first.</summary>
-    public IReadOnlyList<ChunkEstimate> Rows { get; }
 
     /// <summary>The calibration decision of the fit.</summary>
     public CalibrationReport Calibration { get; }

@@ -1,9 +1,13 @@
 
+using Estimator.Calculators;
+
 namespace Estimator.Estimation;
 
 /// <summary>
-/// One row of a result: the estimate of one metric (or confusion-matrix component) on one chunk, with its
-/// sampling error, confidence bounds, thresholds, alert and, when labels exist, the realized value.
+/// One row of any calculator's result: the value of one metric or method on one chunk (for one column or class where
+/// it applies), with its sampling error, confidence bounds, thresholds, alert and, for performance estimates once
+/// labels exist, the realized value. Performance rows hold the estimate in <see cref="Estimated"/>; drift and
+/// quality rows hold the calculated value there.
 /// </summary>
 /// <param name="Chunk">The chunk.</param>
 /// <param name="Period">Reference or analysis.</param>
@@ -29,4 +33,21 @@ public sealed record ChunkEstimate(
     double? UpperThreshold,
     bool Alert,
     double? Realized,
-    double? TargetsMissingRate);
+    double? TargetsMissingRate)
+{
+    /// <summary>The calculator that produced the row.</summary>
+    /// <value>Default: <see cref="CalculatorKind.Cbpe"/>.</value>
+    public CalculatorKind Calculator { get; init; } = CalculatorKind.Cbpe;
+
+    /// <summary>The input column the row is about (drift, quality); null for model-level rows.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>The column's kind, <c>continuous</c> or <c>categorical</c>; null for model-level rows.</summary>
+    public string? ColumnKind { get; init; }
+
+    /// <summary>The class of a per-class (one-vs-rest) row of a multiclass model; null on macro-averaged rows.</summary>
+    public string? Class { get; init; }
+
+    /// <summary>The p-value of a statistical test (chi-square drift); null where the method has none.</summary>
+    public double? PValue { get; init; }
+}

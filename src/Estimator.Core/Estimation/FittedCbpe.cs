@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Metrics;
 
@@ -7,7 +8,7 @@ namespace Estimator.Estimation;
 /// An immutable fitted CBPE estimator: calibrator, sampling-error models, thresholds and the reference-period rows.
 /// Serialisable to JSON (<see cref="ToJson"/>, <see cref="FromJson"/>) so a host can reload it without refitting.
 /// </summary>
-public sealed class FittedCbpe
+public sealed class FittedCbpe : IFittedCalculator
 {
     internal FittedCbpe(
         CbpeOptions options,
@@ -25,6 +26,12 @@ public sealed class FittedCbpe
 
     /// <summary>The options it was fitted with.</summary>
     public CbpeOptions Options { get; }
+
+    /// <inheritdoc />
+    public CalculatorKind Kind => CalculatorKind.Cbpe;
+
+    /// <inheritdoc />
+    public Chunking Chunking => Options.Chunking;
 
     /// <summary>The calibration decision and, when the check ran, both ECE values.</summary>
     public CalibrationReport Calibration { get; }
@@ -107,6 +114,20 @@ public sealed class FittedCbpe
 
         var (values, missingRates) = ChunkComputation.Compute(data, local, specs, Options, withRealized: true);
         return BuildRows([chunk], values, missingRates, Components, Period.Analysis, hasTargets: rows.Targets is not null);
+    }
+
+    /// <inheritdoc />
+    CalculatorResult IFittedCalculator.Calculate(ModelData analysis, string model, ComputeOptions compute)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        return Estimate(analysis.ToPredictionSet(), model, compute);
+    }
+
+    /// <inheritdoc />
+    IReadOnlyList<ChunkEstimate> IFittedCalculator.CalculateChunk(ModelData rows, Chunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return EstimateChunk(rows.ToPredictionSet(), chunk);
     }
 
     /// <summary>

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Metrics;
-using Estimator.Thresholds;
 
 namespace Estimator.Estimation;
 
@@ -11,25 +10,20 @@ internal static class FittedCbpeJson
 {
     public const int FormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    private static readonly JsonSerializerOptions Json = CalculatorJsonDefaults.Options;
 
     public static string Serialize(FittedCbpe fitted)
     {
         var o = fitted.Options;
         var dto = new FittedDto(
+            CalculatorKind.Cbpe.Name(),
             FormatVersion,
             new OptionsDto(
                 o.Metrics.Select(m => m.ToName()).ToList(),
-                ChunkingDto.From(o.Chunking),
+                ChunkingJson.From(o.Chunking),
                 o.Calibration,
-                o.Thresholds.ToDictionary(kv => kv.Key.ToName(), kv => ThresholdDto.From(kv.Value)),
-                ThresholdDto.From(o.DefaultThreshold),
+                o.Thresholds.ToDictionary(kv => kv.Key.ToName(), kv => ThresholdJson.From(kv.Value)),
+                ThresholdJson.From(o.DefaultThreshold),
                 o.ConfusionMatrixNormalization,
                 o.BusinessValueMatrix,
                 o.NormalizeBusinessValuePerPrediction),
@@ -76,6 +70,7 @@ internal static class FittedCbpeJson
     }
 
     internal sealed record FittedDto(
+        string? Kind,
         int FormatVersion,
         OptionsDto Options,
         CalibrationReport Calibration,
@@ -86,48 +81,11 @@ internal static class FittedCbpeJson
 
     internal sealed record OptionsDto(
         List<string> Metrics,
-        ChunkingDto Chunking,
+        ChunkingJson Chunking,
         CalibrationMode Calibration,
-        Dictionary<string, ThresholdDto> Thresholds,
-        ThresholdDto DefaultThreshold,
+        Dictionary<string, ThresholdJson> Thresholds,
+        ThresholdJson DefaultThreshold,
         ConfusionMatrixNormalization ConfusionMatrixNormalization,
         BusinessValueMatrix? BusinessValueMatrix,
         bool NormalizeBusinessValuePerPrediction);
-
-    internal sealed record ChunkingDto(string Kind, int? Size, int? Number, ChunkPeriod? Period, IncompleteChunk? Incomplete)
-    {
-        public static ChunkingDto From(Chunking chunking) => chunking switch
-        {
-            SizeChunking s => new("size", s.Size, null, null, s.Incomplete),
-            NumberChunking n => new("number", null, n.Number, null, n.Incomplete),
-            PeriodChunking p => new("period", null, null, p.Period, null),
-            _ => new("default", null, null, null, null),
-        };
-
-        public Chunking ToChunking() => Kind switch
-        {
-            "size" => Chunking.BySize(Size ?? 0, Incomplete ?? IncompleteChunk.Keep),
-            "number" => Chunking.ByNumber(Number ?? 0, Incomplete ?? IncompleteChunk.Keep),
-            "period" => Chunking.ByPeriod(Period ?? ChunkPeriod.Month),
-            "default" => Chunking.Default,
-            _ => throw new EstimatorDataException($"unknown chunking kind '{Kind}' in a fitted estimator"),
-        };
-    }
-
-    internal sealed record ThresholdDto(string Kind, double? Lower, double? Upper)
-    {
-        public static ThresholdDto From(Threshold threshold) => threshold switch
-        {
-            StandardDeviationThreshold s => new("standard_deviation", s.LowerMultiplier, s.UpperMultiplier),
-            ConstantThreshold c => new("constant", c.Lower, c.Upper),
-            _ => throw new ArgumentException($"Unsupported threshold {threshold}.", nameof(threshold)),
-        };
-
-        public Threshold ToThreshold() => Kind switch
-        {
-            "standard_deviation" => Threshold.StandardDeviation(Lower, Upper),
-            "constant" => Threshold.Constant(Lower, Upper),
-            _ => throw new EstimatorDataException($"unknown threshold kind '{Kind}' in a fitted estimator"),
-        };
-    }
 }

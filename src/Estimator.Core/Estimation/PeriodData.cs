@@ -42,27 +42,12 @@ internal sealed class PeriodData
     {
         double[] scores, predictions, targets;
         DateTime[]? timestamps = null;
-        if (set.Timestamps is { } ts && !IsSorted(ts))
+        if (set.Timestamps is { } ts && TimestampOrder.Of(ts) is { } order)
         {
-            // pandas sorts with an unstable quicksort; a stable order is the reproducible choice for equal timestamps.
-            var keys = new long[ts.Length];
-            var order = new int[ts.Length];
-            for (var i = 0; i < ts.Length; i++)
-            {
-                keys[i] = ts[i].Ticks;
-                order[i] = i;
-            }
-
-            Array.Sort(keys, order);
-            StabilizeTies(keys, order);
-            scores = Permute(set.Scores, order);
-            predictions = set.Predictions is null ? [] : Permute(set.Predictions, order);
-            targets = set.Targets is null ? [] : Permute(set.Targets, order);
-            timestamps = new DateTime[ts.Length];
-            for (var i = 0; i < order.Length; i++)
-            {
-                timestamps[i] = ts[order[i]];
-            }
+            scores = TimestampOrder.Permute(set.Scores, order);
+            predictions = set.Predictions is null ? [] : TimestampOrder.Permute(set.Predictions, order);
+            targets = set.Targets is null ? [] : TimestampOrder.Permute(set.Targets, order);
+            timestamps = TimestampOrder.Permute(ts, order);
         }
         else
         {
@@ -73,49 +58,5 @@ internal sealed class PeriodData
         }
 
         return new PeriodData(scores, set.Predictions is null ? null : predictions, set.Targets is null ? null : targets, timestamps, calibrator);
-    }
-
-    private static bool IsSorted(DateTime[] ts)
-    {
-        for (var i = 1; i < ts.Length; i++)
-        {
-            if (ts[i] < ts[i - 1])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static void StabilizeTies(long[] keys, int[] order)
-    {
-        var i = 0;
-        while (i < keys.Length)
-        {
-            var j = i + 1;
-            while (j < keys.Length && keys[j] == keys[i])
-            {
-                j++;
-            }
-
-            if (j - i > 1)
-            {
-                Array.Sort(order, i, j - i);
-            }
-
-            i = j;
-        }
-    }
-
-    private static double[] Permute(double[] values, int[] order)
-    {
-        var result = new double[order.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            result[i] = values[order[i]];
-        }
-
-        return result;
     }
 }

@@ -59,6 +59,18 @@ public sealed class DashboardAuthorization(DashboardConfig config) : IDashboardA
         return false;
     }
 
+    /// <summary>
+    /// Whether a plain request may see what the dashboard sees: local (when <c>allow_local</c>) or carrying the
+    /// configured credentials. <c>/metrics</c> and the details of <c>/health</c> use it.
+    /// </summary>
+    /// <param name="http">The request.</param>
+    /// <param name="config">The dashboard options.</param>
+    public static bool IsTrusted(HttpContext http, DashboardConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return (config.AllowLocal && IsLocal(http)) || HasCredentials(http, config);
+    }
+
     /// <summary>Hangfire's local-request rule on a plain request: the remote address is loopback or the server's own.</summary>
     /// <param name="http">The request.</param>
     public static bool IsLocal(HttpContext http)

@@ -8,7 +8,9 @@ namespace Estimator.Host.Health;
 /// <summary>
 /// <c>GET /health</c>: liveness plus two checks, Hangfire's storage answers a query and the store directory takes a
 /// file. 200 with <c>"status": "healthy"</c> when both pass, 503 with <c>"unhealthy"</c> and the failing check's
-/// reason otherwise. Served in every role, without credentials; it reveals no connection string.
+/// reason otherwise. Served in every role, without credentials; it reveals no connection string. A client that is
+/// neither local nor carrying the dashboard's credentials gets the status alone (no server name, role or check
+/// details, which name paths and hosts), so a load balancer can probe it and a stranger learns nothing.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -23,17 +25,23 @@ public static class HealthEndpoint
     public static IEndpointRouteBuilder MapEstimatorHealth(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet(Path, async (JobStorage storage, EstimatorConfig config, EstimatorHostRole role, CancellationToken cancellationToken) =>
+        app.MapGet(Path, async (HttpContext http, JobStorage storage, EstimatorConfig config, EstimatorHostRole role, CancellationToken cancellationToken) =>
         {
             var storageCheck = await CheckAsync(() => StorageReachable(storage), e => StorageError(config.Storage, e), cancellationToken).ConfigureAwait(false);
             var storeCheck = await CheckAsync(() => StoreWritable(config.StoreDirectory), null, cancellationToken).ConfigureAwait(false);
             var healthy = storageCheck.Ok && storeCheck.Ok;
+            var status = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            if (!Dashboard.DashboardAuthorization.IsTrusted(http, config.Dashboard))
+            {
+                return Results.Json(new HealthStatus(healthy ? "healthy" : "unhealthy"), statusCode: status);
+            }
+
             var body = new HealthReport(
                 healthy ? "healthy" : "unhealthy",
                 role.Role.ToString().ToLowerInvariant(),
                 role.ServerName,
                 new Dictionary<string, HealthCheck>(StringComparer.Ordinal) { ["storage"] = storageCheck, ["store"] = storeCheck });
-            return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(body, statusCode: status);
         });
         return app;
     }
@@ -85,6 +93,10 @@ public static class HealthEndpoint
     /// <param name="Server">The Hangfire server name of this process (null for a web process).</param>
     /// <param name="Checks">The checks by name: <c>storage</c>, <c>store</c>.</param>
     public sealed record HealthReport(string Status, string Role, string? Server, IReadOnlyDictionary<string, HealthCheck> Checks);
+
+    /// <summary>The body of <c>/health</c> for an untrusted client: the status alone.</summary>
+    /// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>
+    public sealed record HealthStatus(string Status);
 
     /// <summary>One check's result.</summary>
     /// <param name="Ok">Whether it passed.</param>

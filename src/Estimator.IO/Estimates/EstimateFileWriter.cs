@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
+using Estimator.Calculators;
 using Estimator.Estimation;
 using Parquet;
 using Parquet.Schema;
@@ -8,7 +9,7 @@ using Parquet.Schema;
 namespace Estimator.IO;
 
 /// <summary>
-/// Writes a <see cref="CbpeResult"/> as an estimate file: long format, one row per <see cref="ChunkEstimate"/>.
+/// Writes a <see cref="CalculatorResult"/> (binary CBPE's <see cref="CbpeResult"/> among them) as an estimate file: long format, one row per <see cref="ChunkEstimate"/>.
 /// </summary>
 /// <remarks>
 /// <para>The format follows the extension: <c>.parquet</c>/<c>.parq</c> (one row group, Snappy), <c>.csv</c>
@@ -65,7 +66,7 @@ public static class EstimateFileWriter
     /// <param name="result">The result.</param>
     /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
     /// <exception cref="ArgumentException">Unknown extension (nothing is written), or a result row is null or has no chunk.</exception>
-    public static void Write(CbpeResult result, string path) => WriteAsync(result, path).GetAwaiter().GetResult();
+    public static void Write(CalculatorResult result, string path) => WriteAsync(result, path).GetAwaiter().GetResult();
 
     /// <summary>Writes estimate records to <paramref name="path"/> (format by extension), atomically.</summary>
     /// <param name="records">The records, in output order.</param>
@@ -79,11 +80,11 @@ public static class EstimateFileWriter
     /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
     /// <param name="cancellationToken">Cancels the write (the destination is left untouched).</param>
     /// <exception cref="ArgumentException">Unknown extension (nothing is written), or a result row is null or has no chunk.</exception>
-    public static Task WriteAsync(CbpeResult result, string path, CancellationToken cancellationToken = default) =>
+    public static Task WriteAsync(CalculatorResult result, string path, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(result, path, null, cancellationToken);
 
     /// <summary>The write, with a hook called with the temporary file's path just before the commit (for tests).</summary>
-    internal static Task WriteCoreAsync(CbpeResult result, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
+    internal static Task WriteCoreAsync(CalculatorResult result, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentException.ThrowIfNullOrEmpty(path);

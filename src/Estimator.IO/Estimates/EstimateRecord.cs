@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Estimation;
 
 namespace Estimator.IO;
@@ -64,7 +65,7 @@ public sealed record EstimateRecord(
     /// <param name="runId">The job run that computed it, or null.</param>
     /// <param name="provisional">Whether the analysis chunks are provisional (reference rows never are).</param>
     /// <exception cref="ArgumentException">A row is null or has no chunk.</exception>
-    public static IReadOnlyList<EstimateRecord> FromResult(CbpeResult result, DateTime? estimatedAt = null, string? runId = null, bool provisional = false)
+    public static IReadOnlyList<EstimateRecord> FromResult(CalculatorResult result, DateTime? estimatedAt = null, string? runId = null, bool provisional = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         return FromRows(result.Model, result.Rows, estimatedAt, runId, provisional);

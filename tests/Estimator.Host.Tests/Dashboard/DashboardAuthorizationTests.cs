@@ -69,6 +69,27 @@ public sealed class DashboardAuthorizationTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(client, "/hangfire/recurring", null));
     }
 
+    [Fact]
+    public async Task Health_TellsAnUntrustedClientTheStatusAlone_AndATrustedOneTheDetails()
+    {
+        await using var app = await StartAsync("dashboard: { authorization: { token: 'a-long-enough-token-1234' } }\n");
+        using var client = app.GetTestClient();
+
+        using var anonymous = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        var anonymousBody = await anonymous.Content.ReadAsStringAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/health", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "a-long-enough-token-1234");
+        using var trusted = await client.SendAsync(request);
+        var trustedBody = await trusted.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal("{\"status\":\"healthy\"}", anonymousBody);
+        Assert.DoesNotContain(temp.Path, anonymousBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, trusted.StatusCode);
+        Assert.Contains("\"checks\"", trustedBody, StringComparison.Ordinal);
+        Assert.Contains("\"server\"", trustedBody, StringComparison.Ordinal);
+    }
+
     private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(string dashboardYaml)
     {
         var config = Estimator.Host.Configuration.EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", dashboardYaml, seedFiles: 0));

@@ -1,10 +1,10 @@
-using Estimator.Estimation;
+using Estimator.Calculators;
 using Microsoft.Data.Analysis;
 
 namespace Estimator.IO;
 
 /// <summary>Converts results to <see cref="DataFrame"/>s for notebooks.</summary>
-public static class CbpeResultDataFrameExtensions
+public static class CalculatorResultDataFrameExtensions
 {
     /// <summary>
     /// The result as a data frame with the estimate file's columns, in the same order and types (see
@@ -17,9 +17,9 @@ public static class CbpeResultDataFrameExtensions
     /// <see cref="DataFrameColumn.NullCount"/> counts them.
     /// </remarks>
     /// <param name="result">The result.</param>
-    public static DataFrame ToDataFrame(this CbpeResult result) => ToDataFrame(EstimateRecord.FromResult(result));
+    public static DataFrame ToDataFrame(this CalculatorResult result) => ToDataFrame(EstimateRecord.FromResult(result));
 
-    /// <summary>Estimate-file records (e.g. from <see cref="EstimateFileReader"/>) as a data frame; see <see cref="ToDataFrame(CbpeResult)"/>.</summary>
+    /// <summary>Estimate-file records (e.g. from <see cref="EstimateFileReader"/>) as a data frame; see <see cref="ToDataFrame(CalculatorResult)"/>.</summary>
     /// <param name="records">The records.</param>
     public static DataFrame ToDataFrame(this IReadOnlyList<EstimateRecord> records)
     {
