@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Estimator.Calculators;
 using Estimator.Estimation;
 
 namespace Estimator.Plots;
@@ -8,7 +9,8 @@ namespace Estimator.Plots;
 /// <summary>
 /// What a notebook shows for a result on its own: a table of the analysis chunks (one row per chunk, one column per
 /// metric: estimate, confidence band, alert) followed by the performance chart. The package's .NET Interactive
-/// extension registers it as the HTML formatter of <see cref="CbpeResult"/>, so a cell ending in <c>result</c> renders it.
+/// extension registers it as the HTML formatter of <see cref="CalculatorResult"/>, so a cell ending in <c>result</c>
+/// renders it. A row that is per column or class (drift, multiclass) is headed <c>metric column class</c>.
 /// </summary>
 public static class NotebookView
 {
@@ -18,21 +20,23 @@ public static class NotebookView
     /// <summary>The HTML table and chart of <paramref name="result"/>.</summary>
     /// <param name="result">The result to show.</param>
     /// <param name="options">What the chart shows; null for the headline metrics present in the result.</param>
-    public static string ToHtml(this CbpeResult result, PerformancePlotOptions? options = null)
+    public static string ToHtml(this CalculatorResult result, PerformancePlotOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var headings = result.Rows.Select(Heading).Distinct().ToList();
         var metrics = result.Rows.Select(r => r.Metric).Distinct().ToList();
         var analysis = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
         var chunks = analysis.Select(r => r.Chunk).DistinctBy(c => c.Index).ToList();
-        var byCell = analysis.ToDictionary(r => (r.Chunk.Index, r.Metric));
+        var byCell = analysis.GroupBy(r => (r.Chunk.Index, Heading(r))).ToDictionary(g => g.Key, g => g.First());
+        var calibration = result is CbpeResult cbpe ? $"; calibration: {WebUtility.HtmlEncode(cbpe.Calibration.Reason)}" : "";
 
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<div><p><b>{WebUtility.HtmlEncode(result.Model)}</b>: {chunks.Count} analysis chunks, ")
-            .Append(CultureInfo.InvariantCulture, $"{analysis.Count(r => r.Alert)} alerts; calibration: {WebUtility.HtmlEncode(result.Calibration.Reason)}</p>")
+            .Append(CultureInfo.InvariantCulture, $"{analysis.Count(r => r.Alert)} alerts{calibration}</p>")
             .Append("<table><thead><tr><th>chunk</th><th>start</th><th>end</th>");
-        foreach (var metric in metrics)
+        foreach (var heading in headings)
         {
-            html.Append("<th>").Append(WebUtility.HtmlEncode(metric)).Append("</th>");
+            html.Append("<th>").Append(WebUtility.HtmlEncode(heading)).Append("</th>");
         }
 
         html.Append("</tr></thead><tbody>");
@@ -40,9 +44,9 @@ public static class NotebookView
         {
             html.Append("<tr><td>").Append(WebUtility.HtmlEncode(chunk.Key)).Append("</td><td>")
                 .Append(Date(chunk.StartDate)).Append("</td><td>").Append(Date(chunk.EndDate)).Append("</td>");
-            foreach (var metric in metrics)
+            foreach (var heading in headings)
             {
-                html.Append(byCell.TryGetValue((chunk.Index, metric), out var row) ? Cell(row) : "<td></td>");
+                html.Append(byCell.TryGetValue((chunk.Index, heading), out var row) ? Cell(row) : "<td></td>");
             }
 
             html.Append("</tr>");
@@ -60,6 +64,8 @@ public static class NotebookView
 
         return html.Append("</div>").ToString();
     }
+
+    private static string Heading(ChunkEstimate row) => string.Join(' ', new[] { row.Metric, row.Column, row.Class }.Where(p => p is not null));
 
     private static string Date(DateTime? date) => date?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "";
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.IO;
 using Estimator.Plots;
@@ -24,7 +25,7 @@ namespace Estimator.Tests.Notebooks;
 /// <c>#r "nuget: Estimator.Plots, version"</c> to the kernel); here that cell, such lines and <c>#!</c> magics are
 /// skipped and the cells see the assemblies this test project references instead
 /// (the real kernel's run of the packages is <c>.ci/run</c>'s). What the packages' notebook extension registers as HTML
-/// formatters (<see cref="CbpeResult"/> as table and chart, <see cref="Chart"/> as image) is imitated in
+/// formatters (<see cref="CalculatorResult"/> as table and chart, <see cref="Chart"/> as image) is imitated in
 /// <see cref="Display"/>. <c>#r "relative.dll"</c> resolves against the notebook's directory, which is also the current
 /// directory while the cells run. Console output is captured process-wide, so notebooks must not run in parallel.
 /// </remarks>
@@ -182,7 +183,7 @@ public static partial class NotebookRunner
         value = value switch
         {
             Chart chart => new HtmlText(chart.ToHtml()),
-            CbpeResult result => new HtmlText(result.ToHtml()),
+            CalculatorResult result => new HtmlText(result.ToHtml()),
             _ => value,
         };
         switch (value)
