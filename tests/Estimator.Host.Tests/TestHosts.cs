@@ -47,4 +47,20 @@ internal static class TestHosts
             await Task.Delay(200);
         }
     }
+
+    /// <summary>
+    /// A GET through the in-memory server as if from the machine itself (TestServer requests carry no remote address,
+    /// so they count as remote): what a local operator or a local probe sees.
+    /// </summary>
+    public static async Task<(System.Net.HttpStatusCode Status, string Body)> GetAsLocalAsync(this WebApplication app, string path)
+    {
+        var context = await app.GetTestServer().SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+        });
+        using var reader = new StreamReader(context.Response.Body);
+        return ((System.Net.HttpStatusCode)context.Response.StatusCode, await reader.ReadToEndAsync());
+    }
 }

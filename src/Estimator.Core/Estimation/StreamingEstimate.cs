@@ -23,7 +23,7 @@ public sealed class StreamingEstimate
     private readonly ComputeOptions _compute;
     private readonly long _totalRows;
     private readonly IReadOnlyList<Chunk>? _sizeChunks;
-    private readonly ChunkPeriod? _period;
+    private readonly bool _byPeriod;
     private readonly List<(Metric Metric, int Component, string Name)> _specs;
     private readonly bool _needsPredictions;
     private readonly List<ChunkEstimate> _rows = [];
@@ -49,9 +49,9 @@ public sealed class StreamingEstimate
         _totalRows = totalRows;
         _needsPredictions = fitted.Options.Metrics.Any(m => m.RequiresPredictions());
         _specs = [.. fitted.Components.Select(c => (c.Metric, c.Component, c.Name))];
-        if (fitted.Options.Chunking is PeriodChunking period)
+        if (fitted.Options.Chunking is PeriodChunking)
         {
-            _period = period.Period;
+            _byPeriod = true;
         }
         else
         {
@@ -146,7 +146,7 @@ public sealed class StreamingEstimate
             throw new EstimatorDataException(string.Create(CultureInfo.InvariantCulture, $"the analysis data has more rows than the {_totalRows} announced"));
         }
 
-        if (_period is not null && timestamps is null)
+        if (_byPeriod && timestamps is null)
         {
             throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
         }
@@ -394,32 +394,17 @@ public sealed class StreamingEstimate
 
     private List<Chunk> CompletePeriodChunks(bool final)
     {
+        // The one chunker cuts the buffered rows; only the final chunks are taken, the last period may still grow.
         var complete = new List<Chunk>();
-        var period = _period!.Value;
-        var start = 0;
-        while (start < _buffered)
+        foreach (var planned in Chunker.Plan(_fitted.Options.Chunking, _buffered, _timestamps.AsSpan(0, _buffered), final, _bufferStart, _nextChunk))
         {
-            var periodStart = Chunker.PeriodStart(_timestamps[start], period);
-            var next = Chunker.NextPeriodStart(periodStart, period);
-            var end = start;
-            while (end + 1 < _buffered && _timestamps[end + 1] < next)
+            if (!planned.Final)
             {
-                end++;
+                break;
             }
 
-            if (end + 1 == _buffered && !final)
-            {
-                break; // the period may continue in the next batch
-            }
-
-            complete.Add(new Chunk(
-                Chunker.PeriodKey(periodStart, period),
-                _nextChunk++,
-                _bufferStart + start,
-                _bufferStart + end,
-                periodStart,
-                next.AddTicks(-1)));
-            start = end + 1;
+            complete.Add(planned.Chunk);
+            _nextChunk++;
         }
 
         return complete;

@@ -408,88 +408,23 @@ public sealed partial class ModelRunner
     private static List<(ChunkState Chunk, RowBatch Rows)> Form(RowBatch rows, Chunking chunking, long start, int firstIndex, long run)
     {
         var formed = new List<(ChunkState, RowBatch)>();
-        var n = rows.Count;
-        if (n == 0)
+        if (rows.Count == 0)
         {
             return formed;
         }
 
-        switch (chunking)
+        // Size and period rules run incrementally (the stream never ends: the last chunk stays provisional); number
+        // and default rules need every row, so the store re-forms them from all rows with each run.
+        var incremental = chunking is SizeChunking or PeriodChunking;
+        var dropsRemainder = chunking is SizeChunking { Incomplete: IncompleteChunk.Drop };
+        foreach (var (chunk, final) in Chunker.Plan(chunking, rows.Count, rows.Timestamps, final: !incremental, start, firstIndex))
         {
-            case SizeChunking size:
-                {
-                    var at = 0;
-                    while (at + size.Size <= n)
-                    {
-                        formed.Add(Make(rows, at, size.Size, start, firstIndex + formed.Count, final: true, visible: true, null, run));
-                        at += size.Size;
-                    }
-
-                    if (at < n)
-                    {
-                        // In a stream the remainder is a chunk still filling: keep and append show it provisionally.
-                        formed.Add(Make(rows, at, n - at, start, firstIndex + formed.Count, final: false, visible: size.Incomplete != IncompleteChunk.Drop, null, run));
-                    }
-
-                    break;
-                }
-
-            case PeriodChunking period:
-                {
-                    var ts = rows.Timestamps ?? throw new EstimatorDataException("period chunking needs a timestamp column, and none is mapped");
-                    var at = 0;
-                    while (at < n)
-                    {
-                        var periodStart = Chunker.PeriodStart(ts[at], period.Period);
-                        var end = at;
-                        var next = NextPeriod(periodStart, period.Period);
-                        while (end + 1 < n && ts[end + 1] < next)
-                        {
-                            end++;
-                        }
-
-                        var final = end + 1 < n;
-                        formed.Add(Make(rows, at, end - at + 1, start, firstIndex + formed.Count, final, visible: true, (Chunker.PeriodKey(periodStart, period.Period), periodStart, next.AddTicks(-1)), run));
-                        at = end + 1;
-                    }
-
-                    break;
-                }
-
-            default:
-                {
-                    var chunks = Chunker.Split(n, rows.Timestamps, chunking);
-                    foreach (var c in chunks)
-                    {
-                        var index = c.Index + firstIndex;
-                        var state = new ChunkState(index, c.Key, c.StartIndex + start, c.EndIndex + start, c.StartDate, c.EndDate, Final: true, Visible: true, RowsFileName(index, run));
-                        formed.Add((state, rows.Slice((int)c.StartIndex, (int)c.Rows)));
-                    }
-
-                    break;
-                }
+            var at = (int)(chunk.StartIndex - start);
+            var state = new ChunkState(chunk.Index, chunk.Key, chunk.StartIndex, chunk.EndIndex, chunk.StartDate, chunk.EndDate, final, Visible: final || !dropsRemainder, RowsFileName(chunk.Index, run));
+            formed.Add((state, rows.Slice(at, (int)chunk.Rows)));
         }
 
         return formed;
-    }
-
-    private static DateTime NextPeriod(DateTime start, ChunkPeriod period) => period switch
-    {
-        ChunkPeriod.Day => start.AddDays(1),
-        ChunkPeriod.Week => start.AddDays(7),
-        ChunkPeriod.Month => start.AddMonths(1),
-        ChunkPeriod.Quarter => start.AddMonths(3),
-        _ => start.AddYears(1),
-    };
-
-    private static (ChunkState, RowBatch) Make(RowBatch rows, int at, int length, long streamStart, int index, bool final, bool visible, (string Key, DateTime Start, DateTime End)? period, long run)
-    {
-        var first = streamStart + at;
-        var last = first + length - 1;
-        var key = period?.Key ?? FormattableString.Invariant($"[{first}:{last}]");
-        DateTime? startDate = period?.Start ?? rows.Timestamps?[at];
-        DateTime? endDate = period?.End ?? rows.Timestamps?[at + length - 1];
-        return (new ChunkState(index, key, first, last, startDate, endDate, final, visible, RowsFileName(index, run)), rows.Slice(at, length));
     }
 
     private void WriteChunks(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)

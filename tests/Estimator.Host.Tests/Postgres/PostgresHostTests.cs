@@ -44,9 +44,9 @@ public sealed class PostgresHostTests(PostgresFixture postgres, ITestOutputHelpe
         await using var app = await StartAsync(config, HostRole.Worker);
         using var client = app.GetTestClient();
 
-        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
-        var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var (status, text) = await app.GetAsLocalAsync("/health");
+        var body = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
         Assert.Equal("worker", body.GetProperty("role").GetString());
         Assert.True(body.GetProperty("checks").GetProperty("storage").GetProperty("ok").GetBoolean());
@@ -61,12 +61,11 @@ public sealed class PostgresHostTests(PostgresFixture postgres, ITestOutputHelpe
         var config = Config(postgres.CreateDatabase());
         await File.WriteAllTextAsync(config.StoreDirectory, "a file where the store directory should be");
         await using var app = await StartAsync(config, HostRole.Web);
-        using var client = app.GetTestClient();
 
-        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
-        var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        var (status, text) = await app.GetAsLocalAsync("/health");
+        var body = JsonDocument.Parse(text).RootElement;
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("unhealthy", body.GetProperty("status").GetString());
         Assert.True(body.GetProperty("checks").GetProperty("storage").GetProperty("ok").GetBoolean());
         Assert.False(body.GetProperty("checks").GetProperty("store").GetProperty("ok").GetBoolean());
