@@ -65,7 +65,7 @@ internal static class EstimateRunner
     {
         if (request.SaveFitted is not null)
         {
-            WriteAtomically(request.SaveFitted, fitted.ToJson());
+            AtomicFile.WriteText(request.SaveFitted, fitted.ToJson());
         }
 
         EstimateFileWriter.Write(result, request.Output);
@@ -96,7 +96,7 @@ internal static class EstimateRunner
             return StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
                 .GetAwaiter().GetResult();
         }
-        catch (EstimatorDataException e) when (e.Column == columns.Timestamp && e.Problem.Contains("ascending timestamp order", StringComparison.Ordinal))
+        catch (EstimatorDataException e) when (e.Kind == DataProblem.TimestampsOutOfOrder)
         {
             progress.Dispose();
             stderr.WriteLine("note: the analysis rows are not in timestamp order; reading the whole file to sort it");
@@ -128,21 +128,6 @@ internal static class EstimateRunner
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
-        }
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
     }
 

@@ -45,8 +45,12 @@ public sealed class EstimatorDataException : Exception
     /// <summary>The 0-based data row with the bad data, if known.</summary>
     public long? Row { get; }
 
+    /// <summary>What kind of problem it is, for a caller that reacts to one kind (never to the message's text).</summary>
+    /// <value>Default: <see cref="DataProblem.Invalid"/>.</value>
+    public DataProblem Kind { get; init; } = DataProblem.Invalid;
+
     /// <summary>Returns a copy that also names the file (used when a reader catches a core validation error).</summary>
-    public EstimatorDataException WithFile(string file) => new(Problem, file, Column, Row, this);
+    public EstimatorDataException WithFile(string file) => new(Problem, file, Column, Row, this) { Kind = Kind };
 
     private static string Compose(string problem, string? file, string? column, long? row)
     {
@@ -68,4 +72,14 @@ public sealed class EstimatorDataException : Exception
 
         return where.Count == 0 ? problem : $"{string.Join(", ", where)}: {problem}";
     }
+}
+
+/// <summary>The kinds of bad input a caller may handle differently; everything else is <see cref="Invalid"/>.</summary>
+public enum DataProblem
+{
+    /// <summary>The data is wrong: report it.</summary>
+    Invalid,
+
+    /// <summary>Rows are not in ascending timestamp order where a streamed pass needs them to be; an in-memory pass sorts them.</summary>
+    TimestampsOutOfOrder,
 }

@@ -197,7 +197,10 @@ public static class Chunker
                 throw new EstimatorDataException(
                     FormattableString.Invariant($"timestamp {ts[row]:O} is earlier than the previous row's {ts[row - 1]:O}: period chunking needs rows in ascending timestamp order"),
                     column: "timestamp",
-                    row: firstRow + row);
+                    row: firstRow + row)
+                {
+                    Kind = DataProblem.TimestampsOutOfOrder,
+                };
             }
         }
 

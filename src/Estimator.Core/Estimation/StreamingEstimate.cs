@@ -161,7 +161,10 @@ public sealed class StreamingEstimate
                     throw new EstimatorDataException(
                         string.Create(CultureInfo.InvariantCulture, $"timestamp {timestamps[i]:O} is earlier than the previous row's {_lastTimestamp:O}: a streamed estimate needs rows in ascending timestamp order (sort the file, or estimate it in memory)"),
                         column: "timestamp",
-                        row: RowsRead + i);
+                        row: RowsRead + i)
+                    {
+                        Kind = DataProblem.TimestampsOutOfOrder,
+                    };
                 }
 
                 _lastTimestamp = timestamps[i];

@@ -106,51 +106,19 @@ public static class EstimateFileWriter
         var format = FileFormats.FromPath(path)
             ?? throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
 
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            // A small file (the store writes one per chunk) is composed in memory and written in one call; a large one
-            // streams to disk through an asynchronous handle.
-            var inMemory = records.Count <= InMemoryRecords;
-            Stream stream = inMemory ? new MemoryStream() : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await using (stream.ConfigureAwait(false))
+        // A small file (the store writes one per chunk) is composed in memory and written in one call; a large one
+        // streams to disk.
+        await AtomicFile.WriteAsync(
+            path,
+            (stream, token) => format switch
             {
-                switch (format)
-                {
-                    case FileFormat.Parquet:
-                        await WriteParquetAsync(records, stream, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case FileFormat.Csv:
-                        await WriteCsvAsync(records, stream, cancellationToken).ConfigureAwait(false);
-                        break;
-                    default:
-                        await WriteJsonAsync(records, stream, cancellationToken).ConfigureAwait(false);
-                        break;
-                }
-
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (stream is MemoryStream memory)
-                {
-                    using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
-                    file.Write(memory.GetBuffer(), 0, checked((int)memory.Length));
-                    file.Flush(flushToDisk: true);
-                }
-                else
-                {
-                    ((FileStream)stream).Flush(flushToDisk: true);
-                }
-            }
-
-            beforeCommit?.Invoke(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+                FileFormat.Parquet => WriteParquetAsync(records, stream, token),
+                FileFormat.Csv => WriteCsvAsync(records, stream, token),
+                _ => WriteJsonAsync(records, stream, token),
+            },
+            inMemory: records.Count <= InMemoryRecords,
+            beforeCommit,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The Parquet schema of estimate files (schema version 1).</summary>
@@ -352,20 +320,4 @@ public static class EstimateFileWriter
     }
 
     private static string[] Strings(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, string> select) => Column(records, select);
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original failure is what matters.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Best effort, as above.
-        }
-    }
 }

@@ -142,4 +142,35 @@ public sealed class EstimateCommandTests : IDisposable
         Assert.Contains("  1  unexpected failure", exitCodes, StringComparison.Ordinal);
         Assert.Contains("  2  bad input", exitCodes, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Estimate_SortsInMemory_WhenAStreamedParquetFileIsOutOfTimestampOrder()
+    {
+        // 3,000 rows whose timestamps run backwards: the streamed pass stops at row 1 and the in-memory pass sorts.
+        var random = new Random(11);
+        var n = 3000;
+        var scores = Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble(), 2)).ToArray();
+        var labels = scores.Select(s => random.NextDouble() < s ? 1 : 0).ToArray();
+        var start = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var timestamps = Enumerable.Range(0, n).Select(i => start.AddMinutes(n - i)).ToArray();
+        (Parquet.Schema.DataField, Array)[] Columns(bool withTargets) =>
+        [
+            (new Parquet.Schema.DataField<double>("y_pred_proba"), scores),
+            (new Parquet.Schema.DataField<int>("y_pred"), scores.Select(s => s >= 0.5 ? 1 : 0).ToArray()),
+            (new Parquet.Schema.DataField<DateTime>("timestamp"), timestamps),
+            .. withTargets ? [(new Parquet.Schema.DataField<int>("y_true"), (Array)labels)] : Array.Empty<(Parquet.Schema.DataField, Array)>(),
+        ];
+        var reference = files.WriteParquet("reference.parquet", Columns(withTargets: true));
+        var analysis = files.WriteParquet("analysis.parquet", Columns(withTargets: false));
+        var output = files.PathOf("out.csv");
+
+        var (code, _, stderr) = CliRunner.Run(["estimate", "--reference", reference, "--analysis", analysis, "--timestamp", "timestamp", "--chunk-size", "1000", "--out", output]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("not in timestamp order", stderr, StringComparison.Ordinal);
+        var analysisRows = EstimateFileReader.Read(output).Where(r => r.Period == "analysis").ToList();
+        Assert.Equal(3 * 6, analysisRows.Count);
+        // Sorted ascending, the first analysis chunk holds the file's last 1,000 rows: its start date is the earliest.
+        Assert.Equal(start.AddMinutes(1), analysisRows[0].ChunkStartDate);
+    }
 }

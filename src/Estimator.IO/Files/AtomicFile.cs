@@ -1,0 +1,117 @@
+using System.Text;
+
+namespace Estimator.IO;
+
+/// <summary>
+/// The one way Estimator writes a file: to a hidden temporary name beside the target (<c>.NAME.GUID.tmp</c>), flushed
+/// to disk, then renamed over the target. A reader sees the old content or the new, never a part; a failed or
+/// cancelled write leaves an existing target untouched; a process killed mid-write leaves only a temporary file,
+/// which <see cref="RemoveLeftovers"/> clears.
+/// </summary>
+public static class AtomicFile
+{
+    /// <summary>The hidden temporary name a write to <paramref name="fullPath"/> goes to first.</summary>
+    /// <param name="fullPath">The target's full path.</param>
+    public static string TemporaryPath(string fullPath)
+    {
+        ArgumentNullException.ThrowIfNull(fullPath);
+        return Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>Writes what <paramref name="write"/> produces, composed in memory and written in one call.</summary>
+    /// <param name="path">The target; its directory is created when missing.</param>
+    /// <param name="write">Writes the content to the stream it is given.</param>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        WriteAsync(
+            path,
+            (stream, _) =>
+            {
+                write(stream);
+                return Task.CompletedTask;
+            },
+            inMemory: true).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
+    /// <param name="path">The target; its directory is created when missing.</param>
+    /// <param name="text">The content.</param>
+    public static void WriteText(string path, string text) =>
+        Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Writes what <paramref name="write"/> produces.</summary>
+    /// <param name="path">The target; its directory is created when missing.</param>
+    /// <param name="write">Writes the content to the stream it is given.</param>
+    /// <param name="inMemory">
+    /// Compose in memory and write in one call (small files: a Parquet writer's many small asynchronous writes would
+    /// each hop to the thread pool on a file handle), or stream to disk through an asynchronous handle (large files).
+    /// </param>
+    /// <param name="beforeCommit">Called with the temporary file's path just before the rename (tests use it).</param>
+    /// <param name="cancellationToken">Cancels the write; the target is left untouched.</param>
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, bool inMemory, Action<string>? beforeCommit = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = TemporaryPath(full);
+        try
+        {
+            Stream stream = inMemory ? new MemoryStream() : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (stream is MemoryStream memory)
+                {
+                    using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+                    file.Write(memory.GetBuffer(), 0, checked((int)memory.Length));
+                    file.Flush(flushToDisk: true);
+                }
+                else
+                {
+                    ((FileStream)stream).Flush(flushToDisk: true);
+                }
+            }
+
+            beforeCommit?.Invoke(temporary);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            TryDelete(temporary);
+        }
+    }
+
+    /// <summary>Removes temporary files left by a process killed mid-write, in a directory and below.</summary>
+    /// <param name="directory">The directory; nothing happens when it does not exist.</param>
+    public static void RemoveLeftovers(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories))
+        {
+            TryDelete(file);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temporary file that cannot be removed now is removed by the next RemoveLeftovers.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+}
