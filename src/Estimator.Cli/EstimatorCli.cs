@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 
 namespace Estimator.Cli;
 
@@ -21,6 +23,12 @@ internal static class EstimatorCli
         root.Subcommands.Add(ReconcileCommand.Create(stdout, stderr));
         root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
         root.Subcommands.Add(QualityCommand.Create(stdout, stderr));
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            // Every command's --help ends with the exit codes a script can test.
+            help.Action = new HelpWithExitCodes((SynchronousCommandLineAction)help.Action!);
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -35,6 +43,24 @@ internal static class EstimatorCli
         }
 
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>The library's help page followed by the exit codes.</summary>
+    private sealed class HelpWithExitCodes(SynchronousCommandLineAction help) : SynchronousCommandLineAction
+    {
+        /// <summary>As for the library's help: <c>estimate --help</c> is not an error for lacking required options.</summary>
+        public override bool ClearsParseErrors => help.ClearsParseErrors;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var code = help.Invoke(parseResult);
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine("Exit codes:");
+            output.WriteLine("  0  success");
+            output.WriteLine("  1  unexpected failure (a bug or an environment problem; the message says which)");
+            output.WriteLine($"  {BadInput}  bad input: an option, file, column or value is wrong (one line starting with 'error:' names it)");
+            return code;
+        }
     }
 
     /// <summary>Runs a command body; bad input (data, options, files) ends as one line <c>error: ...</c> and exit code 2.</summary>

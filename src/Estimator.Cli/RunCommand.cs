@@ -36,9 +36,12 @@ internal static class RunCommand
                 var calibration = store.Calibrate(m.Definition, cancellationToken);
                 stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}");
                 var estimate = store.Estimate(m.Definition, cancellationToken);
-                stdout.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{m.Name}: estimate: run {estimate.RunId}, {estimate.FilesProcessed.Count} new file(s), {estimate.RowsProcessed} row(s), {estimate.ChunksFinalized} chunk(s) final, {estimate.ChunksProvisional} provisional"));
+                // A run that found nothing new records no run (and has no run id to print).
+                stdout.WriteLine(string.IsNullOrEmpty(estimate.RunId)
+                    ? $"{m.Name}: estimate: nothing new"
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{m.Name}: estimate: run {estimate.RunId}, {estimate.FilesProcessed.Count} new file(s), {estimate.RowsProcessed} row(s), {estimate.ChunksFinalized} chunk(s) final, {estimate.ChunksProvisional} provisional"));
                 var alerts = store.EvaluateAlerts(m.Definition, cancellationToken);
                 var firing = alerts.Current.Where(a => a.State == "firing").Select(a => $"{a.Metric} {a.Rule} {a.Severity}").ToList();
                 stdout.WriteLine($"{m.Name}: alerts: {alerts.Enqueued.Count} state change(s) queued for notification; firing: {(firing.Count == 0 ? "none" : string.Join(", ", firing))}");

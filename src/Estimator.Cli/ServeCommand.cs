@@ -77,7 +77,7 @@ internal static class ServeCommand
             {
                 if (hostRole.ServesDashboard)
                 {
-                    stdout.WriteLine($"Estimator dashboard: {url.TrimEnd('/')}{EstimatorServiceCollectionExtensions.DashboardPath}");
+                    stdout.WriteLine($"Estimator dashboard: {url.TrimEnd('/')}{EstimatorServiceCollectionExtensions.ModelsPagePath}");
                 }
 
                 stdout.WriteLine($"Health: {url.TrimEnd('/')}{HealthEndpoint.Path}");

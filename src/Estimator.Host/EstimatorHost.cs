@@ -29,6 +29,9 @@ public static class EstimatorHost
             Args = [],
         });
         builder.WebHost.UseUrls(urls ?? DefaultUrl);
+        // One Info line per HTTP request (ASP.NET Core's request logging, the dashboard polling every few seconds) drowns
+        // the job lines; requests are logged from Warning up unless appsettings or ESTIMATOR_LOGGING__... say otherwise.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddEstimator(config, role);
         return builder;
     }
@@ -38,7 +41,7 @@ public static class EstimatorHost
 
     /// <summary>
     /// Builds the application: <c>/health</c>, and unless the role is <see cref="HostRole.Worker"/> the dashboard at
-    /// <c>/hangfire</c>, <c>/</c> redirecting to it, and Prometheus exposition at <c>/metrics</c> (local requests, the
+    /// <c>/hangfire</c>, <c>/</c> redirecting to its Models page, and Prometheus exposition at <c>/metrics</c> (local requests, the
     /// dashboard's credentials, or anyone with <c>metrics.allow_remote</c>).
     /// </summary>
     /// <param name="builder">A builder from <see cref="CreateBuilder(EstimatorConfig, string?)"/>.</param>
@@ -53,7 +56,7 @@ public static class EstimatorHost
         }
 
         app.UseEstimatorDashboard();
-        app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.DashboardPath));
+        app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.ModelsPagePath));
         app.MapGet(MetricsPath, (HttpContext http, EstimatorConfig config, IModelStore store, HostMetrics metrics) =>
         {
             var allowed = config.Metrics.AllowRemote || DashboardAuthorization.IsTrusted(http, config.Dashboard);

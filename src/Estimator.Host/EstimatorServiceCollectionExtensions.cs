@@ -18,6 +18,9 @@ public static class EstimatorServiceCollectionExtensions
     /// <summary>The dashboard's path.</summary>
     public const string DashboardPath = "/hangfire";
 
+    /// <summary>The Models page, where <c>/</c> and <c>serve</c>'s start-up line send a reader: what Estimator estimated, before Hangfire's job views.</summary>
+    public const string ModelsPagePath = DashboardPath + ModelsPage.Route;
+
     /// <summary>
     /// How long a stopping process (Ctrl+C, SIGTERM) waits for its running jobs, which it asks to stop through their
     /// cancellation token (Hangfire's <c>ShutdownTimeout</c>; the generic host's own limit is 30 s). A cancelled job

@@ -125,6 +125,7 @@ public sealed partial class ModelRunner
         }
 
         var summary = Summarize(model.Name, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
+        var earlierWarnings = ReadReconciliationSummary(model.Name)?.Warnings ?? [];
         AtomicFile.WriteText(Path.Combine(ModelDirectory(model.Name), "reconciliation", "summary.json"), ReconcileState.SerializeSummary(summary));
         var committed = reconcile with
         {
@@ -137,7 +138,10 @@ public sealed partial class ModelRunner
         };
         committed.Save(reconcilePath);
         RemoveOldLabelFiles(model.Name, labelsFile);
-        foreach (var warning in summary.Warnings)
+        // A warning is logged when it first appears, not again on every run that still finds it with new figures (the
+        // summary keeps the current text); it is logged again only after it has cleared.
+        var earlierKeys = earlierWarnings.Select(WarningKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var warning in summary.Warnings.Where(w => !earlierKeys.Contains(WarningKey(w))))
         {
             Logger?.LogWarning("Model {Model}: {Warning}", model.Name, warning);
         }
@@ -190,6 +194,10 @@ public sealed partial class ModelRunner
             now,
             runId);
     }
+
+    /// <summary>What a warning is about, without its figures: the metric and whether coverage or error.</summary>
+    private static string WarningKey(string warning) =>
+        warning[..Math.Max(0, warning.IndexOf(':', StringComparison.Ordinal))] + (warning.Contains("±3σ band", StringComparison.Ordinal) ? " coverage" : " error");
 
     private static ReconciliationSummary Summarize(string model, DateTime now, List<LedgerRecord> ledger, long labels, long duplicates, long conflicts, long unmatched)
     {

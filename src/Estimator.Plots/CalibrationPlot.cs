@@ -9,8 +9,9 @@ namespace Estimator.Plots;
 /// rows sorted by score, the mean score against the share of positives, with the diagonal of perfect calibration.
 /// </summary>
 /// <remarks>
-/// The legend gives each curve's binned expected calibration error (ECE, Σ bin share × |mean score − positive rate|)
-/// on the rows drawn; the title gives NannyML's needs-calibration check, whose ECE values come from ten held-out
+/// Two different ECE figures appear, each labelled as what it is so they are not read as one number: the legend gives
+/// each curve's in-sample binned expected calibration error (ECE, Σ bin share × |mean score − positive rate|) on the
+/// rows drawn; the title gives NannyML's needs-calibration check, whose ECE values are means over ten held-out
 /// splits and decide whether CBPE calibrates. The calibrated curve is in-sample when the calibrator was fitted on the
 /// same rows, so it lies close to the diagonal by construction.
 /// </remarks>
@@ -62,7 +63,7 @@ public static class CalibrationPlot
         PlotStyle.Apply(plot);
         plot.Title(string.Create(
             CultureInfo.InvariantCulture,
-            $"Reliability of reference scores ({raw.Length} rows)\ncheck: ECE raw {check.EceRaw:0.0000} vs calibrated {check.EceCalibrated:0.0000} -> {(check.NeedsCalibration ? "calibrate" : "keep raw scores")}"), size: 14);
+            $"Reliability of reference scores ({raw.Length} rows)\nheld-out check (10 splits): ECE raw {check.EceRaw:0.0000} vs calibrated {check.EceCalibrated:0.0000} -> {(check.NeedsCalibration ? "calibrate" : "keep raw scores")}"), size: 14);
         plot.XLabel("mean score in bin");
         plot.YLabel("share of positives in bin");
 
@@ -76,14 +77,14 @@ public static class CalibrationPlot
         rawLine.Color = PerformancePlot.AlertColor;
         rawLine.LineWidth = 2;
         rawLine.MarkerSize = 7;
-        rawLine.LegendText = string.Create(CultureInfo.InvariantCulture, $"{RawLabel} (ECE {rawBins.Ece:0.0000})");
+        rawLine.LegendText = string.Create(CultureInfo.InvariantCulture, $"{RawLabel} (in-sample ECE {rawBins.Ece:0.0000})");
 
         var calibratedLine = plot.Add.Scatter(calibratedBins.MeanScore, calibratedBins.PositiveRate);
         calibratedLine.Color = PerformancePlot.EstimatedColor;
         calibratedLine.LineWidth = 2;
         calibratedLine.MarkerSize = 7;
         calibratedLine.MarkerShape = MarkerShape.FilledSquare;
-        calibratedLine.LegendText = string.Create(CultureInfo.InvariantCulture, $"{CalibratedLabel} (ECE {calibratedBins.Ece:0.0000})");
+        calibratedLine.LegendText = string.Create(CultureInfo.InvariantCulture, $"{CalibratedLabel} (in-sample ECE {calibratedBins.Ece:0.0000})");
 
         plot.Axes.SetLimits(0, 1, 0, 1);
         plot.ShowLegend(Alignment.LowerRight);

@@ -15,6 +15,9 @@ internal sealed class FakeModelStore(string storeDirectory) : IModelStore
 {
     public ConcurrentBag<string> Failing { get; } = [];
 
+    /// <summary>Models whose estimate finds nothing new: no run is recorded, so the outcome has no run id.</summary>
+    public ConcurrentBag<string> NothingNew { get; } = [];
+
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken)
@@ -38,7 +41,7 @@ internal sealed class FakeModelStore(string storeDirectory) : IModelStore
             EstimateFileWriter.Write(result, target);
         }
 
-        return new EstimateOutcome("fake-run", [], 0, 0, 0);
+        return new EstimateOutcome(NothingNew.Contains(model.Name) ? "" : "fake-run", [], 0, 0, 0);
     }
 
     public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) =>

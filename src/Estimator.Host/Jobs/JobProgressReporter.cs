@@ -78,7 +78,11 @@ internal sealed class JobProgressReporter(string job, ILogger logger, TimeProvid
     private void Log(RunProgress p)
     {
         var fraction = p.Fraction is double f && p.Phase != RunPhase.Done ? string.Create(CultureInfo.InvariantCulture, $" ({f * 100:0}% of the phase)") : "";
-        logger.LogInformation(
+        // A run with nothing to read (the idle host's every tick) reports its phases at Debug only.
+        var idle = p.Phase != RunPhase.Fitting && p.TotalFiles == 0 && p.RowsRead == 0 && p.TotalChunks == 0;
+        var level = idle ? LogLevel.Debug : LogLevel.Information;
+        logger.Log(
+            level,
             "{Job}: {Phase}{Fraction}; {FilesRead}/{TotalFiles} file(s), {RowsRead} row(s) read, {ChunksEstimated}/{TotalChunks} chunk(s) estimated, {Rate}, {TimeLeft} left in this phase, {Elapsed} elapsed",
             job,
             JobProgress.Describe(p.Phase.ToString()),

@@ -52,7 +52,9 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     {
         var progress = Progress("calibrate " + model);
         var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, progress, cancellationToken), cancellationToken, progress);
-        logger.LogInformation(
+        // A scheduled check that finds the reference unchanged is routine: Debug, so an idle host stays quiet.
+        logger.Log(
+            outcome.Refitted ? LogLevel.Information : LogLevel.Debug,
             "calibrate {Model}: {What} (reference {Hash}, calibrated scores: {Calibrated})",
             model,
             outcome.Refitted ? "fitted" : "already fitted",
@@ -79,6 +81,13 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             return (estimated, store.EvaluateAlerts(definition, cancellationToken));
         }, cancellationToken, progress);
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
+        if (outcome.FilesProcessed.Count == 0 && outcome.RowsProcessed == 0 && outcome.WorkItems == 0 && alerts.Enqueued.Count == 0)
+        {
+            // Nothing new: no run was recorded (so there is no run id to name), and an idle host stays quiet.
+            logger.LogDebug("estimate {Model}: nothing new", model);
+            return;
+        }
+
         logger.LogInformation(
             "estimate {Model}: run {RunId}, {Files} new file(s), {Rows} row(s), {Final} chunk(s) final, {Provisional} provisional, {Items} work item(s); {Queued} notification(s) queued",
             model,
@@ -156,7 +165,8 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             return (reconciled, store.EvaluateAlerts(definition, cancellationToken));
         }, cancellationToken);
         metrics?.RowsProcessed("reconcile", model, outcome.LabelsRead);
-        logger.LogInformation(
+        logger.Log(
+            outcome.FilesProcessed.Count == 0 && alerts.Enqueued.Count == 0 ? LogLevel.Debug : LogLevel.Information,
             "reconcile {Model}: {Files} new label file(s), {Labels} label(s), {Chunks} chunk(s) updated, {Complete} chunk(s) fully labelled; {Queued} notification(s) queued",
             model,
             outcome.FilesProcessed.Count,

@@ -11,12 +11,10 @@ public sealed class SpanScanTests
         var data = new TheoryData<int, int>();
         foreach (var n in new[] { 1, 3, 4, 5, 17, 1_000 })
         {
-            foreach (var at in new[] { -1, 0, 1, n / 2, n - 1 })
+            // Distinct: for small n the middle and the last position coincide with 0 or 1, and xunit would drop the repeats.
+            foreach (var at in new[] { -1, 0, 1, n / 2, n - 1 }.Where(at => at < n).Distinct())
             {
-                if (at < n)
-                {
-                    data.Add(n, at);
-                }
+                data.Add(n, at);
             }
         }
 

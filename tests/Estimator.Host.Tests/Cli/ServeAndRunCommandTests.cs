@@ -62,6 +62,20 @@ public sealed class ServeAndRunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_SaysNothingNew_InsteadOfAnEmptyRunId()
+    {
+        var config = ThreeModels();
+        var store = new FakeModelStore(config.StoreDirectory);
+        store.NothingNew.Add("c");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        Assert.Equal(0, RunCommand.Run(config, store, "c", stdout, stderr, CancellationToken.None));
+        Assert.Contains("c: estimate: nothing new" + Environment.NewLine, stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("run ,", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_RunsOneModel_WhenNamed_AndRejectsAnUnknownName()
     {
         var config = ThreeModels();

@@ -29,6 +29,17 @@ public sealed class DashboardAuthorizationTests : IDisposable
     }
 
     [Fact]
+    public async Task Root_RedirectsToTheModelsPage()
+    {
+        await using var app = await StartAsync("");
+        using var client = app.GetTestClient();
+
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/hangfire/models", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task Dashboard_AcceptsBasicAuth_AndRejectsWrongCredentials()
     {
         await using var app = await StartAsync("dashboard: { authorization: { basic: { username: ops, password: 'pa:ss w0rd' } } }\n");

@@ -140,6 +140,22 @@ public sealed class JobProgressTests : IDisposable
     }
 
     [Fact]
+    public void Report_LogsAtDebugOnly_WhenTheRunHasNothingToRead()
+    {
+        var logs = new ListLoggerProvider();
+        var reporter = new JobProgressReporter("estimate m", logs.CreateLogger("test"), new ManualTime(), TimeSpan.FromSeconds(5), null);
+
+        // An idle tick: no file, no row, no chunk (what a host with nothing new reports every few seconds).
+        reporter.Report(new RunProgress("m", RunPhase.Reading, 0, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero));
+        reporter.Report(new RunProgress("m", RunPhase.Done, 0, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero));
+        Assert.Equal([LogLevel.Debug, LogLevel.Debug], logs.Lines.Select(l => l.Level));
+
+        // Fitting is work even before any file is listed.
+        reporter.Report(new RunProgress("m", RunPhase.Fitting, 0, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero));
+        Assert.Equal(LogLevel.Information, logs.Lines.Last().Level);
+    }
+
+    [Fact]
     public void Report_ThrottlesLogLinesAndParameterWrites_WithinAPhase_ButNotAcrossPhases()
     {
         var logs = new ListLoggerProvider();

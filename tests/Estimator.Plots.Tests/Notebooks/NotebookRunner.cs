@@ -5,6 +5,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Estimator.Calculators;
+using Estimator.Estimation;
+using Estimator.IO;
+using Estimator.Plots;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
@@ -17,16 +21,21 @@ namespace Estimator.Tests.Notebooks;
 /// outputs as Jupyter output objects; optionally writes them back into the notebook.
 /// </summary>
 /// <remarks>
-/// <c>#r "relative.dll"</c> resolves against the notebook's directory, which is also the current directory while the
-/// cells run; <c>#r "nuget: ..."</c> and <c>#!</c> magic lines are dropped. Console output is captured process-wide,
-/// so notebooks must not run in parallel.
+/// The notebooks load Estimator as packages (a first cell that sends <c>#i "nuget: feed"</c> and
+/// <c>#r "nuget: Estimator.Plots, version"</c> to the kernel); here that cell, such lines and <c>#!</c> magics are
+/// skipped and the cells see the assemblies this test project references instead
+/// (the real kernel's run of the packages is <c>.ci/run</c>'s). What the packages' notebook extension registers as HTML
+/// formatters (<see cref="CalculatorResult"/> as table and chart, <see cref="Chart"/> as image) is imitated in
+/// <see cref="Display"/>. <c>#r "relative.dll"</c> resolves against the notebook's directory, which is also the current
+/// directory while the cells run. Console output is captured process-wide, so notebooks must not run in parallel.
 /// </remarks>
 public static partial class NotebookRunner
 {
     /// <summary>Set to 1 to write the outputs into the committed notebooks.</summary>
     public const string UpdateVariable = "ESTIMATOR_UPDATE_NOTEBOOKS";
 
-    private static readonly string[] Imports = ["System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks"];
+    // What the .NET Interactive C# kernel imports by default (not System.IO: a notebook says `using System.IO;`).
+    private static readonly string[] Imports = ["System", "System.Linq", "System.Text", "System.Collections.Generic", "System.Threading.Tasks"];
 
     public static async Task<ScriptState<object>> RunAsync(string notebookPath)
     {
@@ -44,7 +53,15 @@ public static partial class NotebookRunner
         });
         var options = ScriptOptions.Default
             .WithImports(Imports)
-            .WithReferences(typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(NotebookGlobals).Assembly)
+            .WithReferences(
+                typeof(object).Assembly,
+                typeof(Enumerable).Assembly,
+                typeof(NotebookGlobals).Assembly,
+                typeof(CbpeResult).Assembly,
+                typeof(ColumnMapping).Assembly,
+                typeof(Chart).Assembly,
+                typeof(Estimator.Monitoring.ModelRunner).Assembly,
+                typeof(Microsoft.Data.Analysis.DataFrame).Assembly)
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory).WithSearchPaths(directory))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(directory))
             .WithLanguageVersion(LanguageVersion.Latest)
@@ -72,7 +89,14 @@ public static partial class NotebookRunner
                     throw new InvalidOperationException($"{Path.GetFileName(fullPath)}: a code cell's kernel is '{kernel}', expected csharp");
                 }
 
-                var code = Prepare(Source(cell));
+                var source = Source(cell);
+                if (source.Contains("Microsoft.DotNet.Interactive.", StringComparison.Ordinal))
+                {
+                    // The cell that loads the packages talks to the kernel itself; here the references stand in for it.
+                    continue;
+                }
+
+                var code = Prepare(source);
                 outputs.Clear();
                 stdout.Clear();
                 executionCount++;
@@ -125,13 +149,15 @@ public static partial class NotebookRunner
         _ => "",
     };
 
-    /// <summary>Drops what only the real kernel understands: <c>#!</c> magics and <c>#r "nuget:"</c>.</summary>
+    /// <summary>Drops what only the real kernel understands: <c>#!</c> magics, <c>#i "nuget:"</c> sources and <c>#r "nuget:"</c> packages.</summary>
     private static string Prepare(string source)
     {
         var lines = source.Split('\n').Where(l =>
         {
             var t = l.TrimStart();
-            return !t.StartsWith("#!", StringComparison.Ordinal) && !t.StartsWith("#r \"nuget:", StringComparison.OrdinalIgnoreCase);
+            return !t.StartsWith("#!", StringComparison.Ordinal)
+                && !t.StartsWith("#r \"nuget:", StringComparison.OrdinalIgnoreCase)
+                && !t.StartsWith("#i \"nuget:", StringComparison.OrdinalIgnoreCase);
         });
         return string.Join('\n', lines);
     }
@@ -155,6 +181,12 @@ public static partial class NotebookRunner
     private static JsonObject Display(object? value, string outputType, int? executionCount)
     {
         var data = new JsonObject();
+        value = value switch
+        {
+            Chart chart => new HtmlText(chart.ToHtml()),
+            CalculatorResult result => new HtmlText(result.ToHtml()),
+            _ => value,
+        };
         switch (value)
         {
             case HtmlText html when PngImage().Match(html.Html) is { Success: true } match:

@@ -192,6 +192,25 @@ public class NotebookTests
         }
     }
 
+    [Fact]
+    public void Notebooks_LoadThePackagesOfThisVersionFromTheLocalFeed()
+    {
+        // The version the notebooks ask for is the one Directory.Build.props gives every package.
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(CarLoan.RepositoryRoot, "Directory.Build.props"));
+        var version = props.Descendants("VersionPrefix").Single().Value;
+        foreach (var path in Directory.GetFiles(Path.Combine(CarLoan.RepositoryRoot, "notebooks"), "*.ipynb"))
+        {
+            using var notebook = JsonDocument.Parse(File.ReadAllText(path));
+            var first = notebook.RootElement.GetProperty("cells").EnumerateArray().First(c => c.GetProperty("cell_type").GetString() == "code");
+            var code = string.Concat(first.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
+            Assert.Contains("System.IO.Path.GetFullPath(\"../artifacts/packages\")", code, StringComparison.Ordinal);
+            Assert.Contains("#i \\\"nuget: {feed}\\\"", code, StringComparison.Ordinal);
+            var packages = System.Text.RegularExpressions.Regex.Matches(code, "#r \\\\\"nuget: ([^,]+), ([^\\\\]+)\\\\\"").Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+            Assert.Contains(("Estimator.Plots", version), packages);
+            Assert.All(packages, p => Assert.Equal(version, p.Item2));
+        }
+    }
+
     private static string Notebook(string name) => Path.Combine(CarLoan.RepositoryRoot, "notebooks", name);
 
     private static JsonDocument Fixture() => JsonDocument.Parse(File.ReadAllText(Path.Combine(

@@ -128,6 +128,21 @@ public sealed class EstimateCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("estimate", "--help")]
+    [InlineData("serve", "--help")]
+    public void Help_ListsTheExitCodes(params string[] args)
+    {
+        var (code, stdout, _) = CliRunner.Run(args);
+
+        Assert.Equal(0, code);
+        var exitCodes = stdout[stdout.IndexOf("Exit codes:", StringComparison.Ordinal)..];
+        Assert.Contains("  0  success", exitCodes, StringComparison.Ordinal);
+        Assert.Contains("  1  unexpected failure", exitCodes, StringComparison.Ordinal);
+        Assert.Contains("  2  bad input", exitCodes, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Estimate_SortsInMemory_WhenAStreamedParquetFileIsOutOfTimestampOrder()
     {
