@@ -65,6 +65,14 @@ internal sealed class ConfigReader
             Problem("", e.Start, $"not valid YAML: {Innermost(e).Message}");
             throw new EstimatorConfigException(problems);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser throws this, with no position, for some unclosed flow collections (e.g. "a: {" then a
+            // dedent); it fails at the end of the input, so that is where the problem is reported.
+            var lines = yaml.Split('\n');
+            Problem("", new Mark(yaml.Length, lines.Length, lines[^1].Length + 1), "not valid YAML: a '{' or '[' is not closed");
+            throw new EstimatorConfigException(problems);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

@@ -160,6 +160,7 @@ public sealed class EstimatorConfigTests : IDisposable
     [InlineData("models: []", "models: the list is empty")]
     [InlineData("store: ./s", "models: missing")]
     [InlineData("models: [ {", "not valid YAML")]
+    [InlineData("a: {\nc: x", ":2:5: not valid YAML: a '{' or '[' is not closed")]
     [InlineData("", "the file is empty")]
     [InlineData("storage: { kind: postgres }\nmodels: []", "storage.connection: missing")]
     [InlineData("storage: { kind: redis }\nmodels: []", "storage.kind: expected inmemory or postgres")]
