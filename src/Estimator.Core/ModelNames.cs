@@ -19,7 +19,7 @@ public static class ModelNames
         {
             null or "" => "a model name may not be empty",
             { Length: > MaxLength } => FormattableString.Invariant($"model name '{name[..20]}…' has {name.Length} characters; at most {MaxLength} are allowed"),
-            _ when name.Contains("..", StringComparison.Ordinal) || name == "." => $"unsafe model name '{name}': it names a folder in the store, so it may not be '.' or contain '..'",
+            _ when name.Contains("..", StringComparison.Ordinal) || name == "." => $"unsafe model name '{name}': it names a folder in the store, so it may not contain path separators or '..'",
             _ when !AllAllowed(name) => $"unsafe model name '{name}': use letters, digits, '_', '-' and '.' only",
             _ => null,
         };
