@@ -30,16 +30,7 @@ internal static class FittedDleJson
 
     public static FittedDle Deserialize(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        Dto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<Dto>(json, CalculatorJsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new EstimatorDataException($"not a fitted DLE: {e.Message}", innerException: e);
-        }
+        var dto = CalculatorJsonDefaults.Deserialize<Dto>(json, "a fitted DLE");
 
         if (dto is null || dto.Kind != CalculatorKinds.Name(CalculatorKind.DirectLossEstimation))
         {

@@ -53,4 +53,24 @@ internal static class CalculatorJsonDefaults
         PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>Reads a fitted calculator's document; a malformed one is bad data naming what it should have been.</summary>
+    /// <typeparam name="TDto">The document's shape.</typeparam>
+    /// <param name="json">The text.</param>
+    /// <param name="what">What the text should hold, e.g. "fitted univariate drift".</param>
+    /// <returns>The document, or null when the JSON is <c>null</c>.</returns>
+    /// <exception cref="EstimatorDataException">The text is not JSON of that shape.</exception>
+    public static TDto? Deserialize<TDto>(string json, string what)
+        where TDto : class
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<TDto>(json, Options);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new EstimatorDataException($"not {what}: {e.Message}", innerException: e);
+        }
+    }
 }

@@ -75,16 +75,7 @@ public sealed class FittedUnivariateDrift : IFittedCalculator
     /// <exception cref="EstimatorDataException">The text is not fitted univariate drift of a supported format version.</exception>
     public static FittedUnivariateDrift FromJson(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        Dto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<Dto>(json, CalculatorJsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new EstimatorDataException($"not fitted univariate drift: {e.Message}", innerException: e);
-        }
+        var dto = CalculatorJsonDefaults.Deserialize<Dto>(json, "fitted univariate drift");
 
         if (dto is null || dto.FormatVersion != FormatVersion || dto.Kind != CalculatorKind.UnivariateDrift.Name())
         {

@@ -135,16 +135,7 @@ public sealed class FittedReconstructionError : IFittedCalculator
     /// <exception cref="EstimatorDataException">Not fitted reconstruction error of a supported format version.</exception>
     public static FittedReconstructionError FromJson(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        Dto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<Dto>(json, CalculatorJsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new EstimatorDataException($"not fitted reconstruction error: {e.Message}", innerException: e);
-        }
+        var dto = CalculatorJsonDefaults.Deserialize<Dto>(json, "fitted reconstruction error");
 
         if (dto is null || dto.FormatVersion != FormatVersion || dto.Kind != CalculatorKind.ReconstructionError.Name())
         {

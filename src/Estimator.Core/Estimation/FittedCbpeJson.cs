@@ -37,16 +37,7 @@ internal static class FittedCbpeJson
 
     public static FittedCbpe Deserialize(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        FittedDto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<FittedDto>(json, Json);
-        }
-        catch (JsonException e)
-        {
-            throw new EstimatorDataException($"not a fitted estimator: {e.Message}", innerException: e);
-        }
+        var dto = CalculatorJsonDefaults.Deserialize<FittedDto>(json, "a fitted estimator");
 
         if (dto is null || dto.FormatVersion != FormatVersion)
         {

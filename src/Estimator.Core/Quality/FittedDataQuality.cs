@@ -81,16 +81,7 @@ public sealed class FittedDataQuality : IFittedCalculator
     /// <exception cref="EstimatorDataException">The text is not a fitted data-quality calculator of a supported format version.</exception>
     public static FittedDataQuality FromJson(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        Dto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<Dto>(json, CalculatorJsonDefaults.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new EstimatorDataException($"not a fitted data-quality calculator: {e.Message}", innerException: e);
-        }
+        var dto = CalculatorJsonDefaults.Deserialize<Dto>(json, "a fitted data-quality calculator");
 
         if (dto is null || dto.FormatVersion != FormatVersion || !CalculatorKinds.TryParse(dto.Kind, out var kind))
         {
