@@ -1,7 +1,4 @@
-using System.Globalization;
-using Estimator.Estimation;
 using Estimator.IO;
-using Estimator.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Estimator.Monitoring;
@@ -47,9 +44,17 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 /// rows for a closed period rebuild the chunks from the stored rows. Number (and default) chunking depends on the total
 /// row count, so every run re-forms all chunks from the stored rows.</para>
 /// </remarks>
-public sealed partial class ModelRunner
+public sealed class ModelRunner
 {
-    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
+    private readonly StoreContext _context;
+    private readonly ChunkFiles _files;
+    private readonly ModelSummaries _summaries;
+    private readonly WorkItems _workItems;
+    private readonly FitRun _fit;
+    private readonly EstimateRun _estimate;
+    private readonly Reconciler _reconciler;
+    private readonly AlertOutbox _outbox;
+    private readonly AlertEvaluator _alerts;
 
     /// <summary>Creates a runner over the store directory.</summary>
     /// <param name="storeDirectory">The store's root; created when missing.</param>
@@ -59,8 +64,16 @@ public sealed partial class ModelRunner
     {
         ArgumentNullException.ThrowIfNull(storeDirectory);
         StoreDirectory = Path.GetFullPath(storeDirectory);
-        Time = time ?? TimeProvider.System;
-        Logger = logger;
+        _context = new StoreContext(StoreDirectory, time ?? TimeProvider.System, logger);
+        _files = new ChunkFiles(_context);
+        _summaries = new ModelSummaries(_context);
+        var formation = new ChunkFormation(_context, _files);
+        _workItems = new WorkItems(_context, _files);
+        _fit = new FitRun(_context, _files, formation, _workItems, _summaries);
+        _estimate = new EstimateRun(_context, _files, formation, _workItems, _fit, _summaries);
+        _reconciler = new Reconciler(_context, _files, _fit, _summaries);
+        _outbox = new AlertOutbox(_context);
+        _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries);
     }
 
     /// <summary>The store's root directory.</summary>
@@ -68,7 +81,7 @@ public sealed partial class ModelRunner
 
     /// <summary>An analysis file is picked up only once it has not been written to for this long (a producer may still be copying it).</summary>
     /// <value>Default: 2 seconds.</value>
-    public TimeSpan FileSettleTime { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan FileSettleTime { get => _context.FileSettleTime; init => _context.FileSettleTime = value; }
 
     /// <summary>
     /// A run whose new or changed chunks hold more rows than this is split into work items of about this many rows (whole
@@ -76,18 +89,14 @@ public sealed partial class ModelRunner
     /// 0 or less never splits.
     /// </summary>
     /// <value>Default: 50,000 rows.</value>
-    public int WorkItemRows { get; init; } = 50_000;
+    public int WorkItemRows { get => _context.WorkItemRows; init => _context.WorkItemRows = value; }
 
     /// <summary>How long a split run's planner leaves its handed-off items to other workers before it runs the ones nobody has started.</summary>
     /// <value>Default: zero (it starts at once).</value>
-    public TimeSpan WorkItemGrace { get; init; } = TimeSpan.Zero;
+    public TimeSpan WorkItemGrace { get => _context.WorkItemGrace; init => _context.WorkItemGrace = value; }
 
     /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
-    internal Action<string>? BeforeCommit { get; init; }
-
-    private TimeProvider Time { get; }
-
-    private ILogger? Logger { get; }
+    internal Action<string>? BeforeCommit { get => _context.BeforeCommit; init => _context.BeforeCommit = value; }
 
     /// <summary>Whether <paramref name="name"/> is a safe model name (<see cref="ModelNames"/>: the configuration checks the same rule).</summary>
     public static bool IsSafeName(string? name) => ModelNames.IsValid(name);
@@ -107,9 +116,9 @@ public sealed partial class ModelRunner
     public CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var _ = AcquireLock(model.Name, cancellationToken);
-        var tracker = new RunTracker(model.Name, progress, Time);
-        var outcome = CalibrateLocked(model, tracker, cancellationToken).Outcome;
+        using var _ = _context.Locks.Acquire(model.Name, cancellationToken);
+        var tracker = new RunTracker(model.Name, progress, _context.Time);
+        var outcome = _fit.RunLocked(model, tracker, cancellationToken).Outcome;
         tracker.Finish();
         return outcome;
     }
@@ -144,434 +153,102 @@ public sealed partial class ModelRunner
     /// <param name="progress">Receives progress on the calling thread (keep it cheap: it is called once per file and chunk).</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
-    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var _ = AcquireLock(model.Name, cancellationToken);
-        var tracker = new RunTracker(model.Name, progress, Time);
-        var (calibration, fitted) = CalibrateLocked(model, tracker, cancellationToken);
-        var state = ModelState.Load(StatePath(model.Name));
-        var now = Time.GetUtcNow();
-        var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-        var fresh = new List<string>();
-        foreach (var file in FileSource.List(model.Analysis))
-        {
-            var info = new FileInfo(file);
-            if (processed.TryGetValue(file, out var seen))
-            {
-                if (seen.Length != info.Length || seen.LastWriteUtc != info.LastWriteTimeUtc)
-                {
-                    Logger?.LogWarning("Model {Model}: analysis file {File} changed after it was processed; files are taken as immutable once read, so the change is ignored", model.Name, file);
-                }
-
-                continue;
-            }
-
-            if (now - info.LastWriteTimeUtc < FileSettleTime)
-            {
-                continue;
-            }
-
-            fresh.Add(file);
-        }
-
-        if (fresh.Count == 0)
-        {
-            tracker.Finish();
-            return new EstimateOutcome("", [], 0, 0, 0);
-        }
-
-        tracker.TotalFiles = fresh.Count;
-        tracker.TotalBytes = fresh.Sum(f => new FileInfo(f).Length);
-        tracker.Enter(RunPhase.Reading);
-
-        var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
-        var columns = model.Columns with { Id = model.IdColumn, YTrue = null };
-        var batches = new List<RowBatch>(fresh.Count);
-        var files = new List<ProcessedFile>(fresh.Count);
-        foreach (var file in fresh)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var info = new FileInfo(file);
-            var data = PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
-            batches.Add(RowBatch.FromPredictionData(data));
-            files.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, data.Count));
-            tracker.FileRead(info.Length, data.Count);
-        }
-
-        var newRows = RowBatch.Concat(batches, model.Name);
-        if (state.Chunks.Count > 0 && (newRows.Ids is null != !state.HasIds || newRows.Timestamps is null != !state.HasTimestamps || newRows.Predictions is null != !state.HasPredictions))
-        {
-            throw new EstimatorDataException($"model '{model.Name}': new analysis files carry other columns (id, timestamp, prediction) than the files already processed", fresh[0]);
-        }
-
-        var run = state.Runs + 1;
-        var runId = RunId(run, now);
-        var (chunks, changed) = Advance(model, state, newRows, rebuild: false);
-        var items = handOff is null ? [changed] : Partition(changed, WorkItemRows);
-        tracker.TotalChunks += changed.Count;
-        tracker.Enter(RunPhase.Estimating);
-        WriteChunks(model.Name, fitted, items[0], runId, now.UtcDateTime, tracker.ChunkWritten);
-        var pending = new List<WorkItemState>(items.Count - 1);
-        for (var k = 1; k < items.Count; k++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var item = new WorkItemState(WorkItemId(run, k), runId, now.UtcDateTime, calibration.Fingerprint, items[k][0].Chunk.Index, items[k][^1].Chunk.Index);
-            RowBatch.Concat([.. items[k].Select(c => c.Rows)], model.Name).Write(SegmentPath(model.Name, item.Id));
-            pending.Add(item);
-        }
-
-        var committed = state with
-        {
-            Files = [.. state.Files, .. files],
-            Chunks = chunks,
-            Runs = run,
-            HasIds = newRows.Ids is not null,
-            HasTimestamps = newRows.Timestamps is not null,
-            HasPredictions = newRows.Predictions is not null,
-            Pending = pending,
-        };
-        BeforeCommit?.Invoke(model.Name);
-        committed.Save(StatePath(model.Name));
-        RemoveOrphans(model.Name, committed);
-        if (pending.Count > 0)
-        {
-            handOff!([.. pending.Select(p => p.Id)]);
-            tracker.Enter(RunPhase.Settling);
-
-            // Items other workers finished count as soon as their done marker shows; each item is counted once.
-            var counted = new HashSet<string>(StringComparer.Ordinal);
-            void CountDone()
-            {
-                var chunksDone = 0;
-                foreach (var item in pending)
-                {
-                    if (!counted.Contains(item.Id) && File.Exists(DonePath(model.Name, item.Id)))
-                    {
-                        counted.Add(item.Id);
-                        chunksDone += item.LastChunk - item.FirstChunk + 1;
-                    }
-                }
-
-                if (chunksDone > 0)
-                {
-                    tracker.ChunksWritten(chunksDone);
-                }
-            }
-
-            WaitForOthers(model.Name, pending, CountDone, cancellationToken);
-            foreach (var item in pending)
-            {
-                // Take whatever no other worker has started; the settle step below waits for the ones they hold.
-                CountDone();
-                if (!counted.Contains(item.Id) && RunWorkItem(model.Name, item.Id, wait: false, cancellationToken, onChunk: tracker.ChunkWritten) is not null)
-                {
-                    counted.Add(item.Id);
-                }
-            }
-
-            SettleLocked(model.Name, cancellationToken);
-            CountDone();
-        }
-
-        var finalized = changed.Count(c => c.Chunk.Visible && c.Chunk.Final);
-        var provisional = changed.Count(c => c.Chunk.Visible && !c.Chunk.Final);
-        Logger?.LogInformation(
-            "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional, {Items} work item(s)",
-            model.Name, runId, files.Count, newRows.Count, finalized, provisional, items.Count);
-        tracker.Finish();
-        return new EstimateOutcome(runId, fresh, newRows.Count, finalized, provisional) { WorkItems = items.Count };
-    }
+    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default) =>
+        _estimate.Run(model, handOff, progress, cancellationToken);
 
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
-    public IReadOnlyList<EstimateRecord> ReadEstimates(string model)
+    public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => _files.ReadEstimates(StoreLayout.CheckedName(model));
+
+    /// <summary>
+    /// The latest final analysis chunk's records, one per metric (what <c>/metrics</c> reports): from the model's summary
+    /// when it is current, so a scrape reads one small file, else from the estimate files.
+    /// </summary>
+    public IReadOnlyList<EstimateRecord> ReadLatestEstimates(string model)
     {
-        CheckedName(model);
-        var records = new List<EstimateRecord>();
-        var reference = ReferenceEstimatesPath(model);
-        if (File.Exists(reference))
+        var name = StoreLayout.CheckedName(model);
+        if (_summaries.Load(name) is { } summary && File.Exists(_context.Layout.StatePath(name))
+            && File.GetLastWriteTimeUtc(_context.Layout.SummaryPath(name)) >= File.GetLastWriteTimeUtc(_context.Layout.StatePath(name)))
         {
-            records.AddRange(EstimateFileReader.Read(reference));
+            return [.. summary.Metrics.Select(m => m.Latest)];
         }
 
-        var analysis = Path.Combine(ModelDirectory(model), "estimates", "analysis");
-        if (Directory.Exists(analysis))
-        {
-            var files = Directory.GetFiles(analysis, "chunk-*.parquet");
-            Array.Sort(files, StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                records.AddRange(EstimateFileReader.Read(file));
-            }
-        }
-
-        return records;
+        return [.. _files.ReadEstimates(name).Where(r => r.Period == "analysis" && !r.Provisional).GroupBy(r => r.Metric).Select(g => g.MaxBy(r => r.ChunkIndex)!)];
     }
 
-    private (CalibrationOutcome Outcome, FittedCbpe Fitted) CalibrateLocked(ModelDefinition model, RunTracker tracker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one work item handed off by <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}?, CancellationToken)"/>:
+    /// writes its chunks' rows and estimates. Does not take the model's lock, so items of one run proceed in parallel.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="item">The item's id as handed off (<c>runNNNNNN-itemNNN</c>).</param>
+    /// <param name="cancellationToken">Cancels the item; it stays pending and is run again by another worker or the model's next run.</param>
+    /// <returns>What the item did; null when it was already done, another worker is running it, or its run was settled.</returns>
+    /// <exception cref="EstimatorDataException">The model name or item id is malformed, or the item's stored rows are unreadable.</exception>
+    public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken = default) =>
+        EstimateWorkItem(model, item, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EstimateWorkItem(string, string, CancellationToken)"/>, reporting progress (estimating, then done)
+    /// after each chunk written; an item with nothing to do reports nothing.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="item">The item's id as handed off (<c>runNNNNNN-itemNNN</c>).</param>
+    /// <param name="progress">Receives progress on the calling thread, with <see cref="RunProgress.Item"/> set.</param>
+    /// <param name="cancellationToken">Cancels the item; it stays pending and is run again by another worker or the model's next run.</param>
+    /// <returns>What the item did; null when it was already done, another worker is running it, or its run was settled.</returns>
+    /// <exception cref="EstimatorDataException">The model name or item id is malformed, or the item's stored rows are unreadable.</exception>
+    public WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
     {
-        var directory = ModelDirectory(model.Name);
-        SettleLocked(model.Name, cancellationToken);
-        SweepLeftovers(model.Name, force: false);
-        var fingerprint = CachedFingerprint(model);
-        var statePath = StatePath(model.Name);
-        var state = ModelState.Load(statePath);
-        var fittedPath = Path.Combine(directory, "fitted", fingerprint + ".json");
-        if (state.Fingerprint == fingerprint && File.Exists(fittedPath))
+        var name = StoreLayout.CheckedName(model);
+        var tracker = new RunTracker(name, progress, _context.Time, item);
+        var outcome = _workItems.Run(name, item, wait: false, cancellationToken, tracker.ChunkWritten, (chunks, rows) =>
         {
-            var stored = LoadFitted(model.Name, fingerprint, fittedPath);
-            return (new CalibrationOutcome(false, fingerprint, stored.Calibration.Applied), stored);
-        }
-
-        SweepLeftovers(model.Name, force: true);
-
-        cancellationToken.ThrowIfCancellationRequested();
-        tracker.Enter(RunPhase.Fitting);
-        var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
-        var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-        FittedCbpe fitted;
-        try
-        {
-            fitted = Cbpe.Fit(reference.Set, model.Options);
-        }
-        catch (EstimatorDataException e) when (e.File is null)
-        {
-            throw e.WithFile(model.Reference);
-        }
-
-        var now = Time.GetUtcNow();
-        AtomicFile.WriteText(fittedPath, fitted.ToJson());
-        RememberFitted(model.Name, fingerprint, fitted);
-        var runId = RunId(state.Runs + 1, now) + "-calibrate";
-        WriteEstimates(EstimateRecord.FromRows(model.Name, fitted.ReferenceRows, now.UtcDateTime, runId), ReferenceEstimatesPath(model.Name));
-
-        // A new reference or new options change thresholds and calibration: re-estimate the stored chunks now, so the
-        // store never mixes estimates of two fitted models.
-        var committed = state with { Fingerprint = fingerprint };
-        if (state.Chunks.Count > 0)
-        {
-            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions);
-            var (chunks, changed) = Advance(model, state, empty, rebuild: true);
-            tracker.TotalChunks += changed.Count;
+            tracker.RowsRead = rows;
+            tracker.TotalChunks = chunks;
             tracker.Enter(RunPhase.Estimating);
-            WriteChunks(model.Name, fitted, changed, runId, now.UtcDateTime, tracker.ChunkWritten);
-            committed = committed with { Chunks = chunks };
-        }
-
-        committed.Save(statePath);
-        RemoveOrphans(model.Name, committed);
-        Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, fitted.Calibration.Reason);
-        return (new CalibrationOutcome(true, fingerprint, fitted.Calibration.Applied), fitted);
+        });
+        tracker.Finish();
+        return outcome;
     }
 
-    /// <summary>Forms the chunks after adding <paramref name="newRows"/>: which chunks the state keeps and which are (re)written.</summary>
-    private (List<ChunkState> Chunks, List<(ChunkState Chunk, RowBatch Rows)> Changed) Advance(ModelDefinition model, ModelState state, RowBatch newRows, bool rebuild)
-    {
-        var chunking = model.Options.Chunking;
-        var incremental = chunking is SizeChunking or PeriodChunking;
-        var keep = new List<ChunkState>();
-        RowBatch pending = newRows;
-        if (incremental && !rebuild)
-        {
-            keep.AddRange(state.Chunks.Where(c => c.Final));
-            var open = state.Chunks.Where(c => !c.Final).ToList();
-            var parts = open.Select(c => LoadRows(model.Name, c, state)).Append(newRows).ToList();
-            pending = RowBatch.Concat(parts, model.Name).SortedByTimestamp();
-            if (keep.Count > 0 && pending.Timestamps is { Length: > 0 } ts && keep[^1].EndDate is DateTime lastEnd)
-            {
-                if (chunking is PeriodChunking period)
-                {
-                    // A row for a period that is already closed: re-form every chunk from the stored rows.
-                    rebuild = Chunker.PeriodStart(ts[0], period.Period) <= keep[^1].StartDate;
-                }
-                else if (ts[0] < lastEnd)
-                {
-                    var late = ts.Count(t => t < lastEnd);
-                    Logger?.LogWarning("Model {Model}: {Late} rows are older than the last final chunk's end; they join the open chunk", model.Name, late);
-                }
-            }
-        }
+    /// <summary>
+    /// Reads label files that arrived since the last run, joins all labels to the analysis rows by id (rows without a
+    /// label stay pending, never dropped), and for every chunk whose labels changed rewrites its estimate file with the
+    /// realized values and its ledger file (<c>reconciliation/chunk-NNNNNN.parquet</c>); then writes the model's summary
+    /// (<c>reconciliation/summary.json</c>). A repeated id is counted (the first label is kept), never silently used twice.
+    /// </summary>
+    /// <exception cref="EstimatorDataException">The model has no targets source or id column, or a label file holds bad data; nothing of this run is committed.</exception>
+    public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken = default) => _reconciler.Run(model, cancellationToken);
 
-        if (rebuild || !incremental)
-        {
-            keep.Clear();
-            var parts = state.Chunks.Select(c => LoadRows(model.Name, c, state)).Append(newRows).ToList();
-            pending = RowBatch.Concat(parts, model.Name).SortedByTimestamp();
-        }
+    /// <summary>The model's reconciliation ledger: every chunk × metric with labels, in chunk order.</summary>
+    public IReadOnlyList<LedgerRecord> ReadLedger(string model) => _reconciler.ReadLedger(model);
 
-        var start = keep.Count == 0 ? 0 : keep[^1].EndIndex + 1;
-        var formed = Form(pending, chunking, start, keep.Count, state.Runs + 1);
-        return ([.. keep, .. formed.Select(f => f.Chunk)], formed);
-    }
+    /// <summary>The model's last reconciliation summary, or null before the first reconcile run.</summary>
+    public ReconciliationSummary? ReadReconciliationSummary(string model) => _reconciler.ReadSummary(model);
 
-    private static List<(ChunkState Chunk, RowBatch Rows)> Form(RowBatch rows, Chunking chunking, long start, int firstIndex, long run)
-    {
-        var formed = new List<(ChunkState, RowBatch)>();
-        if (rows.Count == 0)
-        {
-            return formed;
-        }
+    /// <summary>
+    /// Evaluates the model's objectives and reference thresholds over its final analysis chunks, queues a notification
+    /// for every alert state change not queued before (<c>outbox/pending/</c>), and writes the current states
+    /// (<c>alerts/current.json</c>), per-chunk flags (<c>alerts/flags.json</c>) and the model's summary
+    /// (<c>summary.json</c>). Provisional chunks never alert. Only the chunks that became final since the last
+    /// evaluation are read (see <see cref="ModelSummary"/>); when nothing was committed since this runner last evaluated
+    /// the same definition, the last outcome is returned (with nothing enqueued).
+    /// </summary>
+    public AlertOutcome EvaluateAlerts(ModelDefinition model, CancellationToken cancellationToken = default) => _alerts.Evaluate(model, cancellationToken);
 
-        // Size and period rules run incrementally (the stream never ends: the last chunk stays provisional); number
-        // and default rules need every row, so the store re-forms them from all rows with each run.
-        var incremental = chunking is SizeChunking or PeriodChunking;
-        var dropsRemainder = chunking is SizeChunking { Incomplete: IncompleteChunk.Drop };
-        foreach (var (chunk, final) in Chunker.Plan(chunking, rows.Count, rows.Timestamps, final: !incremental, start, firstIndex))
-        {
-            var at = (int)(chunk.StartIndex - start);
-            var state = new ChunkState(chunk.Index, chunk.Key, chunk.StartIndex, chunk.EndIndex, chunk.StartDate, chunk.EndDate, final, Visible: final || !dropsRemainder, RowsFileName(chunk.Index, run));
-            formed.Add((state, rows.Slice(at, (int)chunk.Rows)));
-        }
+    /// <summary>The alerts' current states as of the last evaluation (empty before the first).</summary>
+    public IReadOnlyList<AlertStatus> ReadAlertStatus(string model) => _outbox.ReadCurrent(model);
 
-        return formed;
-    }
+    /// <summary>Notifications of the model waiting for delivery, oldest first.</summary>
+    public IReadOnlyList<AlertNotification> PendingNotifications(string model) => _outbox.Read(model, "pending");
 
-    private void WriteChunks(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
-    {
-        var labels = KnownLabels(model);
-        foreach (var (chunk, rows) in changed)
-        {
-            rows.Write(RowsPath(model, chunk));
-            var estimates = AnalysisEstimatesPath(model, chunk.Index);
-            if (!chunk.Visible)
-            {
-                onChunk?.Invoke();
-                continue;
-            }
+    /// <summary>Notifications of the model delivered to every channel they were routed to.</summary>
+    public IReadOnlyList<AlertNotification> SentNotifications(string model) => _outbox.Read(model, "sent");
 
-            var set = rows.ToPredictionSet();
-            if (labels is not null && rows.Ids is not null)
-            {
-                // Labels that arrived before this chunk was (re)formed keep their realized values.
-                set = set.WithTargets(labels.Match(rows.Ids).Targets);
-            }
-
-            var result = fitted.EstimateChunk(set, chunk.ToChunk());
-            WriteEstimates(EstimateRecord.FromRows(model, result, now, runId, provisional: !chunk.Final), estimates);
-            onChunk?.Invoke();
-        }
-    }
-
-    private static void WriteEstimates(IReadOnlyList<EstimateRecord> records, string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        EstimateFileWriter.Write(records, path);
-    }
-
-    private RowBatch LoadRows(string model, ChunkState chunk, ModelState state)
-    {
-        var rows = RowBatch.Read(RowsPath(model, chunk), state.HasIds, state.HasTimestamps, state.HasPredictions);
-        return rows.Count == chunk.Rows
-            ? rows
-            : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), RowsPath(model, chunk));
-    }
-
-    private void RemoveOrphans(string model, ModelState state)
-    {
-        var visible = state.Chunks.Where(c => c.Visible).Select(c => AnalysisEstimatesPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
-        var rows = state.Chunks.Select(c => RowsPath(model, c)).ToHashSet(StringComparer.Ordinal);
-        Remove(Path.Combine(ModelDirectory(model), "estimates", "analysis"), visible);
-        Remove(Path.Combine(ModelDirectory(model), "rows"), rows);
-
-        static void Remove(string directory, HashSet<string> keep)
-        {
-            if (!Directory.Exists(directory))
-            {
-                return;
-            }
-
-            foreach (var file in Directory.GetFiles(directory, "chunk-*.parquet"))
-            {
-                if (!keep.Contains(file))
-                {
-                    File.Delete(file);
-                }
-            }
-        }
-    }
-
-    private ModelLock AcquireLock(string model, CancellationToken cancellationToken)
-    {
-        if (!IsSafeName(model))
-        {
-            throw new EstimatorDataException($"model name '{model}' is not safe: use letters, digits, '_', '-' and '.', not '.' or '..'");
-        }
-
-        var directory = ModelDirectory(model);
-        Directory.CreateDirectory(directory);
-        var stream = LockFile(Path.Combine(directory, ".lock"), wait: true, cancellationToken)!;
-        try
-        {
-            // The lock file holds a byte while a run is under way and is emptied when it ends: a byte found here means
-            // the last holder died mid-run (killed), so its temporary files are swept at this run.
-            if (stream.Length > 0)
-            {
-                _swept.TryRemove(model, out _);
-            }
-
-            stream.WriteByte(1);
-            stream.Flush();
-            return new ModelLock(stream);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>A held model lock; releasing it marks the run as ended (see <see cref="AcquireLock"/>).</summary>
-    private sealed class ModelLock(FileStream stream) : IDisposable
-    {
-        public void Dispose()
-        {
-            try
-            {
-                stream.SetLength(0);
-            }
-            finally
-            {
-                stream.Dispose();
-            }
-        }
-    }
-
-    /// <summary>Opens <paramref name="path"/> exclusively; null when another holder has it and <paramref name="wait"/> is false.</summary>
-    private FileStream? LockFile(string path, bool wait, CancellationToken cancellationToken)
-    {
-        var deadline = Time.GetUtcNow() + LockWait;
-        while (true)
-        {
-            try
-            {
-                // An exclusive handle is an advisory lock on Unix too; the OS drops it when a killed process dies.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (!wait)
-            {
-                return null;
-            }
-            catch (IOException) when (Time.GetUtcNow() < deadline)
-            {
-                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
-    }
-
-    private static string RunId(long sequence, DateTimeOffset now) =>
-        string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{sequence:D6}");
-
-    private string ModelDirectory(string model) => Path.Combine(StoreDirectory, model);
-
-    private string StatePath(string model) => Path.Combine(ModelDirectory(model), "state.json");
-
-    private string ReferenceEstimatesPath(string model) => Path.Combine(ModelDirectory(model), "estimates", "reference.parquet");
-
-    private string AnalysisEstimatesPath(string model, int index) =>
-        Path.Combine(ModelDirectory(model), "estimates", "analysis", string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}.parquet"));
-
-    private string RowsPath(string model, ChunkState chunk) => Path.Combine(ModelDirectory(model), "rows", chunk.RowsFile);
-
-    private static string RowsFileName(int index, long run) => string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}-run{run:D6}.parquet");
+    /// <summary>
+    /// Records a delivery: the notification's <see cref="AlertNotification.Delivered"/> gains the channel; once
+    /// <paramref name="complete"/>, it moves from <c>pending/</c> to <c>sent/</c>. Each step is one atomic file operation,
+    /// so after a crash a channel already recorded is never sent to again.
+    /// </summary>
+    public AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete) => _outbox.RecordDelivery(notification, channel, complete);
 }

@@ -59,6 +59,22 @@ public sealed record ChunkFlag(ChunkPoint Point, Severity Severity, string Reaso
 /// <param name="Reason">Why.</param>
 public sealed record AlertTransition(AlertRule Rule, AlertState State, Severity Severity, ChunkPoint Point, string Reason);
 
+/// <summary>
+/// Where the alert lifecycle stands after a chunk, so that a long stream is evaluated a few chunks at a time: folding the
+/// flags of chunks 0..n in one call and folding 0..k, then k+1..n from the state after k give the same transitions.
+/// </summary>
+/// <param name="State">Inactive, pending or firing.</param>
+/// <param name="Flagged">Consecutive flagged chunks so far.</param>
+/// <param name="Clear">Consecutive clear chunks while firing.</param>
+/// <param name="Severity">The firing severity.</param>
+/// <param name="Crossings">Consecutive reference-threshold crossings (threshold rule only).</param>
+/// <param name="LastSeverity">The last chunk's flag (what <see cref="SloEvaluator.Current(LifecycleState)"/> reports while pending).</param>
+public sealed record LifecycleState(AlertState State, int Flagged, int Clear, Severity Severity, int Crossings, Severity LastSeverity)
+{
+    /// <summary>Before the first chunk.</summary>
+    public static LifecycleState Initial { get; } = new(AlertState.Inactive, 0, 0, Severity.None, 0, Severity.None);
+}
+
 /// <summary>Error budget over the last <see cref="AlertPolicy.BudgetWindow"/> final chunks.</summary>
 /// <param name="WindowChunks">Chunks in the window (fewer at the start of a stream).</param>
 /// <param name="BadChunks">Chunks in the window whose estimate is below the objective.</param>
@@ -114,10 +130,16 @@ public static class SloEvaluator
     /// <summary>Flags each chunk by its reference-threshold crossing: P2 from the n-th consecutive crossing on, P3 before.</summary>
     public static IReadOnlyList<ChunkFlag> FlagThresholds(IReadOnlyList<ChunkPoint> points, AlertPolicy policy)
     {
+        var run = 0;
+        return FlagThresholds(points, policy, ref run);
+    }
+
+    /// <summary>As <see cref="FlagThresholds(IReadOnlyList{ChunkPoint}, AlertPolicy)"/>, continuing a run of <paramref name="run"/> crossings before the first point (updated to the run after the last).</summary>
+    public static IReadOnlyList<ChunkFlag> FlagThresholds(IReadOnlyList<ChunkPoint> points, AlertPolicy policy, ref int run)
+    {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(policy);
         var flags = new ChunkFlag[points.Count];
-        var run = 0;
         for (var i = 0; i < points.Count; i++)
         {
             var p = points[i];
@@ -137,16 +159,29 @@ public static class SloEvaluator
     /// </summary>
     public static IReadOnlyList<AlertTransition> Lifecycle(AlertRule rule, IReadOnlyList<ChunkFlag> flags, AlertPolicy policy)
     {
+        var state = LifecycleState.Initial;
+        return Lifecycle(rule, flags, policy, ref state);
+    }
+
+    /// <summary>
+    /// As <see cref="Lifecycle(AlertRule, IReadOnlyList{ChunkFlag}, AlertPolicy)"/>, starting from <paramref name="at"/>
+    /// (the state after the chunks before the first flag) and leaving in it the state after the last flag.
+    /// </summary>
+    public static IReadOnlyList<AlertTransition> Lifecycle(AlertRule rule, IReadOnlyList<ChunkFlag> flags, AlertPolicy policy, ref LifecycleState at)
+    {
         ArgumentNullException.ThrowIfNull(flags);
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(at);
         policy.Validate();
         var transitions = new List<AlertTransition>();
-        var state = AlertState.Inactive;
-        var flagged = 0;
-        var clear = 0;
-        var severity = Severity.None;
+        var state = at.State;
+        var flagged = at.Flagged;
+        var clear = at.Clear;
+        var severity = at.Severity;
+        var last = at.LastSeverity;
         foreach (var flag in flags)
         {
+            last = flag.Severity;
             if (flag.Severity != Severity.None)
             {
                 flagged++;
@@ -191,7 +226,17 @@ public static class SloEvaluator
             }
         }
 
+        at = at with { State = state, Flagged = flagged, Clear = clear, Severity = severity, LastSeverity = last };
         return transitions;
+    }
+
+    /// <summary>The alert's state after the chunks folded into <paramref name="at"/>; the same as <see cref="Current(IReadOnlyList{AlertTransition}, IReadOnlyList{ChunkFlag}, AlertPolicy)"/> over all of them.</summary>
+    public static (AlertState State, Severity Severity) Current(LifecycleState at)
+    {
+        ArgumentNullException.ThrowIfNull(at);
+        return at.State == AlertState.Firing ? (AlertState.Firing, at.Severity)
+            : at.LastSeverity != Severity.None ? (AlertState.Pending, at.LastSeverity)
+            : (AlertState.Inactive, Severity.None);
     }
 
     /// <summary>The alert's state after the last chunk (what <c>/metrics</c> reports as firing or not).</summary>
@@ -218,12 +263,24 @@ public static class SloEvaluator
     public static BudgetStatus Budget(IReadOnlyList<ChunkPoint> points, double objective, AlertPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(points);
-        ArgumentNullException.ThrowIfNull(policy);
-        var window = Math.Min(policy.BudgetWindow, points.Count);
-        var bad = 0;
-        for (var i = points.Count - window; i < points.Count; i++)
+        var estimates = new double[points.Count];
+        for (var i = 0; i < estimates.Length; i++)
         {
-            bad += points[i].Estimated < objective ? 1 : 0;
+            estimates[i] = points[i].Estimated;
+        }
+
+        return Budget(estimates, objective, policy);
+    }
+
+    /// <summary>As <see cref="Budget(IReadOnlyList{ChunkPoint}, double, AlertPolicy)"/> over the chunks' estimates alone (the last <see cref="AlertPolicy.BudgetWindow"/> are enough).</summary>
+    public static BudgetStatus Budget(ReadOnlySpan<double> estimates, double objective, AlertPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var window = Math.Min(policy.BudgetWindow, estimates.Length);
+        var bad = 0;
+        for (var i = estimates.Length - window; i < estimates.Length; i++)
+        {
+            bad += estimates[i] < objective ? 1 : 0;
         }
 
         var share = window == 0 ? 0 : (double)bad / window;

@@ -20,51 +20,17 @@ public sealed record WorkItemOutcome(string Item, int Chunks, long Rows);
 /// lock) first settles the pending items, running any that are not done, so no planning ever overlaps an item of an
 /// earlier plan and no chunk's files have two writers.
 /// </summary>
-public sealed partial class ModelRunner
+internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
 {
-    /// <summary>
-    /// Runs one work item handed off by <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}?, CancellationToken)"/>:
-    /// writes its chunks' rows and estimates. Does not take the model's lock, so items of one run proceed in parallel.
-    /// </summary>
-    /// <param name="model">The model's name.</param>
-    /// <param name="item">The item's id as handed off (<c>runNNNNNN-itemNNN</c>).</param>
-    /// <param name="cancellationToken">Cancels the item; it stays pending and is run again by another worker or the model's next run.</param>
-    /// <returns>What the item did; null when it was already done, another worker is running it, or its run was settled.</returns>
-    /// <exception cref="EstimatorDataException">The model name or item id is malformed, or the item's stored rows are unreadable.</exception>
-    public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken = default) =>
-        EstimateWorkItem(model, item, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="EstimateWorkItem(string, string, CancellationToken)"/>, reporting progress (estimating, then done)
-    /// after each chunk written; an item with nothing to do reports nothing.
-    /// </summary>
-    /// <param name="model">The model's name.</param>
-    /// <param name="item">The item's id as handed off (<c>runNNNNNN-itemNNN</c>).</param>
-    /// <param name="progress">Receives progress on the calling thread, with <see cref="RunProgress.Item"/> set.</param>
-    /// <param name="cancellationToken">Cancels the item; it stays pending and is run again by another worker or the model's next run.</param>
-    /// <returns>What the item did; null when it was already done, another worker is running it, or its run was settled.</returns>
-    /// <exception cref="EstimatorDataException">The model name or item id is malformed, or the item's stored rows are unreadable.</exception>
-    public WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
-    {
-        var name = CheckedName(model);
-        var tracker = new RunTracker(name, progress, Time, item);
-        var outcome = RunWorkItem(name, item, wait: false, cancellationToken, tracker.ChunkWritten, (chunks, rows) =>
-        {
-            tracker.RowsRead = rows;
-            tracker.TotalChunks = chunks;
-            tracker.Enter(RunPhase.Estimating);
-        });
-        tracker.Finish();
-        return outcome;
-    }
+    private StoreLayout Layout => context.Layout;
 
     [GeneratedRegex("^run[0-9]{6,}-item[0-9]{3,}$", RegexOptions.CultureInvariant)]
     private static partial Regex WorkItemIdPattern();
 
-    private static string WorkItemId(long run, int item) => string.Create(CultureInfo.InvariantCulture, $"run{run:D6}-item{item:D3}");
+    public static string WorkItemId(long run, int item) => string.Create(CultureInfo.InvariantCulture, $"run{run:D6}-item{item:D3}");
 
     /// <summary>Splits a run's changed chunks into contiguous groups of at least <paramref name="rowsPerItem"/> rows (the last may hold fewer).</summary>
-    private static List<List<(ChunkState Chunk, RowBatch Rows)>> Partition(List<(ChunkState Chunk, RowBatch Rows)> changed, int rowsPerItem)
+    public static List<List<(ChunkState Chunk, RowBatch Rows)>> Partition(List<(ChunkState Chunk, RowBatch Rows)> changed, int rowsPerItem)
     {
         var items = new List<List<(ChunkState, RowBatch)>> { new() };
         long rows = 0;
@@ -83,11 +49,11 @@ public sealed partial class ModelRunner
         return items;
     }
 
-    /// <summary>Gives other workers <see cref="WorkItemGrace"/> to take the handed-off items (returns early once every item is done).</summary>
-    private void WaitForOthers(string model, List<WorkItemState> pending, Action poll, CancellationToken cancellationToken)
+    /// <summary>Gives other workers <see cref="StoreContext.WorkItemGrace"/> to take the handed-off items (returns early once every item is done).</summary>
+    public void WaitForOthers(string model, List<WorkItemState> pending, Action poll, CancellationToken cancellationToken)
     {
-        var deadline = Time.GetUtcNow() + WorkItemGrace;
-        while (Time.GetUtcNow() < deadline && !pending.TrueForAll(p => File.Exists(DonePath(model, p.Id))))
+        var deadline = context.Time.GetUtcNow() + context.WorkItemGrace;
+        while (context.Time.GetUtcNow() < deadline && !pending.TrueForAll(p => File.Exists(Layout.DonePath(model, p.Id))))
         {
             poll();
             cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
@@ -95,34 +61,28 @@ public sealed partial class ModelRunner
         }
     }
 
-    private string PendingDirectory(string model) => Path.Combine(ModelDirectory(model), "pending");
-
-    private string SegmentPath(string model, string item) => Path.Combine(PendingDirectory(model), item + ".parquet");
-
-    private string DonePath(string model, string item) => Path.Combine(PendingDirectory(model), item + ".done");
-
     /// <summary>Runs the item when nobody else holds or finished it; <paramref name="onStart"/> gets its chunk and row counts once its rows are read, <paramref name="onChunk"/> is called after each chunk written.</summary>
-    private WorkItemOutcome? RunWorkItem(string model, string item, bool wait, CancellationToken cancellationToken, Action? onChunk = null, Action<int, long>? onStart = null)
+    public WorkItemOutcome? Run(string model, string item, bool wait, CancellationToken cancellationToken, Action? onChunk = null, Action<int, long>? onStart = null)
     {
         if (!WorkItemIdPattern().IsMatch(item))
         {
             throw new EstimatorDataException($"model '{model}': '{item}' is not a work item id (runNNNNNN-itemNNN)");
         }
 
-        var segment = SegmentPath(model, item);
-        var done = DonePath(model, item);
+        var segment = Layout.SegmentPath(model, item);
+        var done = Layout.DonePath(model, item);
         if (!File.Exists(segment) || File.Exists(done))
         {
             return null;
         }
 
-        using var held = LockFile(Path.Combine(PendingDirectory(model), item + ".lock"), wait, cancellationToken);
+        using var held = context.Locks.Open(Layout.ItemLockPath(model, item), wait, cancellationToken);
         if (held is null || !File.Exists(segment) || File.Exists(done))
         {
             return null;
         }
 
-        var state = ModelState.Load(StatePath(model));
+        var state = ModelState.Load(Layout.StatePath(model));
         var work = state.Pending.FirstOrDefault(p => p.Id == item);
         if (work is null)
         {
@@ -130,8 +90,7 @@ public sealed partial class ModelRunner
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var fittedPath = Path.Combine(ModelDirectory(model), "fitted", work.Fingerprint + ".json");
-        var fitted = LoadFitted(model, work.Fingerprint, fittedPath);
+        var fitted = context.Fitted.Load(model, work.Fingerprint);
         var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions);
         var chunks = new List<(ChunkState Chunk, RowBatch Rows)>(work.LastChunk - work.FirstChunk + 1);
         var at = 0;
@@ -157,9 +116,9 @@ public sealed partial class ModelRunner
         }
 
         onStart?.Invoke(chunks.Count, rows.Count);
-        WriteChunks(model, fitted, chunks, work.RunId, work.EstimatedAt, onChunk);
+        files.Write(model, fitted, chunks, work.RunId, work.EstimatedAt, onChunk);
         AtomicFile.WriteText(done, work.RunId);
-        Logger?.LogInformation("Model {Model}: work item {Item} wrote chunks {First}..{Last} ({Rows} rows)", model, item, work.FirstChunk, work.LastChunk, rows.Count);
+        context.Logger?.LogInformation("Model {Model}: work item {Item} wrote chunks {First}..{Last} ({Rows} rows)", model, item, work.FirstChunk, work.LastChunk, rows.Count);
         return new WorkItemOutcome(item, chunks.Count, rows.Count);
     }
 
@@ -167,22 +126,22 @@ public sealed partial class ModelRunner
     /// Under the model's lock: runs the pending work items that are not done (waiting for a worker that holds one), then
     /// commits the state with none pending and removes the items' files, and any left by a run that never committed.
     /// </summary>
-    private void SettleLocked(string model, CancellationToken cancellationToken)
+    public void Settle(string model, CancellationToken cancellationToken)
     {
-        var directory = PendingDirectory(model);
+        var directory = Layout.PendingDirectory(model);
         if (!Directory.Exists(directory))
         {
             return;
         }
 
-        var statePath = StatePath(model);
+        var statePath = Layout.StatePath(model);
         var state = ModelState.Load(statePath);
         foreach (var item in state.Pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!File.Exists(DonePath(model, item.Id)) && RunWorkItem(model, item.Id, wait: true, cancellationToken) is null && !File.Exists(DonePath(model, item.Id)))
+            if (!File.Exists(Layout.DonePath(model, item.Id)) && Run(model, item.Id, wait: true, cancellationToken) is null && !File.Exists(Layout.DonePath(model, item.Id)))
             {
-                throw new EstimatorDataException($"model '{model}': pending work item {item.Id} has lost its rows; remove the model's store directory to rebuild it", SegmentPath(model, item.Id));
+                throw new EstimatorDataException($"model '{model}': pending work item {item.Id} has lost its rows; remove the model's store directory to rebuild it", Layout.SegmentPath(model, item.Id));
             }
         }
 
@@ -192,7 +151,7 @@ public sealed partial class ModelRunner
             state.Save(statePath);
 
             // A worker killed mid-item leaves temporary files; with every item settled none is being written.
-            SweepLeftovers(model, force: true);
+            context.Fitted.SweepLeftovers(model, force: true);
         }
 
         // Every item of the committed state is settled, so nothing here is in use: files of settled items, of a planning

@@ -9,16 +9,15 @@ namespace Estimator.Monitoring;
 
 /// <summary>
 /// What a long-lived runner (the job host's) remembers between runs so that a run with nothing new to do stays cheap:
-/// the reference file's fingerprint, the fitted model, which model directories it has swept of temporary files, and
-/// the inputs of each model's last alert evaluation. Every entry is checked against the files before it is used, so a
-/// change made by another process (a worker sharing the store, an edited reference) is seen.
+/// the reference file's fingerprint, the fitted model and which model directories it has swept of temporary files.
+/// Every entry is checked against the files before it is used, so a change made by another process (a worker sharing
+/// the store, an edited reference) is seen.
 /// </summary>
-public sealed partial class ModelRunner
+internal sealed class FittedModels(StoreLayout layout)
 {
     private readonly ConcurrentDictionary<(string Reference, string Options), FingerprintEntry> _fingerprints = new();
     private readonly ConcurrentDictionary<string, (string Fingerprint, FittedCbpe Fitted)> _fitted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _swept = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AlertMemo> _alertMemos = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The fingerprint of the model's reference content and options. The reference file is hashed again only when its
@@ -26,7 +25,7 @@ public sealed partial class ModelRunner
     /// rely on); a file replaced by one of the same length with its old modification time restored is not noticed until the
     /// process restarts.
     /// </summary>
-    private string CachedFingerprint(ModelDefinition model)
+    public string CachedFingerprint(ModelDefinition model)
     {
         var options = OptionsKey(model);
         var key = (Path.GetFullPath(model.Reference), options);
@@ -48,60 +47,35 @@ public sealed partial class ModelRunner
         return fingerprint;
     }
 
-    /// <summary>The fitted model stored at <paramref name="path"/> under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
-    private FittedCbpe LoadFitted(string model, string fingerprint, string path)
+    /// <summary>The fitted model stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
+    public FittedCbpe Load(string model, string fingerprint)
     {
         if (_fitted.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached.Fitted;
         }
 
-        var fitted = FittedCbpe.FromJson(File.ReadAllText(path));
+        var fitted = FittedCbpe.FromJson(File.ReadAllText(layout.FittedPath(model, fingerprint)));
         _fitted[model] = (fingerprint, fitted);
         return fitted;
     }
 
-    private void RememberFitted(string model, string fingerprint, FittedCbpe fitted) => _fitted[model] = (fingerprint, fitted);
+    public void Remember(string model, string fingerprint, FittedCbpe fitted) => _fitted[model] = (fingerprint, fitted);
 
     /// <summary>
     /// Removes temporary files left by a killed process, once per model for this runner (a new process sweeps at its
     /// first run of each model), and always when <paramref name="force"/> (before a refit rewrites the model's files).
     /// </summary>
-    private void SweepLeftovers(string model, bool force)
+    public void SweepLeftovers(string model, bool force)
     {
         if (force || _swept.TryAdd(model, true))
         {
-            AtomicFile.RemoveLeftovers(ModelDirectory(model));
+            AtomicFile.RemoveLeftovers(layout.ModelDirectory(model));
         }
     }
 
-    /// <summary>
-    /// What the model's alert evaluation read: every estimate file's name, length and write time, and whether the
-    /// outputs exist. Equal signatures mean the evaluation would compute the same states, flags and notifications.
-    /// </summary>
-    private string AlertInputSignature(string model)
-    {
-        var directory = ModelDirectory(model);
-        var text = new StringBuilder(256);
-        Append(new FileInfo(ReferenceEstimatesPath(model)));
-        var analysis = new DirectoryInfo(Path.Combine(directory, "estimates", "analysis"));
-        if (analysis.Exists)
-        {
-            var files = analysis.GetFiles("chunk-*.parquet");
-            Array.Sort(files, (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            foreach (var file in files)
-            {
-                Append(file);
-            }
-        }
-
-        var alerts = Path.Combine(directory, "alerts");
-        text.Append(File.Exists(Path.Combine(alerts, "current.json"))).Append(File.Exists(Path.Combine(alerts, "flags.json")));
-        return text.ToString();
-
-        void Append(FileInfo file) =>
-            text.Append(file.Name).Append(':').Append(file.Exists ? file.Length : -1).Append(':').Append(file.Exists ? file.LastWriteTimeUtc.Ticks : 0).Append('|');
-    }
+    /// <summary>Forgets that the model was swept: its next run sweeps again (the last lock holder died mid-run).</summary>
+    public void ForgetSweep(string model) => _swept.TryRemove(model, out _);
 
     private static string OptionsKey(ModelDefinition model)
     {
@@ -143,7 +117,4 @@ public sealed partial class ModelRunner
     }
 
     private sealed record FingerprintEntry(long Length, DateTime LastWriteUtc, string Fingerprint);
-
-    /// <summary>A model's last alert evaluation: the definition it used, the signature of its inputs and its outcome.</summary>
-    private sealed record AlertMemo(ModelDefinition Model, string Signature, AlertOutcome Outcome);
 }

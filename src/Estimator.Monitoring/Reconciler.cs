@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace Estimator.Monitoring;
 
 /// <summary>Reconciliation: labels that arrive later are joined to the stored chunk rows and realized values recorded.</summary>
-public sealed partial class ModelRunner
+internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun fit, ModelSummaries summaries)
 {
     /// <summary>Coverage below this share (over at least <see cref="MinimumChunksForWarning"/> complete chunks) raises a warning.</summary>
     public const double CoverageWarning = 0.9;
 
     /// <summary>Complete chunks needed before coverage and error warnings are raised.</summary>
     public const int MinimumChunksForWarning = 3;
+
+    private StoreLayout Layout => context.Layout;
 
     /// <summary>
     /// Reads label files that arrived since the last run, joins all labels to the analysis rows by id (rows without a
@@ -21,7 +23,7 @@ public sealed partial class ModelRunner
     /// (<c>reconciliation/summary.json</c>). A repeated id is counted (the first label is kept), never silently used twice.
     /// </summary>
     /// <exception cref="EstimatorDataException">The model has no targets source or id column, or a label file holds bad data; nothing of this run is committed.</exception>
-    public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken = default)
+    public ReconcileOutcome Run(ModelDefinition model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Targets is null || model.IdColumn is null)
@@ -29,14 +31,14 @@ public sealed partial class ModelRunner
             throw new EstimatorDataException($"model '{model.Name}' has no targets source and id column to reconcile with");
         }
 
-        using var modelLock = AcquireLock(model.Name, cancellationToken);
-        var (_, fitted) = CalibrateLocked(model, new RunTracker(model.Name, null, Time), cancellationToken);
-        var state = ModelState.Load(StatePath(model.Name));
-        var reconcilePath = Path.Combine(ModelDirectory(model.Name), "reconciliation", "state.json");
+        using var modelLock = context.Locks.Acquire(model.Name, cancellationToken);
+        var (_, fitted) = fit.RunLocked(model, new RunTracker(model.Name, null, context.Time), cancellationToken);
+        var state = ModelState.Load(Layout.StatePath(model.Name));
+        var reconcilePath = Layout.ReconcileStatePath(model.Name);
         var reconcile = ReconcileState.Load(reconcilePath);
-        var labels = LoadLabels(model.Name, reconcile);
-        var now = Time.GetUtcNow();
-        var runId = RunId(reconcile.Runs + 1, now) + "-reconcile";
+        var labels = files.LoadLabels(model.Name, reconcile);
+        var now = context.Time.GetUtcNow();
+        var runId = StoreLayout.RunId(reconcile.Runs + 1, now) + "-reconcile";
 
         var seen = reconcile.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         var fresh = new List<LabelFile>();
@@ -45,7 +47,7 @@ public sealed partial class ModelRunner
         foreach (var file in FileSource.List(model.Targets))
         {
             var info = new FileInfo(file);
-            if (seen.Contains(file) || now - info.LastWriteTimeUtc < FileSettleTime)
+            if (seen.Contains(file) || now - info.LastWriteTimeUtc < context.FileSettleTime)
             {
                 continue;
             }
@@ -76,14 +78,14 @@ public sealed partial class ModelRunner
 
         if (duplicates > reconcile.DuplicateIds)
         {
-            Logger?.LogWarning("Model {Model}: {Duplicates} label rows repeat an id that already has a label; the first label is kept", model.Name, duplicates - reconcile.DuplicateIds);
+            context.Logger?.LogWarning("Model {Model}: {Duplicates} label rows repeat an id that already has a label; the first label is kept", model.Name, duplicates - reconcile.DuplicateIds);
         }
 
         var labelsFile = reconcile.LabelsFile;
         if (fresh.Count > 0)
         {
             labelsFile = string.Create(CultureInfo.InvariantCulture, $"labels-run{reconcile.Runs + 1:D6}.parquet");
-            labels.Write(Path.Combine(ModelDirectory(model.Name), "labels", labelsFile));
+            labels.Write(Path.Combine(Layout.LabelsDirectory(model.Name), labelsFile));
         }
 
         var labelledPerChunk = new Dictionary<int, long>();
@@ -98,7 +100,7 @@ public sealed partial class ModelRunner
                 break;
             }
 
-            var rows = LoadRows(model.Name, chunk, state);
+            var rows = files.LoadRows(model.Name, chunk, state);
             var (targets, matched, latest) = labels.Match(rows.Ids!);
             matchedIds += matched;
             if (matched == 0)
@@ -111,22 +113,24 @@ public sealed partial class ModelRunner
             var chunkLedger = result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId)).ToList();
             ledger.AddRange(chunkLedger);
             var changed = !reconcile.LabelledPerChunk.TryGetValue(chunk.Index, out var before) || before != matched
-                || !File.Exists(LedgerPath(model.Name, chunk.Index));
+                || !File.Exists(Layout.LedgerPath(model.Name, chunk.Index));
             if (changed)
             {
                 if (chunk.Visible)
                 {
-                    WriteEstimates(EstimateRecord.FromRows(model.Name, result, now.UtcDateTime, runId, provisional: !chunk.Final), AnalysisEstimatesPath(model.Name, chunk.Index));
+                    // Realized values change the verdicts of flags already evaluated: the summary is rebuilt from the files.
+                    summaries.BeforeRewrite(model.Name, chunk.Index);
+                    ChunkFiles.WriteEstimates(EstimateRecord.FromRows(model.Name, result, now.UtcDateTime, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model.Name, chunk.Index));
                 }
 
-                LedgerRecord.Write(chunkLedger, LedgerPath(model.Name, chunk.Index));
+                LedgerRecord.Write(chunkLedger, Layout.LedgerPath(model.Name, chunk.Index));
                 updated++;
             }
         }
 
         var summary = Summarize(model.Name, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
-        var earlierWarnings = ReadReconciliationSummary(model.Name)?.Warnings ?? [];
-        AtomicFile.WriteText(Path.Combine(ModelDirectory(model.Name), "reconciliation", "summary.json"), ReconcileState.SerializeSummary(summary));
+        var earlierWarnings = ReadSummary(model.Name)?.Warnings ?? [];
+        AtomicFile.WriteText(Layout.ReconciliationSummaryPath(model.Name), ReconcileState.SerializeSummary(summary));
         var committed = reconcile with
         {
             Files = [.. reconcile.Files, .. fresh],
@@ -143,7 +147,7 @@ public sealed partial class ModelRunner
         var earlierKeys = earlierWarnings.Select(WarningKey).ToHashSet(StringComparer.Ordinal);
         foreach (var warning in summary.Warnings.Where(w => !earlierKeys.Contains(WarningKey(w))))
         {
-            Logger?.LogWarning("Model {Model}: {Warning}", model.Name, warning);
+            context.Logger?.LogWarning("Model {Model}: {Warning}", model.Name, warning);
         }
 
         return new ReconcileOutcome(runId, fresh.Select(f => f.Path).ToList(), labelRows, updated, summary);
@@ -152,7 +156,7 @@ public sealed partial class ModelRunner
     /// <summary>The model's reconciliation ledger: every chunk × metric with labels, in chunk order.</summary>
     public IReadOnlyList<LedgerRecord> ReadLedger(string model)
     {
-        var directory = Path.Combine(ModelDirectory(CheckedName(model)), "reconciliation");
+        var directory = Layout.ReconciliationDirectory(StoreLayout.CheckedName(model));
         if (!Directory.Exists(directory))
         {
             return [];
@@ -164,8 +168,8 @@ public sealed partial class ModelRunner
     }
 
     /// <summary>The model's last reconciliation summary, or null before the first reconcile run.</summary>
-    public ReconciliationSummary? ReadReconciliationSummary(string model) =>
-        ReconcileState.ReadSummary(Path.Combine(ModelDirectory(CheckedName(model)), "reconciliation", "summary.json"));
+    public ReconciliationSummary? ReadSummary(string model) =>
+        ReconcileState.ReadSummary(Layout.ReconciliationSummaryPath(StoreLayout.CheckedName(model)));
 
     private static LedgerRecord ToLedger(string model, ChunkState chunk, ChunkEstimate r, long labelled, DateTime? arrived, DateTime now, string runId)
     {
@@ -230,19 +234,9 @@ public sealed partial class ModelRunner
         return new ReconciliationSummary(model, now, chunksWithLabels, chunksComplete, labels, duplicates, conflicts, unmatched, metrics, warnings);
     }
 
-    private LabelIndex LoadLabels(string model, ReconcileState reconcile) =>
-        reconcile.LabelsFile is null ? LabelIndex.Empty() : LabelIndex.Read(Path.Combine(ModelDirectory(model), "labels", reconcile.LabelsFile));
-
-    /// <summary>The labels received so far, to fill realized values when chunks are (re)estimated; null before any arrived.</summary>
-    private LabelIndex? KnownLabels(string model)
-    {
-        var reconcile = ReconcileState.Load(Path.Combine(ModelDirectory(model), "reconciliation", "state.json"));
-        return reconcile.LabelsFile is null ? null : LoadLabels(model, reconcile);
-    }
-
     private void RemoveOldLabelFiles(string model, string? current)
     {
-        var directory = Path.Combine(ModelDirectory(model), "labels");
+        var directory = Layout.LabelsDirectory(model);
         if (!Directory.Exists(directory))
         {
             return;
@@ -256,10 +250,4 @@ public sealed partial class ModelRunner
             }
         }
     }
-
-    private string LedgerPath(string model, int index) =>
-        Path.Combine(ModelDirectory(model), "reconciliation", string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}.parquet"));
-
-    private static string CheckedName(string model) =>
-        IsSafeName(model) ? model : throw new ArgumentException($"'{model}' is not a safe model name.", nameof(model));
 }

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Estimator.IO;
+using Estimator.Slo;
+using Microsoft.Extensions.Logging;
+
+namespace Estimator.Monitoring;
+
+/// <summary>
+/// Alert evaluation: flags each final chunk against the model's objectives and reference thresholds, runs the alert
+/// lifecycle, queues each state change once in the outbox and writes the alert files. It folds only the chunks that
+/// became final since the last evaluation into the model's summary (<see cref="ModelSummary"/>), so its cost does not
+/// grow with the model's history; without a valid summary it reads every estimate file, with the same result.
+/// </summary>
+internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, AlertOutbox outbox, ModelSummaries summaries)
+{
+    private readonly ConcurrentDictionary<string, AlertMemo> _memos = new(StringComparer.Ordinal);
+
+    private StoreLayout Layout => context.Layout;
+
+    public AlertOutcome Evaluate(ModelDefinition model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var modelLock = context.Locks.Acquire(model.Name, cancellationToken);
+        model.Alerting.Validate();
+
+        // Nothing committed since this runner's last evaluation of this definition: the same states, nothing to queue.
+        var signature = InputSignature(model.Name);
+        if (_memos.TryGetValue(model.Name, out var memo) && ReferenceEquals(memo.Model, model) && memo.Signature == signature)
+        {
+            return memo.Outcome with { Enqueued = [] };
+        }
+
+        var definition = ModelSummaries.Definition(model);
+        var state = ModelState.Load(Layout.StatePath(model.Name));
+        var start = Incremental(model.Name, definition, state);
+        var fold = start is null ? Full(model, definition) : Fold(model, start.Value.Summary, start.Value.Flags, start.Value.Records);
+        var now = context.Time.GetUtcNow().UtcDateTime;
+        var enqueued = new List<AlertNotification>();
+        foreach (var n in fold.Transitions.OrderBy(n => n.ChunkIndex).ThenBy(n => n.Id, StringComparer.Ordinal))
+        {
+            var notification = n with { At = now };
+            if (outbox.Enqueue(notification))
+            {
+                enqueued.Add(notification);
+                context.Logger?.LogWarning("Model {Model}: {Metric} {Rule} alert {State} ({Severity}) at chunk {Chunk}: {Reason}", n.Model, n.Metric, n.Rule, n.State, n.Severity, n.ChunkKey, n.Reason);
+            }
+        }
+
+        outbox.WriteStates(model.Name, fold.Summary.Current, fold.Flags);
+        if (state.Pending.Count == 0)
+        {
+            summaries.Save(model.Name, fold.Summary);
+        }
+        else
+        {
+            // Work items still pending may write chunks below what was folded: the next evaluation starts afresh.
+            summaries.Invalidate(model.Name);
+        }
+
+        var outcome = new AlertOutcome(enqueued, fold.Summary.Current, fold.Flags);
+        _memos[model.Name] = new AlertMemo(model, InputSignature(model.Name), outcome);
+        return outcome;
+    }
+
+    /// <summary>The summary, the flags so far and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
+    private (ModelSummary Summary, List<AlertFlag> Flags, List<EstimateRecord> Records)? Incremental(string model, string definition, ModelState state)
+    {
+        if (state.Pending.Count > 0 || summaries.Load(model) is not { } summary || summary.Definition != definition)
+        {
+            return null;
+        }
+
+        var flags = outbox.ReadFlags(model);
+        if (flags is null || flags.Count != summary.Rules.Sum(r => r.Flags))
+        {
+            return null;
+        }
+
+        var records = new List<EstimateRecord>();
+        foreach (var chunk in state.Chunks)
+        {
+            if (chunk.Visible && chunk.Final && chunk.Index > summary.Watermark)
+            {
+                var path = Layout.AnalysisEstimatesPath(model, chunk.Index);
+                if (!File.Exists(path))
+                {
+                    return null;
+                }
+
+                records.AddRange(EstimateFileReader.Read(path).Where(r => !r.Provisional));
+            }
+        }
+
+        return (summary, flags, records);
+    }
+
+    private Folded Full(ModelDefinition model, string definition)
+    {
+        var records = files.ReadEstimates(model.Name).Where(r => r.Period == "analysis" && !r.Provisional).ToList();
+        var empty = new ModelSummary(ModelSummaries.CurrentVersion, definition, -1, [], [], []);
+        return Fold(model, empty, [], records);
+    }
+
+    /// <summary>Folds <paramref name="records"/> (final chunks after the summary's watermark) into the summary.</summary>
+    private static Folded Fold(ModelDefinition model, ModelSummary summary, List<AlertFlag> flagsBefore, List<EstimateRecord> records)
+    {
+        var policy = model.Alerting;
+        var byMetric = records.GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.OrderBy(r => r.ChunkIndex).ToList(), StringComparer.Ordinal);
+        var metricOrder = summary.Metrics.Select(m => m.Metric).Concat(records.Select(r => r.Metric)).Distinct(StringComparer.Ordinal).ToList();
+        var transitions = new List<AlertNotification>();
+        var current = new List<AlertStatus>();
+        var flags = new List<AlertFlag>(flagsBefore.Count + (records.Count * 2));
+        var metrics = new List<MetricSummary>();
+        var rules = new List<RuleSummary>();
+        var before = 0;
+        var watermark = summary.Watermark;
+        foreach (var metric in metricOrder)
+        {
+            var rows = byMetric.GetValueOrDefault(metric) ?? [];
+            var previous = summary.Metrics.FirstOrDefault(m => m.Metric == metric);
+            var points = rows.Select(r => new ChunkPoint(
+                r.ChunkKey, r.ChunkIndex, r.Estimated ?? double.NaN, r.LowerConfidenceBound ?? double.NaN, r.UpperConfidenceBound ?? double.NaN,
+                r.Alert, r.Realized, r.ChunkEndDate)).ToList();
+            var byIndex = rows.ToDictionary(r => r.ChunkIndex);
+            var latest = rows.Count > 0 ? rows[^1] : previous!.Latest;
+            watermark = Math.Max(watermark, latest.ChunkIndex);
+            var window = (previous?.Window ?? []).Concat(points.Select(p => p.Estimated)).TakeLast(policy.BudgetWindow).ToArray();
+            metrics.Add(new MetricSummary(metric, latest, window));
+
+            var crossings = Rule(metric, "threshold", null)?.At.Crossings ?? 0;
+            var thresholdFlags = SloEvaluator.FlagThresholds(points, policy, ref crossings);
+            Collect(AlertRule.Threshold, thresholdFlags, null, crossings);
+            foreach (var slo in model.Slos.Where(s => s.Metric == metric))
+            {
+                Collect(AlertRule.Objective, SloEvaluator.FlagObjective(points, slo.Objective), slo.Objective, 0);
+            }
+
+            void Collect(AlertRule rule, IReadOnlyList<ChunkFlag> ruleFlags, double? objective, int crossingsAfter)
+            {
+                var ruleName = rule == AlertRule.Objective ? "objective" : "threshold";
+                var earlier = Rule(metric, ruleName, objective);
+                var at = earlier?.At ?? LifecycleState.Initial;
+                var lifecycle = SloEvaluator.Lifecycle(rule, ruleFlags, policy, ref at);
+                at = at with { Crossings = crossingsAfter };
+                var (state, severity) = SloEvaluator.Current(at);
+                var budget = objective is double o ? SloEvaluator.Budget(window, o, policy) : null;
+                current.Add(new AlertStatus(model.Name, metric, ruleName, state.ToString().ToLowerInvariant(), severity == Severity.None ? null : severity.ToString(), objective, budget, latest.ChunkKey));
+
+                // This rule's earlier flags, then the new ones: flags.json lists each rule's chunks together, in order.
+                var kept = earlier?.Flags ?? 0;
+                flags.AddRange(flagsBefore.Skip(before).Take(kept));
+                before += kept;
+                foreach (var flag in ruleFlags)
+                {
+                    var verdict = objective is double obj && flag.Severity != Severity.None ? SloEvaluator.Judge(flag, obj).ToString().ToLowerInvariant() : null;
+                    flags.Add(new AlertFlag(metric, ruleName, flag.Point.ChunkKey, flag.Point.ChunkIndex, flag.Severity == Severity.None ? null : flag.Severity.ToString(), flag.Reason, verdict));
+                }
+
+                rules.Add(new RuleSummary(metric, ruleName, objective, at, kept + ruleFlags.Count));
+                foreach (var t in lifecycle)
+                {
+                    var r = byIndex[t.Point.ChunkIndex];
+                    var stateName = t.State == AlertState.Firing ? "firing" : "resolved";
+                    var id = string.Create(CultureInfo.InvariantCulture, $"{t.Point.ChunkIndex:D6}-{metric}-{ruleName}-{stateName}-{t.Severity}");
+                    transitions.Add(new AlertNotification(
+                        id, model.Name, metric, ruleName, t.Severity.ToString(), stateName, r.ChunkKey, r.ChunkIndex, r.Estimated, r.LowerConfidenceBound,
+                        r.UpperConfidenceBound, objective, r.LowerThreshold, r.UpperThreshold, $"{model.Name}/{metric}/{ruleName}", default, t.Reason,
+                        new Dictionary<string, DateTime>()));
+                }
+            }
+        }
+
+        return new Folded(summary with { Watermark = watermark, Metrics = metrics, Rules = rules, Current = current }, flags, transitions);
+
+        // Rules are matched by metric, rule and objective (two objectives on one metric are two rules).
+        RuleSummary? Rule(string metric, string rule, double? objective) =>
+            summary.Rules.FirstOrDefault(r => r.Metric == metric && r.Rule == rule && Nullable.Equals(r.Objective, objective));
+    }
+
+    /// <summary>
+    /// What the evaluation depends on, as file stamps: the committed state, the summary and the alert files. Every run
+    /// that changes a chunk commits the state or drops the summary, so equal signatures mean the same evaluation.
+    /// </summary>
+    private string InputSignature(string model) =>
+        string.Join('|', Stamp(Layout.StatePath(model)), Stamp(Layout.SummaryPath(model)), Stamp(Path.Combine(Layout.AlertsDirectory(model), "current.json")), Stamp(Path.Combine(Layout.AlertsDirectory(model), "flags.json")));
+
+    private static string Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}") : "-";
+    }
+
+    private sealed record Folded(ModelSummary Summary, List<AlertFlag> Flags, List<AlertNotification> Transitions);
+
+    /// <summary>A model's last alert evaluation: the definition it used, the signature of its inputs and its outcome.</summary>
+    private sealed record AlertMemo(ModelDefinition Model, string Signature, AlertOutcome Outcome);
+}

@@ -1,0 +1,116 @@
+using Estimator.Estimation;
+using Estimator.IO;
+
+namespace Estimator.Monitoring;
+
+/// <summary>
+/// A model's chunk files: each chunk's rows (<c>rows/</c>) and estimates (<c>estimates/</c>), and the labels received
+/// so far. Writes one chunk at a time, each file atomically, so a run killed between two chunks leaves whole files.
+/// </summary>
+internal sealed class ChunkFiles(StoreContext context)
+{
+    private StoreLayout Layout => context.Layout;
+
+    /// <summary>Writes each chunk's rows and (for a visible chunk) its estimates, with realized values where labels are known.</summary>
+    public void Write(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
+    {
+        var labels = KnownLabels(model);
+        foreach (var (chunk, rows) in changed)
+        {
+            rows.Write(Layout.RowsPath(model, chunk));
+            if (!chunk.Visible)
+            {
+                onChunk?.Invoke();
+                continue;
+            }
+
+            var set = rows.ToPredictionSet();
+            if (labels is not null && rows.Ids is not null)
+            {
+                // Labels that arrived before this chunk was (re)formed keep their realized values.
+                set = set.WithTargets(labels.Match(rows.Ids).Targets);
+            }
+
+            var result = fitted.EstimateChunk(set, chunk.ToChunk());
+            WriteEstimates(EstimateRecord.FromRows(model, result, now, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model, chunk.Index));
+            onChunk?.Invoke();
+        }
+    }
+
+    /// <summary>Writes one estimate file atomically, creating its directory.</summary>
+    public static void WriteEstimates(IReadOnlyList<EstimateRecord> records, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        EstimateFileWriter.Write(records, path);
+    }
+
+    /// <summary>The chunk's stored rows, checked against the count the state records.</summary>
+    public RowBatch LoadRows(string model, ChunkState chunk, ModelState state)
+    {
+        var path = Layout.RowsPath(model, chunk);
+        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions);
+        return rows.Count == chunk.Rows
+            ? rows
+            : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), path);
+    }
+
+    /// <summary>Removes chunk files the committed state no longer names (replaced provisional chunks, re-formed chunks).</summary>
+    public void RemoveOrphans(string model, ModelState state)
+    {
+        var visible = state.Chunks.Where(c => c.Visible).Select(c => Layout.AnalysisEstimatesPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
+        var rows = state.Chunks.Select(c => Layout.RowsPath(model, c)).ToHashSet(StringComparer.Ordinal);
+        Remove(Layout.AnalysisEstimatesDirectory(model), visible);
+        Remove(Layout.RowsDirectory(model), rows);
+
+        static void Remove(string directory, HashSet<string> keep)
+        {
+            if (!Directory.Exists(directory))
+            {
+                return;
+            }
+
+            foreach (var file in Directory.GetFiles(directory, "chunk-*.parquet"))
+            {
+                if (!keep.Contains(file))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+    }
+
+    /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
+    public IReadOnlyList<EstimateRecord> ReadEstimates(string model)
+    {
+        var records = new List<EstimateRecord>();
+        var reference = Layout.ReferenceEstimatesPath(model);
+        if (File.Exists(reference))
+        {
+            records.AddRange(EstimateFileReader.Read(reference));
+        }
+
+        var analysis = Layout.AnalysisEstimatesDirectory(model);
+        if (Directory.Exists(analysis))
+        {
+            var files = Directory.GetFiles(analysis, "chunk-*.parquet");
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                records.AddRange(EstimateFileReader.Read(file));
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>The labels of the reconciliation state (empty before any arrived).</summary>
+    public LabelIndex LoadLabels(string model, ReconcileState reconcile) =>
+        reconcile.LabelsFile is null ? LabelIndex.Empty() : LabelIndex.Read(Path.Combine(Layout.LabelsDirectory(model), reconcile.LabelsFile));
+
+    /// <summary>The labels received so far, to fill realized values when chunks are (re)estimated; null before any arrived.</summary>
+    public LabelIndex? KnownLabels(string model)
+    {
+        var reconcile = ReconcileState.Load(Layout.ReconcileStatePath(model));
+        return reconcile.LabelsFile is null ? null : LoadLabels(model, reconcile);
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+
+namespace Estimator.Monitoring;
+
+/// <summary>
+/// What every part of the store engine shares: the layout, the clock, the logger, the locks, the fitted-model cache and
+/// the runner's settings. The settings are written only while the <see cref="ModelRunner"/> is being initialised.
+/// </summary>
+internal sealed class StoreContext
+{
+    public StoreContext(string root, TimeProvider time, ILogger? logger)
+    {
+        Layout = new StoreLayout(root);
+        Time = time;
+        Logger = logger;
+        Locks = new ModelLocks(Layout, time);
+        Fitted = new FittedModels(Layout);
+        Locks.HolderDied += Fitted.ForgetSweep;
+    }
+
+    public StoreLayout Layout { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger? Logger { get; }
+
+    public ModelLocks Locks { get; }
+
+    public FittedModels Fitted { get; }
+
+    public TimeSpan FileSettleTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    public int WorkItemRows { get; set; } = 50_000;
+
+    public TimeSpan WorkItemGrace { get; set; } = TimeSpan.Zero;
+
+    public Action<string>? BeforeCommit { get; set; }
+}
