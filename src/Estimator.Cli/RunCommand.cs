@@ -33,9 +33,9 @@ internal static class RunCommand
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var calibration = store.Calibrate(m.Definition, cancellationToken);
+                var calibration = store.Calibrate(new Monitoring.CalibrateRequest(m.Definition), cancellationToken);
                 stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}");
-                var estimate = store.Estimate(m.Definition, cancellationToken);
+                var estimate = store.Estimate(new Monitoring.EstimateRequest(m.Definition), cancellationToken);
                 // A run that found nothing new records no run (and has no run id to print).
                 stdout.WriteLine(string.IsNullOrEmpty(estimate.RunId)
                     ? $"{m.Name}: estimate: nothing new"

@@ -10,66 +10,32 @@ namespace Estimator.Host;
 public interface IModelStore
 {
     /// <summary>Fits the model on its reference unless it is already fitted for this reference content.</summary>
-    /// <param name="model">The model.</param>
+    /// <param name="request">The model, and where progress goes.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken);
-
-    /// <summary>Estimates the analysis files that arrived since the last run.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken);
+    CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Estimates the analysis files that arrived since the last run; a large run is split into work items whose ids go to
-    /// <paramref name="handOff"/> (to be queued for other workers), and the call returns once every item is done.
+    /// Estimates the analysis files that arrived since the last run. With <see cref="EstimateRequest.HandOff"/>, a large
+    /// run is split into work items whose ids go to it (to be queued for other workers), and the call returns once every
+    /// item is done.
     /// </summary>
-    /// <param name="model">The model.</param>
-    /// <param name="handOff">Receives the ids of the items other workers may run with <see cref="EstimateWorkItem(string, string, CancellationToken)"/>.</param>
+    /// <param name="request">The model, the hand-off and where progress goes.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken);
+    EstimateOutcome Estimate(EstimateRequest request, CancellationToken cancellationToken);
 
     /// <summary>Runs one handed-off work item of a split estimate run; null when there was nothing left to do.</summary>
-    /// <param name="model">The model's name.</param>
-    /// <param name="item">The work item's id.</param>
+    /// <param name="request">The model, the item and where progress goes.</param>
     /// <param name="cancellationToken">Cancels the item.</param>
-    WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// As <see cref="Calibrate(ModelDefinition, CancellationToken)"/>, reporting progress to <paramref name="progress"/>.
-    /// A store that cannot report progress calibrates without (the default).
-    /// </summary>
-    /// <param name="model">The model.</param>
-    /// <param name="progress">Receives progress on the calling thread.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        Calibrate(model, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="Estimate(ModelDefinition, CancellationToken)"/> (<paramref name="handOff"/> null) or
-    /// <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}, CancellationToken)"/>, reporting progress to
-    /// <paramref name="progress"/>. A store that cannot report progress estimates without (the default).
-    /// </summary>
-    /// <param name="model">The model.</param>
-    /// <param name="handOff">Receives the ids of the items other workers may run; null keeps the run in this call.</param>
-    /// <param name="progress">Receives progress on the calling thread.</param>
-    /// <param name="cancellationToken">Cancels the run.</param>
-    EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        handOff is null ? Estimate(model, cancellationToken) : Estimate(model, handOff, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="EstimateWorkItem(string, string, CancellationToken)"/>, reporting progress to <paramref name="progress"/>.
-    /// A store that cannot report progress runs the item without (the default).
-    /// </summary>
-    /// <param name="model">The model's name.</param>
-    /// <param name="item">The work item's id.</param>
-    /// <param name="progress">Receives progress on the calling thread.</param>
-    /// <param name="cancellationToken">Cancels the item.</param>
-    WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        EstimateWorkItem(model, item, cancellationToken);
+    WorkItemOutcome? EstimateWorkItem(WorkItemRequest request, CancellationToken cancellationToken);
 
     /// <summary>The model's current estimates (reference chunks, then analysis chunks in order).</summary>
     /// <param name="model">The model's name.</param>
     IReadOnlyList<EstimateRecord> ReadEstimates(string model);
+
+    /// <summary>The latest final analysis chunk's records, one per metric (what <c>/metrics</c> reports).</summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<EstimateRecord> ReadLatestEstimates(string model) =>
+        [.. ReadEstimates(model).Where(r => r.Period == "analysis" && !r.Provisional).GroupBy(r => r.Metric).Select(g => g.MaxBy(r => r.ChunkIndex)!)];
 
     /// <summary>Joins labels that arrived since the last run and records realized values, the ledger and the summary.</summary>
     /// <param name="model">The model (with a targets source and id column).</param>
@@ -109,30 +75,19 @@ public interface IModelStore
 public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 {
     /// <inheritdoc />
-    public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken) => runner.Calibrate(model, cancellationToken);
+    public CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken) => runner.Calibrate(request, cancellationToken);
 
     /// <inheritdoc />
-    public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken) => runner.Estimate(model, cancellationToken);
+    public EstimateOutcome Estimate(EstimateRequest request, CancellationToken cancellationToken) => runner.Estimate(request, cancellationToken);
 
     /// <inheritdoc />
-    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) => runner.Estimate(model, handOff, cancellationToken);
-
-    /// <inheritdoc />
-    public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => runner.EstimateWorkItem(model, item, cancellationToken);
-
-    /// <inheritdoc />
-    public CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken) => runner.Calibrate(model, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        runner.Estimate(model, handOff, progress, cancellationToken);
-
-    /// <inheritdoc />
-    public WorkItemOutcome? EstimateWorkItem(string model, string item, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        runner.EstimateWorkItem(model, item, progress, cancellationToken);
+    public WorkItemOutcome? EstimateWorkItem(WorkItemRequest request, CancellationToken cancellationToken) => runner.EstimateWorkItem(request, cancellationToken);
 
     /// <inheritdoc />
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => runner.ReadEstimates(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<EstimateRecord> ReadLatestEstimates(string model) => runner.ReadLatestEstimates(model);
 
     /// <inheritdoc />
     public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken) => runner.Reconcile(model, cancellationToken);

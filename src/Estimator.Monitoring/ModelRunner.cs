@@ -156,6 +156,27 @@ public sealed class ModelRunner
     public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default) =>
         _estimate.Run(model, handOff, progress, cancellationToken);
 
+    /// <summary>A calibrate run as a request (see <see cref="Calibrate(ModelDefinition, IProgress{RunProgress}?, CancellationToken)"/>).</summary>
+    public CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Calibrate(request.Model, request.Progress, cancellationToken);
+    }
+
+    /// <summary>An estimate run as a request (see <see cref="Estimate(ModelDefinition, Action{IReadOnlyList{string}}?, IProgress{RunProgress}?, CancellationToken)"/>).</summary>
+    public EstimateOutcome Estimate(EstimateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _estimate.Run(request.Model, request.HandOff, request.Progress, cancellationToken);
+    }
+
+    /// <summary>A work item as a request (see <see cref="EstimateWorkItem(string, string, IProgress{RunProgress}?, CancellationToken)"/>).</summary>
+    public WorkItemOutcome? EstimateWorkItem(WorkItemRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return EstimateWorkItem(request.Model, request.Item, request.Progress, cancellationToken);
+    }
+
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => _files.ReadEstimates(StoreLayout.CheckedName(model));
 

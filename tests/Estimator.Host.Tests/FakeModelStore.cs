@@ -7,7 +7,7 @@ namespace Estimator.Host.Tests;
 
 /// <summary>
 /// TEST DOUBLE for <see cref="IModelStore"/>, standing in for <see cref="ModelRunner"/> until its implementation lands.
-/// <see cref="Estimate(ModelDefinition, CancellationToken)"/> writes a known estimate file, <c>&lt;store&gt;/&lt;model&gt;/estimates/known.parquet</c>:
+/// <see cref="Estimate(EstimateRequest, CancellationToken)"/> writes a known estimate file, <c>&lt;store&gt;/&lt;model&gt;/estimates/known.parquet</c>:
 /// the engine's estimate of the whole car-loan analysis (what the demo's five seed files hold); <see cref="ReadEstimates"/>
 /// reads every estimate file under the model's folder. Models named in <see cref="Failing"/> throw bad-input errors.
 /// </summary>
@@ -20,15 +20,17 @@ internal sealed class FakeModelStore(string storeDirectory) : IModelStore
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    public CalibrationOutcome Calibrate(ModelDefinition model, CancellationToken cancellationToken)
+    public CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken)
     {
+        var model = request.Model;
         Calls.Enqueue("calibrate " + model.Name);
         ThrowIfFailing(model);
         return new CalibrationOutcome(false, "fake", true);
     }
 
-    public EstimateOutcome Estimate(ModelDefinition model, CancellationToken cancellationToken)
+    public EstimateOutcome Estimate(EstimateRequest request, CancellationToken cancellationToken)
     {
+        var model = request.Model;
         Calls.Enqueue("estimate " + model.Name);
         ThrowIfFailing(model);
         var target = Path.Combine(storeDirectory, model.Name, "estimates", "known.parquet");
@@ -44,10 +46,7 @@ internal sealed class FakeModelStore(string storeDirectory) : IModelStore
         return new EstimateOutcome(NothingNew.Contains(model.Name) ? "" : "fake-run", [], 0, 0, 0);
     }
 
-    public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) =>
-        Estimate(model, cancellationToken);
-
-    public WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) =>
+    public WorkItemOutcome? EstimateWorkItem(WorkItemRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the double never splits a run");
 
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model)

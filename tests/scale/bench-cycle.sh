@@ -13,7 +13,9 @@
 #   tests/scale/bench-cycle.sh [MODELS=1000]
 # Environment: MODES="run serve" (which, in that order), CHUNK=10000 (chunk size; 2000 gives 5 chunks per file),
 #   SCHEDULE="*/5 * * * * *" (cron of the serve jobs), IDLE=10 (seconds serve idles after each cycle),
-#   KEEP=1 (keep the work directory), CLI=path/to/estimator.dll.
+#   KEEP=1 (keep the work directory), CLI=path/to/estimator.dll,
+#   HISTORY=0 (chunks of history every model's store holds before cycle 1: one model's store is built once from
+#   copies of part-01 and cloned, hard-linked, to every model; so cycle 1 fits nothing and every cycle pays the history).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 models=${1:-1000}
@@ -21,6 +23,7 @@ modes=${MODES:-run serve}
 chunk=${CHUNK:-10000}
 schedule=${SCHEDULE:-"*/5 * * * * *"}
 idle=${IDLE:-10}
+history=${HISTORY:-0}
 cli=${CLI:-$(pwd)/src/Estimator.Cli/bin/Release/net10.0/estimator.dll}
 [ -f "$cli" ] || { echo "build first: dotnet build src/Estimator.Cli -c Release ($cli missing)" >&2; exit 1; }
 parts=(datasets/demo/incoming/car_loan/analysis/part-0{1,2,3,4,5}.parquet)
@@ -89,13 +92,40 @@ config() { # $1 dir
 YAML
   done; } > "$1/estimator.yaml"; }
 
+# history DIR: clones the template store (built once, below) into every model's store folder. Files are hard links
+# (the store replaces files by rename, never in place) except each model's lock file, which is written in place.
+history_to() {
+  [ "$history" -gt 0 ] || return 0
+  mkdir -p "$1/store"
+  for m in $(ls "$1/in"); do cp -al "$work/template/store/t" "$1/store/$m"; rm -f "$1/store/$m/.lock"; done
+}
+if [ "$history" -gt 0 ]; then
+  files=$(( (history * chunk + 9999) / 10000 ))
+  mkdir -p "$work/template/in/t"
+  cp "${parts[0]}" "$work/template/h.parquet"; touch -d '-1 hour' "$work/template/h.parquet"
+  for i in $(seq -w 1 "$files"); do ln "$work/template/h.parquet" "$work/template/in/t/h$i.parquet"; done
+  { echo "store: ./store"; echo "storage: { kind: inmemory }"; echo "models:"; cat <<YAML
+  - name: t
+    reference: $work/reference.parquet
+    analysis: ./in/t/*.parquet
+    id_column: id
+    columns: { y_pred_proba: y_pred_proba, y_pred: y_pred, y_true: repaid, timestamp: timestamp }
+    chunking: { size: $chunk }
+YAML
+  } > "$work/template/estimator.yaml"
+  t0=$(date +%s.%N)
+  dotnet "$cli" run --config "$work/template/estimator.yaml" >"$work/template/run.log"
+  echo "history: $history chunks per model ($files files of 10,000 rows), template store built in $(echo "$(date +%s.%N) - $t0" | bc) s"
+fi
+base=$(( history > 0 ? (files * 10000) / chunk : 0 ))
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 per_file=$((10000 / chunk))
-echo "models=$models chunk=$chunk ($per_file chunk(s) per file) schedule='$schedule' cli=$cli"
+echo "models=$models chunk=$chunk ($per_file chunk(s) per file) history=$history schedule='$schedule' cli=$cli"
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load/load/')"
 
 for mode in $modes; do
-  dir="$work/$mode"; config "$dir"
+  dir="$work/$mode"; config "$dir"; history_to "$dir"
   times=(); cpus=()
   if [ "$mode" = run ]; then
     for k in 1 2 3 4 5; do
@@ -103,7 +133,7 @@ for mode in $modes; do
       start=$(date +%s.%N)
       /usr/bin/time -f '%U %S %M' -o "$dir/time$k" dotnet "$cli" run --config "$dir/estimator.yaml" >"$dir/run$k.log"
       secs=$(echo "$(date +%s.%N) - $start" | bc)
-      helper wait "$dir" $((k * per_file - 1)) "$start" 0 >/dev/null  # checks every model has the new chunk
+      helper wait "$dir" $((base + k * per_file - 1)) "$start" 0 >/dev/null  # checks every model has the new chunk
       read -r u s rss <"$dir/time$k"; cpu=$(echo "$u + $s" | bc)
       printf 'run   cycle %d: %6.1f s wall, %6.1f s CPU, peak RSS %d MiB   (%s)\n' "$k" "$secs" "$cpu" $((rss / 1024)) "$(uptime | sed 's/.*load/load/')"
       [ "$k" -gt 1 ] && times+=("$secs") && cpus+=("$cpu")
@@ -113,13 +143,13 @@ for mode in $modes; do
     start=$(date +%s.%N)
     dotnet "$cli" serve --config "$dir/estimator.yaml" --urls http://127.0.0.1:0 >"$dir/serve.log" 2>&1 &
     host=$!; pids+=("$host")
-    secs=$(helper wait "$dir" $((per_file - 1)) "$start" "$host")
+    secs=$(helper wait "$dir" $((base + per_file - 1)) "$start" "$host")
     printf 'serve cycle 1: %6.1f s wall (from process start, fitting), %6.1f s CPU   (%s)\n' "$secs" "$(helper cpu "$host")" "$(uptime | sed 's/.*load/load/')"
     for k in 2 3 4 5; do
       c0=$(helper cpu "$host"); sleep "$idle"; c1=$(helper cpu "$host")
       idle_cpu=$(echo "($c1 - $c0) / $idle" | bc -l)
       t0=$(helper drop "$dir" "$k" "${parts[$((k-1))]}")
-      secs=$(helper wait "$dir" $((k * per_file - 1)) "$t0" "$host")
+      secs=$(helper wait "$dir" $((base + k * per_file - 1)) "$t0" "$host")
       c2=$(helper cpu "$host")
       cpu=$(echo "$c2 - $c1" | bc)
       printf 'serve cycle %d: %6.1f s wall, %6.1f s CPU (idle before it: %.2f cores busy)   (%s)\n' "$k" "$secs" "$cpu" "$idle_cpu" "$(uptime | sed 's/.*load/load/')"

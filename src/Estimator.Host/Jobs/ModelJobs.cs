@@ -51,7 +51,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     public void Calibrate(string model, CancellationToken cancellationToken)
     {
         var progress = Progress("calibrate " + model);
-        var outcome = Run(model, "calibrate", definition => store.Calibrate(definition, progress, cancellationToken), cancellationToken, progress);
+        var outcome = Run(model, "calibrate", definition => store.Calibrate(new CalibrateRequest(definition) { Progress = progress }, cancellationToken), cancellationToken, progress);
         // A scheduled check that finds the reference unchanged is routine: Debug, so an idle host stays quiet.
         logger.Log(
             outcome.Refitted ? LogLevel.Information : LogLevel.Debug,
@@ -77,7 +77,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         {
             // A large backlog is split into work items queued for any worker; this job takes its share and waits for the rest.
             Action<IReadOnlyList<string>>? handOff = jobs is null ? null : items => HandOff(model, items);
-            var estimated = store.Estimate(definition, handOff, progress, cancellationToken);
+            var estimated = store.Estimate(new EstimateRequest(definition) { HandOff = handOff, Progress = progress }, cancellationToken);
             return (estimated, store.EvaluateAlerts(definition, cancellationToken));
         }, cancellationToken, progress);
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
@@ -117,7 +117,7 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         var progress = Progress($"estimate {model} {item}");
         try
         {
-            var outcome = store.EstimateWorkItem(model, item, progress, cancellationToken);
+            var outcome = store.EstimateWorkItem(new WorkItemRequest(model, item) { Progress = progress }, cancellationToken);
             succeeded = true;
             if (outcome is null)
             {

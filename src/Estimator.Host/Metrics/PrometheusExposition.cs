@@ -49,10 +49,8 @@ public static class PrometheusExposition
         foreach (var model in config.Models)
         {
             var name = model.Name;
-            var latest = store.ReadEstimates(name)
-                .Where(r => r.Period == "analysis" && !r.Provisional)
-                .GroupBy(r => r.Metric)
-                .Select(g => g.MaxBy(r => r.ChunkIndex)!)
+            // From the model's summary (one small file) rather than every estimate file: a scrape costs the same however long the history.
+            var latest = store.ReadLatestEstimates(name)
                 .OrderBy(r => r.Metric, StringComparer.Ordinal)
                 .ToList();
             foreach (var r in latest)

@@ -20,7 +20,7 @@ public sealed partial class ModelsPageTests : IDisposable
     {
         var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 5));
         var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
-        store.Estimate(config.Models[0].Definition, CancellationToken.None);
+        store.Estimate(new EstimateRequest(config.Models[0].Definition), CancellationToken.None);
         var expected = TestData.ExpectedCarLoanEstimates(config.Models[0].Definition);
         await using var app = await TestHosts.StartAsync(config, store);
         using var client = app.GetTestClient();
@@ -64,7 +64,7 @@ public sealed partial class ModelsPageTests : IDisposable
         }
 
         var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
-        store.Estimate(model, CancellationToken.None);
+        store.Estimate(new EstimateRequest(model), CancellationToken.None);
         await using var app = await TestHosts.StartAsync(config, store);
         using var client = app.GetTestClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
@@ -83,7 +83,7 @@ public sealed partial class ModelsPageTests : IDisposable
         File.AppendAllText(path, "    slos:\n      - { metric: roc_auc, objective: 0.965 }\n");
         var config = EstimatorConfig.Load(path);
         var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
-        store.Estimate(config.Models[0].Definition, CancellationToken.None);
+        store.Estimate(new EstimateRequest(config.Models[0].Definition), CancellationToken.None);
         store.EvaluateAlerts(config.Models[0].Definition, CancellationToken.None);
         await using var app = await TestHosts.StartAsync(config, store);
         using var client = app.GetTestClient();
@@ -122,13 +122,11 @@ public sealed partial class ModelsPageTests : IDisposable
 
     private sealed class ThrowingStore : IModelStore
     {
-        public Monitoring.CalibrationOutcome Calibrate(Monitoring.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.CalibrationOutcome Calibrate(Monitoring.CalibrateRequest request, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public Monitoring.EstimateOutcome Estimate(Monitoring.ModelDefinition model, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.EstimateOutcome Estimate(Monitoring.EstimateRequest request, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
-        public Monitoring.EstimateOutcome Estimate(Monitoring.ModelDefinition model, Action<IReadOnlyList<string>> handOff, CancellationToken cancellationToken) => throw new IOException("store <broken>");
-
-        public Monitoring.WorkItemOutcome? EstimateWorkItem(string model, string item, CancellationToken cancellationToken) => throw new IOException("store <broken>");
+        public Monitoring.WorkItemOutcome? EstimateWorkItem(Monitoring.WorkItemRequest request, CancellationToken cancellationToken) => throw new IOException("store <broken>");
 
         public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => throw new IOException("store <broken>");
 
