@@ -52,6 +52,8 @@ public sealed class FittedMulticlassCbpe : IFittedCalculator
     /// <inheritdoc />
     public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
 
+    private bool WantsRocAuc => Options.Metrics.Contains(Metric.RocAuc);
+
     private bool NeedsPredictions => Options.Metrics.Any(m => m.RequiresPredictions());
 
     /// <summary>
@@ -70,7 +72,7 @@ public sealed class FittedMulticlassCbpe : IFittedCalculator
         var columns = MulticlassColumns.Map(analysis, Classes, "analysis", requireTargets: false, requirePredictions: NeedsPredictions);
         var data = columns.SortedByTimestamp().WithProbabilities(Calibrators);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var stats = MulticlassChunks.Gather(data, chunks, compute.Threads);
+        var stats = MulticlassChunks.Gather(data, chunks, WantsRocAuc, compute.Threads);
         var rows = new List<ChunkEstimate>(ReferenceRows.Count + (chunks.Count * Components.Count));
         rows.AddRange(ReferenceRows);
         rows.AddRange(MulticlassChunks.Rows(chunks, stats, Components, Options.ConfusionMatrixNormalization, Period.Analysis));
@@ -88,7 +90,7 @@ public sealed class FittedMulticlassCbpe : IFittedCalculator
     {
         var local = ColumnChunks.Local(rows, chunk);
         var data = MulticlassColumns.Map(rows, Classes, "analysis", requireTargets: false, requirePredictions: NeedsPredictions).WithProbabilities(Calibrators);
-        var stats = MulticlassChunks.Gather(data, [local], threads: 1);
+        var stats = MulticlassChunks.Gather(data, [local], WantsRocAuc, threads: 1);
         return MulticlassChunks.Rows([chunk], stats, Components, Options.ConfusionMatrixNormalization, Period.Analysis);
     }
 

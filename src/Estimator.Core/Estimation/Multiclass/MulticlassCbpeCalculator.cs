@@ -110,7 +110,7 @@ public sealed class MulticlassCbpeCalculator(MulticlassCbpeOptions? options = nu
 
         var data = columns.SortedByTimestamp().WithProbabilities(calibrators);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var stats = MulticlassChunks.Gather(data, chunks, compute.Threads);
+        var stats = MulticlassChunks.Gather(data, chunks, wantsRocAuc, compute.Threads);
         var components = new MulticlassComponent[unfitted.Count];
         for (var c = 0; c < components.Length; c++)
         {

@@ -80,8 +80,13 @@ internal sealed class MulticlassChunkStatistics
     public double TargetsMissingRate { get; private set; }
 
     /// <summary>Gathers rows [start, start + length) of <paramref name="data"/> (which has probabilities).</summary>
+    /// <param name="data">The period.</param>
+    /// <param name="start">First row of the chunk.</param>
+    /// <param name="length">Rows in the chunk.</param>
+    /// <param name="rocAuc">Whether to estimate ROC AUC (the one costly statistic: a numpy-argsort replay per class).</param>
+    /// <param name="scratch">The worker's buffers.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static MulticlassChunkStatistics Compute(MulticlassColumns data, int start, int length, Scratch scratch)
+    public static MulticlassChunkStatistics Compute(MulticlassColumns data, int start, int length, bool rocAuc, Scratch scratch)
     {
         var k = data.Classes;
         var s = new MulticlassChunkStatistics(k);
@@ -116,7 +121,7 @@ internal sealed class MulticlassChunkStatistics
 
         for (var c = 0; c < k; c++)
         {
-            s.EstimatedRocAuc[c] = EstimateRocAuc(scores[c], probabilities[c], scored.AsSpan(0, m), scratch);
+            s.EstimatedRocAuc[c] = rocAuc ? EstimateRocAuc(scores[c], probabilities[c], scored.AsSpan(0, m), scratch) : double.NaN;
         }
 
         if (targets is not null)

@@ -9,7 +9,7 @@ namespace Estimator.Estimation.Multiclass;
 internal static class MulticlassChunks
 {
     /// <summary>Gathers every chunk's statistics; <paramref name="data"/> must carry probabilities.</summary>
-    public static MulticlassChunkStatistics[] Gather(MulticlassColumns data, IReadOnlyList<Chunk> chunks, int threads)
+    public static MulticlassChunkStatistics[] Gather(MulticlassColumns data, IReadOnlyList<Chunk> chunks, bool rocAuc, int threads)
     {
         var stats = new MulticlassChunkStatistics[chunks.Count];
         var longest = 0;
@@ -23,7 +23,7 @@ internal static class MulticlassChunks
             var scratch = new MulticlassChunkStatistics.Scratch(longest);
             for (var c = 0; c < chunks.Count; c++)
             {
-                stats[c] = MulticlassChunkStatistics.Compute(data, (int)chunks[c].StartIndex, (int)chunks[c].Rows, scratch);
+                stats[c] = MulticlassChunkStatistics.Compute(data, (int)chunks[c].StartIndex, (int)chunks[c].Rows, rocAuc, scratch);
             }
 
             return stats;
@@ -36,7 +36,7 @@ internal static class MulticlassChunks
             () => new MulticlassChunkStatistics.Scratch(longest),
             (c, _, scratch) =>
             {
-                stats[c] = MulticlassChunkStatistics.Compute(data, (int)chunks[c].StartIndex, (int)chunks[c].Rows, scratch);
+                stats[c] = MulticlassChunkStatistics.Compute(data, (int)chunks[c].StartIndex, (int)chunks[c].Rows, rocAuc, scratch);
                 return scratch;
             },
             _ => { });
