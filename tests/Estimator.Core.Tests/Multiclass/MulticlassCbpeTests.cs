@@ -215,6 +215,40 @@ public sealed class MulticlassCbpeTests
         Assert.Equal(CalculatorKind.MulticlassCbpe, rocAuc.Calculator);
     }
 
+    [Fact]
+    public void Estimate_WithTwoClasses_AgreesWithBinaryCbpe()
+    {
+        // K = 2 (where NannyML's multiclass path fails): one-vs-rest for class 0 mirrors class 1, so macro recall and
+        // macro specificity are both (binary recall + binary specificity) / 2, and accuracy is binary accuracy.
+        var random = new Random(7);
+        const int n = 3000;
+        var p1 = new double[n];
+        var p0 = new double[n];
+        var predicted = new double[n];
+        var actual = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            p1[i] = Math.Round(random.NextDouble(), 3);
+            p0[i] = 1 - p1[i];
+            predicted[i] = p1[i] >= 0.5 ? 1 : 0;
+            actual[i] = random.NextDouble() < p1[i] ? 1 : 0;
+        }
+
+        Metric[] metrics = [Metric.Accuracy, Metric.Recall, Metric.Specificity];
+        var binary = Cbpe.Fit(new PredictionSet(p1, predicted, actual), new CbpeOptions { Metrics = metrics, Calibration = CalibrationMode.Never, Chunking = Chunking.ByNumber(3) });
+        var data = new ModelData(n) { Classes = ["0", "1"], ClassScores = [p0, p1], Predictions = predicted, Targets = actual };
+        var multiclass = new MulticlassCbpeCalculator(new MulticlassCbpeOptions { Metrics = metrics, Calibration = CalibrationMode.Never, Chunking = Chunking.ByNumber(3) }).Fit(data);
+
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            double Binary(string metric) => binary.ReferenceRows.Single(r => r.Chunk.Index == chunk && r.Metric == metric).Estimated;
+            double Multi(string metric) => multiclass.ReferenceRows.Single(r => r.Chunk.Index == chunk && r.Metric == metric).Estimated;
+            Assert.Equal(Binary("accuracy"), Multi("accuracy"), 12);
+            Assert.Equal((Binary("recall") + Binary("specificity")) / 2, Multi("recall"), 12);
+            Assert.Equal((Binary("recall") + Binary("specificity")) / 2, Multi("specificity"), 12);
+        }
+    }
+
     private static double BruteForceRocAuc(double[] scores, bool[] positive)
     {
         double wins = 0, pairs = 0;

@@ -21,11 +21,12 @@ namespace Estimator.Estimation.Multiclass;
 /// <para>
 /// Deviations from NannyML, each where NannyML would fail or give meaningless numbers: reference rows lacking a target
 /// or a class's score are left out of that class's calibration check and calibrator (NannyML raises); with exactly two
-/// classes the one-vs-rest metrics are computed per class (NannyML's <c>label_binarize</c> then yields a single column
-/// and pairs it with the wrong class); raw scores that do not sum to 1 are counted
-/// (<see cref="MulticlassCbpeResult.RowsScoreSumOff"/>) and realized ROC AUC is still computed (scikit-learn raises,
-/// and NannyML turns the chunk's roc_auc into NaN); a class that never occurs among the reference targets is an
-/// error for every metric set (NannyML raises only when roc_auc is requested).
+/// classes the one-vs-rest metrics are computed per class (NannyML's <c>label_binarize</c> then yields a single column:
+/// its calibrator fit fails with an index error, and its metrics would pair that column with the wrong class); raw
+/// scores that do not sum to 1 are counted (<see cref="MulticlassCbpeResult.RowsScoreSumOff"/>) and realized ROC AUC
+/// is still computed (scikit-learn raises, and NannyML turns the chunk's roc_auc into NaN); a class that never occurs
+/// among the reference targets is an error for every metric set (NannyML raises only when roc_auc is requested); rows
+/// with equal timestamps keep their order (see <see cref="MulticlassColumns.SortedByTimestamp"/>).
 /// </para>
 /// <para>
 /// Per-class rows (<see cref="MulticlassCbpeOptions.PerClassRows"/>) are Estimator's own: a class's one-vs-rest
