@@ -111,6 +111,7 @@ if [ "$history" -gt 0 ]; then
     id_column: id
     columns: { y_pred_proba: y_pred_proba, y_pred: y_pred, y_true: repaid, timestamp: timestamp }
     chunking: { size: $chunk }
+    schedule: "$schedule"
 YAML
   } > "$work/template/estimator.yaml"
   t0=$(date +%s.%N)
