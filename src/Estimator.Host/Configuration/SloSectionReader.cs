@@ -73,6 +73,7 @@ internal sealed class SloSectionReader(ConfigNodes nodes)
             var value = nodes.Number(b, path + ".error_budget");
             if (value is double v && !(v > 0 && v <= 1))
             {
+                // AlertPolicy.Validate rejects it too; checked here to point at the value, in the configuration's wording.
                 nodes.Problem(path + ".error_budget", b.Start, FormattableString.Invariant($"must be a share in (0, 1], e.g. 0.1; got {v}"));
             }
 
