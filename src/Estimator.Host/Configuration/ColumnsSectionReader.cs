@@ -1,0 +1,69 @@
+using Estimator.IO;
+using YamlDotNet.RepresentationModel;
+
+namespace Estimator.Host.Configuration;
+
+/// <summary>
+/// Reads which data columns a model's files use: <c>id_column</c> (joins targets to analysis rows) and <c>columns</c>
+/// (scores, predictions, targets and timestamps).
+/// </summary>
+internal sealed class ColumnsSectionReader(ConfigNodes nodes)
+{
+    private static readonly string[] ColumnKeys = ["y_pred_proba", "y_pred", "y_true", "timestamp"];
+
+    /// <summary>The column mapping (defaults for what is not given), or null when it has problems.</summary>
+    /// <param name="model">The model's mapping, holding <c>id_column</c>, <c>columns</c> and <c>targets</c>.</param>
+    /// <param name="modelPath">The model's key path, e.g. <c>models[0]</c>.</param>
+    public ColumnMapping? Read(YamlMappingNode model, string modelPath)
+    {
+        var idColumn = ConfigNodes.Get(model, "id_column") is { } idNode ? nodes.NonEmptyString(idNode, modelPath + ".id_column") : null;
+        if (ConfigNodes.Get(model, "targets") is not null && ConfigNodes.Get(model, "id_column") is null)
+        {
+            nodes.Problem(modelPath + ".id_column", model.Start, "missing: targets are joined to analysis rows by id_column");
+        }
+
+        var columns = new ColumnMapping { YTrue = "y_true", Id = idColumn };
+        if (ConfigNodes.Get(model, "columns") is not { } node)
+        {
+            return columns;
+        }
+
+        var path = modelPath + ".columns";
+        var map = nodes.Mapping(node, path, ColumnKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var before = nodes.ProblemCount;
+        columns = columns with
+        {
+            YPredProba = Column(map, path, "y_pred_proba", "y_pred_proba", nullable: false) ?? "y_pred_proba",
+            YPred = Column(map, path, "y_pred", "y_pred", nullable: true),
+            YTrue = Column(map, path, "y_true", "y_true", nullable: false),
+            Timestamp = Column(map, path, "timestamp", null, nullable: true),
+        };
+        return nodes.ProblemCount > before ? null : columns;
+    }
+
+    /// <summary>The column named under <paramref name="key"/>: <paramref name="fallback"/> when absent; null (no such column) only where allowed.</summary>
+    private string? Column(YamlMappingNode map, string path, string key, string? fallback, bool nullable)
+    {
+        if (ConfigNodes.Get(map, key) is not { } valueNode)
+        {
+            return fallback;
+        }
+
+        if (ConfigNodes.IsNull(valueNode))
+        {
+            if (!nullable)
+            {
+                nodes.Problem($"{path}.{key}", valueNode.Start, "must name a column");
+            }
+
+            return null;
+        }
+
+        return nodes.NonEmptyString(valueNode, $"{path}.{key}");
+    }
+}

@@ -1,0 +1,203 @@
+using Estimator.Estimation;
+using Estimator.Metrics;
+using Estimator.Thresholds;
+using YamlDotNet.RepresentationModel;
+
+namespace Estimator.Host.Configuration;
+
+/// <summary>
+/// Reads what a model measures: <c>metrics</c> (names parsed by <see cref="MetricNames"/>), per-metric
+/// <c>thresholds</c>, and the <c>business_value_matrix</c>.
+/// </summary>
+internal sealed class MetricsSectionReader(ConfigNodes nodes)
+{
+    private static readonly string[] StdThresholdKeys = ["type", "std_lower_multiplier", "std_upper_multiplier"];
+    private static readonly string[] ConstantThresholdKeys = ["type", "lower", "upper"];
+
+    /// <summary>The metrics (the CBPE defaults when <paramref name="node"/> is null), or null when the list has problems.</summary>
+    public List<Metric>? ReadMetrics(YamlNode? node, string path)
+    {
+        if (node is null)
+        {
+            return [.. new CbpeOptions().Metrics];
+        }
+
+        if (nodes.Sequence(node, path, "expected a list of metric names, e.g. [roc_auc, f1]") is not { } sequence)
+        {
+            return null;
+        }
+
+        var metrics = new List<Metric>();
+        var ok = true;
+        foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
+        {
+            var name = nodes.NonEmptyString(item, itemPath);
+            if (name is null || MetricName(name, itemPath, item) is not { } metric)
+            {
+                ok = false;
+            }
+            else if (metrics.Contains(metric))
+            {
+                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
+                ok = false;
+            }
+            else
+            {
+                metrics.Add(metric);
+            }
+        }
+
+        if (ok && metrics.Count == 0)
+        {
+            nodes.Problem(path, node.Start, "the list is empty: name at least one metric");
+            ok = false;
+        }
+
+        return ok ? metrics : null;
+    }
+
+    /// <summary>The thresholds by metric (none when <paramref name="node"/> is null), or null when any has a problem.</summary>
+    /// <param name="node">The <c>thresholds</c> value, or null.</param>
+    /// <param name="path">Its key path.</param>
+    /// <param name="metrics">The model's metrics (a threshold must be on one of them), or null when they could not be read.</param>
+    public Dictionary<Metric, Threshold>? ReadThresholds(YamlNode? node, string path, List<Metric>? metrics)
+    {
+        var thresholds = new Dictionary<Metric, Threshold>();
+        if (node is null)
+        {
+            return thresholds;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            nodes.Problem(path, node.Start, "expected a mapping of metric to threshold, e.g. {roc_auc: {type: constant, lower: 0.8}}");
+            return null;
+        }
+
+        var ok = true;
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var itemPath = $"{path}.{key}";
+            if (MetricName(key, itemPath, keyNode) is not { } metric)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (metrics is not null && !metrics.Contains(metric))
+            {
+                nodes.Problem(itemPath, keyNode.Start, $"a threshold for '{key}', which is not among the model's metrics");
+                ok = false;
+                continue;
+            }
+
+            if (ReadThreshold(valueNode, itemPath) is { } threshold)
+            {
+                thresholds[metric] = threshold;
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
+        return ok ? thresholds : null;
+    }
+
+    /// <summary>The matrix <c>[[TN, FP], [FN, TP]]</c>, or null when it has problems.</summary>
+    public BusinessValueMatrix? ReadBusinessValueMatrix(YamlNode node, string path)
+    {
+        const string Expected = "expected [[TN, FP], [FN, TP]] (rows: actual 0, 1; columns: predicted 0, 1)";
+        if (node is not YamlSequenceNode { Children.Count: 2 } rows
+            || rows.Children[0] is not YamlSequenceNode { Children.Count: 2 } row0
+            || rows.Children[1] is not YamlSequenceNode { Children.Count: 2 } row1)
+        {
+            nodes.Problem(path, node.Start, Expected);
+            return null;
+        }
+
+        var cells = new[] { row0.Children[0], row0.Children[1], row1.Children[0], row1.Children[1] };
+        var values = new double[4];
+        for (var i = 0; i < 4; i++)
+        {
+            if (nodes.Number(cells[i], path) is not double v)
+            {
+                return null;
+            }
+
+            values[i] = v;
+        }
+
+        return new BusinessValueMatrix(values[0], values[1], values[2], values[3]);
+    }
+
+    /// <summary>A metric name parsed by <see cref="MetricNames.TryParse"/>; an unknown one is a problem listing the known names.</summary>
+    private Metric? MetricName(string name, string path, YamlNode node)
+    {
+        if (MetricNames.TryParse(name, out var metric))
+        {
+            return metric;
+        }
+
+        nodes.Problem(path, node.Start, $"unknown metric '{name}'; known metrics: {string.Join(", ", MetricNames.All)}");
+        return null;
+    }
+
+    private Threshold? ReadThreshold(YamlNode node, string path)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            nodes.Problem(path, node.Start, "expected {type: standard_deviation, std_lower_multiplier: 3, std_upper_multiplier: 3} or {type: constant, lower: L, upper: U}");
+            return null;
+        }
+
+        var typeNode = ConfigNodes.Get(map, "type");
+        if (typeNode is null)
+        {
+            nodes.Problem(path + ".type", map.Start, "missing: standard_deviation or constant");
+            return null;
+        }
+
+        var type = nodes.NonEmptyString(typeNode, path + ".type");
+        var before = nodes.ProblemCount;
+        try
+        {
+            switch (type)
+            {
+                case null:
+                    return null;
+                case "standard_deviation":
+                    {
+                        nodes.CheckKeys(map, path, StdThresholdKeys);
+                        var lower = nodes.OptionalNumber(map, "std_lower_multiplier", path, 3);
+                        var upper = nodes.OptionalNumber(map, "std_upper_multiplier", path, 3);
+                        if (lower is < 0 || upper is < 0)
+                        {
+                            // Core rejects these too; checked here to keep the configuration's wording.
+                            nodes.Problem(path, map.Start, "standard-deviation multipliers must not be negative");
+                        }
+
+                        return nodes.ProblemCount > before ? null : Threshold.StandardDeviation(lower, upper);
+                    }
+
+                case "constant":
+                    {
+                        nodes.CheckKeys(map, path, ConstantThresholdKeys);
+                        var lower = nodes.OptionalNumber(map, "lower", path, null);
+                        var upper = nodes.OptionalNumber(map, "upper", path, null);
+                        return nodes.ProblemCount > before ? null : Threshold.Constant(lower, upper);
+                    }
+
+                default:
+                    nodes.Problem(path + ".type", typeNode.Start, $"unknown threshold type '{type}': expected standard_deviation or constant");
+                    return null;
+            }
+        }
+        catch (ArgumentException e)
+        {
+            nodes.Rejected(path, map.Start, e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using Estimator.Calibration;
+using Estimator.Estimation;
+using Estimator.Metrics;
+using Estimator.Monitoring;
+using Estimator.Slo;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Estimator.Host.Configuration;
+
+/// <summary>
+/// Reads <c>models</c>: each model's name, inputs and schedules, and its sections through their readers (columns,
+/// metrics and thresholds, chunking, SLOs and alerting, notification channels).
+/// </summary>
+internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySectionReader notify)
+{
+    private static readonly string[] ModelKeys =
+    [
+        "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
+        "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
+        "slos", "alerting", "notify", "reconcile_schedule",
+    ];
+
+    private readonly ColumnsSectionReader columnsReader = new(nodes);
+    private readonly MetricsSectionReader metricsReader = new(nodes);
+    private readonly ChunkingSectionReader chunkingReader = new(nodes);
+    private readonly SloSectionReader sloReader = new(nodes);
+    private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
+
+    /// <summary>The models that read without problems, in file order.</summary>
+    /// <param name="node">The <c>models</c> value.</param>
+    /// <param name="globalNotify">The top-level channels, which every model's notifications also go to.</param>
+    public List<ModelConfig> ReadModels(YamlNode node, List<ChannelSpec> globalNotify)
+    {
+        var models = new List<ModelConfig>();
+        if (nodes.Sequence(node, "models", "expected a list of models") is not { } sequence)
+        {
+            return models;
+        }
+
+        if (sequence.Children.Count == 0)
+        {
+            nodes.Problem("models", node.Start, "the list is empty: configure at least one model");
+        }
+
+        foreach (var (item, path) in ConfigNodes.Items(sequence, "models"))
+        {
+            if (ReadModel(item, path, globalNotify) is { } model)
+            {
+                models.Add(model);
+            }
+        }
+
+        return models;
+    }
+
+    private ModelConfig? ReadModel(YamlNode node, string path, List<ChannelSpec> globalNotify)
+    {
+        var map = nodes.Mapping(node, path, ModelKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var before = nodes.ProblemCount;
+        var name = nodes.Required(map, "name", path) is { } nameNode ? ModelName(nameNode, path + ".name") : null;
+        var reference = nodes.Required(map, "reference", path) is { } referenceNode ? paths.File(referenceNode, path + ".reference") : null;
+        var analysis = nodes.Required(map, "analysis", path) is { } analysisNode ? paths.Source(analysisNode, path + ".analysis") : null;
+        var targets = ConfigNodes.Get(map, "targets") is { } targetsNode ? paths.Source(targetsNode, path + ".targets") : null;
+        var columns = columnsReader.Read(map, path);
+        var metrics = metricsReader.ReadMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics");
+        var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
+        var thresholds = metricsReader.ReadThresholds(ConfigNodes.Get(map, "thresholds"), path + ".thresholds", metrics);
+        var calibration = ConfigNodes.Get(map, "calibration") is { } calibrationNode
+            ? nodes.Choice(calibrationNode, path + ".calibration", "expected auto, always or never", ("AUTO", CalibrationMode.Auto), ("ALWAYS", CalibrationMode.Always), ("NEVER", CalibrationMode.Never))
+            : CalibrationMode.Auto;
+        var normalization = ConfigNodes.Get(map, "normalize_confusion_matrix") is { } normNode
+            ? nodes.Choice(
+                normNode,
+                path + ".normalize_confusion_matrix",
+                "expected none, all, true or pred",
+                ("NONE", ConfusionMatrixNormalization.None),
+                ("ALL", ConfusionMatrixNormalization.All),
+                ("TRUE", ConfusionMatrixNormalization.True),
+                ("PRED", ConfusionMatrixNormalization.Pred))
+            : ConfusionMatrixNormalization.None;
+        var matrix = ConfigNodes.Get(map, "business_value_matrix") is { } matrixNode ? metricsReader.ReadBusinessValueMatrix(matrixNode, path + ".business_value_matrix") : null;
+        if (metrics is not null && metrics.Contains(Metric.BusinessValue) && ConfigNodes.Get(map, "business_value_matrix") is null)
+        {
+            nodes.Problem(path + ".business_value_matrix", map.Start, "missing: the business_value metric needs [[TN, FP], [FN, TP]]");
+        }
+
+        var perPrediction = ConfigNodes.Get(map, "normalize_business_value") is { } bvNode && PerPrediction(bvNode, path + ".normalize_business_value");
+        var schedule = nodes.Required(map, "schedule", path) is { } scheduleNode ? nodes.Schedule(scheduleNode, path + ".schedule") : null;
+        var reconcileSchedule = ConfigNodes.Get(map, "reconcile_schedule") is { } reconcileNode ? ReconcileSchedule(reconcileNode, path + ".reconcile_schedule", targets: ConfigNodes.Get(map, "targets")) : null;
+        var slos = ConfigNodes.Get(map, "slos") is { } slosNode ? sloReader.ReadSlos(slosNode, path + ".slos", metrics) : [];
+        var alerting = ConfigNodes.Get(map, "alerting") is { } alertingNode ? sloReader.ReadAlerting(alertingNode, path + ".alerting") : new AlertPolicy();
+        var ownNotify = ConfigNodes.Get(map, "notify") is { } notifyNode ? notify.ReadNotify(notifyNode, path + ".notify") : [];
+        var channels = notify.MergeChannels(ownNotify, globalNotify, path);
+
+        if (nodes.ProblemCount > before || name is null || reference is null || analysis is null || columns is null || metrics is null
+            || chunking is null || thresholds is null || calibration is null || normalization is null || schedule is null
+            || slos is null || alerting is null || channels is null)
+        {
+            return null;
+        }
+
+        var options = new CbpeOptions
+        {
+            Metrics = metrics,
+            Chunking = chunking,
+            Calibration = calibration.Value,
+            Thresholds = thresholds,
+            ConfusionMatrixNormalization = normalization.Value,
+            BusinessValueMatrix = matrix,
+            NormalizeBusinessValuePerPrediction = perPrediction,
+        };
+        var definition = new ModelDefinition(name, reference, analysis, targets, columns.Id, columns, options) { Slos = slos, Alerting = alerting };
+        return new ModelConfig(definition, schedule)
+        {
+            ReconcileSchedule = targets is null ? null : reconcileSchedule ?? schedule,
+            Notify = channels,
+        };
+    }
+
+    /// <summary>A model name by Core's rule (<see cref="ModelNames"/>), unique in the file.</summary>
+    private string? ModelName(YamlNode node, string path)
+    {
+        var name = nodes.NonEmptyString(node, path);
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (!ModelNames.IsValid(name, out var error))
+        {
+            nodes.Problem(path, node.Start, error!);
+            return null;
+        }
+
+        if (seenNames.TryGetValue(name, out var first))
+        {
+            nodes.Problem(path, node.Start, FormattableString.Invariant($"duplicate model name '{name}' (first used on line {first.Line})"));
+            return null;
+        }
+
+        seenNames[name] = node.Start;
+        return name;
+    }
+
+    /// <summary><c>normalize_business_value</c>: <c>none</c> (false) or <c>per_prediction</c> (true).</summary>
+    private bool PerPrediction(YamlNode node, string path)
+    {
+        switch (nodes.NonEmptyString(node, path)?.ToUpperInvariant())
+        {
+            case "PER_PREDICTION":
+                return true;
+            case null or "NONE":
+                return false;
+            default:
+                nodes.Problem(path, node.Start, "expected none or per_prediction");
+                return false;
+        }
+    }
+
+    /// <summary><c>reconcile_schedule</c>, which only a model with targets may have.</summary>
+    private CronSchedule? ReconcileSchedule(YamlNode node, string path, YamlNode? targets)
+    {
+        if (targets is not null)
+        {
+            return nodes.Schedule(node, path);
+        }
+
+        if (nodes.NonEmptyString(node, path) is not null)
+        {
+            nodes.Problem(path, node.Start, "the model has no targets to reconcile; add targets and id_column, or remove reconcile_schedule");
+        }
+
+        return null;
+    }
+}
