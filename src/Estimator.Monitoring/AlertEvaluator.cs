@@ -32,9 +32,9 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         }
 
         var definition = ModelSummaries.Definition(model);
-        var state = ModelState.Load(Layout.StatePath(model.Name));
+        var state = context.States.Load(Layout.StatePath(model.Name));
         var start = Incremental(model.Name, definition, state);
-        var fold = start is null ? Full(model, definition) : Fold(model, start.Value.Summary, start.Value.Flags, start.Value.Records);
+        var fold = start is null ? Full(model, definition) : Fold(model, start.Value.Summary, start.Value.Records);
         var now = context.Time.GetUtcNow().UtcDateTime;
         var enqueued = new List<AlertNotification>();
         foreach (var n in fold.Transitions.OrderBy(n => n.ChunkIndex).ThenBy(n => n.Id, StringComparer.Ordinal))
@@ -47,10 +47,25 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
             }
         }
 
-        outbox.WriteStates(model.Name, fold.Summary.Current, fold.Flags);
+        outbox.WriteCurrent(model.Name, fold.Summary.Current);
+        IReadOnlyList<AlertFlag> flags;
+        long flagBytes;
+        if (start is null)
+        {
+            flags = fold.Added;
+            flagBytes = outbox.WriteFlags(model.Name, fold.Added);
+        }
+        else
+        {
+            // The earlier flags stay as written (their chunks are unchanged): the new ones are appended, and the whole
+            // list is parsed only if a caller asks for it.
+            flagBytes = outbox.AppendFlags(model.Name, fold.Added);
+            flags = new StoredFlags(outbox, model.Name);
+        }
+
         if (state.Pending.Count == 0)
         {
-            summaries.Save(model.Name, fold.Summary);
+            summaries.Save(model.Name, fold.Summary with { FlagBytes = flagBytes });
         }
         else
         {
@@ -58,21 +73,15 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
             summaries.Invalidate(model.Name);
         }
 
-        var outcome = new AlertOutcome(enqueued, fold.Summary.Current, fold.Flags);
+        var outcome = new AlertOutcome(enqueued, fold.Summary.Current, flags);
         _memos[model.Name] = new AlertMemo(model, InputSignature(model.Name), outcome);
         return outcome;
     }
 
-    /// <summary>The summary, the flags so far and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
-    private (ModelSummary Summary, List<AlertFlag> Flags, List<EstimateRecord> Records)? Incremental(string model, string definition, ModelState state)
+    /// <summary>The summary and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
+    private (ModelSummary Summary, List<EstimateRecord> Records)? Incremental(string model, string definition, ModelState state)
     {
-        if (state.Pending.Count > 0 || summaries.Load(model) is not { } summary || summary.Definition != definition)
-        {
-            return null;
-        }
-
-        var flags = outbox.ReadFlags(model);
-        if (flags is null || flags.Count != summary.Rules.Sum(r => r.Flags))
+        if (state.Pending.Count > 0 || summaries.Load(model) is not { } summary || summary.Definition != definition || outbox.FlagBytes(model) != summary.FlagBytes)
         {
             return null;
         }
@@ -92,28 +101,27 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
             }
         }
 
-        return (summary, flags, records);
+        return (summary, records);
     }
 
     private Folded Full(ModelDefinition model, string definition)
     {
         var records = files.ReadEstimates(model.Name).Where(r => r.Period == "analysis" && !r.Provisional).ToList();
-        var empty = new ModelSummary(ModelSummaries.CurrentVersion, definition, -1, [], [], []);
-        return Fold(model, empty, [], records);
+        var empty = new ModelSummary(ModelSummaries.CurrentVersion, definition, -1, [], [], [], 0);
+        return Fold(model, empty, records);
     }
 
     /// <summary>Folds <paramref name="records"/> (final chunks after the summary's watermark) into the summary.</summary>
-    private static Folded Fold(ModelDefinition model, ModelSummary summary, List<AlertFlag> flagsBefore, List<EstimateRecord> records)
+    private static Folded Fold(ModelDefinition model, ModelSummary summary, List<EstimateRecord> records)
     {
         var policy = model.Alerting;
         var byMetric = records.GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.OrderBy(r => r.ChunkIndex).ToList(), StringComparer.Ordinal);
         var metricOrder = summary.Metrics.Select(m => m.Metric).Concat(records.Select(r => r.Metric)).Distinct(StringComparer.Ordinal).ToList();
         var transitions = new List<AlertNotification>();
         var current = new List<AlertStatus>();
-        var flags = new List<AlertFlag>(flagsBefore.Count + (records.Count * 2));
+        var added = new List<(AlertFlag Flag, int Rule)>(records.Count * 2);
         var metrics = new List<MetricSummary>();
         var rules = new List<RuleSummary>();
-        var before = 0;
         var watermark = summary.Watermark;
         foreach (var metric in metricOrder)
         {
@@ -147,17 +155,13 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
                 var budget = objective is double o ? SloEvaluator.Budget(window, o, policy) : null;
                 current.Add(new AlertStatus(model.Name, metric, ruleName, state.ToString().ToLowerInvariant(), severity == Severity.None ? null : severity.ToString(), objective, budget, latest.ChunkKey));
 
-                // This rule's earlier flags, then the new ones: flags.json lists each rule's chunks together, in order.
-                var kept = earlier?.Flags ?? 0;
-                flags.AddRange(flagsBefore.Skip(before).Take(kept));
-                before += kept;
                 foreach (var flag in ruleFlags)
                 {
                     var verdict = objective is double obj && flag.Severity != Severity.None ? SloEvaluator.Judge(flag, obj).ToString().ToLowerInvariant() : null;
-                    flags.Add(new AlertFlag(metric, ruleName, flag.Point.ChunkKey, flag.Point.ChunkIndex, flag.Severity == Severity.None ? null : flag.Severity.ToString(), flag.Reason, verdict));
+                    added.Add((new AlertFlag(metric, ruleName, flag.Point.ChunkKey, flag.Point.ChunkIndex, flag.Severity == Severity.None ? null : flag.Severity.ToString(), flag.Reason, verdict), rules.Count));
                 }
 
-                rules.Add(new RuleSummary(metric, ruleName, objective, at, kept + ruleFlags.Count));
+                rules.Add(new RuleSummary(metric, ruleName, objective, at, (earlier?.Flags ?? 0) + ruleFlags.Count));
                 foreach (var t in lifecycle)
                 {
                     var r = byIndex[t.Point.ChunkIndex];
@@ -171,6 +175,9 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
             }
         }
 
+        // flags.json lists the flags chunk by chunk (each chunk's rules in the order above), so the flags of chunks that
+        // became final later are appended at its end.
+        var flags = added.OrderBy(f => f.Flag.ChunkIndex).ThenBy(f => f.Rule).Select(f => f.Flag).ToList();
         return new Folded(summary with { Watermark = watermark, Metrics = metrics, Rules = rules, Current = current }, flags, transitions);
 
         // Rules are matched by metric, rule and objective (two objectives on one metric are two rules).
@@ -191,7 +198,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         return info.Exists ? string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}") : "-";
     }
 
-    private sealed record Folded(ModelSummary Summary, List<AlertFlag> Flags, List<AlertNotification> Transitions);
+    private sealed record Folded(ModelSummary Summary, List<AlertFlag> Added, List<AlertNotification> Transitions);
 
     /// <summary>A model's last alert evaluation: the definition it used, the signature of its inputs and its outcome.</summary>
     private sealed record AlertMemo(ModelDefinition Model, string Signature, AlertOutcome Outcome);

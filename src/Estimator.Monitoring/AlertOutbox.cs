@@ -12,7 +12,12 @@ internal sealed class AlertOutbox(StoreContext context)
 {
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    // Compact: the flags file holds every final chunk's flags and grows with the model's history.
+    private static readonly JsonSerializerOptions FlagJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     private StoreLayout Layout => context.Layout;
+
+    private string FlagsPath(string model) => Path.Combine(Layout.AlertsDirectory(model), "flags.json");
 
     /// <summary>Queues the notification unless it was queued or sent before; true when queued now.</summary>
     public bool Enqueue(AlertNotification notification)
@@ -67,26 +72,65 @@ internal sealed class AlertOutbox(StoreContext context)
         return File.Exists(path) ? JsonSerializer.Deserialize<List<AlertStatus>>(File.ReadAllText(path), Json) ?? [] : [];
     }
 
-    /// <summary>Every final chunk's flags as of the last evaluation; null when the file is missing or unreadable.</summary>
-    public List<AlertFlag>? ReadFlags(string model)
+    /// <summary>Every final chunk's flags as of the last evaluation (empty before the first).</summary>
+    public List<AlertFlag> ReadFlags(string model)
     {
-        var path = Path.Combine(Layout.AlertsDirectory(model), "flags.json");
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<List<AlertFlag>>(File.ReadAllText(path), Json) : null;
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            return null;
-        }
+        var path = FlagsPath(model);
+        return File.Exists(path) ? JsonSerializer.Deserialize<List<AlertFlag>>(File.ReadAllText(path), FlagJson) ?? [] : [];
     }
 
-    /// <summary>Writes the current states and flags, each only when its content changed (most evaluations change nothing).</summary>
-    public void WriteStates(string model, IReadOnlyList<AlertStatus> current, IReadOnlyList<AlertFlag> flags)
+    /// <summary>The length of the flags file, or -1 when there is none.</summary>
+    public long FlagBytes(string model)
     {
-        var alerts = Layout.AlertsDirectory(model);
-        WriteIfChanged(Path.Combine(alerts, "current.json"), JsonSerializer.Serialize(current, Json));
-        WriteIfChanged(Path.Combine(alerts, "flags.json"), JsonSerializer.Serialize(flags, Json));
+        var info = new FileInfo(FlagsPath(model));
+        return info.Exists ? info.Length : -1;
+    }
+
+    /// <summary>Writes the current states unless unchanged (most evaluations change nothing).</summary>
+    public void WriteCurrent(string model, IReadOnlyList<AlertStatus> current) =>
+        WriteIfChanged(Path.Combine(Layout.AlertsDirectory(model), "current.json"), JsonSerializer.Serialize(current, Json));
+
+    /// <summary>Writes every flag (compact JSON, chunk by chunk) unless unchanged; returns the file's length.</summary>
+    public long WriteFlags(string model, IReadOnlyList<AlertFlag> flags)
+    {
+        var text = JsonSerializer.Serialize(flags, FlagJson);
+        WriteIfChanged(FlagsPath(model), text);
+        return FlagBytes(model);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="added"/> to the flags file (atomically: the file is rewritten, but its earlier flags are
+    /// copied as bytes, not parsed); the result is the same text <see cref="WriteFlags"/> would write for the whole list.
+    /// Returns the file's length.
+    /// </summary>
+    public long AppendFlags(string model, IReadOnlyList<AlertFlag> added)
+    {
+        var path = FlagsPath(model);
+        if (added.Count == 0)
+        {
+            return FlagBytes(model);
+        }
+
+        var before = File.ReadAllBytes(path);
+        var items = JsonSerializer.SerializeToUtf8Bytes(added, FlagJson);
+        var end = Array.LastIndexOf(before, (byte)']');
+        if (end < 1 || items.Length < 2)
+        {
+            throw new InvalidOperationException($"{path} is not a JSON array");
+        }
+
+        var empty = before[end - 1] == (byte)'[';
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(before, 0, end);
+            if (!empty)
+            {
+                stream.WriteByte((byte)',');
+            }
+
+            stream.Write(items, 1, items.Length - 1);
+        });
+        return FlagBytes(model);
     }
 
     /// <summary>Writes <paramref name="text"/> atomically unless the file already holds exactly it.</summary>

@@ -19,7 +19,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         using var _ = context.Locks.Acquire(model.Name, cancellationToken);
         var tracker = new RunTracker(model.Name, progress, context.Time);
         var (calibration, fitted) = fit.RunLocked(model, tracker, cancellationToken);
-        var state = ModelState.Load(Layout.StatePath(model.Name));
+        var state = context.States.Load(Layout.StatePath(model.Name));
         var now = context.Time.GetUtcNow();
         var fresh = NewFiles(model, state, now);
         if (fresh.Count == 0)
@@ -65,7 +65,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             Pending = pending,
         };
         context.BeforeCommit?.Invoke(model.Name);
-        committed.Save(Layout.StatePath(model.Name));
+        context.States.Save(Layout.StatePath(model.Name), committed);
         files.RemoveOrphans(model.Name, committed);
         if (pending.Count > 0)
         {

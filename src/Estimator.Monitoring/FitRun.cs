@@ -21,7 +21,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         context.Fitted.SweepLeftovers(model.Name, force: false);
         var fingerprint = context.Fitted.CachedFingerprint(model);
         var statePath = Layout.StatePath(model.Name);
-        var state = ModelState.Load(statePath);
+        var state = context.States.Load(statePath);
         var fittedPath = Layout.FittedPath(model.Name, fingerprint);
         if (state.Fingerprint == fingerprint && File.Exists(fittedPath))
         {
@@ -67,7 +67,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
             committed = committed with { Chunks = chunks };
         }
 
-        committed.Save(statePath);
+        context.States.Save(statePath, committed);
         files.RemoveOrphans(model.Name, committed);
         context.Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, fitted.Calibration.Reason);
         return (new CalibrationOutcome(true, fingerprint, fitted.Calibration.Applied), fitted);

@@ -68,7 +68,7 @@ internal sealed record ModelState(
 
     private static readonly JsonSerializerOptions Json = new()
     {
-        WriteIndented = true,
+        // Compact: the file grows with the model's history and is read at every run.
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };

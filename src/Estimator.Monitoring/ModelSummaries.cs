@@ -31,7 +31,8 @@ internal sealed record MetricSummary(string Metric, EstimateRecord Latest, doubl
 /// <param name="Metrics">Per metric, in the order the evaluation reports them.</param>
 /// <param name="Rules">Per metric and rule, in the order the evaluation reports them.</param>
 /// <param name="Current">The alerts' states after the watermark.</param>
-internal sealed record ModelSummary(int Version, string Definition, int Watermark, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<AlertStatus> Current);
+/// <param name="FlagBytes">The length of <c>alerts/flags.json</c> as this evaluation wrote it: another length means the file is not the one the summary describes.</param>
+internal sealed record ModelSummary(int Version, string Definition, int Watermark, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<AlertStatus> Current, long FlagBytes);
 
 /// <summary>Reads, writes and drops the per-model summaries (<see cref="ModelSummary"/>).</summary>
 internal sealed class ModelSummaries(StoreContext context)

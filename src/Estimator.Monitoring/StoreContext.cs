@@ -28,6 +28,8 @@ internal sealed class StoreContext
 
     public FittedModels Fitted { get; }
 
+    public ModelStates States { get; } = new();
+
     public TimeSpan FileSettleTime { get; set; } = TimeSpan.FromSeconds(2);
 
     public int WorkItemRows { get; set; } = 50_000;

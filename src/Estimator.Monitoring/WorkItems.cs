@@ -82,7 +82,7 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
             return null;
         }
 
-        var state = ModelState.Load(Layout.StatePath(model));
+        var state = context.States.Load(Layout.StatePath(model));
         var work = state.Pending.FirstOrDefault(p => p.Id == item);
         if (work is null)
         {
@@ -135,7 +135,7 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
         }
 
         var statePath = Layout.StatePath(model);
-        var state = ModelState.Load(statePath);
+        var state = context.States.Load(statePath);
         foreach (var item in state.Pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -148,7 +148,7 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
         if (state.Pending.Count > 0)
         {
             state = state with { Pending = [] };
-            state.Save(statePath);
+            context.States.Save(statePath, state);
 
             // A worker killed mid-item leaves temporary files; with every item settled none is being written.
             context.Fitted.SweepLeftovers(model, force: true);

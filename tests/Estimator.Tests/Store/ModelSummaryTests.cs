@@ -30,7 +30,7 @@ public sealed class ModelSummaryTests : IDisposable
     };
 
     /// <summary>One pass over everything: all rows at once, one evaluation by a runner with no summary.</summary>
-    private static (AlertOutcome Outcome, List<string> Queued, IReadOnlyList<EstimateRecord> Records) Oracle(ModelDefinition like)
+    private static (AlertOutcome Outcome, List<string> Queued, IReadOnlyList<EstimateRecord> Records, string FlagsFile) Oracle(ModelDefinition like)
     {
         using var scratch = new StoreFixture();
         scratch.Drop("all.parquet", 0, 50_000);
@@ -38,7 +38,7 @@ public sealed class ModelSummaryTests : IDisposable
         scratch.Runner().Estimate(model);
         var outcome = scratch.Runner().EvaluateAlerts(model);
         var queued = scratch.Runner().PendingNotifications(model.Name).Select(n => n.Id).ToList();
-        return (outcome, queued, scratch.Runner().ReadEstimates(model.Name));
+        return (outcome, queued, scratch.Runner().ReadEstimates(model.Name), File.ReadAllText(Path.Combine(scratch.Store, model.Name, "alerts", "flags.json")));
     }
 
     [Fact]
@@ -61,9 +61,12 @@ public sealed class ModelSummaryTests : IDisposable
         }
 
         var last = fixture.Runner().EvaluateAlerts(model);
-        var (expected, queued, records) = Oracle(model);
+        var (expected, queued, records, flagsFile) = Oracle(model);
 
         Assert.Equal(expected.Flags, last.Flags);
+
+        // flags.json grew by appends only, and holds the text one write of every flag gives.
+        Assert.Equal(flagsFile, File.ReadAllText(Path.Combine(fixture.Store, model.Name, "alerts", "flags.json")));
         Assert.Equal(JsonSerializer.Serialize(expected.Current), JsonSerializer.Serialize(last.Current));
         Assert.Equal(queued.Order(StringComparer.Ordinal), enqueued.Order(StringComparer.Ordinal));
         Assert.Contains(expected.Current, s => s.State == "firing");
