@@ -68,15 +68,8 @@ public sealed class FittedDle : IFittedCalculator
     /// <inheritdoc />
     public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(chunk);
-        if (chunk.Rows != rows.Count)
-        {
-            throw new ArgumentException(FormattableString.Invariant($"Chunk {chunk.Key} has {chunk.Rows} rows but {rows.Count} were given."), nameof(chunk));
-        }
-
+        var local = ColumnChunks.Local(rows, chunk);
         DleValidation.Validate(rows, "analysis", Options, requireTargets: false);
-        var local = chunk with { StartIndex = 0, EndIndex = rows.Count - 1 };
         return [.. BuildRows(rows, [local], Period.Analysis, 1).Select(r => r with { Chunk = chunk })];
     }
 

@@ -59,10 +59,7 @@ public sealed class IsotonicCalibrator
     /// <exception cref="ArgumentException">Lengths differ, the input is empty, or it contains NaN.</exception>
     public static IsotonicCalibrator Fit(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets)
     {
-        if (scores.Length != targets.Length)
-        {
-            throw new ArgumentException("Scores and targets differ in length.", nameof(targets));
-        }
+        ColumnLength.Same(scores.Length, targets.Length, "Scores", nameof(targets));
 
         if (scores.Length == 0)
         {
@@ -143,10 +140,7 @@ public sealed class IsotonicCalibrator
     {
         ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(values);
-        if (thresholds.Length != values.Length)
-        {
-            throw new ArgumentException("Thresholds and values differ in length.", nameof(values));
-        }
+        ColumnLength.Same(thresholds.Length, values.Length, "Thresholds", nameof(values));
 
         if (thresholds.Length == 0)
         {

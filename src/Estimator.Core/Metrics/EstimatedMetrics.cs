@@ -95,10 +95,7 @@ public static class EstimatedMetrics
     /// <param name="destination">Output of at least the chunk's length.</param>
     public static int RankByScoreDescending(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> scores, Span<double> keyScratch, Span<double> destination)
     {
-        if (probabilities.Length != scores.Length)
-        {
-            throw new ArgumentException("Probabilities and scores differ in length.", nameof(scores));
-        }
+        ColumnLength.Same(probabilities.Length, scores.Length, "Probabilities", nameof(scores));
 
         var n = 0;
         for (var i = 0; i < scores.Length; i++)
