@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Estimator.Calculators;
 using Estimator.Estimation;
+using Estimator.Numerics;
 
 namespace Estimator.Learning;
 
@@ -110,7 +111,7 @@ public sealed class FittedDle : IFittedCalculator
             foreach (var component in Components)
             {
                 var estimatedLoss = predicted[Array.IndexOf(losses, component.Metric.Loss())].AsSpan(start, length);
-                var estimated = DleMetrics.FromMeanLoss(component.Metric, MeanIgnoringNaN(estimatedLoss));
+                var estimated = DleMetrics.FromMeanLoss(component.Metric, NanStatistics.Mean(estimatedLoss));
                 var samplingError = DleMetrics.SamplingError(component.Metric, component.SamplingErrorComponents, length);
                 double? realized = null;
                 double? missingRate = null;
@@ -164,22 +165,6 @@ public sealed class FittedDle : IFittedCalculator
         }
 
         return n == 0 ? double.NaN : DleMetrics.FromMeanLoss(metric, sum / n);
-    }
-
-    private static double MeanIgnoringNaN(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        var n = 0;
-        foreach (var v in values)
-        {
-            if (!double.IsNaN(v))
-            {
-                sum += v;
-                n++;
-            }
-        }
-
-        return n == 0 ? double.NaN : sum / n;
     }
 }
 

@@ -240,26 +240,8 @@ internal static class ParquetTableReader
             _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
         };
 
-        protected static async Task<T?[]> ReadValuesAsync<T>(DataField field, ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
-            where T : struct
-        {
-            var buffer = new T?[count];
-            if (field.IsNullable)
-            {
-                await rowGroup.ReadAsync<T>(field, buffer.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var plain = new T[count];
-                await rowGroup.ReadAsync<T>(field, plain.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < count; i++)
-                {
-                    buffer[i] = plain[i];
-                }
-            }
-
-            return buffer;
-        }
+        protected static Task<T?[]> ReadValuesAsync<T>(DataField field, ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
+            where T : struct => ParquetInput.ReadNullableAsync<T>(rowGroup, field, count, cancellationToken);
     }
 
     private sealed class DoubleBuilder<T>(DataField field, int n, Func<T, double> convert) : ColumnBuilder
