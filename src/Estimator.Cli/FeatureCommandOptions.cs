@@ -84,15 +84,8 @@ internal sealed class FeatureCommandOptions
     public Chunking Chunking(ParseResult parse) =>
         parse.GetValue(ChunkSize) is int size ? Estimator.Chunking.BySize(size)
         : parse.GetValue(ChunkNumber) is int number ? Estimator.Chunking.ByNumber(number)
-        : parse.GetValue(ChunkPeriod) is string period ? Estimator.Chunking.ByPeriod(period switch
-        {
-            "D" => Estimator.ChunkPeriod.Day,
-            "W" => Estimator.ChunkPeriod.Week,
-            "M" => Estimator.ChunkPeriod.Month,
-            "Q" => Estimator.ChunkPeriod.Quarter,
-            "Y" => Estimator.ChunkPeriod.Year,
-            _ => Enum.Parse<ChunkPeriod>(period, ignoreCase: true),
-        })
+        : parse.GetValue(ChunkPeriod) is string text ? Estimator.Chunking.ByPeriod(
+            ChunkingSyntax.TryParsePeriod(text, out var period, out var error) ? period : throw new OptionException($"--chunk-period: {error}"))
         : Estimator.Chunking.Default;
 
     /// <summary>Reads the columns from both files (the reference first, so its errors come first).</summary>
