@@ -53,7 +53,7 @@ public static class EstimateFileReader
         }
         catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
         {
-            throw new EstimatorDataException($"cannot be read as an estimate file: {ParquetTableReader.OneLine(ex.Message)}", path, null, null, ex);
+            throw ParquetTableReader.ReadFailure(ex, path, format: "an estimate file");
         }
     }
 

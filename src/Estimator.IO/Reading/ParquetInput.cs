@@ -38,6 +38,19 @@ internal static class ParquetInput
         }
     }
 
+    /// <summary>The file's row count, the sum of its row groups' counts (from the footer; no data is read).</summary>
+    public static long RowCount(ParquetReader reader)
+    {
+        long total = 0;
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var rg = reader.OpenRowGroupReader(g);
+            total += rg.RowCount;
+        }
+
+        return total;
+    }
+
     /// <summary>One column of a row group as nullable values, whether the column is required or nullable.</summary>
     /// <param name="rowGroup">The row group.</param>
     /// <param name="field">The column; its CLR type must be <typeparamref name="T"/>.</param>

@@ -165,7 +165,7 @@ internal sealed class LeanParquetStream
         }
         catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
         {
-            throw new EstimatorDataException($"cannot be read as Parquet: {ParquetTableReader.OneLine(ex.Message)}", _path, field.Name, null, ex);
+            throw ParquetTableReader.ReadFailure(ex, _path, field.Name);
         }
     }
 

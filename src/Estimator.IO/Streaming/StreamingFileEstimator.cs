@@ -127,18 +127,12 @@ public static class StreamingFileEstimator
             {
                 file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
                 reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                total = 0;
-                for (var g = 0; g < reader.RowGroupCount; g++)
-                {
-                    using var rg = reader.OpenRowGroupReader(g);
-                    total += rg.RowCount;
-                }
-
+                total = ParquetInput.RowCount(reader);
                 lean = total == 0 ? null : LeanParquetStream.TryCreate(reader, mapping, requests, path);
             }
             catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
             {
-                throw new EstimatorDataException($"cannot be read as Parquet: {ParquetTableReader.OneLine(ex.Message)}", path, null, null, ex);
+                throw ParquetTableReader.ReadFailure(ex, path);
             }
 
             if (lean is null)
