@@ -20,12 +20,7 @@ internal static class BenchRunner
         {
             return RunCore(request, stdout, stderr);
         }
-        catch (EstimatorDataException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return EstimatorCli.BadInput;
-        }
-        catch (IOException e)
+        catch (Exception e) when (e is EstimatorDataException or IOException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return EstimatorCli.BadInput;
@@ -86,18 +81,12 @@ internal static class BenchRunner
         Thread.Sleep(WarmUpSettle);
         json["warm_up_runs"] = warmRuns;
 
-        var fitRuns = new List<double>();
-        FittedCbpe? fitted = null;
-        for (var r = 0; r < request.Repeat; r++)
-        {
-            progress.Status(Invariant($"fit {r + 1}/{request.Repeat} on {referenceRows:N0} reference rows"));
-            Collect();
-            var watch = Stopwatch.StartNew();
-            fitted = Cbpe.Fit(reference, options, compute);
-            fitRuns.Add(watch.Elapsed.TotalSeconds);
-        }
-
-        json["calibration_applied"] = fitted!.Calibration.Applied;
+        var (fitted, fitRuns) = Timed(
+            request.Repeat,
+            progress,
+            r => Invariant($"fit {r + 1}/{request.Repeat} on {referenceRows:N0} reference rows"),
+            () => Cbpe.Fit(reference, options, compute));
+        json["calibration_applied"] = fitted.Calibration.Applied;
         json["fit_seconds"] = Median(fitRuns);
         json["fit_seconds_runs"] = fitRuns;
         json["fit_rows_per_second"] = referenceRows / Median(fitRuns);
@@ -110,18 +99,12 @@ internal static class BenchRunner
         {
             progress.Status("generating the analysis");
             var analysis = BenchData.Generate(request.Rows!.Value, false, new Random(request.Seed + 1), source?.Analysis);
-            var estimateRuns = new List<double>();
-            CbpeResult? result = null;
-            for (var r = 0; r < request.Repeat; r++)
-            {
-                progress.Status(Invariant($"estimate {r + 1}/{request.Repeat} on {analysis.Count:N0} analysis rows"));
-                Collect();
-                var watch = Stopwatch.StartNew();
-                result = fitted.Estimate(analysis, "bench", compute);
-                estimateRuns.Add(watch.Elapsed.TotalSeconds);
-            }
-
-            json["analysis_chunks"] = result!.Rows.Count(row => row.Period == Period.Analysis) / Math.Max(1, fitted.Components.Count);
+            var (result, estimateRuns) = Timed(
+                request.Repeat,
+                progress,
+                r => Invariant($"estimate {r + 1}/{request.Repeat} on {analysis.Count:N0} analysis rows"),
+                () => fitted.Estimate(analysis, "bench", compute));
+            json["analysis_chunks"] = result.Rows.Count(row => row.Period == Period.Analysis) / Math.Max(1, fitted.Components.Count);
             json["estimate_seconds"] = Median(estimateRuns);
             json["estimate_seconds_runs"] = estimateRuns;
             json["rows_per_second"] = analysis.Count / Median(estimateRuns);
@@ -227,6 +210,23 @@ internal static class BenchRunner
         }
 
         return null;
+    }
+
+    /// <summary>Runs <paramref name="body"/> <paramref name="repeat"/> times, each after a full collection; the last result and every run's seconds.</summary>
+    private static (T Last, List<double> Seconds) Timed<T>(int repeat, TerminalProgress progress, Func<int, string> status, Func<T> body)
+    {
+        var seconds = new List<double>(repeat);
+        var last = default(T)!;
+        for (var r = 0; r < repeat; r++)
+        {
+            progress.Status(status(r));
+            Collect();
+            var watch = Stopwatch.StartNew();
+            last = body();
+            seconds.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        return (last, seconds);
     }
 
     private static void Collect()

@@ -54,4 +54,34 @@ internal static class ConfigLoading
         });
         return command;
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for each model in order; a failing model is reported as <c>error: NAME: ...</c> and
+    /// does not stop the others.
+    /// </summary>
+    /// <returns>0 when every model ran, 2 when one had bad input (data, files), else 1 when one failed otherwise.</returns>
+    public static int ForEachModel(IReadOnlyList<ModelConfig> models, TextWriter stderr, Action<ModelConfig> body, CancellationToken cancellationToken)
+    {
+        var exit = 0;
+        foreach (var m in models)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                body(m);
+            }
+            catch (Exception e) when (e is EstimatorDataException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: {m.Name}: {e.Message}");
+                exit = Math.Max(exit, EstimatorCli.BadInput);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stderr.WriteLine($"error: {m.Name}: {e.GetType().Name}: {e.Message}");
+                exit = exit == 0 ? 1 : exit;
+            }
+        }
+
+        return exit;
+    }
 }

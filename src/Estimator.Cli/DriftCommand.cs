@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Estimation;
 
 namespace Estimator.Cli;
 
@@ -10,7 +9,6 @@ internal static class DriftCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var shared = new FeatureCommandOptions();
         var columns = new Option<string>("--columns") { Description = "Comma-separated input columns to compare.", Required = true };
         var categorical = new Option<string?>("--categorical") { Description = "Columns to treat as categorical whatever their type (e.g. an integer label)." };
         var continuous = new Option<string?>("--continuous") { Description = "Columns to treat as continuous whatever their type." };
@@ -27,52 +25,51 @@ internal static class DriftCommand
         var multivariate = new Option<string?>("--multivariate") { Description = "Also a multivariate method: reconstruction (PCA reconstruction error) or classifier (domain classifier)." };
         multivariate.AcceptOnlyFromAmong("reconstruction", "classifier");
 
-        var command = new Command("drift", "Compare each listed column's distribution per chunk with the reference (NannyML's univariate drift).")
-        {
-            columns, categorical, continuous, continuousMethods, categoricalMethods, multivariate,
-        };
-        shared.AddTo(command);
-        command.SetAction(parse => EstimatorCli.Guarded(stderr, () =>
-        {
-            var method = parse.GetValue(multivariate);
-            if (method == "classifier")
+        return FeatureCommandOptions.Create(
+            "drift",
+            "Compare each listed column's distribution per chunk with the reference (NannyML's univariate drift).",
+            [columns, categorical, continuous, continuousMethods, categoricalMethods, multivariate],
+            stdout,
+            stderr,
+            (parse, shared) =>
             {
-                throw new OptionException("--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction");
-            }
+                var method = parse.GetValue(multivariate);
+                if (method == "classifier")
+                {
+                    throw new OptionException("--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction");
+                }
 
-            var names = FeatureCommandOptions.List(parse.GetValue(columns), "--columns");
-            var options = new UnivariateDriftOptions
-            {
-                Columns = names,
-                TreatAsCategorical = Known(FeatureCommandOptions.List(parse.GetValue(categorical), "--categorical"), names, "--categorical"),
-                TreatAsContinuous = Known(FeatureCommandOptions.List(parse.GetValue(continuous), "--continuous"), names, "--continuous"),
-                ContinuousMethods = Methods(parse.GetValue(continuousMethods)!, FeatureKind.Continuous, "--continuous-methods"),
-                CategoricalMethods = Methods(parse.GetValue(categoricalMethods)!, FeatureKind.Categorical, "--categorical-methods"),
-                Chunking = shared.Chunking(parse),
-            };
-            var (reference, analysis) = shared.Read(parse, names);
-            UnivariateDriftCalculator calculator;
-            try
-            {
-                calculator = new UnivariateDriftCalculator(options);
-            }
-            catch (ArgumentException e)
-            {
-                throw new OptionException(e.Message);
-            }
+                var names = FeatureCommandOptions.List(parse.GetValue(columns), "--columns");
+                var options = new UnivariateDriftOptions
+                {
+                    Columns = names,
+                    TreatAsCategorical = Known(FeatureCommandOptions.List(parse.GetValue(categorical), "--categorical"), names, "--categorical"),
+                    TreatAsContinuous = Known(FeatureCommandOptions.List(parse.GetValue(continuous), "--continuous"), names, "--continuous"),
+                    ContinuousMethods = Methods(parse.GetValue(continuousMethods)!, FeatureKind.Continuous, "--continuous-methods"),
+                    CategoricalMethods = Methods(parse.GetValue(categoricalMethods)!, FeatureKind.Categorical, "--categorical-methods"),
+                    Chunking = shared.Chunking(parse),
+                };
+                var (reference, analysis) = shared.Read(parse, names);
+                UnivariateDriftCalculator calculator;
+                try
+                {
+                    calculator = new UnivariateDriftCalculator(options);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new OptionException(e.Message);
+                }
 
-            var model = parse.GetValue(shared.Model)!;
-            var results = new List<CalculatorResult> { calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default) };
-            if (method == "reconstruction")
-            {
-                // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
-                var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
-                results.Add(multivariateCalculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default));
-            }
+                var results = new List<CalculatorResult> { shared.FitAndCalculate(parse, calculator, reference, analysis) };
+                if (method == "reconstruction")
+                {
+                    // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
+                    var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
+                    results.Add(shared.FitAndCalculate(parse, multivariateCalculator, reference, analysis));
+                }
 
-            return shared.Write(parse, results, stdout);
-        }));
-        return command;
+                return results;
+            });
     }
 
     private static List<string> Known(List<string> listed, List<string> columns, string option) =>

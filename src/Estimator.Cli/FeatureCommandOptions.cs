@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Estimator.Calculators;
+using Estimator.Estimation;
 using Estimator.IO;
 
 namespace Estimator.Cli;
@@ -7,6 +8,30 @@ namespace Estimator.Cli;
 /// <summary>The options <c>estimator drift</c> and <c>estimator quality</c> share: files, timestamp, chunking, output.</summary>
 internal sealed class FeatureCommandOptions
 {
+    /// <summary>
+    /// A feature command: its own options, then the shared ones; the action runs <paramref name="calculate"/> (bad input
+    /// ends as one <c>error:</c> line) and writes the results it returns to <c>--out</c>.
+    /// </summary>
+    public static Command Create(
+        string name,
+        string description,
+        IEnumerable<Option> options,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<ParseResult, FeatureCommandOptions, IReadOnlyList<CalculatorResult>> calculate)
+    {
+        var shared = new FeatureCommandOptions();
+        var command = new Command(name, description);
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        shared.AddTo(command);
+        command.SetAction(parse => EstimatorCli.Guarded(stderr, () => shared.Write(parse, calculate(parse, shared), stdout)));
+        return command;
+    }
+
     public Option<string> Reference { get; } = new("--reference") { Description = "Reference data (Parquet or CSV).", Required = true };
 
     public Option<string> Analysis { get; } = new("--analysis") { Description = "Analysis data to compare with the reference (Parquet or CSV).", Required = true };
@@ -23,7 +48,7 @@ internal sealed class FeatureCommandOptions
 
     public Option<string> Output { get; } = new("--out") { Description = "File to write: .parquet, .csv or .json (one row per chunk × calculator × column × method).", Required = true };
 
-    public void AddTo(Command command)
+    private void AddTo(Command command)
     {
         ChunkPeriod.AcceptOnlyFromAmong("day", "week", "month", "quarter", "year", "D", "W", "M", "Q", "Y");
         foreach (var option in new Option[] { Reference, Analysis, Timestamp, ChunkSize, ChunkNumber, ChunkPeriod, Model, Output })
@@ -59,15 +84,8 @@ internal sealed class FeatureCommandOptions
     public Chunking Chunking(ParseResult parse) =>
         parse.GetValue(ChunkSize) is int size ? Estimator.Chunking.BySize(size)
         : parse.GetValue(ChunkNumber) is int number ? Estimator.Chunking.ByNumber(number)
-        : parse.GetValue(ChunkPeriod) is string period ? Estimator.Chunking.ByPeriod(period switch
-        {
-            "D" => Estimator.ChunkPeriod.Day,
-            "W" => Estimator.ChunkPeriod.Week,
-            "M" => Estimator.ChunkPeriod.Month,
-            "Q" => Estimator.ChunkPeriod.Quarter,
-            "Y" => Estimator.ChunkPeriod.Year,
-            _ => Enum.Parse<ChunkPeriod>(period, ignoreCase: true),
-        })
+        : parse.GetValue(ChunkPeriod) is string text ? Estimator.Chunking.ByPeriod(
+            ChunkingSyntax.TryParsePeriod(text, out var period, out var error) ? period : throw new OptionException($"--chunk-period: {error}"))
         : Estimator.Chunking.Default;
 
     /// <summary>Reads the columns from both files (the reference first, so its errors come first).</summary>
@@ -76,6 +94,10 @@ internal sealed class FeatureCommandOptions
         var timestamp = parse.GetValue(Timestamp);
         return (FeatureFileReader.Read(parse.GetValue(Reference)!, columns, timestamp), FeatureFileReader.Read(parse.GetValue(Analysis)!, columns, timestamp));
     }
+
+    /// <summary>Fits <paramref name="calculator"/> on the reference and calculates the analysis under <c>--model</c>'s name.</summary>
+    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis) =>
+        calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, parse.GetValue(Model)!, ComputeOptions.Default);
 
     /// <summary>Splits a comma-separated list; empty entries are an error naming the option.</summary>
     public static List<string> List(string? text, string option)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Quality;
 
 namespace Estimator.Cli;
@@ -10,44 +9,41 @@ internal static class QualityCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var shared = new FeatureCommandOptions();
         var missing = new Option<string?>("--missing-columns") { Description = "Comma-separated columns whose missing-value rate is tracked." };
         var unseen = new Option<string?>("--unseen-columns") { Description = "Comma-separated categorical columns whose rate of values never seen in the reference is tracked." };
         var range = new Option<string?>("--range-columns") { Description = "Comma-separated numeric columns whose rate of values outside the reference's [min, max] is tracked." };
         var statistics = new Option<string?>("--statistics-columns") { Description = "Comma-separated numeric columns whose mean, median and standard deviation (and the row count) are tracked." };
 
-        var command = new Command("quality", "Track data quality per chunk against the reference (NannyML's missing- and unseen-values calculators).")
-        {
-            missing, unseen, range, statistics,
-        };
-        shared.AddTo(command);
-        command.SetAction(parse => EstimatorCli.Guarded(stderr, () =>
-        {
-            var lists = new (List<string> Columns, Func<DataQualityOptions, DataQualityCalculator> Create)[]
+        return FeatureCommandOptions.Create(
+            "quality",
+            "Track data quality per chunk against the reference (NannyML's missing- and unseen-values calculators).",
+            [missing, unseen, range, statistics],
+            stdout,
+            stderr,
+            (parse, shared) =>
             {
-                (FeatureCommandOptions.List(parse.GetValue(missing), "--missing-columns"), o => new MissingValuesCalculator(o)),
-                (FeatureCommandOptions.List(parse.GetValue(unseen), "--unseen-columns"), o => new UnseenValuesCalculator(o)),
-                (FeatureCommandOptions.List(parse.GetValue(range), "--range-columns"), o => new RangeViolationsCalculator(o)),
-                (FeatureCommandOptions.List(parse.GetValue(statistics), "--statistics-columns"), o => new SummaryStatisticsCalculator(o)),
-            };
-            if (lists.All(l => l.Columns.Count == 0))
-            {
-                throw new OptionException("give at least one of --missing-columns, --unseen-columns, --range-columns and --statistics-columns");
-            }
+                var lists = new (List<string> Columns, Func<DataQualityOptions, DataQualityCalculator> Create)[]
+                {
+                    (FeatureCommandOptions.List(parse.GetValue(missing), "--missing-columns"), o => new MissingValuesCalculator(o)),
+                    (FeatureCommandOptions.List(parse.GetValue(unseen), "--unseen-columns"), o => new UnseenValuesCalculator(o)),
+                    (FeatureCommandOptions.List(parse.GetValue(range), "--range-columns"), o => new RangeViolationsCalculator(o)),
+                    (FeatureCommandOptions.List(parse.GetValue(statistics), "--statistics-columns"), o => new SummaryStatisticsCalculator(o)),
+                };
+                if (lists.All(l => l.Columns.Count == 0))
+                {
+                    throw new OptionException("give at least one of --missing-columns, --unseen-columns, --range-columns and --statistics-columns");
+                }
 
-            var all = lists.SelectMany(l => l.Columns).Distinct(StringComparer.Ordinal).ToList();
-            var (reference, analysis) = shared.Read(parse, all);
-            var chunking = shared.Chunking(parse);
-            var model = parse.GetValue(shared.Model)!;
-            var results = new List<CalculatorResult>();
-            foreach (var (columns, create) in lists.Where(l => l.Columns.Count > 0))
-            {
-                var calculator = create(new DataQualityOptions { Columns = columns, Chunking = chunking });
-                results.Add(calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, model, ComputeOptions.Default));
-            }
+                var all = lists.SelectMany(l => l.Columns).Distinct(StringComparer.Ordinal).ToList();
+                var (reference, analysis) = shared.Read(parse, all);
+                var chunking = shared.Chunking(parse);
+                var results = new List<CalculatorResult>();
+                foreach (var (columns, create) in lists.Where(l => l.Columns.Count > 0))
+                {
+                    results.Add(shared.FitAndCalculate(parse, create(new DataQualityOptions { Columns = columns, Chunking = chunking }), reference, analysis));
+                }
 
-            return shared.Write(parse, results, stdout);
-        }));
-        return command;
+                return results;
+            });
     }
 }

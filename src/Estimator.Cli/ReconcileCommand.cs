@@ -39,29 +39,12 @@ internal static class ReconcileCommand
             return EstimatorCli.BadInput;
         }
 
-        var exit = 0;
-        foreach (var m in models)
+        return ConfigLoading.ForEachModel(models, stderr, m =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                var outcome = store.Reconcile(m.Definition, cancellationToken);
-                var alerts = store.EvaluateAlerts(m.Definition, cancellationToken);
-                Print(m.Name, outcome, alerts, stdout);
-            }
-            catch (Exception e) when (e is EstimatorDataException or IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"error: {m.Name}: {e.Message}");
-                exit = Math.Max(exit, EstimatorCli.BadInput);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                stderr.WriteLine($"error: {m.Name}: {e.GetType().Name}: {e.Message}");
-                exit = exit == 0 ? 1 : exit;
-            }
-        }
-
-        return exit;
+            var outcome = store.Reconcile(m.Definition, cancellationToken);
+            var alerts = store.EvaluateAlerts(m.Definition, cancellationToken);
+            Print(m.Name, outcome, alerts, stdout);
+        }, cancellationToken);
     }
 
     private static void Print(string model, ReconcileOutcome outcome, AlertOutcome alerts, TextWriter stdout)

@@ -27,37 +27,20 @@ internal static class RunCommand
             return EstimatorCli.BadInput;
         }
 
-        var exit = 0;
-        foreach (var m in models)
+        return ConfigLoading.ForEachModel(models, stderr, m =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                var calibration = store.Calibrate(new Monitoring.CalibrateRequest(m.Definition), cancellationToken);
-                stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}");
-                var estimate = store.Estimate(new Monitoring.EstimateRequest(m.Definition), cancellationToken);
-                // A run that found nothing new records no run (and has no run id to print).
-                stdout.WriteLine(string.IsNullOrEmpty(estimate.RunId)
-                    ? $"{m.Name}: estimate: nothing new"
-                    : string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{m.Name}: estimate: run {estimate.RunId}, {estimate.FilesProcessed.Count} new file(s), {estimate.RowsProcessed} row(s), {estimate.ChunksFinalized} chunk(s) final, {estimate.ChunksProvisional} provisional"));
-                var alerts = store.EvaluateAlerts(m.Definition, cancellationToken);
-                var firing = alerts.Current.Where(a => a.State == "firing").Select(a => $"{a.Metric} {a.Rule} {a.Severity}").ToList();
-                stdout.WriteLine($"{m.Name}: alerts: {alerts.Enqueued.Count} state change(s) queued for notification; firing: {(firing.Count == 0 ? "none" : string.Join(", ", firing))}");
-            }
-            catch (Exception e) when (e is EstimatorDataException or IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"error: {m.Name}: {e.Message}");
-                exit = Math.Max(exit, EstimatorCli.BadInput);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                stderr.WriteLine($"error: {m.Name}: {e.GetType().Name}: {e.Message}");
-                exit = exit == 0 ? 1 : exit;
-            }
-        }
-
-        return exit;
+            var calibration = store.Calibrate(new Monitoring.CalibrateRequest(m.Definition), cancellationToken);
+            stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}");
+            var estimate = store.Estimate(new Monitoring.EstimateRequest(m.Definition), cancellationToken);
+            // A run that found nothing new records no run (and has no run id to print).
+            stdout.WriteLine(string.IsNullOrEmpty(estimate.RunId)
+                ? $"{m.Name}: estimate: nothing new"
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{m.Name}: estimate: run {estimate.RunId}, {estimate.FilesProcessed.Count} new file(s), {estimate.RowsProcessed} row(s), {estimate.ChunksFinalized} chunk(s) final, {estimate.ChunksProvisional} provisional"));
+            var alerts = store.EvaluateAlerts(m.Definition, cancellationToken);
+            var firing = alerts.Current.Where(a => a.State == "firing").Select(a => $"{a.Metric} {a.Rule} {a.Severity}").ToList();
+            stdout.WriteLine($"{m.Name}: alerts: {alerts.Enqueued.Count} state change(s) queued for notification; firing: {(firing.Count == 0 ? "none" : string.Join(", ", firing))}");
+        }, cancellationToken);
     }
 }

@@ -70,11 +70,8 @@ internal sealed class TerminalProgress : IDisposable
             return;
         }
 
-        _rows ??= _context.AddTask("rows read", maxValue: Math.Max(1, total));
-        _rows.MaxValue = Math.Max(1, total);
-        _rows.Value = read;
         var rate = read / Math.Max(1e-9, _watch.Elapsed.TotalSeconds);
-        _rows.Description = string.Create(CultureInfo.InvariantCulture, $"rows read {read:N0}/{total:N0} ({rate / 1e6:0.0} M rows/s)");
+        Advance(_context, ref _rows, "rows read", read, total).Description = string.Create(CultureInfo.InvariantCulture, $"rows read {read:N0}/{total:N0} ({rate / 1e6:0.0} M rows/s)");
     }
 
     /// <summary>Chunks estimated so far out of <paramref name="total"/>.</summary>
@@ -85,10 +82,16 @@ internal sealed class TerminalProgress : IDisposable
             return;
         }
 
-        _chunks ??= _context.AddTask("chunks estimated", maxValue: Math.Max(1, total));
-        _chunks.MaxValue = Math.Max(1, total);
-        _chunks.Value = done;
-        _chunks.Description = string.Create(CultureInfo.InvariantCulture, $"chunks estimated {done:N0}/{total:N0}");
+        Advance(_context, ref _chunks, "chunks estimated", done, total).Description = string.Create(CultureInfo.InvariantCulture, $"chunks estimated {done:N0}/{total:N0}");
+    }
+
+    /// <summary>The bar <paramref name="task"/> (added on first use) at <paramref name="value"/> of <paramref name="total"/> (at least 1).</summary>
+    private static ProgressTask Advance(ProgressContext context, ref ProgressTask? task, string name, long value, long total)
+    {
+        task ??= context.AddTask(name, maxValue: Math.Max(1, total));
+        task.MaxValue = Math.Max(1, total);
+        task.Value = value;
+        return task;
     }
 
     /// <summary>An <see cref="IProgress{T}"/> for a streamed estimate (null when silent).</summary>

@@ -46,11 +46,5 @@ public sealed class PredictionSet
     /// <summary>Returns a copy of this set with the given targets (labels that arrived later).</summary>
     public PredictionSet WithTargets(double[]? targets) => new(Scores, Predictions, targets, Timestamps);
 
-    private static void CheckLength(int? length, int expected, string name)
-    {
-        if (length is int l && l != expected)
-        {
-            throw new ArgumentException($"'{name}' has {l} rows but the scores have {expected}.", name);
-        }
-    }
+    private static void CheckLength(int? length, int expected, string name) => ColumnLength.Matches(length, expected, name, "the scores have");
 }

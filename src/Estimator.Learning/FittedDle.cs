@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Estimator.Calculators;
 using Estimator.Estimation;
+using Estimator.Numerics;
 
 namespace Estimator.Learning;
 
@@ -68,15 +69,8 @@ public sealed class FittedDle : IFittedCalculator
     /// <inheritdoc />
     public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(chunk);
-        if (chunk.Rows != rows.Count)
-        {
-            throw new ArgumentException(FormattableString.Invariant($"Chunk {chunk.Key} has {chunk.Rows} rows but {rows.Count} were given."), nameof(chunk));
-        }
-
+        var local = ColumnChunks.Local(rows, chunk);
         DleValidation.Validate(rows, "analysis", Options, requireTargets: false);
-        var local = chunk with { StartIndex = 0, EndIndex = rows.Count - 1 };
         return [.. BuildRows(rows, [local], Period.Analysis, 1).Select(r => r with { Chunk = chunk })];
     }
 
@@ -117,7 +111,7 @@ public sealed class FittedDle : IFittedCalculator
             foreach (var component in Components)
             {
                 var estimatedLoss = predicted[Array.IndexOf(losses, component.Metric.Loss())].AsSpan(start, length);
-                var estimated = DleMetrics.FromMeanLoss(component.Metric, MeanIgnoringNaN(estimatedLoss));
+                var estimated = DleMetrics.FromMeanLoss(component.Metric, NanStatistics.Mean(estimatedLoss));
                 var samplingError = DleMetrics.SamplingError(component.Metric, component.SamplingErrorComponents, length);
                 double? realized = null;
                 double? missingRate = null;
@@ -171,22 +165,6 @@ public sealed class FittedDle : IFittedCalculator
         }
 
         return n == 0 ? double.NaN : DleMetrics.FromMeanLoss(metric, sum / n);
-    }
-
-    private static double MeanIgnoringNaN(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        var n = 0;
-        foreach (var v in values)
-        {
-            if (!double.IsNaN(v))
-            {
-                sum += v;
-                n++;
-            }
-        }
-
-        return n == 0 ? double.NaN : sum / n;
     }
 }
 

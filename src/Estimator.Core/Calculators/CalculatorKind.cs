@@ -37,34 +37,13 @@ public enum CalculatorKind
 /// <summary>Names of <see cref="CalculatorKind"/> values, and parsing them back (once, at the edges).</summary>
 public static class CalculatorKinds
 {
-    private static readonly (CalculatorKind Kind, string Name)[] Names =
-    [
-        (CalculatorKind.Cbpe, "cbpe"),
-        (CalculatorKind.MulticlassCbpe, "multiclass_cbpe"),
-        (CalculatorKind.DirectLossEstimation, "dle"),
-        (CalculatorKind.UnivariateDrift, "univariate_drift"),
-        (CalculatorKind.ReconstructionError, "reconstruction_error"),
-        (CalculatorKind.DomainClassifier, "domain_classifier"),
-        (CalculatorKind.MissingValues, "missing_values"),
-        (CalculatorKind.UnseenValues, "unseen_values"),
-        (CalculatorKind.RangeViolations, "range_violations"),
-        (CalculatorKind.SummaryStatistics, "summary_statistics"),
-    ];
+    private static readonly NameTable<CalculatorKind> Names = new(
+        "cbpe", "multiclass_cbpe", "dle", "univariate_drift", "reconstruction_error", "domain_classifier", "missing_values",
+        "unseen_values", "range_violations", "summary_statistics");
 
     /// <summary>The kind's snake_case name (<c>cbpe</c>, <c>univariate_drift</c>, ...).</summary>
     /// <param name="kind">The kind.</param>
-    public static string Name(this CalculatorKind kind)
-    {
-        foreach (var (k, name) in Names)
-        {
-            if (k == kind)
-            {
-                return name;
-            }
-        }
-
-        throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown calculator kind.");
-    }
+    public static string Name(this CalculatorKind kind) => Names.NameOf(kind, nameof(kind), "Unknown calculator kind.");
 
     /// <summary>Whether the kind estimates model performance (as opposed to measuring the inputs).</summary>
     /// <param name="kind">The kind.</param>
@@ -75,25 +54,12 @@ public static class CalculatorKinds
     /// <param name="text">The name.</param>
     /// <param name="kind">The kind, when the name is known.</param>
     /// <returns>Whether the name is known.</returns>
-    public static bool TryParse(string? text, out CalculatorKind kind)
-    {
-        foreach (var (k, name) in Names)
-        {
-            if (string.Equals(name, text?.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                kind = k;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out CalculatorKind kind) => Names.TryParse(text, out kind);
 
     /// <summary>Parses a kind's name (case-insensitive).</summary>
     /// <param name="text">The name.</param>
     /// <exception cref="FormatException">The name is not a calculator kind; the message lists the known ones.</exception>
     public static CalculatorKind Parse(string text) => TryParse(text, out var kind)
         ? kind
-        : throw new FormatException($"'{text}' is not a calculator; use one of {string.Join(", ", Names.Select(n => n.Name))}");
+        : throw new FormatException($"'{text}' is not a calculator; use one of {Names}");
 }

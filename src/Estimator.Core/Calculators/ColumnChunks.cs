@@ -5,7 +5,8 @@ namespace Estimator.Calculators;
 
 /// <summary>
 /// Shared plumbing of the per-column calculators (drift, data quality): every chunk × column computed independently,
-/// in parallel when allowed, and the rows laid out chunk by chunk, column by column, as the serial loop would.
+/// in parallel when allowed, and the rows laid out chunk by chunk, column by column, as the serial loop would; also
+/// the check and re-basing of a chunk formed by the caller, which every calculator's CalculateChunk shares.
 /// </summary>
 internal static class ColumnChunks
 {
@@ -38,13 +39,23 @@ internal static class ColumnChunks
     public static Chunk Local(ModelData rows, Chunk chunk)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        return Local(chunk, rows.Count);
+    }
+
+    /// <summary>
+    /// The chunk a caller formed (the job host forms chunks across a stream of files), checked against the
+    /// <paramref name="rowCount"/> rows given for it and re-based to them; every calculator's CalculateChunk starts here.
+    /// </summary>
+    /// <exception cref="ArgumentException">The chunk's row count is not <paramref name="rowCount"/>.</exception>
+    public static Chunk Local(Chunk chunk, int rowCount)
+    {
         ArgumentNullException.ThrowIfNull(chunk);
-        if (chunk.Rows != rows.Count)
+        if (chunk.Rows != rowCount)
         {
-            throw new ArgumentException(FormattableString.Invariant($"Chunk {chunk.Key} has {chunk.Rows} rows but {rows.Count} were given."), nameof(chunk));
+            throw new ArgumentException(FormattableString.Invariant($"Chunk {chunk.Key} has {chunk.Rows} rows but {rowCount} were given."), nameof(chunk));
         }
 
-        return chunk with { StartIndex = 0, EndIndex = rows.Count - 1 };
+        return chunk with { StartIndex = 0, EndIndex = rowCount - 1 };
     }
 
     /// <summary>A column's values as numbers: numeric as they are, text parsed (invariant culture), booleans 0/1; missing → NaN.</summary>

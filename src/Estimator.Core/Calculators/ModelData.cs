@@ -183,11 +183,5 @@ public sealed class ModelData
         return values;
     }
 
-    private static void Check(int? length, int expected, string name)
-    {
-        if (length is int l && l != expected)
-        {
-            throw new ArgumentException($"'{name}' has {l} rows but the data has {expected}.", name);
-        }
-    }
+    private static void Check(int? length, int expected, string name) => ColumnLength.Matches(length, expected, name, "the data has");
 }

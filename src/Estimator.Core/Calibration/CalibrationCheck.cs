@@ -56,10 +56,7 @@ public static class CalibrationCheck
     /// </exception>
     public static CalibrationCheckResult NeedsCalibration(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores)
     {
-        if (targets.Length != scores.Length)
-        {
-            throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
-        }
+        ColumnLength.Same(targets.Length, scores.Length, "Targets", nameof(scores));
 
         return NeedsCalibration(targets.ToArray(), scores.ToArray(), threads: 1);
     }
@@ -79,10 +76,7 @@ public static class CalibrationCheck
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (CalibrationCheckResult Result, ScoreRuns? Runs) Run(double[] targets, double[] scores, int threads)
     {
-        if (targets.Length != scores.Length)
-        {
-            throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
-        }
+        ColumnLength.Same(targets.Length, scores.Length, "Targets", nameof(scores));
 
         var n = targets.Length;
         if (n == 0)

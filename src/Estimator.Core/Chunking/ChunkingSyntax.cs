@@ -15,31 +15,35 @@ public static class ChunkingSyntax
     /// <summary>The incomplete-chunk rules accepted, for messages.</summary>
     public const string IncompleteSpellings = "keep, drop or append";
 
+    private static readonly NameTable<ChunkPeriod> PeriodNames = new("day", "week", "month", "quarter", "year");
+
+    private static readonly NameTable<IncompleteChunk> IncompleteNames = new("keep", "drop", "append");
+
+    // pandas' offset aliases, one letter per period in ChunkPeriod order; matched case-sensitively, as pandas does.
+    private const string PandasOffsets = "DWMQY";
+
     /// <summary>Parses a calendar period: <c>day</c>…<c>year</c> (any case) or pandas' offsets <c>D W M Q Y</c>.</summary>
     /// <param name="text">The text.</param>
     /// <param name="period">The period, when the text is one.</param>
     /// <param name="error">Why not, otherwise.</param>
     public static bool TryParsePeriod(string? text, out ChunkPeriod period, out string? error)
     {
-        period = text?.Trim() switch
+        var trimmed = text?.Trim();
+        var offset = trimmed is [var letter] ? PandasOffsets.IndexOf(letter, StringComparison.Ordinal) : -1;
+        bool known;
+        if (offset >= 0)
         {
-            "D" => ChunkPeriod.Day,
-            "W" => ChunkPeriod.Week,
-            "M" => ChunkPeriod.Month,
-            "Q" => ChunkPeriod.Quarter,
-            "Y" => ChunkPeriod.Year,
-            var t => t?.ToUpperInvariant() switch
-            {
-                "DAY" => ChunkPeriod.Day,
-                "WEEK" => ChunkPeriod.Week,
-                "MONTH" => ChunkPeriod.Month,
-                "QUARTER" => ChunkPeriod.Quarter,
-                "YEAR" => ChunkPeriod.Year,
-                _ => (ChunkPeriod)(-1),
-            },
-        };
-        error = Enum.IsDefined(period) ? null : $"'{text}' is not a period; use {PeriodSpellings}";
-        return error is null;
+            period = (ChunkPeriod)offset;
+            known = true;
+        }
+        else
+        {
+            known = PeriodNames.TryParse(trimmed, out period);
+        }
+
+        error = known ? null : $"'{text}' is not a period; use {PeriodSpellings}";
+        period = known ? period : (ChunkPeriod)(-1);
+        return known;
     }
 
     /// <summary>Parses an incomplete-chunk rule: <c>keep</c>, <c>drop</c> or <c>append</c> (any case).</summary>
@@ -48,15 +52,10 @@ public static class ChunkingSyntax
     /// <param name="error">Why not, otherwise.</param>
     public static bool TryParseIncomplete(string? text, out IncompleteChunk rule, out string? error)
     {
-        rule = text?.Trim().ToUpperInvariant() switch
-        {
-            "KEEP" => IncompleteChunk.Keep,
-            "DROP" => IncompleteChunk.Drop,
-            "APPEND" => IncompleteChunk.Append,
-            _ => (IncompleteChunk)(-1),
-        };
-        error = Enum.IsDefined(rule) ? null : $"'{text}' is not a rule for the rows after the last whole chunk; use {IncompleteSpellings}";
-        return error is null;
+        var known = IncompleteNames.TryParse(text, out rule);
+        error = known ? null : $"'{text}' is not a rule for the rows after the last whole chunk; use {IncompleteSpellings}";
+        rule = known ? rule : (IncompleteChunk)(-1);
+        return known;
     }
 
     /// <summary>Parses a positive chunk size or count (a whole number from 1 to 2,147,483,647).</summary>

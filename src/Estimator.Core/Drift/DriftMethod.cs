@@ -35,43 +35,23 @@ public enum DriftMethod
 /// <summary>Names, applicability and value limits of <see cref="DriftMethod"/> and <see cref="FeatureKind"/>.</summary>
 public static class DriftMethods
 {
-    private static readonly (DriftMethod Method, string Name)[] Names =
-    [
-        (DriftMethod.KolmogorovSmirnov, "kolmogorov_smirnov"),
-        (DriftMethod.JensenShannon, "jensen_shannon"),
-        (DriftMethod.Wasserstein, "wasserstein"),
-        (DriftMethod.Hellinger, "hellinger"),
-        (DriftMethod.Chi2, "chi2"),
-        (DriftMethod.LInfinity, "l_infinity"),
-    ];
+    private static readonly NameTable<DriftMethod> Names = new(
+        "kolmogorov_smirnov", "jensen_shannon", "wasserstein", "hellinger", "chi2", "l_infinity");
 
     /// <summary>NannyML's name of the method (<c>kolmogorov_smirnov</c>, ...).</summary>
-    public static string Name(this DriftMethod method) => Names[(int)method].Name;
+    public static string Name(this DriftMethod method) => Names.NameOf(method, nameof(method), "Unknown drift method.");
 
     /// <summary><c>continuous</c> or <c>categorical</c>.</summary>
     public static string Name(this FeatureKind kind) => kind == FeatureKind.Continuous ? "continuous" : "categorical";
 
     /// <summary>Parses a NannyML method name (ordinal, case-insensitive).</summary>
-    public static bool TryParse(string? text, out DriftMethod method)
-    {
-        foreach (var (m, name) in Names)
-        {
-            if (string.Equals(name, text?.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                method = m;
-                return true;
-            }
-        }
-
-        method = default;
-        return false;
-    }
+    public static bool TryParse(string? text, out DriftMethod method) => Names.TryParse(text, out method);
 
     /// <summary>Parses a NannyML method name.</summary>
     /// <exception cref="FormatException">Not a method name; the message lists the names.</exception>
     public static DriftMethod Parse(string text) => TryParse(text, out var method)
         ? method
-        : throw new FormatException($"'{text}' is not a drift method; use one of {string.Join(", ", Names.Select(n => n.Name))}");
+        : throw new FormatException($"'{text}' is not a drift method; use one of {Names}");
 
     /// <summary>Whether the method applies to columns of <paramref name="kind"/> (NannyML's method registry).</summary>
     public static bool Supports(this DriftMethod method, FeatureKind kind) => method switch

@@ -41,22 +41,8 @@ public sealed class FittedUnivariateDrift : IFittedCalculator
     public CalculatorResult Calculate(ModelData analysis, string model) => Calculate(analysis, model, ComputeOptions.Default);
 
     /// <inheritdoc />
-    public CalculatorResult Calculate(ModelData analysis, string model, ComputeOptions compute)
-    {
-        ArgumentNullException.ThrowIfNull(analysis);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(compute);
-        if (analysis.Count == 0)
-        {
-            throw new EstimatorDataException("the analysis data has no rows");
-        }
-
-        var data = Prepare(analysis).SortedByTimestamp();
-        var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var rows = new List<ChunkEstimate>(ReferenceRows);
-        rows.AddRange(Compute(data, chunks, Period.Analysis, compute.Threads));
-        return new CalculatorResult(model, rows);
-    }
+    public CalculatorResult Calculate(ModelData analysis, string model, ComputeOptions compute) => CalculatorLifecycle.Calculate(
+        this, analysis, model, compute, (data, chunks) => Compute(data, chunks, Period.Analysis, compute.Threads), Prepare);
 
     /// <inheritdoc />
     public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)

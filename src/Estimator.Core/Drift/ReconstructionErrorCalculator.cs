@@ -103,21 +103,8 @@ public sealed class FittedReconstructionError : IFittedCalculator
     internal double? UpperThreshold { get; }
 
     /// <inheritdoc />
-    public CalculatorResult Calculate(ModelData analysis, string model, ComputeOptions compute)
-    {
-        ArgumentNullException.ThrowIfNull(analysis);
-        ArgumentNullException.ThrowIfNull(model);
-        if (analysis.Count == 0)
-        {
-            throw new EstimatorDataException("the analysis data has no rows");
-        }
-
-        var data = analysis.SortedByTimestamp();
-        var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var rows = new List<ChunkEstimate>(ReferenceRows);
-        rows.AddRange(chunks.Select(c => Row(c, Period.Analysis, Measure(data, c))));
-        return new CalculatorResult(model, rows);
-    }
+    public CalculatorResult Calculate(ModelData analysis, string model, ComputeOptions compute) => CalculatorLifecycle.Calculate(
+        this, analysis, model, compute, (data, chunks) => chunks.Select(c => Row(c, Period.Analysis, Measure(data, c))));
 
     /// <inheritdoc />
     public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)

@@ -41,12 +41,7 @@ public sealed class UnivariateDriftCalculator : ICalculator
     /// <inheritdoc cref="ICalculator.Fit"/>
     public FittedUnivariateDrift Fit(ModelData reference, ComputeOptions compute)
     {
-        ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(compute);
-        if (reference.Count == 0)
-        {
-            throw new EstimatorDataException("the reference has no rows");
-        }
+        CalculatorLifecycle.CheckReference(reference, compute);
 
         var kinds = Options.Columns.Select(c => KindOf(reference.Feature(c))).ToArray();
         var data = Prepare(reference, Options.Columns, kinds).SortedByTimestamp();

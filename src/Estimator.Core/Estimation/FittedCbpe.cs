@@ -96,16 +96,10 @@ public sealed class FittedCbpe : IFittedCalculator
     public IReadOnlyList<ChunkEstimate> EstimateChunk(PredictionSet rows, Chunk chunk)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(chunk);
-        if (chunk.Rows != rows.Count)
-        {
-            throw new ArgumentException(FormattableString.Invariant($"Chunk {chunk.Key} has {chunk.Rows} rows but {rows.Count} were given."), nameof(chunk));
-        }
-
+        var local = new[] { ColumnChunks.Local(chunk, rows.Count) };
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
         InputValidation.Validate(rows, "analysis", requireTargets: false, requirePredictions: needsPredictions);
         var data = PeriodData.Prepare(rows, Calibrator);
-        var local = new[] { chunk with { StartIndex = 0, EndIndex = rows.Count - 1 } };
         var specs = new List<(Metric, int, string)>(Components.Count);
         foreach (var c in Components)
         {

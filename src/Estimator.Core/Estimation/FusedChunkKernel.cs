@@ -66,10 +66,7 @@ internal static class FusedChunkKernel
     /// <summary><see cref="ExpectedConfusionMatrix.Compute"/> with the fused kernel's branch-free row sums.</summary>
     internal static ExpectedConfusionMatrix Matrix(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> predictions)
     {
-        if (probabilities.Length != predictions.Length)
-        {
-            throw new ArgumentException("Probabilities and predictions differ in length.", nameof(predictions));
-        }
+        ColumnLength.Same(probabilities.Length, predictions.Length, "Probabilities", nameof(predictions));
 
         var sums = default(MatrixSums);
         for (var i = 0; i < probabilities.Length; i++)
@@ -141,10 +138,7 @@ internal static class FusedChunkKernel
         var rows = 0;
         if (!predictions.IsEmpty)
         {
-            if (probabilities.Length != predictions.Length)
-            {
-                throw new ArgumentException("Probabilities and predictions differ in length.", nameof(predictions));
-            }
+            ColumnLength.Same(probabilities.Length, predictions.Length, "Probabilities", nameof(predictions));
 
             rows = probabilities.Length;
         }

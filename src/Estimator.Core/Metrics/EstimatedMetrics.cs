@@ -95,10 +95,7 @@ public static class EstimatedMetrics
     /// <param name="destination">Output of at least the chunk's length.</param>
     public static int RankByScoreDescending(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> scores, Span<double> keyScratch, Span<double> destination)
     {
-        if (probabilities.Length != scores.Length)
-        {
-            throw new ArgumentException("Probabilities and scores differ in length.", nameof(scores));
-        }
+        ColumnLength.Same(probabilities.Length, scores.Length, "Probabilities", nameof(scores));
 
         var n = 0;
         for (var i = 0; i < scores.Length; i++)
@@ -134,12 +131,7 @@ public static class EstimatedMetrics
         }
 
         // Totals first, computed exactly as the running sums below end, so TPR and FPR end at exactly 1.
-        double total = 0;
-        for (var i = 0; i < n; i++)
-        {
-            total += rankedProbabilities[i];
-        }
-
+        var total = RunningTotal(rankedProbabilities);
         var tpTotal = Math.Round(total, 5);
         var fpTotal = Math.Round(n - total, 5);
         if (tpTotal == 0 || fpTotal == 0)
@@ -173,13 +165,7 @@ public static class EstimatedMetrics
             return double.NaN;
         }
 
-        double total = 0;
-        for (var i = 0; i < n; i++)
-        {
-            total += rankedProbabilities[i];
-        }
-
-        var tpTotal = Math.Round(total, 5);
+        var tpTotal = Math.Round(RunningTotal(rankedProbabilities), 5);
         if (tpTotal == 0)
         {
             return double.NaN;
@@ -196,6 +182,18 @@ public static class EstimatedMetrics
         }
 
         return sum;
+    }
+
+    /// <summary>The sum added left to right, as a running sum over the ranked rows ends (not a pairwise or vector sum).</summary>
+    private static double RunningTotal(ReadOnlySpan<double> rankedProbabilities)
+    {
+        double total = 0;
+        for (var i = 0; i < rankedProbabilities.Length; i++)
+        {
+            total += rankedProbabilities[i];
+        }
+
+        return total;
     }
 
     private static double Ratio(double numerator, double denominator, long count) =>

@@ -16,10 +16,7 @@ public readonly record struct ExpectedConfusionMatrix(double TruePositive, doubl
     /// <param name="predictions">Predicted labels, 0 or 1 (NaN = missing).</param>
     public static ExpectedConfusionMatrix Compute(ReadOnlySpan<double> probabilities, ReadOnlySpan<double> predictions)
     {
-        if (probabilities.Length != predictions.Length)
-        {
-            throw new ArgumentException("Probabilities and predictions differ in length.", nameof(predictions));
-        }
+        ColumnLength.Same(probabilities.Length, predictions.Length, "Probabilities", nameof(predictions));
 
         double positiveMass = 0, negativeMass = 0, positivePredictions = 0;
         long count = 0;

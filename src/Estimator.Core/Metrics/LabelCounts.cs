@@ -13,10 +13,7 @@ public readonly record struct LabelCounts(long TruePositive, long FalsePositive,
     /// <summary>Counts the rows where both <paramref name="targets"/> and <paramref name="predictions"/> are present.</summary>
     public static LabelCounts Compute(ReadOnlySpan<double> targets, ReadOnlySpan<double> predictions)
     {
-        if (targets.Length != predictions.Length)
-        {
-            throw new ArgumentException("Targets and predictions differ in length.", nameof(predictions));
-        }
+        ColumnLength.Same(targets.Length, predictions.Length, "Targets", nameof(predictions));
 
         // Branch-free: labels of shuffled rows are coin flips to a branch predictor. A row counts when both are present;
         // predicted 1 and actual 1 pick the cell.

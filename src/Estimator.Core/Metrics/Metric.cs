@@ -34,6 +34,10 @@ public enum Metric
 /// <summary>Parses and prints metric names as NannyML spells them (<c>roc_auc</c>, <c>f1</c>, ...).</summary>
 public static class MetricNames
 {
+    // In declaration order; All lists them in NannyML's order.
+    private static readonly NameTable<Metric> Names = new(
+        "roc_auc", "precision", "recall", "f1", "accuracy", "specificity", "average_precision", "confusion_matrix", "business_value");
+
     /// <summary>The metric names the engine accepts, in NannyML's order.</summary>
     public static IReadOnlyList<string> All { get; } =
         ["roc_auc", "f1", "average_precision", "precision", "recall", "specificity", "accuracy", "confusion_matrix", "business_value"];
@@ -43,37 +47,10 @@ public static class MetricNames
         ["true_positive", "true_negative", "false_positive", "false_negative"];
 
     /// <summary>The snake_case name of a metric.</summary>
-    public static string ToName(this Metric metric) => metric switch
-    {
-        Metric.RocAuc => "roc_auc",
-        Metric.Precision => "precision",
-        Metric.Recall => "recall",
-        Metric.F1 => "f1",
-        Metric.Accuracy => "accuracy",
-        Metric.Specificity => "specificity",
-        Metric.AveragePrecision => "average_precision",
-        Metric.ConfusionMatrix => "confusion_matrix",
-        Metric.BusinessValue => "business_value",
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
-    };
+    public static string ToName(this Metric metric) => Names.NameOf(metric, nameof(metric), "Unknown metric.");
 
     /// <summary>Parses a snake_case metric name (case-insensitive, surrounding space ignored).</summary>
-    public static bool TryParse(string? name, out Metric metric)
-    {
-        switch (name?.Trim().ToUpperInvariant())
-        {
-            case "ROC_AUC": metric = Metric.RocAuc; return true;
-            case "PRECISION": metric = Metric.Precision; return true;
-            case "RECALL": metric = Metric.Recall; return true;
-            case "F1": metric = Metric.F1; return true;
-            case "ACCURACY": metric = Metric.Accuracy; return true;
-            case "SPECIFICITY": metric = Metric.Specificity; return true;
-            case "AVERAGE_PRECISION": metric = Metric.AveragePrecision; return true;
-            case "CONFUSION_MATRIX": metric = Metric.ConfusionMatrix; return true;
-            case "BUSINESS_VALUE": metric = Metric.BusinessValue; return true;
-            default: metric = default; return false;
-        }
-    }
+    public static bool TryParse(string? name, out Metric metric) => Names.TryParse(name, out metric);
 
     /// <summary>Parses a snake_case metric name or throws <see cref="ArgumentException"/> listing the known names.</summary>
     public static Metric Parse(string name) => TryParse(name, out var metric)

@@ -16,10 +16,7 @@ public static class RealizedMetrics
     /// <param name="scores">Raw scores.</param>
     public static double RocAuc(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores)
     {
-        if (targets.Length != scores.Length)
-        {
-            throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
-        }
+        ColumnLength.Same(targets.Length, scores.Length, "Targets", nameof(scores));
 
         var n = scores.Length;
         if (n >= RadixRocAucRows && RocAucByClass(targets, scores) is { } byClass)
@@ -154,10 +151,7 @@ public static class RealizedMetrics
     /// <param name="scores">Raw scores.</param>
     public static double AveragePrecision(ReadOnlySpan<double> targets, ReadOnlySpan<double> scores)
     {
-        if (targets.Length != scores.Length)
-        {
-            throw new ArgumentException("Targets and scores differ in length.", nameof(scores));
-        }
+        ColumnLength.Same(targets.Length, scores.Length, "Targets", nameof(scores));
 
         var n = scores.Length;
         var keys = new double[n];

@@ -94,10 +94,7 @@ internal static class NumpyArgsort
             keys[i] = v[order[i]];
         }
 
-        Span<int> stack = stackalloc int[StackSize];
-        Span<int> depth = stackalloc int[StackSize];
-        var sptr = 0;
-        var psdepth = 0;
+        var stack = new PartitionStack(stackalloc int[StackSize], stackalloc int[StackSize]);
         var pl = 0;
         var pr = num - 1;
         var cdepth = BitOperations.Log2((uint)num) * 2;
@@ -166,22 +163,7 @@ internal static class NumpyArgsort
                 }
 
                 Swap(keys, order, pi, pr - 1);
-
-                // Push the larger partition, continue with the smaller.
-                if (pi - pl < pr - pi)
-                {
-                    stack[sptr++] = pi + 1;
-                    stack[sptr++] = pr;
-                    pr = pi - 1;
-                }
-                else
-                {
-                    stack[sptr++] = pl;
-                    stack[sptr++] = pi - 1;
-                    pl = pi + 1;
-                }
-
-                depth[psdepth++] = --cdepth;
+                stack.PushLarger(ref pl, ref pr, pi, ref cdepth);
                 if ((partial && !IsCut(edges, pl, pr)) || AllEqual(keys, pl, pr))
                 {
                     if (!partial || IsCut(edges, pl, pr))
@@ -210,14 +192,10 @@ internal static class NumpyArgsort
             }
 
         StackPop:
-            if (sptr == 0)
+            if (!stack.TryPop(ref pl, ref pr, ref cdepth))
             {
                 break;
             }
-
-            pr = stack[--sptr];
-            pl = stack[--sptr];
-            cdepth = depth[--psdepth];
         }
     }
 
@@ -273,10 +251,7 @@ internal static class NumpyArgsort
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SortEqualKeys(Span<int> order, int pl, int pr, int cdepth)
     {
-        Span<int> stack = stackalloc int[StackSize];
-        Span<int> depth = stackalloc int[StackSize];
-        var sptr = 0;
-        var psdepth = 0;
+        var stack = new PartitionStack(stackalloc int[StackSize], stackalloc int[StackSize]);
         while (true)
         {
             if (cdepth < 0)
@@ -309,31 +284,14 @@ internal static class NumpyArgsort
                     }
 
                     (order[pi], order[pr - 1]) = (order[pr - 1], order[pi]);
-                    if (pi - pl < pr - pi)
-                    {
-                        stack[sptr++] = pi + 1;
-                        stack[sptr++] = pr;
-                        pr = pi - 1;
-                    }
-                    else
-                    {
-                        stack[sptr++] = pl;
-                        stack[sptr++] = pi - 1;
-                        pl = pi + 1;
-                    }
-
-                    depth[psdepth++] = --cdepth;
+                    stack.PushLarger(ref pl, ref pr, pi, ref cdepth);
                 }
             }
 
-            if (sptr == 0)
+            if (!stack.TryPop(ref pl, ref pr, ref cdepth))
             {
                 return;
             }
-
-            pr = stack[--sptr];
-            pl = stack[--sptr];
-            cdepth = depth[--psdepth];
         }
     }
 
@@ -341,66 +299,47 @@ internal static class NumpyArgsort
     {
         // 1-based heap indexing as in numpy: a[k] is tosort[k - 1].
         var n = tosort.Length;
-        int i, j, tmp;
-        double tmpKey;
         for (var l = n >> 1; l > 0; --l)
         {
-            tmp = tosort[l - 1];
-            tmpKey = keys[l - 1];
-            for (i = l, j = l << 1; j <= n;)
-            {
-                if (j < n && Less(keys[j - 1], keys[j]))
-                {
-                    j += 1;
-                }
-
-                if (Less(tmpKey, keys[j - 1]))
-                {
-                    tosort[i - 1] = tosort[j - 1];
-                    keys[i - 1] = keys[j - 1];
-                    i = j;
-                    j += j;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            tosort[i - 1] = tmp;
-            keys[i - 1] = tmpKey;
+            SiftDown(keys, tosort, l, n, tosort[l - 1], keys[l - 1]);
         }
 
         for (; n > 1;)
         {
-            tmp = tosort[n - 1];
-            tmpKey = keys[n - 1];
+            var tmp = tosort[n - 1];
+            var tmpKey = keys[n - 1];
             tosort[n - 1] = tosort[0];
             keys[n - 1] = keys[0];
             n -= 1;
-            for (i = 1, j = 2; j <= n;)
-            {
-                if (j < n && Less(keys[j - 1], keys[j]))
-                {
-                    j++;
-                }
+            SiftDown(keys, tosort, 1, n, tmp, tmpKey);
+        }
+    }
 
-                if (Less(tmpKey, keys[j - 1]))
-                {
-                    tosort[i - 1] = tosort[j - 1];
-                    keys[i - 1] = keys[j - 1];
-                    i = j;
-                    j += j;
-                }
-                else
-                {
-                    break;
-                }
+    /// <summary>numpy's sift-down of (<paramref name="tmp"/>, <paramref name="tmpKey"/>) from 1-based slot <paramref name="i"/> in a heap of <paramref name="n"/>.</summary>
+    private static void SiftDown(Span<double> keys, Span<int> tosort, int i, int n, int tmp, double tmpKey)
+    {
+        for (var j = i << 1; j <= n;)
+        {
+            if (j < n && Less(keys[j - 1], keys[j]))
+            {
+                j++;
             }
 
-            tosort[i - 1] = tmp;
-            keys[i - 1] = tmpKey;
+            if (Less(tmpKey, keys[j - 1]))
+            {
+                tosort[i - 1] = tosort[j - 1];
+                keys[i - 1] = keys[j - 1];
+                i = j;
+                j += j;
+            }
+            else
+            {
+                break;
+            }
         }
+
+        tosort[i - 1] = tmp;
+        keys[i - 1] = tmpKey;
     }
 
     // numpy's float ordering: NaN sorts after every number.
@@ -410,5 +349,52 @@ internal static class NumpyArgsort
     {
         (keys[a], keys[b]) = (keys[b], keys[a]);
         (order[a], order[b]) = (order[b], order[a]);
+    }
+
+    /// <summary>numpy's explicit recursion stack: the partitions left to sort, each with the depth budget it had.</summary>
+    private ref struct PartitionStack(Span<int> bounds, Span<int> depths)
+    {
+        private readonly Span<int> _bounds = bounds;
+        private readonly Span<int> _depths = depths;
+        private int _top;
+        private int _depthTop;
+
+        /// <summary>
+        /// After [pl, pr] was partitioned at <paramref name="pi"/>: pushes the larger side, narrows [pl, pr] to the
+        /// smaller one, and spends a level of depth.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushLarger(ref int pl, ref int pr, int pi, ref int cdepth)
+        {
+            if (pi - pl < pr - pi)
+            {
+                _bounds[_top++] = pi + 1;
+                _bounds[_top++] = pr;
+                pr = pi - 1;
+            }
+            else
+            {
+                _bounds[_top++] = pl;
+                _bounds[_top++] = pi - 1;
+                pl = pi + 1;
+            }
+
+            _depths[_depthTop++] = --cdepth;
+        }
+
+        /// <summary>Takes the partition pushed last; false when none is left (the outputs are then unchanged).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryPop(ref int pl, ref int pr, ref int cdepth)
+        {
+            if (_top == 0)
+            {
+                return false;
+            }
+
+            pr = _bounds[--_top];
+            pl = _bounds[--_top];
+            cdepth = _depths[--_depthTop];
+            return true;
+        }
     }
 }

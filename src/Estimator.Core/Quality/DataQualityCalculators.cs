@@ -36,12 +36,7 @@ public abstract class DataQualityCalculator : ICalculator
     /// <inheritdoc cref="ICalculator.Fit"/>
     public FittedDataQuality Fit(ModelData reference, ComputeOptions compute)
     {
-        ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(compute);
-        if (reference.Count == 0)
-        {
-            throw new EstimatorDataException("the reference has no rows");
-        }
+        CalculatorLifecycle.CheckReference(reference, compute);
 
         var data = reference.SortedByTimestamp();
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);

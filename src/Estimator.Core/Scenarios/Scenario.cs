@@ -34,39 +34,20 @@ public enum Scenario
 /// <summary>Parses and prints scenario names in snake_case (<c>covariate_shift</c>).</summary>
 public static class ScenarioNames
 {
+    private static readonly NameTable<Scenario> Names = new(
+        "stable", "covariate_shift", "concept_drift", "prior_shift", "label_delay");
+
     /// <summary>Every scenario name, in <see cref="Scenario"/> order.</summary>
-    public static IReadOnlyList<string> All { get; } = ["stable", "covariate_shift", "concept_drift", "prior_shift", "label_delay"];
+    public static IReadOnlyList<string> All => Names.Names;
 
     /// <summary>The snake_case name of a scenario.</summary>
     /// <param name="scenario">The scenario.</param>
-    public static string ToName(this Scenario scenario) => scenario switch
-    {
-        Scenario.Stable => "stable",
-        Scenario.CovariateShift => "covariate_shift",
-        Scenario.ConceptDrift => "concept_drift",
-        Scenario.PriorShift => "prior_shift",
-        Scenario.LabelDelay => "label_delay",
-        _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "Unknown scenario."),
-    };
+    public static string ToName(this Scenario scenario) => Names.NameOf(scenario, nameof(scenario), "Unknown scenario.");
 
     /// <summary>Parses a scenario name (snake_case or kebab-case, case-insensitive).</summary>
     /// <param name="name">The name.</param>
     /// <param name="scenario">The scenario, when the name is known.</param>
-    public static bool TryParse(string? name, out Scenario scenario)
-    {
-        var normalized = name?.Trim().Replace('-', '_').ToUpperInvariant();
-        for (var i = 0; i < All.Count; i++)
-        {
-            if (string.Equals(All[i].ToUpperInvariant(), normalized, StringComparison.Ordinal))
-            {
-                scenario = (Scenario)i;
-                return true;
-            }
-        }
-
-        scenario = default;
-        return false;
-    }
+    public static bool TryParse(string? name, out Scenario scenario) => Names.TryParse(name?.Replace('-', '_'), out scenario);
 
     /// <summary>Parses a scenario name or throws <see cref="ArgumentException"/> listing the known names.</summary>
     /// <param name="name">The name.</param>

@@ -1,3 +1,5 @@
+using Estimator.Numerics;
+
 namespace Estimator.Thresholds;
 
 /// <summary>
@@ -67,18 +69,7 @@ public sealed record StandardDeviationThreshold : Threshold
     private protected override (double? Lower, double? Upper) ComputeUnclipped(ReadOnlySpan<double> referenceChunkValues)
     {
         // numpy nanmean / nanstd (ddof 0): NaN when no value is present.
-        double sum = 0;
-        var count = 0;
-        foreach (var v in referenceChunkValues)
-        {
-            if (!double.IsNaN(v))
-            {
-                sum += v;
-                count++;
-            }
-        }
-
-        var mean = count == 0 ? double.NaN : sum / count;
+        var mean = NanStatistics.Mean(referenceChunkValues, out var count);
         double squares = 0;
         foreach (var v in referenceChunkValues)
         {

@@ -63,19 +63,18 @@ public static class DriftFileWriter
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var format = FileFormats.FromPath(path)
-            ?? throw new ArgumentException($"Unknown drift file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
+        var format = TableFileWriter.FormatOf(path, "drift");
         var rows = results.SelectMany(r => r.Rows.Select(row => (r.Model, Row: row))).ToList();
-        return AtomicFile.WriteAsync(
+        return TableFileWriter.WriteAsync(
             path,
-            (stream, token) => format switch
-            {
-                FileFormat.Parquet => WriteParquetAsync(rows, stream, token),
-                FileFormat.Csv => WriteCsvAsync(rows, stream, token),
-                _ => WriteJsonAsync(rows, stream, token),
-            },
-            inMemory: rows.Count <= 100_000,
-            cancellationToken: cancellationToken);
+            format,
+            rows.Count,
+            (
+                (stream, token) => TableFileWriter.WriteParquetAsync(Schema, stream, (group, fields) => WriteParquetColumnsAsync(rows, group, fields, token), token),
+                (stream, token) => TableFileWriter.WriteCsvAsync(stream, Columns, rows, WriteCsvFields, token),
+                (stream, token) => TableFileWriter.WriteJsonAsync(stream, rows, WriteJsonProperties, token)),
+            beforeCommit: null,
+            cancellationToken);
     }
 
     /// <summary>Writes the rows of the results synchronously (see <see cref="WriteAsync"/>).</summary>
@@ -87,35 +86,29 @@ public static class DriftFileWriter
 
     private static string PeriodName(Period period) => period == Period.Reference ? "reference" : "analysis";
 
-    private static async Task WriteParquetAsync(List<(string Model, ChunkEstimate Row)> rows, Stream stream, CancellationToken cancellationToken)
+    private static async Task WriteParquetColumnsAsync(List<(string Model, ChunkEstimate Row)> rows, ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
     {
-        var fields = Schema.GetDataFields();
-        var writer = await ParquetWriter.CreateAsync(Schema, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, false, cancellationToken).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
+        var f = 0;
+        await group.WriteAsync<int>(fields[f++], Map(rows, _ => SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => r.Model)).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Chunk.Key)).ConfigureAwait(false);
+        await group.WriteAsync<int>(fields[f++], Map(rows, r => r.Row.Chunk.Index), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.StartIndex), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.EndIndex), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.StartDate), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.EndDate), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => PeriodName(r.Row.Period))).ConfigureAwait(false);
+        await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.Rows), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Calculator.Name())).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Column)).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => r.Row.ColumnKind)).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Metric)).ConfigureAwait(false);
+        foreach (var select in Doubles)
         {
-            using var group = writer.CreateRowGroup();
-            var f = 0;
-            await group.WriteAsync<int>(fields[f++], Map(rows, _ => SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => r.Model)).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Chunk.Key)).ConfigureAwait(false);
-            await group.WriteAsync<int>(fields[f++], Map(rows, r => r.Row.Chunk.Index), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.StartIndex), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.EndIndex), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.StartDate), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.EndDate), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => PeriodName(r.Row.Period))).ConfigureAwait(false);
-            await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.Rows), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Calculator.Name())).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Column)).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.ColumnKind)).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Metric)).ConfigureAwait(false);
-            foreach (var select in Doubles)
-            {
-                await group.WriteAsync<double>(fields[f++], Map(rows, select), null, null, cancellationToken).ConfigureAwait(false);
-            }
-
-            await group.WriteAsync<bool>(fields[f], Map(rows, r => r.Row.Alert), null, null, cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync<double>(fields[f++], Map(rows, select), null, null, cancellationToken).ConfigureAwait(false);
         }
+
+        await group.WriteAsync<bool>(fields[f], Map(rows, r => r.Row.Alert), null, null, cancellationToken).ConfigureAwait(false);
     }
 
     // value, p_value, sampling_error, lower/upper confidence bound, lower/upper threshold: file order.
@@ -130,97 +123,55 @@ public static class DriftFileWriter
         r => Nullable(r.Row.UpperThreshold),
     ];
 
-    private static async Task WriteCsvAsync(List<(string Model, ChunkEstimate Row)> rows, Stream stream, CancellationToken cancellationToken)
+    private static void WriteCsvFields(CsvWriter csv, (string Model, ChunkEstimate Row) r)
     {
-        var csv = CsvWriter.Create(stream, EstimateFileWriter.CsvOptions, leaveOpen: true);
-        await using (csv.ConfigureAwait(false))
+        var c = r.Row.Chunk;
+        csv.WriteField(SchemaVersion, "D");
+        csv.WriteField(r.Model);
+        csv.WriteField(c.Key);
+        csv.WriteField(c.Index, "D");
+        csv.WriteField(c.StartIndex, "D");
+        csv.WriteField(c.EndIndex, "D");
+        csv.WriteField(TableFileWriter.FormatDate(c.StartDate));
+        csv.WriteField(TableFileWriter.FormatDate(c.EndDate));
+        csv.WriteField(PeriodName(r.Row.Period));
+        csv.WriteField(c.Rows, "D");
+        csv.WriteField(r.Row.Calculator.Name());
+        csv.WriteField(r.Row.Column ?? "");
+        csv.WriteField(r.Row.ColumnKind ?? "");
+        csv.WriteField(r.Row.Metric);
+        foreach (var select in Doubles)
         {
-            foreach (var name in Columns)
-            {
-                csv.WriteField(name);
-            }
-
-            await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var r in rows)
-            {
-                var c = r.Row.Chunk;
-                csv.WriteField(SchemaVersion, "D");
-                csv.WriteField(r.Model);
-                csv.WriteField(c.Key);
-                csv.WriteField(c.Index, "D");
-                csv.WriteField(c.StartIndex, "D");
-                csv.WriteField(c.EndIndex, "D");
-                csv.WriteField(EstimateFileWriter.FormatDate(c.StartDate));
-                csv.WriteField(EstimateFileWriter.FormatDate(c.EndDate));
-                csv.WriteField(PeriodName(r.Row.Period));
-                csv.WriteField(c.Rows, "D");
-                csv.WriteField(r.Row.Calculator.Name());
-                csv.WriteField(r.Row.Column ?? "");
-                csv.WriteField(r.Row.ColumnKind ?? "");
-                csv.WriteField(r.Row.Metric);
-                foreach (var select in Doubles)
-                {
-                    csv.WriteField(EstimateFileWriter.FormatDouble(select(r)));
-                }
-
-                csv.WriteField(r.Row.Alert);
-                await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task WriteJsonAsync(List<(string Model, ChunkEstimate Row)> rows, Stream stream, CancellationToken cancellationToken)
-    {
-        var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        await using (json.ConfigureAwait(false))
-        {
-            json.WriteStartArray();
-            foreach (var r in rows)
-            {
-                var c = r.Row.Chunk;
-                json.WriteStartObject();
-                json.WriteNumber(Columns[0], SchemaVersion);
-                json.WriteString(Columns[1], r.Model);
-                json.WriteString(Columns[2], c.Key);
-                json.WriteNumber(Columns[3], c.Index);
-                json.WriteNumber(Columns[4], c.StartIndex);
-                json.WriteNumber(Columns[5], c.EndIndex);
-                EstimateFileWriter.WriteDate(json, Columns[6], c.StartDate);
-                EstimateFileWriter.WriteDate(json, Columns[7], c.EndDate);
-                json.WriteString(Columns[8], PeriodName(r.Row.Period));
-                json.WriteNumber(Columns[9], c.Rows);
-                json.WriteString(Columns[10], r.Row.Calculator.Name());
-                json.WriteString(Columns[11], r.Row.Column);
-                json.WriteString(Columns[12], r.Row.ColumnKind);
-                json.WriteString(Columns[13], r.Row.Metric);
-                for (var d = 0; d < Doubles.Length; d++)
-                {
-                    EstimateFileWriter.WriteDouble(json, Columns[14 + d], Doubles[d](r));
-                }
-
-                json.WriteBoolean(Columns[21], r.Row.Alert);
-                json.WriteEndObject();
-                if (json.BytesPending > 1 << 16)
-                {
-                    await json.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            json.WriteEndArray();
-            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static T[] Map<T>(List<(string Model, ChunkEstimate Row)> rows, Func<(string Model, ChunkEstimate Row), T> select)
-    {
-        var values = new T[rows.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = select(rows[i]);
+            csv.WriteField(TableFileWriter.FormatDouble(select(r)));
         }
 
-        return values;
+        csv.WriteField(r.Row.Alert);
     }
+
+    private static void WriteJsonProperties(Utf8JsonWriter json, (string Model, ChunkEstimate Row) r)
+    {
+        var c = r.Row.Chunk;
+        json.WriteNumber(Columns[0], SchemaVersion);
+        json.WriteString(Columns[1], r.Model);
+        json.WriteString(Columns[2], c.Key);
+        json.WriteNumber(Columns[3], c.Index);
+        json.WriteNumber(Columns[4], c.StartIndex);
+        json.WriteNumber(Columns[5], c.EndIndex);
+        TableFileWriter.WriteDate(json, Columns[6], c.StartDate);
+        TableFileWriter.WriteDate(json, Columns[7], c.EndDate);
+        json.WriteString(Columns[8], PeriodName(r.Row.Period));
+        json.WriteNumber(Columns[9], c.Rows);
+        json.WriteString(Columns[10], r.Row.Calculator.Name());
+        json.WriteString(Columns[11], r.Row.Column);
+        json.WriteString(Columns[12], r.Row.ColumnKind);
+        json.WriteString(Columns[13], r.Row.Metric);
+        for (var d = 0; d < Doubles.Length; d++)
+        {
+            TableFileWriter.WriteDouble(json, Columns[14 + d], Doubles[d](r));
+        }
+
+        json.WriteBoolean(Columns[21], r.Row.Alert);
+    }
+
+    private static T[] Map<T>(List<(string Model, ChunkEstimate Row)> rows, Func<(string Model, ChunkEstimate Row), T> select) => TableFileWriter.Column(rows, select);
 }

@@ -53,7 +53,7 @@ public static class EstimateFileReader
         }
         catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
         {
-            throw new EstimatorDataException($"cannot be read as an estimate file: {ParquetTableReader.OneLine(ex.Message)}", path, null, null, ex);
+            throw ParquetTableReader.ReadFailure(ex, path, format: "an estimate file");
         }
     }
 
@@ -147,22 +147,7 @@ public static class EstimateFileReader
             throw new EstimatorDataException($"has type {field.ClrType.Name}; expected {typeof(T).Name}", path, field.Name);
         }
 
-        var values = new T?[n];
-        if (field.IsNullable)
-        {
-            await rg.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var plain = new T[n];
-            await rg.ReadAsync<T>(field, plain.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < n; i++)
-            {
-                values[i] = plain[i];
-            }
-        }
-
-        return values;
+        return await ParquetInput.ReadNullableAsync<T>(rg, field, n, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<string?[]> Strings(ParquetRowGroupReader rg, DataField field, int n, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
 using Estimator.Calculators;
@@ -49,19 +48,6 @@ namespace Estimator.IO;
 /// </remarks>
 public static class EstimateFileWriter
 {
-    internal static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        NewLine = "\r\n",
-        TrueValue = "true",
-        FalseValue = "false",
-        NullValue = "",
-        Injection = CsvInjection.None,
-        FormatProvider = CultureInfo.InvariantCulture,
-        WriteByteOrderMark = false,
-    };
-
     /// <summary>Writes the result to <paramref name="path"/> (format by extension), atomically.</summary>
     /// <param name="result">The result.</param>
     /// <param name="path">The destination: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
@@ -88,35 +74,26 @@ public static class EstimateFileWriter
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (FileFormats.FromPath(path) is null)
-        {
-            throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
-        }
-
+        _ = TableFileWriter.FormatOf(path, "estimate");
         return WriteRecordsAsync(EstimateRecord.FromResult(result, TimeProvider.System.GetUtcNow().UtcDateTime), path, beforeCommit, cancellationToken);
     }
-
-    /// <summary>Files of up to this many rows are composed in memory before they are written.</summary>
-    private const int InMemoryRecords = 100_000;
 
     internal static async Task WriteRecordsAsync(IReadOnlyList<EstimateRecord> records, string path, Action<string>? beforeCommit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var format = FileFormats.FromPath(path)
-            ?? throw new ArgumentException($"Unknown estimate file extension '{Path.GetExtension(path)}' in '{path}'; expected .parquet, .parq, .csv or .json.", nameof(path));
+        var format = TableFileWriter.FormatOf(path, "estimate");
 
         // A small file (the store writes one per chunk) is composed in memory and written in one call; a large one
         // streams to disk.
-        await AtomicFile.WriteAsync(
+        await TableFileWriter.WriteAsync(
             path,
-            (stream, token) => format switch
-            {
-                FileFormat.Parquet => WriteParquetAsync(records, stream, token),
-                FileFormat.Csv => WriteCsvAsync(records, stream, token),
-                _ => WriteJsonAsync(records, stream, token),
-            },
-            inMemory: records.Count <= InMemoryRecords,
+            format,
+            records.Count,
+            (
+                (stream, token) => TableFileWriter.WriteParquetAsync(ParquetSchema, stream, (group, fields) => WriteParquetColumnsAsync(records, group, fields, token), token),
+                (stream, token) => TableFileWriter.WriteCsvAsync(stream, EstimateColumns.All, records, WriteCsvFields, token),
+                (stream, token) => TableFileWriter.WriteJsonAsync(stream, records, WriteJsonProperties, token)),
             beforeCommit,
             cancellationToken).ConfigureAwait(false);
     }
@@ -147,177 +124,96 @@ public static class EstimateFileWriter
         new DateTimeDataField(EstimateColumns.EstimatedAt, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
         new DataField<string>(EstimateColumns.RunId, true));
 
-    private static async Task WriteParquetAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
+    private static async Task WriteParquetColumnsAsync(IReadOnlyList<EstimateRecord> records, ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
     {
-        var fields = ParquetSchema.GetDataFields();
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
-        var writer = await ParquetWriter.CreateAsync(ParquetSchema, stream, options, false, cancellationToken).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            using var group = writer.CreateRowGroup();
-            var f = 0;
-            await group.WriteAsync<int>(fields[f++], Column(records, static r => r.SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Strings(records, static r => r.Model)).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Strings(records, static r => r.ChunkKey)).ConfigureAwait(false);
-            await group.WriteAsync<int>(fields[f++], Column(records, static r => r.ChunkIndex), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkStartIndex), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkEndIndex), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkStartDate), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkEndDate), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Strings(records, static r => r.Period)).ConfigureAwait(false);
-            await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkRows), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f++], Strings(records, static r => r.Metric)).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Estimated), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.SamplingError), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerThreshold), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperThreshold), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Alert), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Realized), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<double>(fields[f++], Column(records, static r => r.TargetsMissingRate), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Provisional), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.EstimatedAt), null, null, cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync(fields[f], Column(records, static r => r.RunId)).ConfigureAwait(false);
-        }
+        var f = 0;
+        await group.WriteAsync<int>(fields[f++], Column(records, static r => r.SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Strings(records, static r => r.Model)).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Strings(records, static r => r.ChunkKey)).ConfigureAwait(false);
+        await group.WriteAsync<int>(fields[f++], Column(records, static r => r.ChunkIndex), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkStartIndex), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkEndIndex), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkStartDate), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkEndDate), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Strings(records, static r => r.Period)).ConfigureAwait(false);
+        await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkRows), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Strings(records, static r => r.Metric)).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Estimated), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.SamplingError), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerThreshold), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperThreshold), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Alert), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Realized), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.TargetsMissingRate), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Provisional), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.EstimatedAt), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f], Column(records, static r => r.RunId)).ConfigureAwait(false);
     }
 
-    private static async Task WriteCsvAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
+    private static void WriteCsvFields(CsvWriter csv, EstimateRecord r)
     {
-        var csv = CsvWriter.Create(stream, CsvOptions, leaveOpen: true);
-        await using (csv.ConfigureAwait(false))
-        {
-            foreach (var name in EstimateColumns.All)
-            {
-                csv.WriteField(name);
-            }
-
-            await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var r in records)
-            {
-                csv.WriteField(r.SchemaVersion, "D");
-                csv.WriteField(r.Model);
-                csv.WriteField(r.ChunkKey);
-                csv.WriteField(r.ChunkIndex, "D");
-                csv.WriteField(r.ChunkStartIndex, "D");
-                csv.WriteField(r.ChunkEndIndex, "D");
-                csv.WriteField(FormatDate(r.ChunkStartDate));
-                csv.WriteField(FormatDate(r.ChunkEndDate));
-                csv.WriteField(r.Period);
-                csv.WriteField(r.ChunkRows, "D");
-                csv.WriteField(r.Metric);
-                csv.WriteField(FormatDouble(r.Estimated));
-                csv.WriteField(FormatDouble(r.SamplingError));
-                csv.WriteField(FormatDouble(r.LowerConfidenceBound));
-                csv.WriteField(FormatDouble(r.UpperConfidenceBound));
-                csv.WriteField(FormatDouble(r.LowerThreshold));
-                csv.WriteField(FormatDouble(r.UpperThreshold));
-                csv.WriteField(r.Alert);
-                csv.WriteField(FormatDouble(r.Realized));
-                csv.WriteField(FormatDouble(r.TargetsMissingRate));
-                csv.WriteField(r.Provisional);
-                csv.WriteField(FormatDate(r.EstimatedAt));
-                csv.WriteField(r.RunId ?? "");
-                await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+        csv.WriteField(r.SchemaVersion, "D");
+        csv.WriteField(r.Model);
+        csv.WriteField(r.ChunkKey);
+        csv.WriteField(r.ChunkIndex, "D");
+        csv.WriteField(r.ChunkStartIndex, "D");
+        csv.WriteField(r.ChunkEndIndex, "D");
+        csv.WriteField(TableFileWriter.FormatDate(r.ChunkStartDate));
+        csv.WriteField(TableFileWriter.FormatDate(r.ChunkEndDate));
+        csv.WriteField(r.Period);
+        csv.WriteField(r.ChunkRows, "D");
+        csv.WriteField(r.Metric);
+        csv.WriteField(TableFileWriter.FormatDouble(r.Estimated));
+        csv.WriteField(TableFileWriter.FormatDouble(r.SamplingError));
+        csv.WriteField(TableFileWriter.FormatDouble(r.LowerConfidenceBound));
+        csv.WriteField(TableFileWriter.FormatDouble(r.UpperConfidenceBound));
+        csv.WriteField(TableFileWriter.FormatDouble(r.LowerThreshold));
+        csv.WriteField(TableFileWriter.FormatDouble(r.UpperThreshold));
+        csv.WriteField(r.Alert);
+        csv.WriteField(TableFileWriter.FormatDouble(r.Realized));
+        csv.WriteField(TableFileWriter.FormatDouble(r.TargetsMissingRate));
+        csv.WriteField(r.Provisional);
+        csv.WriteField(TableFileWriter.FormatDate(r.EstimatedAt));
+        csv.WriteField(r.RunId ?? "");
     }
 
-    private static async Task WriteJsonAsync(IReadOnlyList<EstimateRecord> records, Stream stream, CancellationToken cancellationToken)
+    private static void WriteJsonProperties(Utf8JsonWriter json, EstimateRecord r)
     {
-        var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        await using (json.ConfigureAwait(false))
+        json.WriteNumber(EstimateColumns.SchemaVersion, r.SchemaVersion);
+        json.WriteString(EstimateColumns.Model, r.Model);
+        json.WriteString(EstimateColumns.ChunkKey, r.ChunkKey);
+        json.WriteNumber(EstimateColumns.ChunkIndex, r.ChunkIndex);
+        json.WriteNumber(EstimateColumns.ChunkStartIndex, r.ChunkStartIndex);
+        json.WriteNumber(EstimateColumns.ChunkEndIndex, r.ChunkEndIndex);
+        TableFileWriter.WriteDate(json, EstimateColumns.ChunkStartDate, r.ChunkStartDate);
+        TableFileWriter.WriteDate(json, EstimateColumns.ChunkEndDate, r.ChunkEndDate);
+        json.WriteString(EstimateColumns.Period, r.Period);
+        json.WriteNumber(EstimateColumns.ChunkRows, r.ChunkRows);
+        json.WriteString(EstimateColumns.Metric, r.Metric);
+        TableFileWriter.WriteDouble(json, EstimateColumns.Estimated, r.Estimated);
+        TableFileWriter.WriteDouble(json, EstimateColumns.SamplingError, r.SamplingError);
+        TableFileWriter.WriteDouble(json, EstimateColumns.LowerConfidenceBound, r.LowerConfidenceBound);
+        TableFileWriter.WriteDouble(json, EstimateColumns.UpperConfidenceBound, r.UpperConfidenceBound);
+        TableFileWriter.WriteDouble(json, EstimateColumns.LowerThreshold, r.LowerThreshold);
+        TableFileWriter.WriteDouble(json, EstimateColumns.UpperThreshold, r.UpperThreshold);
+        json.WriteBoolean(EstimateColumns.Alert, r.Alert);
+        TableFileWriter.WriteDouble(json, EstimateColumns.Realized, r.Realized);
+        TableFileWriter.WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
+        json.WriteBoolean(EstimateColumns.Provisional, r.Provisional);
+        TableFileWriter.WriteDate(json, EstimateColumns.EstimatedAt, r.EstimatedAt);
+        if (r.RunId is null)
         {
-            json.WriteStartArray();
-            foreach (var r in records)
-            {
-                json.WriteStartObject();
-                json.WriteNumber(EstimateColumns.SchemaVersion, r.SchemaVersion);
-                json.WriteString(EstimateColumns.Model, r.Model);
-                json.WriteString(EstimateColumns.ChunkKey, r.ChunkKey);
-                json.WriteNumber(EstimateColumns.ChunkIndex, r.ChunkIndex);
-                json.WriteNumber(EstimateColumns.ChunkStartIndex, r.ChunkStartIndex);
-                json.WriteNumber(EstimateColumns.ChunkEndIndex, r.ChunkEndIndex);
-                WriteDate(json, EstimateColumns.ChunkStartDate, r.ChunkStartDate);
-                WriteDate(json, EstimateColumns.ChunkEndDate, r.ChunkEndDate);
-                json.WriteString(EstimateColumns.Period, r.Period);
-                json.WriteNumber(EstimateColumns.ChunkRows, r.ChunkRows);
-                json.WriteString(EstimateColumns.Metric, r.Metric);
-                WriteDouble(json, EstimateColumns.Estimated, r.Estimated);
-                WriteDouble(json, EstimateColumns.SamplingError, r.SamplingError);
-                WriteDouble(json, EstimateColumns.LowerConfidenceBound, r.LowerConfidenceBound);
-                WriteDouble(json, EstimateColumns.UpperConfidenceBound, r.UpperConfidenceBound);
-                WriteDouble(json, EstimateColumns.LowerThreshold, r.LowerThreshold);
-                WriteDouble(json, EstimateColumns.UpperThreshold, r.UpperThreshold);
-                json.WriteBoolean(EstimateColumns.Alert, r.Alert);
-                WriteDouble(json, EstimateColumns.Realized, r.Realized);
-                WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
-                json.WriteBoolean(EstimateColumns.Provisional, r.Provisional);
-                WriteDate(json, EstimateColumns.EstimatedAt, r.EstimatedAt);
-                if (r.RunId is null)
-                {
-                    json.WriteNull(EstimateColumns.RunId);
-                }
-                else
-                {
-                    json.WriteString(EstimateColumns.RunId, r.RunId);
-                }
-                json.WriteEndObject();
-                if (json.BytesPending > 1 << 16)
-                {
-                    await json.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            json.WriteEndArray();
-            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>ISO 8601 round-trip form of a UTC time, e.g. <c>2018-01-01T00:00:00.0000000Z</c>; empty for null.</summary>
-    internal static string FormatDate(DateTime? value) =>
-        value is DateTime d ? d.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) : "";
-
-    /// <summary>Shortest round-trippable form of a double; empty for null.</summary>
-    internal static string FormatDouble(double? value) =>
-        value is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    internal static void WriteDate(Utf8JsonWriter json, string name, DateTime? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
+            json.WriteNull(EstimateColumns.RunId);
         }
         else
         {
-            json.WriteString(name, FormatDate(value));
+            json.WriteString(EstimateColumns.RunId, r.RunId);
         }
     }
 
-    internal static void WriteDouble(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is double d)
-        {
-            json.WriteNumber(name, d);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select)
-    {
-        var values = new T[records.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = select(records[i]);
-        }
-
-        return values;
-    }
+    private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select) => TableFileWriter.Column(records, select);
 
     private static string[] Strings(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, string> select) => Column(records, select);
 }

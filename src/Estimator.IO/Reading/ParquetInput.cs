@@ -1,6 +1,9 @@
+using Parquet;
+using Parquet.Schema;
+
 namespace Estimator.IO;
 
-/// <summary>Opens a Parquet file for reading.</summary>
+/// <summary>Opens a Parquet file for reading, and reads its columns the one way both table readers need.</summary>
 internal static class ParquetInput
 {
     /// <summary>Files up to this size are read into memory in one call.</summary>
@@ -33,5 +36,44 @@ internal static class ParquetInput
             stream.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The file's row count, the sum of its row groups' counts (from the footer; no data is read).</summary>
+    public static long RowCount(ParquetReader reader)
+    {
+        long total = 0;
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var rg = reader.OpenRowGroupReader(g);
+            total += rg.RowCount;
+        }
+
+        return total;
+    }
+
+    /// <summary>One column of a row group as nullable values, whether the column is required or nullable.</summary>
+    /// <param name="rowGroup">The row group.</param>
+    /// <param name="field">The column; its CLR type must be <typeparamref name="T"/>.</param>
+    /// <param name="count">The row group's row count.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<T?[]> ReadNullableAsync<T>(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var values = new T?[count];
+        if (field.IsNullable)
+        {
+            await rowGroup.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var plain = new T[count];
+            await rowGroup.ReadAsync<T>(field, plain.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = plain[i];
+            }
+        }
+
+        return values;
     }
 }

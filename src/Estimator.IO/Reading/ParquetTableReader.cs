@@ -15,12 +15,7 @@ internal static class ParquetTableReader
 
             var (present, fields) = ResolveFields(reader, requests, path);
 
-            long total = 0;
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                using var rg = reader.OpenRowGroupReader(g);
-                total += rg.RowCount;
-            }
+            var total = ParquetInput.RowCount(reader);
 
             if (total == 0)
             {
@@ -52,7 +47,7 @@ internal static class ParquetTableReader
                     }
                     catch (Exception ex) when (IsReadFailure(ex))
                     {
-                        throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, name, null, ex);
+                        throw ReadFailure(ex, path, name);
                     }
                 }
 
@@ -69,7 +64,7 @@ internal static class ParquetTableReader
         }
         catch (Exception ex) when (IsReadFailure(ex))
         {
-            throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, null, null, ex);
+            throw ReadFailure(ex, path);
         }
     }
 
@@ -80,18 +75,13 @@ internal static class ParquetTableReader
         {
             await using var stream = ParquetInput.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            long total = 0;
-            for (var g = 0; g < reader.RowGroupCount; g++)
-            {
-                using var rg = reader.OpenRowGroupReader(g);
-                total += rg.RowCount;
-            }
+            var total = ParquetInput.RowCount(reader);
 
             return total;
         }
         catch (Exception ex) when (IsReadFailure(ex))
         {
-            throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, null, null, ex);
+            throw ReadFailure(ex, path);
         }
     }
 
@@ -118,7 +108,7 @@ internal static class ParquetTableReader
             }
             catch (Exception ex) when (IsReadFailure(ex))
             {
-                throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, null, null, ex);
+                throw ReadFailure(ex, path);
             }
 
             long offset = 0;
@@ -136,7 +126,7 @@ internal static class ParquetTableReader
                     }
                     catch (Exception ex) when (IsReadFailure(ex))
                     {
-                        throw new EstimatorDataException($"cannot be read as Parquet: {OneLine(ex.Message)}", path, name, null, ex);
+                        throw ReadFailure(ex, path, name);
                     }
 
                     columns[name] = builder.Build();
@@ -184,6 +174,10 @@ internal static class ParquetTableReader
 
         return (present, fields);
     }
+
+    /// <summary>A failure of the Parquet library as the data exception that names the file (and the column being read).</summary>
+    internal static EstimatorDataException ReadFailure(Exception ex, string path, string? column = null, string format = "Parquet") =>
+        new($"cannot be read as {format}: {OneLine(ex.Message)}", path, column, null, ex);
 
     internal static bool IsReadFailure(Exception ex) =>
         ex is not (EstimatorDataException or OperationCanceledException or OutOfMemoryException);
@@ -240,26 +234,8 @@ internal static class ParquetTableReader
             _ => DateTime.SpecifyKind(v, DateTimeKind.Utc),
         };
 
-        protected static async Task<T?[]> ReadValuesAsync<T>(DataField field, ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
-            where T : struct
-        {
-            var buffer = new T?[count];
-            if (field.IsNullable)
-            {
-                await rowGroup.ReadAsync<T>(field, buffer.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var plain = new T[count];
-                await rowGroup.ReadAsync<T>(field, plain.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < count; i++)
-                {
-                    buffer[i] = plain[i];
-                }
-            }
-
-            return buffer;
-        }
+        protected static Task<T?[]> ReadValuesAsync<T>(DataField field, ParquetRowGroupReader rowGroup, int count, CancellationToken cancellationToken)
+            where T : struct => ParquetInput.ReadNullableAsync<T>(rowGroup, field, count, cancellationToken);
     }
 
     private sealed class DoubleBuilder<T>(DataField field, int n, Func<T, double> convert) : ColumnBuilder

@@ -23,10 +23,7 @@ public sealed class PredictionData
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(set);
-        if (ids is not null && ids.Count != set.Count)
-        {
-            throw new ArgumentException($"'{nameof(ids)}' has {ids.Count} rows but the set has {set.Count}.", nameof(ids));
-        }
+        ColumnLength.Matches(ids?.Count, set.Count, nameof(ids), "the set has");
 
         Source = source;
         Set = set;

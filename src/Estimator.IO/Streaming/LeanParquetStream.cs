@@ -89,45 +89,32 @@ internal sealed class LeanParquetStream
             free.Writer.TryWrite(new Batch(_largestGroup, _predictions is not null, _targets is not null));
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(
-            async () =>
+        await ReadAheadPipeline.RunAsync(
+            full,
+            async token =>
             {
-                try
+                var scratch = new Scratch();
+                long firstRow = 0;
+                for (var g = 0; g < reader.RowGroupCount; g++)
                 {
-                    var scratch = new Scratch();
-                    long firstRow = 0;
-                    for (var g = 0; g < reader.RowGroupCount; g++)
+                    var batch = await free.Reader.ReadAsync(token).ConfigureAwait(false);
+                    using (var rg = reader.OpenRowGroupReader(g))
                     {
-                        var batch = await free.Reader.ReadAsync(stop.Token).ConfigureAwait(false);
-                        using (var rg = reader.OpenRowGroupReader(g))
+                        batch.Count = checked((int)rg.RowCount);
+                        batch.FirstRow = firstRow;
+                        batch.MissingScore = await ReadAsync(rg, _scores, batch.Scores, batch.Count, firstRow, scratch, token).ConfigureAwait(false);
+                        batch.MissingPrediction = _predictions is null ? 0 : await ReadAsync(rg, _predictions, batch.Predictions!, batch.Count, firstRow, scratch, token).ConfigureAwait(false);
+                        if (_targets is not null)
                         {
-                            batch.Count = checked((int)rg.RowCount);
-                            batch.FirstRow = firstRow;
-                            batch.MissingScore = await ReadAsync(rg, _scores, batch.Scores, batch.Count, firstRow, scratch, stop.Token).ConfigureAwait(false);
-                            batch.MissingPrediction = _predictions is null ? 0 : await ReadAsync(rg, _predictions, batch.Predictions!, batch.Count, firstRow, scratch, stop.Token).ConfigureAwait(false);
-                            if (_targets is not null)
-                            {
-                                _ = await ReadAsync(rg, _targets, batch.Targets!, batch.Count, firstRow, scratch, stop.Token).ConfigureAwait(false);
-                            }
+                            _ = await ReadAsync(rg, _targets, batch.Targets!, batch.Count, firstRow, scratch, token).ConfigureAwait(false);
                         }
-
-                        firstRow += batch.Count;
-                        await full.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
                     }
 
-                    full.Writer.Complete();
-                }
-                catch (Exception e)
-                {
-                    full.Writer.Complete(e);
+                    firstRow += batch.Count;
+                    await full.Writer.WriteAsync(batch, token).ConfigureAwait(false);
                 }
             },
-            stop.Token);
-
-        try
-        {
-            await foreach (var batch in full.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            batch =>
             {
                 try
                 {
@@ -140,23 +127,8 @@ internal sealed class LeanParquetStream
 
                 free.Writer.TryWrite(batch);
                 progress?.Report(new StreamProgress(stream.RowsRead, total, stream.ChunksEstimated, stream.TotalChunks));
-            }
-        }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await producer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decodes one column of a row group into <paramref name="destination"/>, converted and checked; returns the missing (NaN) count.</summary>
@@ -193,7 +165,7 @@ internal sealed class LeanParquetStream
         }
         catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
         {
-            throw new EstimatorDataException($"cannot be read as Parquet: {ParquetTableReader.OneLine(ex.Message)}", _path, field.Name, null, ex);
+            throw ParquetTableReader.ReadFailure(ex, _path, field.Name);
         }
     }
 

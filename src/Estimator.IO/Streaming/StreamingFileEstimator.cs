@@ -74,61 +74,32 @@ public static class StreamingFileEstimator
 
         var stream = fitted.BeginStreaming(total, compute);
         var channel = Channel.CreateBounded<(PredictionSet Set, long FirstRow)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-
         // Producer: read and convert row groups on another thread while the estimate consumes them.
-        var producer = Task.Run(
-            async () =>
+        await ReadAheadPipeline.RunAsync(
+            channel,
+            async token =>
             {
-                try
+                await foreach (var (table, firstRow) in ParquetTableReader.ReadRowGroupsAsync(path, requests, token).ConfigureAwait(false))
                 {
-                    await foreach (var (table, firstRow) in ParquetTableReader.ReadRowGroupsAsync(path, requests, stop.Token).ConfigureAwait(false))
+                    PredictionData data;
+                    try
                     {
-                        PredictionData data;
-                        try
-                        {
-                            data = PredictionFileReader.Assemble(table, mapping);
-                        }
-                        catch (EstimatorDataException e) when (e.Row is long row)
-                        {
-                            throw new EstimatorDataException(e.Problem, e.File, e.Column, row + firstRow, e);
-                        }
-
-                        await channel.Writer.WriteAsync((data.Set, firstRow), stop.Token).ConfigureAwait(false);
+                        data = PredictionFileReader.Assemble(table, mapping);
+                    }
+                    catch (EstimatorDataException e) when (e.Row is long row)
+                    {
+                        throw new EstimatorDataException(e.Problem, e.File, e.Column, row + firstRow, e);
                     }
 
-                    channel.Writer.Complete();
-                }
-                catch (Exception e)
-                {
-                    channel.Writer.Complete(e);
+                    await channel.Writer.WriteAsync((data.Set, firstRow), token).ConfigureAwait(false);
                 }
             },
-            stop.Token);
-
-        try
-        {
-            await foreach (var (set, firstRow) in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            item =>
             {
-                Append(stream, set, firstRow, path);
+                Append(stream, item.Set, item.FirstRow, path);
                 progress?.Report(new StreamProgress(stream.RowsRead, total, stream.ChunksEstimated, stream.TotalChunks));
-            }
-        }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await producer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         var result = stream.Complete(model);
         progress?.Report(new StreamProgress(stream.RowsRead, total, stream.ChunksEstimated, stream.TotalChunks));
@@ -156,18 +127,12 @@ public static class StreamingFileEstimator
             {
                 file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
                 reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                total = 0;
-                for (var g = 0; g < reader.RowGroupCount; g++)
-                {
-                    using var rg = reader.OpenRowGroupReader(g);
-                    total += rg.RowCount;
-                }
-
+                total = ParquetInput.RowCount(reader);
                 lean = total == 0 ? null : LeanParquetStream.TryCreate(reader, mapping, requests, path);
             }
             catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex))
             {
-                throw new EstimatorDataException($"cannot be read as Parquet: {ParquetTableReader.OneLine(ex.Message)}", path, null, null, ex);
+                throw ParquetTableReader.ReadFailure(ex, path);
             }
 
             if (lean is null)
