@@ -1,5 +1,6 @@
 using Estimator.Estimation.Multiclass;
 using Estimator.IO;
+using Microsoft.Data.Analysis;
 using Parquet.Schema;
 
 namespace Estimator.Tests.IO;
@@ -95,5 +96,22 @@ public sealed class MulticlassFileReaderTests : IDisposable
 
         Assert.Equal("y_pred", ex.Column);
         Assert.Contains("strings or integers", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_EncodesStringLabels_WhenReadingADataFrame()
+    {
+        var frame = new DataFrame(
+            new PrimitiveDataFrameColumn<double>("pb", new[] { 0.3, 0.9 }),
+            new PrimitiveDataFrameColumn<double>("pa", new[] { 0.7, 0.1 }),
+            new StringDataFrameColumn("y_pred", new[] { "a", "b" }),
+            new StringDataFrameColumn("y_true", new[] { "b", null }));
+
+        var data = MulticlassFileReader.Read(frame, Mapping("a=pa,b=pb"), requireTargets: true, requirePredictions: true, name: "frame");
+
+        Assert.Equal([0.7, 0.1], data.Data.ClassScores![0]);
+        Assert.Equal([0.0, 1.0], data.Data.Predictions!);
+        Assert.Equal([1.0, double.NaN], data.Data.Targets!);
+        Assert.Equal("frame", data.Source);
     }
 }
