@@ -16,7 +16,11 @@ internal sealed record BenchRequest(
     string? Input,
     int Seed,
     int Repeat,
-    bool Quiet);
+    bool Quiet)
+{
+    /// <summary>Classes of the generated model: 2 for binary CBPE, 3 or more for multiclass CBPE.</summary>
+    public int Classes { get; init; } = 2;
+}
 
 /// <summary>
 /// <c>estimator bench</c>: generates seeded data (or streams <c>--input</c>), runs fit and estimate, and prints one
@@ -39,10 +43,11 @@ internal static class BenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the generated data.", DefaultValueFactory = _ => 42 };
         var repeat = new Option<int>("--repeat") { Description = "Runs of fit and of estimate; the medians are reported.", DefaultValueFactory = _ => 3 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr." };
+        var classes = new Option<int>("--classes") { Description = "Classes of the generated model: 2 (binary CBPE) or 3 and more (multiclass CBPE on synthetic data).", DefaultValueFactory = _ => 2 };
 
         var command = new Command("bench", "Benchmark: fit and estimate on seeded data of a given size (or an analysis file); prints one JSON object.")
         {
-            rows, referenceRows, chunkSize, metrics, threads, writeData, writeFormat, writeOnly, input, seed, repeat, quiet,
+            rows, referenceRows, chunkSize, metrics, threads, writeData, writeFormat, writeOnly, input, seed, repeat, quiet, classes,
         };
         command.Validators.Add(result =>
         {
@@ -71,7 +76,19 @@ internal static class BenchCommand
                     throw new OptionException("--chunk-size and --repeat must be positive, --threads 0 (one per core) or positive");
                 }
 
-                var metricList = EstimateCommand.BuildOptions(parse.GetValue(metrics)!, "1", null, null, null, "auto", "none", null, false, []).Metrics;
+                // Checked here, not in a validator: a validator does not see the option's default value.
+                if (parse.GetValue(classes) < 2)
+                {
+                    throw new OptionException("--classes must be 2 (binary) or more (multiclass)");
+                }
+
+                if (parse.GetValue(classes) > 2 && (parse.GetValue(input) is not null || parse.GetValue(writeData) is not null))
+                {
+                    throw new OptionException("--classes 3 and more benchmarks generated data only: not with --input or --write-data");
+                }
+
+                var binary = EstimateCommand.BuildOptions(parse.GetValue(metrics)!, "1", null, null, null, "auto", "none", null, false, []);
+                var metricList = parse.GetValue(classes) > 2 ? MulticlassEstimateRunner.Options(binary, false, false).Metrics : binary.Metrics;
                 var request = new BenchRequest(
                     parse.GetValue(rows),
                     parse.GetValue(referenceRows),
@@ -84,7 +101,10 @@ internal static class BenchCommand
                     parse.GetValue(input),
                     parse.GetValue(seed),
                     parse.GetValue(repeat),
-                    parse.GetValue(quiet));
+                    parse.GetValue(quiet))
+                {
+                    Classes = parse.GetValue(classes),
+                };
                 return BenchRunner.Run(request, stdout, stderr);
             }
             catch (OptionException e)

@@ -48,6 +48,13 @@ internal static class BenchRunner
             ["seed"] = request.Seed,
         };
 
+        if (request.Classes >= 3)
+        {
+            MulticlassBench.Run(request, referenceRows, compute, json, progress);
+            progress.Dispose();
+            return Finish(json, stdout);
+        }
+
         if (request.WriteData is { } directory)
         {
             var watch = Stopwatch.StartNew();
@@ -111,6 +118,12 @@ internal static class BenchRunner
         }
 
         progress.Dispose();
+        return Finish(json, stdout);
+    }
+
+    /// <summary>Adds the peak memory and the machine to <paramref name="json"/> and prints it.</summary>
+    private static int Finish(Dictionary<string, object?> json, TextWriter stdout)
+    {
         json["peak_rss_mib"] = PeakRssMib();
         json["machine"] = new Dictionary<string, object?>
         {
@@ -229,7 +242,7 @@ internal static class BenchRunner
         return (last, seconds);
     }
 
-    private static void Collect()
+    internal static void Collect()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

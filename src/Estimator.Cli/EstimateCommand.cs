@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Estimator.Calibration;
 using Estimator.Estimation;
+using Estimator.Estimation.Multiclass;
 using Estimator.IO;
 using Estimator.Metrics;
 using Estimator.Thresholds;
@@ -17,9 +18,14 @@ internal static class EstimateCommand
         var analysis = new Option<string>("--analysis") { Description = "Analysis data to estimate (Parquet or CSV).", Required = true };
         var targets = new Option<string?>("--targets") { Description = "Targets that arrived later (Parquet or CSV), left-joined to the analysis rows by --id-column." };
         var idColumn = new Option<string?>("--id-column") { Description = "Row id column shared by --analysis and --targets." };
-        var yPredProba = new Option<string>("--y-pred-proba") { Description = "Score column (probability of the positive class).", DefaultValueFactory = _ => "y_pred_proba" };
-        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1).", DefaultValueFactory = _ => "y_pred" };
-        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
+        var yPredProba = new Option<string>("--y-pred-proba")
+        {
+            Description = "Score column (probability of the positive class), or for a multiclass model CLASS=COLUMN pairs separated by commas, e.g. a=score_a,b=score_b,c=score_c.",
+            DefaultValueFactory = _ => "y_pred_proba",
+        };
+        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1; class labels for a multiclass model).", DefaultValueFactory = _ => "y_pred" };
+        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1; class labels for a multiclass model) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
+        var perClass = new Option<bool>("--per-class") { Description = "Multiclass models: also write each class's one-vs-rest roc_auc, f1, precision, recall and specificity (rows with the class column set)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
         // Chunking options are read as text and parsed by Core's ChunkingSyntax, so a bad value is one clear error
         // line naming the option (the configuration file's chunking section parses through the same code).
@@ -53,6 +59,7 @@ internal static class EstimateCommand
         {
             reference, analysis, targets, idColumn, yPredProba, yPred, yTrue, timestamp, chunkSize, chunkNumber, chunkPeriod,
             incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted, plot, quiet,
+            perClass,
         };
 
         command.Validators.Add(result =>
@@ -81,28 +88,31 @@ internal static class EstimateCommand
 
         command.SetAction(parse =>
         {
-            var request = new EstimateRequest(
-                parse.GetValue(reference)!,
-                parse.GetValue(analysis)!,
-                parse.GetValue(targets),
-                parse.GetValue(idColumn),
-                new ColumnMapping
-                {
-                    YPredProba = parse.GetValue(yPredProba)!,
-                    YPred = parse.GetValue(yPred),
-                    YTrue = parse.GetValue(yTrue),
-                    Timestamp = parse.GetValue(timestamp),
-                    Id = parse.GetValue(idColumn),
-                },
-                parse.GetValue(model)!,
-                parse.GetValue(output)!,
-                parse.GetValue(saveFitted),
-                parse.GetValue(quiet))
-            {
-                Plot = parse.GetValue(plot),
-            };
             try
             {
+                var scores = parse.GetValue(yPredProba)!;
+                var classScores = ParseClassScores(scores);
+                var request = new EstimateRequest(
+                    parse.GetValue(reference)!,
+                    parse.GetValue(analysis)!,
+                    parse.GetValue(targets),
+                    parse.GetValue(idColumn),
+                    new ColumnMapping
+                    {
+                        YPredProba = scores,
+                        ClassScores = classScores,
+                        YPred = parse.GetValue(yPred),
+                        YTrue = parse.GetValue(yTrue),
+                        Timestamp = parse.GetValue(timestamp),
+                        Id = parse.GetValue(idColumn),
+                    },
+                    parse.GetValue(model)!,
+                    parse.GetValue(output)!,
+                    parse.GetValue(saveFitted),
+                    parse.GetValue(quiet))
+                {
+                    Plot = parse.GetValue(plot),
+                };
                 var options = BuildOptions(
                     parse.GetValue(metrics)!,
                     parse.GetValue(chunkSize),
@@ -114,6 +124,18 @@ internal static class EstimateCommand
                     parse.GetValue(businessValue),
                     parse.GetValue(perPrediction),
                     parse.GetValue(thresholds) ?? []);
+                if (classScores is not null)
+                {
+                    var businessValueGiven = parse.GetValue(businessValue) is not null || parse.GetValue(perPrediction);
+                    var multiclass = MulticlassEstimateRunner.Options(options, parse.GetValue(perClass), businessValueGiven);
+                    return MulticlassEstimateRunner.Run(request, multiclass, stdout, stderr);
+                }
+
+                if (parse.GetValue(perClass))
+                {
+                    throw new OptionException("--per-class applies to multiclass models: give --y-pred-proba as CLASS=COLUMN pairs");
+                }
+
                 return EstimateRunner.Run(request, options, stdout, stderr);
             }
             catch (OptionException e)
@@ -194,6 +216,20 @@ internal static class EstimateCommand
             NormalizeBusinessValuePerPrediction = perPrediction,
             Thresholds = thresholdMap,
         };
+    }
+
+    /// <summary>
+    /// A multiclass model's class → score column pairs when <paramref name="text"/> is in the pair form
+    /// (<c>CLASS=COLUMN,...</c>); null when it names one binary score column, as before multiclass support.
+    /// </summary>
+    internal static ClassScoreColumns? ParseClassScores(string text)
+    {
+        if (!ClassScoreColumns.IsPairSyntax(text))
+        {
+            return null;
+        }
+
+        return ClassScoreColumns.TryParse(text, out var columns, out var error) ? columns : throw new OptionException($"--y-pred-proba: {error}");
     }
 
     /// <summary>Parses <c>METRIC=std:LOWER,UPPER</c> or <c>METRIC=constant:LOWER,UPPER</c>; an empty side is disabled.</summary>

@@ -46,20 +46,26 @@ internal static class EstimateRunner
             {
                 var join = TargetJoin.LeftJoin(analysis, request.Targets, request.IdColumn!, request.Columns.YTrue ?? "y_true");
                 analysisSet = analysisSet.WithTargets(join.Targets);
-                if (join.UnmatchedTargetIds > 0)
-                {
-                    stderr.WriteLine(Invariant($"warning: {join.UnmatchedTargetIds} target ids in '{request.Targets}' match no analysis row; they are ignored"));
-                }
-
-                if (join.RowsWithoutTarget > 0)
-                {
-                    stderr.WriteLine(Invariant($"note: {join.RowsWithoutTarget} analysis rows have no target yet; realized values use the labelled rows"));
-                }
+                ReportJoin(join, request, stderr);
             }
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
             return Finish(result, fitted, request, stdout, stderr);
         });
+
+    /// <summary>What a target join left unmatched, on stderr.</summary>
+    internal static void ReportJoin(TargetJoinResult join, EstimateRequest request, TextWriter stderr)
+    {
+        if (join.UnmatchedTargetIds > 0)
+        {
+            stderr.WriteLine(Invariant($"warning: {join.UnmatchedTargetIds} target ids in '{request.Targets}' match no analysis row; they are ignored"));
+        }
+
+        if (join.RowsWithoutTarget > 0)
+        {
+            stderr.WriteLine(Invariant($"note: {join.RowsWithoutTarget} analysis rows have no target yet; realized values use the labelled rows"));
+        }
+    }
 
     private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, TextWriter stdout, TextWriter stderr)
     {
@@ -104,7 +110,7 @@ internal static class EstimateRunner
         }
     }
 
-    private static T WithFile<T>(string file, Func<T> action)
+    internal static T WithFile<T>(string file, Func<T> action)
     {
         try
         {
@@ -116,7 +122,7 @@ internal static class EstimateRunner
         }
     }
 
-    private static void EnsureWritableTarget(string output)
+    internal static void EnsureWritableTarget(string output)
     {
         var extension = Path.GetExtension(output).ToUpperInvariant();
         if (extension is not (".PARQUET" or ".CSV" or ".JSON"))

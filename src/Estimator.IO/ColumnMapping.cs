@@ -1,3 +1,5 @@
+using Estimator.Estimation.Multiclass;
+
 namespace Estimator.IO;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace Estimator.IO;
 /// </summary>
 /// <remarks>
 /// The defaults follow NannyML's car-loan example: <c>y_pred_proba</c> and <c>y_pred</c>, no target, timestamp or id.
+/// A multiclass model sets <see cref="ClassScores"/> (one score column per class); its <see cref="YPred"/> and
+/// <see cref="YTrue"/> columns then hold class labels, and <see cref="YPredProba"/> is not used.
 /// </remarks>
 public sealed record ColumnMapping
 {
@@ -12,7 +16,11 @@ public sealed record ColumnMapping
     /// <value>Defaults to <c>y_pred_proba</c>.</value>
     public string YPredProba { get; init; } = "y_pred_proba";
 
-    /// <summary>The predicted label column (0/1); null when the model gives no labels.</summary>
+    /// <summary>Multiclass models: the raw score column of each class; null for binary models.</summary>
+    /// <value>Defaults to null (a binary model, scored by <see cref="YPredProba"/>).</value>
+    public ClassScoreColumns? ClassScores { get; init; }
+
+    /// <summary>The predicted label column (0/1, or class labels for a multiclass model); null when the model gives no labels.</summary>
     /// <value>Defaults to <c>y_pred</c>.</value>
     public string? YPred { get; init; } = "y_pred";
 

@@ -1,6 +1,6 @@
 namespace Estimator.IO;
 
-/// <summary>The estimate file's column names, in order (schema version 2).</summary>
+/// <summary>The estimate file's column names, in order (schema version 3; version 2 lacks the last, <c>class</c>).</summary>
 internal static class EstimateColumns
 {
     public const string SchemaVersion = "schema_version";
@@ -26,11 +26,15 @@ internal static class EstimateColumns
     public const string Provisional = "provisional";
     public const string EstimatedAt = "estimated_at";
     public const string RunId = "run_id";
+    public const string Class = "class";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period,
         ChunkRows, Metric, Estimated, SamplingError, LowerConfidenceBound, UpperConfidenceBound, LowerThreshold,
-        UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId,
+        UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId, Class,
     ];
+
+    /// <summary>The columns of a version-2 file: <see cref="All"/> without <c>class</c>.</summary>
+    public static IReadOnlyList<string> Version2 { get; } = [.. All.Take(All.Count - 1)];
 }

@@ -7,18 +7,21 @@ using Parquet.Schema;
 namespace Estimator.IO;
 
 /// <summary>Reads estimate files written by <see cref="EstimateFileWriter"/> (Parquet, CSV or JSON, by extension).</summary>
-/// <remarks>The columns must be exactly those of schema version 1, in order; anything else is an <see cref="EstimatorDataException"/>.</remarks>
+/// <remarks>
+/// The columns must be exactly those of schema version 3, or of version 2 (without <c>class</c>, read as null), in
+/// order, and every row's <c>schema_version</c> must be that version; anything else is an <see cref="EstimatorDataException"/>.
+/// </remarks>
 public static class EstimateFileReader
 {
     /// <summary>Reads all rows of an estimate file.</summary>
     /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 1.</exception>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2 or 3.</exception>
     public static IReadOnlyList<EstimateRecord> Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
 
     /// <summary>Reads all rows of an estimate file.</summary>
     /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 1.</exception>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2 or 3.</exception>
     public static async Task<IReadOnlyList<EstimateRecord>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -31,7 +34,7 @@ public static class EstimateFileReader
 
         try
         {
-            var records = format switch
+            var (records, version) = format switch
             {
                 FileFormat.Parquet => await ReadParquetAsync(path, cancellationToken).ConfigureAwait(false),
                 FileFormat.Csv => ReadCsv(path),
@@ -39,10 +42,10 @@ public static class EstimateFileReader
             };
             for (var i = 0; i < records.Count; i++)
             {
-                if (records[i].SchemaVersion != EstimateRecord.CurrentSchemaVersion)
+                if (records[i].SchemaVersion != version)
                 {
                     throw new EstimatorDataException(
-                        FormattableString.Invariant($"schema version {records[i].SchemaVersion} is not supported (expected {EstimateRecord.CurrentSchemaVersion})"),
+                        FormattableString.Invariant($"schema version {records[i].SchemaVersion} is not supported with these columns (expected {version})"),
                         path,
                         EstimateColumns.SchemaVersion,
                         i);
@@ -57,17 +60,25 @@ public static class EstimateFileReader
         }
     }
 
-    private static void CheckColumns(IReadOnlyList<string> actual, string path)
+    /// <summary>The schema version the columns are laid out in: 3, or 2 (no <c>class</c> column).</summary>
+    private static int CheckColumns(IReadOnlyList<string> actual, string path)
     {
-        if (!actual.SequenceEqual(EstimateColumns.All, StringComparer.Ordinal))
+        if (actual.SequenceEqual(EstimateColumns.All, StringComparer.Ordinal))
         {
-            throw new EstimatorDataException(
-                $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}]",
-                path);
+            return EstimateRecord.CurrentSchemaVersion;
         }
+
+        if (actual.SequenceEqual(EstimateColumns.Version2, StringComparer.Ordinal))
+        {
+            return 2;
+        }
+
+        throw new EstimatorDataException(
+            $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}] (version 2: without class)",
+            path);
     }
 
-    private static async Task<List<EstimateRecord>> ReadParquetAsync(string path, CancellationToken cancellationToken)
+    private static async Task<(List<EstimateRecord> Records, int Version)> ReadParquetAsync(string path, CancellationToken cancellationToken)
     {
         var stream = ParquetInput.OpenRead(path);
         await using var _ = stream.ConfigureAwait(false);
@@ -75,14 +86,14 @@ public static class EstimateFileReader
         await using (reader.ConfigureAwait(false))
         {
             var fields = reader.Schema.GetDataFields();
-            CheckColumns([.. fields.Select(f => f.Name)], path);
+            var version = CheckColumns([.. fields.Select(f => f.Name)], path);
             var records = new List<EstimateRecord>();
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var rg = reader.OpenRowGroupReader(g);
                 var n = checked((int)rg.RowCount);
                 var c = 0;
-                var version = await Values<int>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
+                var versions = await Values<int>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var model = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
                 var key = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
                 var index = await Values<int>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
@@ -104,12 +115,13 @@ public static class EstimateFileReader
                 var missingRate = await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var provisional = await Values<bool>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var estimatedAt = await Values<DateTime>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
-                var runId = await Strings(rg, fields[c], n, cancellationToken).ConfigureAwait(false);
+                var runId = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
+                var classes = version >= 3 ? await Strings(rg, fields[c], n, cancellationToken).ConfigureAwait(false) : new string?[n];
                 for (var i = 0; i < n; i++)
                 {
                     var row = records.Count;
                     records.Add(new EstimateRecord(
-                        Required(version[i], EstimateColumns.SchemaVersion, path, row),
+                        Required(versions[i], EstimateColumns.SchemaVersion, path, row),
                         model[i] ?? throw Missing(EstimateColumns.Model, path, row),
                         key[i] ?? throw Missing(EstimateColumns.ChunkKey, path, row),
                         Required(index[i], EstimateColumns.ChunkIndex, path, row),
@@ -131,11 +143,12 @@ public static class EstimateFileReader
                         missingRate[i],
                         Required(provisional[i], EstimateColumns.Provisional, path, row),
                         EstimateRecord.ToUtc(estimatedAt[i]),
-                        runId[i]));
+                        runId[i],
+                        classes[i]));
                 }
             }
 
-            return records;
+            return (records, version);
         }
     }
 
@@ -157,11 +170,11 @@ public static class EstimateFileReader
         return values;
     }
 
-    private static List<EstimateRecord> ReadCsv(string path)
+    private static (List<EstimateRecord> Records, int Version) ReadCsv(string path)
     {
         using var csv = CsvReader.FromFile(path, CsvTableReader.Options);
         csv.ReadHeader();
-        CheckColumns(csv.Headers, path);
+        var version = CheckColumns(csv.Headers, path);
         var records = new List<EstimateRecord>();
         while (csv.Read())
         {
@@ -190,13 +203,14 @@ public static class EstimateFileReader
                 f.Double(19),
                 f.Bool(20),
                 f.Date(21),
-                f.Text(22) is { Length: > 0 } run ? run : null));
+                f.Text(22) is { Length: > 0 } run ? run : null,
+                version >= 3 && f.Text(23) is { Length: > 0 } @class ? @class : null));
         }
 
-        return records;
+        return (records, version);
     }
 
-    private static async Task<List<EstimateRecord>> ReadJsonAsync(string path, CancellationToken cancellationToken)
+    private static async Task<(List<EstimateRecord> Records, int Version)> ReadJsonAsync(string path, CancellationToken cancellationToken)
     {
         var stream = File.OpenRead(path);
         await using (stream.ConfigureAwait(false))
@@ -208,6 +222,7 @@ public static class EstimateFileReader
             }
 
             var records = new List<EstimateRecord>();
+            var version = EstimateRecord.CurrentSchemaVersion;
             foreach (var element in document.RootElement.EnumerateArray())
             {
                 var row = records.Count;
@@ -216,7 +231,7 @@ public static class EstimateFileReader
                     throw new EstimatorDataException("is not a JSON object", path, null, row);
                 }
 
-                CheckColumns([.. element.EnumerateObject().Select(p => p.Name)], path);
+                version = CheckColumns([.. element.EnumerateObject().Select(p => p.Name)], path);
                 var f = new JsonFields(element, path, row);
                 records.Add(new EstimateRecord(
                     f.Int(EstimateColumns.SchemaVersion),
@@ -241,10 +256,11 @@ public static class EstimateFileReader
                     f.Double(EstimateColumns.TargetsMissingRate),
                     f.Bool(EstimateColumns.Provisional),
                     f.Date(EstimateColumns.EstimatedAt),
-                    f.OptionalText(EstimateColumns.RunId)));
+                    f.OptionalText(EstimateColumns.RunId),
+                    version >= 3 ? f.OptionalText(EstimateColumns.Class) : null));
             }
 
-            return records;
+            return (records, version);
         }
     }
 

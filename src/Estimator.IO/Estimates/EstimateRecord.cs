@@ -4,10 +4,10 @@ using Estimator.Estimation;
 namespace Estimator.IO;
 
 /// <summary>
-/// One row of an estimate file (schema version 2): one metric on one chunk. Property order is the file's column order;
+/// One row of an estimate file (schema version 3): one metric on one chunk (for one class, on a multiclass model's per-class rows). Property order is the file's column order;
 /// see <c>ESTIMATE_FILE_SCHEMA.md</c> and <see cref="EstimateFileWriter"/>.
 /// </summary>
-/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 2.</param>
+/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 3 (2 when read from a version-2 file).</param>
 /// <param name="Model"><c>model</c> (string): the model's name.</param>
 /// <param name="ChunkKey"><c>chunk_key</c> (string): NannyML's chunk key, e.g. <c>[0:4999]</c> or <c>2018-10</c>.</param>
 /// <param name="ChunkIndex"><c>chunk_index</c> (int32): 0-based position of the chunk within its period.</param>
@@ -30,6 +30,7 @@ namespace Estimator.IO;
 /// <param name="Provisional"><c>provisional</c> (bool): true while the chunk is still filling (or its period still open) in the job host's store; it is replaced when complete.</param>
 /// <param name="EstimatedAt"><c>estimated_at</c> (UTC timestamp, nullable): when the row was computed.</param>
 /// <param name="RunId"><c>run_id</c> (string, nullable): the job run that computed the row; null outside the job host.</param>
+/// <param name="Class"><c>class</c> (string, nullable): the class of a multiclass model's per-class (one-vs-rest) row; null on macro-averaged and binary rows, and in version-2 files.</param>
 public sealed record EstimateRecord(
     int SchemaVersion,
     string Model,
@@ -53,11 +54,15 @@ public sealed record EstimateRecord(
     double? TargetsMissingRate,
     bool Provisional,
     DateTime? EstimatedAt,
-    string? RunId)
+    string? RunId,
+    string? Class = null)
 {
     /// <summary>The schema version this library writes.</summary>
-    /// <remarks>Version 2 added <c>provisional</c>, <c>estimated_at</c> and <c>run_id</c> after the version-1 columns.</remarks>
-    public const int CurrentSchemaVersion = 2;
+    /// <remarks>
+    /// Version 2 added <c>provisional</c>, <c>estimated_at</c> and <c>run_id</c> after the version-1 columns; version 3
+    /// added <c>class</c> after them. <see cref="EstimateFileReader"/> reads versions 2 and 3.
+    /// </remarks>
+    public const int CurrentSchemaVersion = 3;
 
     /// <summary>The rows of a result as estimate-file records: NaN becomes null, dates become UTC.</summary>
     /// <param name="result">The result.</param>
@@ -131,7 +136,8 @@ public sealed record EstimateRecord(
             Value(row.TargetsMissingRate),
             provisional && row.Period == Estimator.Period.Analysis,
             estimatedAt,
-            runId);
+            runId,
+            row.Class);
     }
 
     internal static double? Value(double? v) => v is double d && !double.IsNaN(d) ? d : null;

@@ -113,6 +113,58 @@ internal static class ColumnConverter
         return result;
     }
 
+    /// <summary>
+    /// Class labels of a multiclass model as text: strings verbatim (CSV cells trimmed), integers (any width, or
+    /// integral floating-point values such as <c>2.0</c>) in invariant decimal form, so <c>2</c>, <c>2.0</c> and the
+    /// string <c>"2"</c> are the same class. Null, NaN, empty text, <c>nan</c> and <c>null</c> are missing (null).
+    /// </summary>
+    public static string?[] ToClassLabels(RawColumn column, string source, out long missing)
+    {
+        var n = column.Length;
+        var result = new string?[n];
+        switch (column)
+        {
+            case StringColumn s:
+                for (var r = 0; r < n; r++)
+                {
+                    var text = s.IsText ? s.Values[r]?.Trim() : s.Values[r];
+                    result[r] = text is null || (s.IsText && IsMissingText(text)) ? null : text;
+                }
+
+                break;
+            case IntegerColumn i:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = i.IsNull[r] ? null : i.Values[r].ToString(CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case DoubleColumn d:
+                for (var r = 0; r < n; r++)
+                {
+                    var v = d.Values[r];
+                    if (double.IsNaN(v))
+                    {
+                        continue;
+                    }
+
+                    if (Math.Floor(v) != v || Math.Abs(v) >= 9.2e18)
+                    {
+                        throw new EstimatorDataException(Invariant($"value {v:R} is not a class label (expected a string or an integer)"), source, column.Name, r);
+                    }
+
+                    result[r] = ((long)v).ToString(CultureInfo.InvariantCulture);
+                }
+
+                break;
+            default:
+                throw WrongType(column, source, "class labels as strings or integers");
+        }
+
+        missing = result.LongCount(static l => l is null);
+        return result;
+    }
+
     /// <summary>UTC timestamps; a missing or unparseable timestamp is an error.</summary>
     public static DateTime[] ToTimestamps(RawColumn column, string source)
     {

@@ -30,20 +30,49 @@ public static class TargetJoin
     public static async Task<TargetJoinResult> LeftJoinAsync(PredictionData analysis, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(analysis);
+        var (table, rowOf, unmatched) = await MatchAsync(analysis.Ids, analysis.Source, targetsPath, idColumn, yTrueColumn, cancellationToken).ConfigureAwait(false);
+        var labels = ColumnConverter.ToLabels(table.Find(yTrueColumn)!, targetsPath, out _);
+        return Result(rowOf, labels, unmatched);
+    }
+
+    /// <summary>
+    /// Reads a Parquet or CSV targets file of a multiclass model and left-joins its class labels onto
+    /// <paramref name="analysis"/> by id; the targets are indices into <see cref="MulticlassPredictionData.Classes"/>.
+    /// </summary>
+    /// <param name="analysis">Multiclass analysis data read with an id column mapped.</param>
+    /// <param name="targetsPath">The targets file; its extension selects the format.</param>
+    /// <param name="idColumn">The id column in the targets file.</param>
+    /// <param name="yTrueColumn">The target column in the targets file (class labels, null = missing).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="EstimatorDataException">
+    /// The analysis has no ids, the targets file is unreadable or holds bad data, an id repeats, or a label is not among the classes.
+    /// </exception>
+    public static async Task<TargetJoinResult> LeftJoinClassLabelsAsync(MulticlassPredictionData analysis, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        var (table, rowOf, unmatched) = await MatchAsync(analysis.Ids, analysis.Source, targetsPath, idColumn, yTrueColumn, cancellationToken).ConfigureAwait(false);
+        var labels = MulticlassFileReader.Encode(
+            analysis.Classes, ColumnConverter.ToClassLabels(table.Find(yTrueColumn)!, targetsPath, out _), yTrueColumn, targetsPath);
+        return Result(rowOf, labels, unmatched);
+    }
+
+    /// <summary>Reads the targets file and finds, per analysis row, the targets row with its id (−1 for none).</summary>
+    private static async Task<(SourceTable Table, int[] RowOf, long Unmatched)> MatchAsync(
+        IReadOnlyList<string>? analysisIds, string analysisSource, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(targetsPath);
         ArgumentException.ThrowIfNullOrEmpty(idColumn);
         ArgumentException.ThrowIfNullOrEmpty(yTrueColumn);
-        var analysisIds = analysis.Ids ?? throw new EstimatorDataException(
-            $"has no id column mapped, so targets from '{targetsPath}' cannot be joined",
-            analysis.Source,
-            idColumn);
+        if (analysisIds is null)
+        {
+            throw new EstimatorDataException($"has no id column mapped, so targets from '{targetsPath}' cannot be joined", analysisSource, idColumn);
+        }
 
         var table = await PredictionFileReader.ReadTableAsync(
             targetsPath,
             [new ColumnRequest(idColumn, true), new ColumnRequest(yTrueColumn, true)],
             cancellationToken).ConfigureAwait(false);
         var ids = ColumnConverter.ToIds(table.Find(idColumn)!, targetsPath);
-        var labels = ColumnConverter.ToLabels(table.Find(yTrueColumn)!, targetsPath, out _);
 
         var byId = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         for (var r = 0; r < ids.Length; r++)
@@ -58,33 +87,34 @@ public static class TargetJoin
             }
         }
 
-        var targets = new double[analysisIds.Count];
+        var rowOf = new int[analysisIds.Count];
         var used = new bool[ids.Length];
-        long withoutTarget = 0;
-        for (var i = 0; i < targets.Length; i++)
+        for (var i = 0; i < rowOf.Length; i++)
         {
             if (byId.TryGetValue(analysisIds[i], out var r))
             {
-                targets[i] = labels[r];
+                rowOf[i] = r;
                 used[r] = true;
             }
             else
             {
-                targets[i] = double.NaN;
-            }
-
-            if (double.IsNaN(targets[i]))
-            {
-                withoutTarget++;
+                rowOf[i] = -1;
             }
         }
 
-        long unmatched = 0;
-        foreach (var u in used)
+        return (table, rowOf, used.LongCount(static u => !u));
+    }
+
+    private static TargetJoinResult Result(int[] rowOf, double[] labels, long unmatched)
+    {
+        var targets = new double[rowOf.Length];
+        long withoutTarget = 0;
+        for (var i = 0; i < targets.Length; i++)
         {
-            if (!u)
+            targets[i] = rowOf[i] >= 0 ? labels[rowOf[i]] : double.NaN;
+            if (double.IsNaN(targets[i]))
             {
-                unmatched++;
+                withoutTarget++;
             }
         }
 

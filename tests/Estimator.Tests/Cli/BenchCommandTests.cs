@@ -34,6 +34,37 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_RunsMulticlassCbpe_WhenClassesIsThree()
+    {
+        var (code, output, error) = Run("bench", "--classes", "3", "--rows", "12000", "--reference-rows", "9000", "--chunk-size", "3000", "--repeat", "1", "--metrics", "roc_auc,f1,accuracy");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("classes").GetInt32());
+        Assert.Equal("synthetic_multiclass", root.GetProperty("data_source").GetString());
+        Assert.Equal(4, root.GetProperty("analysis_chunks").GetInt32()); // 12,000 rows / 3,000
+        Assert.True(root.GetProperty("fit_seconds").GetDouble() > 0);
+        Assert.True(root.GetProperty("estimate_seconds").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("--classes", "1", "--classes must be 2")]
+    [InlineData("--metrics", "roc_auc,average_precision", "average_precision")]
+    [InlineData("--write-data", "somewhere", "not with --input or --write-data")]
+    public void Bench_RefusesInOneLine_WhenMulticlassOptionsDoNotFit(string option, string value, string says)
+    {
+        string[] args = option == "--classes" ? ["bench", "--rows", "100", option, value] : ["bench", "--rows", "100", "--classes", "3", option, value];
+
+        var (code, output, error) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Contains(says, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bench_WritesSeededData_AsParquetAndCsv()
     {
         var directory = Path.Combine(Path.GetTempPath(), "estimator-bench-" + Guid.NewGuid().ToString("N"));

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using Estimator.Estimation;
+using Estimator.Estimation.Multiclass;
+
+namespace Estimator.Cli;
+
+/// <summary>
+/// <c>estimator bench --classes K</c> (K ≥ 3): multiclass CBPE's fit and estimate on seeded synthetic K-class data
+/// (<see cref="MulticlassBenchData"/>), timed as the binary bench times CBPE: warm-up first, then the medians of
+/// <c>--repeat</c> runs.
+/// </summary>
+internal static class MulticlassBench
+{
+    private const int WarmUpRows = 12_000;
+    private const int WarmUpRuns = 40;
+    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(5);
+
+    public static void Run(BenchRequest request, int referenceRows, ComputeOptions compute, Dictionary<string, object?> json, TerminalProgress progress)
+    {
+        var options = new MulticlassCbpeOptions { Metrics = request.Metrics, Chunking = Chunking.BySize(request.ChunkSize) };
+        var calculator = new MulticlassCbpeCalculator(options);
+        json["data_source"] = "synthetic_multiclass";
+        json["classes"] = request.Classes;
+
+        progress.Status("generating the reference");
+        var reference = MulticlassBenchData.Generate(referenceRows, request.Classes, true, new Random(request.Seed));
+
+        // Warm-up on a small slice, not timed, until the kernels have been promoted to optimised code (see BenchRunner).
+        var warmReference = MulticlassBenchData.Generate(Math.Min(WarmUpRows, referenceRows), request.Classes, true, new Random(request.Seed));
+        var warmCalculator = new MulticlassCbpeCalculator(options with { Chunking = Chunking.BySize(Math.Min(request.ChunkSize, 2_000)) });
+        var watch = Stopwatch.StartNew();
+        var warmRuns = 0;
+        while (warmRuns < WarmUpRuns && watch.Elapsed < WarmUpLimit)
+        {
+            _ = warmCalculator.Fit(warmReference, compute).Estimate(warmReference, "warm-up", compute);
+            warmRuns++;
+        }
+
+        json["warm_up_runs"] = warmRuns;
+
+        var fitRuns = new List<double>();
+        FittedMulticlassCbpe? fitted = null;
+        for (var r = 0; r < request.Repeat; r++)
+        {
+            progress.Status(Invariant($"fit {r + 1}/{request.Repeat} on {referenceRows:N0} reference rows, {request.Classes} classes"));
+            BenchRunner.Collect();
+            watch.Restart();
+            fitted = calculator.Fit(reference, compute);
+            fitRuns.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        json["calibration_applied"] = fitted!.Calibration.Count(c => c.Applied);
+        json["fit_seconds"] = BenchRunner.Median(fitRuns);
+        json["fit_seconds_runs"] = fitRuns;
+        json["fit_rows_per_second"] = referenceRows / BenchRunner.Median(fitRuns);
+
+        progress.Status("generating the analysis");
+
+        // As NannyML's timing: the analysis without targets (estimates only).
+        var analysis = MulticlassBenchData.Generate(request.Rows!.Value, request.Classes, false, new Random(request.Seed + 1));
+        var estimateRuns = new List<double>();
+        MulticlassCbpeResult? result = null;
+        for (var r = 0; r < request.Repeat; r++)
+        {
+            progress.Status(Invariant($"estimate {r + 1}/{request.Repeat} on {analysis.Count:N0} analysis rows"));
+            BenchRunner.Collect();
+            watch.Restart();
+            result = fitted.Estimate(analysis, "bench", compute);
+            estimateRuns.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        json["analysis_chunks"] = result!.Rows.Count(row => row.Period == Period.Analysis) / Math.Max(1, fitted.Components.Count);
+        json["estimate_seconds"] = BenchRunner.Median(estimateRuns);
+        json["estimate_seconds_runs"] = estimateRuns;
+        json["rows_per_second"] = analysis.Count / BenchRunner.Median(estimateRuns);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
