@@ -51,6 +51,10 @@ public interface IModelStore
     /// <param name="model">The model's name.</param>
     IReadOnlyList<AlertStatus> ReadAlertStatus(string model);
 
+    /// <summary>Analysis files set aside as unusable, with their errors.</summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<RejectedFile> ReadRejected(string model) => [];
+
     /// <summary>The last reconciliation summary, or null.</summary>
     /// <param name="model">The model's name.</param>
     ReconciliationSummary? ReadReconciliationSummary(string model);
@@ -100,6 +104,9 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public ReconciliationSummary? ReadReconciliationSummary(string model) => runner.ReadReconciliationSummary(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<RejectedFile> ReadRejected(string model) => runner.ReadRejected(model);
 
     /// <inheritdoc />
     public IReadOnlyList<AlertNotification> PendingNotifications(string model) => runner.PendingNotifications(model);

@@ -21,9 +21,15 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var (calibration, fitted) = fit.RunLocked(model, tracker, cancellationToken);
         var state = context.States.Load(Layout.StatePath(model.Name));
         var now = context.Time.GetUtcNow();
-        var fresh = NewFiles(model, state, now);
+        var (fresh, stillRejected) = NewFiles(model, state, now);
         if (fresh.Count == 0)
         {
+            if (stillRejected.Count != state.Rejected.Count)
+            {
+                // Rejected files that were removed are forgotten.
+                context.States.Save(Layout.StatePath(model.Name), state with { Rejected = stillRejected });
+            }
+
             tracker.Finish();
             return new EstimateOutcome("", [], 0, 0, 0);
         }
@@ -31,10 +37,13 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         tracker.TotalFiles = fresh.Count;
         tracker.TotalBytes = fresh.Sum(f => new FileInfo(f).Length);
         tracker.Enter(RunPhase.Reading);
-        var (newRows, read) = Read(model, fresh, tracker, cancellationToken);
-        if (state.Chunks.Count > 0 && (newRows.Ids is null != !state.HasIds || newRows.Timestamps is null != !state.HasTimestamps || newRows.Predictions is null != !state.HasPredictions))
+        var (newRows, read, rejected) = Read(model, state, fresh, now.UtcDateTime, tracker, cancellationToken);
+        if (read.Count == 0)
         {
-            throw new EstimatorDataException($"model '{model.Name}': new analysis files carry other columns (id, timestamp, prediction) than the files already processed", fresh[0]);
+            // Every new file was unusable: record them, so they are not read again until they change.
+            context.States.Save(Layout.StatePath(model.Name), state with { Rejected = [.. stillRejected, .. rejected] });
+            tracker.Finish();
+            return new EstimateOutcome("", [], 0, 0, 0) { Rejected = rejected };
         }
 
         var run = state.Runs + 1;
@@ -63,6 +72,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             HasTimestamps = newRows.Timestamps is not null,
             HasPredictions = newRows.Predictions is not null,
             Pending = pending,
+            Rejected = [.. stillRejected, .. rejected],
         };
         context.BeforeCommit?.Invoke(model.Name);
         context.States.Save(Layout.StatePath(model.Name), committed);
@@ -79,14 +89,19 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional, {Items} work item(s)",
             model.Name, runId, read.Count, newRows.Count, finalized, provisional, items.Count);
         tracker.Finish();
-        return new EstimateOutcome(runId, fresh, newRows.Count, finalized, provisional) { WorkItems = items.Count };
+        return new EstimateOutcome(runId, [.. read.Select(f => f.Path)], newRows.Count, finalized, provisional) { WorkItems = items.Count, Rejected = rejected };
     }
 
-    /// <summary>Analysis files not processed before and not written to for the settle time, in processing order.</summary>
-    private List<string> NewFiles(ModelDefinition model, ModelState state, DateTimeOffset now)
+    /// <summary>
+    /// Analysis files not processed before and not written to for the settle time, in processing order; and the files
+    /// rejected before that are still there unchanged (a changed one is tried again, so it is among the new files).
+    /// </summary>
+    private (List<string> Fresh, List<RejectedFile> StillRejected) NewFiles(ModelDefinition model, ModelState state, DateTimeOffset now)
     {
         var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var rejected = state.Rejected.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var fresh = new List<string>();
+        var stillRejected = new List<RejectedFile>();
         foreach (var file in FileSource.List(model.Analysis))
         {
             var info = new FileInfo(file);
@@ -100,32 +115,60 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                 continue;
             }
 
+            if (rejected.TryGetValue(file, out var bad) && bad.Length == info.Length && bad.LastWriteUtc == info.LastWriteTimeUtc)
+            {
+                stillRejected.Add(bad);
+                continue;
+            }
+
             if (now - info.LastWriteTimeUtc >= context.FileSettleTime)
             {
                 fresh.Add(file);
             }
         }
 
-        return fresh;
+        return (fresh, stillRejected);
     }
 
-    private static (RowBatch Rows, List<ProcessedFile> Read) Read(ModelDefinition model, List<string> fresh, RunTracker tracker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the new files; a file that cannot be used (unreadable, missing or bad columns, other columns than the
+    /// stream's) is set aside with its error and the others are read around it.
+    /// </summary>
+    private (RowBatch Rows, List<ProcessedFile> Read, List<RejectedFile> Rejected) Read(ModelDefinition model, ModelState state, List<string> fresh, DateTime now, RunTracker tracker, CancellationToken cancellationToken)
     {
         var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
         var columns = model.Columns with { Id = model.IdColumn, YTrue = null };
         var batches = new List<RowBatch>(fresh.Count);
         var read = new List<ProcessedFile>(fresh.Count);
+        var rejected = new List<RejectedFile>();
+        (bool Ids, bool Timestamps, bool Predictions)? shape = state.Chunks.Count > 0 ? (state.HasIds, state.HasTimestamps, state.HasPredictions) : null;
         foreach (var file in fresh)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var info = new FileInfo(file);
-            var data = PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
-            batches.Add(RowBatch.FromPredictionData(data));
-            read.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, data.Count));
-            tracker.FileRead(info.Length, data.Count);
+            try
+            {
+                var batch = RowBatch.FromPredictionData(PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions));
+                var has = (batch.Ids is not null, batch.Timestamps is not null, batch.Predictions is not null);
+                if (shape is { } expected && expected != has)
+                {
+                    throw new EstimatorDataException($"model '{model.Name}': this file carries other columns (id, timestamp, prediction) than the files already processed", file);
+                }
+
+                shape = has;
+                batches.Add(batch);
+                read.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, batch.Count));
+                tracker.FileRead(info.Length, batch.Count);
+            }
+            catch (EstimatorDataException e)
+            {
+                var message = e.File is null ? e.WithFile(file).Message : e.Message;
+                rejected.Add(new RejectedFile(file, info.Length, info.LastWriteTimeUtc, message, now));
+                context.Logger?.LogWarning("Model {Model}: analysis file {File} set aside (tried again once it changes): {Error}", model.Name, file, message);
+            }
         }
 
-        return (RowBatch.Concat(batches, model.Name), read);
+        return (batches.Count == 0 ? RowBatch.Empty(false, false, false) : RowBatch.Concat(batches, model.Name), read, rejected);
     }
 
     /// <summary>Lets other workers take the handed-off items, runs whichever nobody took, waits for the rest and settles.</summary>

@@ -19,6 +19,9 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 {
     /// <summary>Work items the run was split into (1 when it was not split, 0 when there was nothing to do).</summary>
     public int WorkItems { get; init; }
+
+    /// <summary>Analysis files this run set aside as unusable (each with its error); the run estimated the others around them.</summary>
+    public IReadOnlyList<RejectedFile> Rejected { get; init; } = [];
 }
 
 /// <summary>
@@ -176,6 +179,10 @@ public sealed class ModelRunner
         ArgumentNullException.ThrowIfNull(request);
         return EstimateWorkItem(request.Model, request.Item, request.Progress, cancellationToken);
     }
+
+    /// <summary>The model's analysis files set aside as unusable, with their errors (tried again once a file changes).</summary>
+    public IReadOnlyList<RejectedFile> ReadRejected(string model) =>
+        _context.States.Load(_context.Layout.StatePath(StoreLayout.CheckedName(model))).Rejected;
 
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => _files.ReadEstimates(StoreLayout.CheckedName(model));

@@ -12,6 +12,17 @@ namespace Estimator.Monitoring;
 /// <param name="Rows">Rows read from it.</param>
 internal sealed record ProcessedFile(string Path, long Length, DateTime LastWriteUtc, long Rows);
 
+/// <summary>
+/// An analysis file the store could not use (unreadable, wrong schema, bad values): set aside with its error so that the
+/// model's other files are estimated around it, and tried again only once the file changes.
+/// </summary>
+/// <param name="Path">The file's full path.</param>
+/// <param name="Length">Its length in bytes when rejected.</param>
+/// <param name="LastWriteUtc">Its last write time when rejected.</param>
+/// <param name="Error">Why, as the one-line error names it (file, column, row).</param>
+/// <param name="RejectedAt">When it was rejected (UTC).</param>
+public sealed record RejectedFile(string Path, long Length, DateTime LastWriteUtc, string Error, DateTime RejectedAt);
+
 /// <summary>One analysis chunk of the stream as the store holds it.</summary>
 /// <param name="Index">0-based chunk index; names the chunk's files.</param>
 /// <param name="Key">NannyML's chunk key.</param>
@@ -65,6 +76,9 @@ internal sealed record ModelState(
 
     /// <summary>Work items planned by a run and not yet settled: their chunks are in <see cref="Chunks"/>, their rows in a segment file.</summary>
     public IReadOnlyList<WorkItemState> Pending { get; init; } = [];
+
+    /// <summary>Analysis files set aside as unusable (see <see cref="RejectedFile"/>); not in <see cref="Files"/>.</summary>
+    public IReadOnlyList<RejectedFile> Rejected { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -50,6 +50,7 @@ internal sealed class ModelsPage : RazorPage
         IReadOnlyList<EstimateRecord> records;
         try
         {
+            RenderRejected(html, store, name);
             records = store.ReadEstimates(name);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -89,6 +90,15 @@ internal sealed class ModelsPage : RazorPage
     }
 
     /// <summary>The alerts that are firing or pending, with severity, rule and error budget; and the reconciliation summary.</summary>
+    /// <summary>Analysis files the store set aside as unusable, each with its error (shown even before any estimate exists).</summary>
+    private static void RenderRejected(StringBuilder html, IModelStore store, string name)
+    {
+        foreach (var file in store.ReadRejected(name))
+        {
+            html.Append(Invariant($"<div class=\"alert alert-danger estimator-rejected\" data-file=\"{Encode(file.Path)}\">File set aside (tried again once it changes): {Encode(file.Error)}</div>"));
+        }
+    }
+
     private static void RenderAlerts(StringBuilder html, IModelStore store, string name)
     {
         var active = store.ReadAlertStatus(name).Where(a => a.State is "firing" or "pending").ToList();

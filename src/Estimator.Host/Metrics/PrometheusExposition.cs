@@ -43,6 +43,7 @@ public static class PrometheusExposition
         var bias = new Family("estimator_reconciliation_bias", "gauge", "Mean (estimated - realized) over fully labelled chunks.");
         var labelled = new Family("estimator_reconciliation_chunks_complete", "gauge", "Analysis chunks with every label in.");
         var outbox = new Family("estimator_notifications_pending", "gauge", "Notifications waiting in the outbox.");
+        var rejected = new Family("estimator_rejected_files", "gauge", "Analysis files set aside as unusable (corrupt, wrong schema, bad values); tried again once they change.");
 
         var firingBySeverity = Severities.ToDictionary(s => s, _ => 0);
         var pendingBySeverity = Severities.ToDictionary(s => s, _ => 0);
@@ -105,6 +106,7 @@ public static class PrometheusExposition
             }
 
             outbox.Add(["model", name], store.PendingNotifications(name).Count);
+            rejected.Add(["model", name], store.ReadRejected(name).Count);
         }
 
         foreach (var s in Severities)
@@ -142,7 +144,7 @@ public static class PrometheusExposition
         foreach (var family in new[]
         {
             estimated, lower, upper, lowerThreshold, upperThreshold, realized, chunkIndex, chunkEnd, firing, firingCount, pendingCount,
-            budgetRemaining, burnRate, coverage, mae, bias, labelled, outbox, runs, rows, delivered, failures,
+            budgetRemaining, burnRate, coverage, mae, bias, labelled, outbox, rejected, runs, rows, delivered, failures,
         })
         {
             family.WriteTo(text);
