@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Metrics;
 using Estimator.Thresholds;
@@ -5,7 +6,7 @@ using Estimator.Thresholds;
 namespace Estimator.Estimation;
 
 /// <summary>How a CBPE estimator is fitted and how it estimates. Immutable; validated once by <see cref="Cbpe.Fit(PredictionSet, CbpeOptions?)"/>.</summary>
-public sealed record CbpeOptions
+public sealed record CbpeOptions : ICalculatorOptions
 {
     /// <summary>The metrics to estimate, in output order.</summary>
     /// <value>Default: roc_auc, precision, recall, f1, accuracy, specificity.</value>

@@ -8,42 +8,21 @@ namespace Estimator.Estimation;
 /// An immutable fitted CBPE estimator: calibrator, sampling-error models, thresholds and the reference-period rows.
 /// Serialisable to JSON (<see cref="ToJson"/>, <see cref="FromJson"/>) so a host can reload it without refitting.
 /// </summary>
-public sealed class FittedCbpe : IFittedCalculator
+public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculator
 {
-    internal FittedCbpe(
-        CbpeOptions options,
-        CalibrationReport calibration,
-        IsotonicCalibrator? calibrator,
-        IReadOnlyList<MetricComponent> components,
-        IReadOnlyList<ChunkEstimate> referenceRows)
+    internal FittedCbpe()
+        : base(CalculatorKind.Cbpe)
     {
-        Options = options;
-        Calibration = calibration;
-        Calibrator = calibrator;
-        Components = components;
-        ReferenceRows = referenceRows;
     }
 
-    /// <summary>The options it was fitted with.</summary>
-    public CbpeOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.Cbpe;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
     /// <summary>The calibration decision and, when the check ran, both ECE values.</summary>
-    public CalibrationReport Calibration { get; }
+    public required CalibrationReport Calibration { get; init; }
 
     /// <summary>The isotonic calibrator applied to scores before estimating; null when scores are used as they are.</summary>
-    public IsotonicCalibrator? Calibrator { get; }
+    public required IsotonicCalibrator? Calibrator { get; init; }
 
     /// <summary>Per output component: sampling-error model, limits and thresholds.</summary>
-    public IReadOnlyList<MetricComponent> Components { get; }
-
-    /// <summary>The reference-period rows (estimated with the fitted calibrator, realized from the reference labels).</summary>
-    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
+    public required IReadOnlyList<MetricComponent> Components { get; init; }
 
     /// <summary>
     /// Estimates every chunk of <paramref name="analysis"/>; the result holds the reference chunks first, then the

@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Metrics;
 using Estimator.Thresholds;
@@ -8,7 +9,7 @@ namespace Estimator.Estimation.Multiclass;
 /// How a multiclass CBPE estimator is fitted and how it estimates. Immutable; validated once by
 /// <see cref="MulticlassCbpeCalculator.Fit(Calculators.ModelData, ComputeOptions)"/>.
 /// </summary>
-public sealed record MulticlassCbpeOptions
+public sealed record MulticlassCbpeOptions : ICalculatorOptions
 {
     /// <summary>The metrics multiclass CBPE supports, in NannyML's order.</summary>
     public static IReadOnlyList<Metric> SupportedMetrics { get; } =
