@@ -134,19 +134,7 @@ public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculato
                 var component = components[k];
                 var value = values[c][k];
                 var samplingError = component.SamplingError.For(value.Rows);
-                rows.Add(new ChunkEstimate(
-                    chunks[c],
-                    period,
-                    component.Name,
-                    value.Estimated,
-                    samplingError,
-                    component.LowerBound(value.Estimated, samplingError),
-                    component.UpperBound(value.Estimated, samplingError),
-                    component.LowerThreshold,
-                    component.UpperThreshold,
-                    component.IsAlert(value.Estimated),
-                    hasTargets ? value.Realized : null,
-                    hasTargets ? missingRates[c] : null));
+                rows.Add(component.Row(chunks[c], period, value.Estimated, samplingError, hasTargets ? value.Realized : null, hasTargets ? missingRates[c] : null));
             }
         }
 

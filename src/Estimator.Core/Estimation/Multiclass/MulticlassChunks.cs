@@ -71,23 +71,8 @@ internal static class MulticlassChunks
             {
                 var (estimated, n, realized) = MulticlassMetrics.Value(component, s, normalization);
                 var samplingError = component.SamplingError.For(n);
-                rows.Add(new ChunkEstimate(
-                    chunks[c],
-                    period,
-                    component.Name,
-                    estimated,
-                    samplingError,
-                    component.LowerBound(estimated, samplingError),
-                    component.UpperBound(estimated, samplingError),
-                    component.LowerThreshold,
-                    component.UpperThreshold,
-                    component.IsAlert(estimated),
-                    s.HasTargets ? realized : null,
-                    s.HasTargets ? s.TargetsMissingRate : null)
-                {
-                    Calculator = CalculatorKind.MulticlassCbpe,
-                    Class = component.Class,
-                });
+                var row = component.Row(chunks[c], period, estimated, samplingError, s.HasTargets ? realized : null, s.HasTargets ? s.TargetsMissingRate : null);
+                rows.Add(row with { Calculator = CalculatorKind.MulticlassCbpe, Class = component.Class });
             }
         }
 
