@@ -24,6 +24,7 @@ public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculato
     /// <summary>Per output component: sampling-error model, limits and thresholds.</summary>
     public required IReadOnlyList<MetricComponent> Components { get; init; }
 
+
     /// <summary>
     /// Estimates every chunk of <paramref name="analysis"/>; the result holds the reference chunks first, then the
     /// analysis chunks. When the analysis set carries targets, the realized value and the share of rows missing a
@@ -49,13 +50,7 @@ public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculato
 
         var data = PeriodData.Prepare(analysis, Calibrator);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var specs = new List<(Metric, int, string)>(Components.Count);
-        foreach (var c in Components)
-        {
-            specs.Add((c.Metric, c.Component, c.Name));
-        }
-
-        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true, compute.Threads);
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, Specs(), Options, withRealized: true, compute.Threads);
         var analysisRows = BuildRows(chunks, values, missingRates, Components, Period.Analysis, hasTargets: analysis.Targets is not null);
 
         var rows = new List<ChunkEstimate>(ReferenceRows.Count + analysisRows.Count);
@@ -79,13 +74,7 @@ public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculato
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
         InputValidation.Validate(rows, "analysis", requireTargets: false, requirePredictions: needsPredictions);
         var data = PeriodData.Prepare(rows, Calibrator);
-        var specs = new List<(Metric, int, string)>(Components.Count);
-        foreach (var c in Components)
-        {
-            specs.Add((c.Metric, c.Component, c.Name));
-        }
-
-        var (values, missingRates) = ChunkComputation.Compute(data, local, specs, Options, withRealized: true);
+        var (values, missingRates) = ChunkComputation.Compute(data, local, Specs(), Options, withRealized: true);
         return BuildRows([chunk], values, missingRates, Components, Period.Analysis, hasTargets: rows.Targets is not null);
     }
 
@@ -118,26 +107,19 @@ public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculato
     /// <exception cref="EstimatorDataException">The text is not a fitted estimator of a supported format version.</exception>
     public static FittedCbpe FromJson(string json) => FittedCbpeJson.Deserialize(json);
 
+    /// <summary>What the chunk computation needs of each component, in output order.</summary>
+    internal List<(Metric Metric, int Component, string Name)> Specs() => [.. Components.Select(c => (c.Metric, c.Component, c.Name))];
+
     internal static List<ChunkEstimate> BuildRows(
         IReadOnlyList<Chunk> chunks,
         ComponentValue[][] values,
         double[] missingRates,
         IReadOnlyList<MetricComponent> components,
         Period period,
-        bool hasTargets)
-    {
-        var rows = new List<ChunkEstimate>(chunks.Count * components.Count);
-        for (var c = 0; c < chunks.Count; c++)
+        bool hasTargets) => FittedComponentExtensions.RowsByChunk(chunks.Count, components.Count, (c, k) =>
         {
-            for (var k = 0; k < components.Count; k++)
-            {
-                var component = components[k];
-                var value = values[c][k];
-                var samplingError = component.SamplingError.For(value.Rows);
-                rows.Add(component.Row(chunks[c], period, value.Estimated, samplingError, hasTargets ? value.Realized : null, hasTargets ? missingRates[c] : null));
-            }
-        }
-
-        return rows;
-    }
+            var value = values[c][k];
+            var samplingError = components[k].SamplingError.For(value.Rows);
+            return components[k].Row(chunks[c], period, value.Estimated, samplingError, hasTargets ? value.Realized : null, hasTargets ? missingRates[c] : null);
+        });
 }

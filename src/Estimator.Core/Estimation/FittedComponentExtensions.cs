@@ -57,4 +57,22 @@ public static class FittedComponentExtensions
         component.IsAlert(estimated),
         realized,
         targetsMissingRate);
+
+    /// <summary>The long-format rows of <paramref name="chunks"/> chunks: chunk by chunk, in each the components in order.</summary>
+    /// <param name="chunks">How many chunks.</param>
+    /// <param name="components">How many components.</param>
+    /// <param name="row">The row of chunk c's component k.</param>
+    internal static List<ChunkEstimate> RowsByChunk(int chunks, int components, Func<int, int, ChunkEstimate> row)
+    {
+        var rows = new List<ChunkEstimate>(chunks * components);
+        for (var c = 0; c < chunks; c++)
+        {
+            for (var k = 0; k < components; k++)
+            {
+                rows.Add(row(c, k));
+            }
+        }
+
+        return rows;
+    }
 }
