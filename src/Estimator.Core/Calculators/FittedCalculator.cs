@@ -7,6 +7,10 @@ namespace Estimator.Calculators;
 /// was fitted with and the reference chunks' rows (the <see cref="IFittedCalculator"/> members they answer). Immutable:
 /// the properties are set once, where the calculator is fitted or read from JSON.
 /// </summary>
+/// <remarks>
+/// A fitted calculator's public state is set by name (<c>required init</c>, with no public constructor to reach it);
+/// what it keeps internal comes through its constructor.
+/// </remarks>
 /// <typeparam name="TOptions">The calculator's options.</typeparam>
 public abstract class FittedCalculator<TOptions>
     where TOptions : ICalculatorOptions

@@ -24,7 +24,6 @@ public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculato
     /// <summary>Per output component: sampling-error model, limits and thresholds.</summary>
     public required IReadOnlyList<MetricComponent> Components { get; init; }
 
-
     /// <summary>
     /// Estimates every chunk of <paramref name="analysis"/>; the result holds the reference chunks first, then the
     /// analysis chunks. When the analysis set carries targets, the realized value and the share of rows missing a
