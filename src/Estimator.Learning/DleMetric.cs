@@ -1,3 +1,5 @@
+using Estimator.Numerics;
+
 namespace Estimator.Learning;
 
 /// <summary>The regression metrics direct loss estimation (DLE) estimates, named as NannyML names them.</summary>
@@ -123,27 +125,17 @@ public static class DleMetrics
     {
         double sum = 0;
         var n = 0;
-        for (var i = 0; i < targets.Length; i++)
+        foreach (var (target, prediction) in new PresentPairs(targets, predictions))
         {
-            if (double.IsNaN(targets[i]) || double.IsNaN(predictions[i]))
-            {
-                continue;
-            }
-
-            sum += SamplingLoss(metric, targets[i], predictions[i]);
+            sum += SamplingLoss(metric, target, prediction);
             n++;
         }
 
         var mean = n == 0 ? double.NaN : sum / n;
         double squares = 0;
-        for (var i = 0; i < targets.Length; i++)
+        foreach (var (target, prediction) in new PresentPairs(targets, predictions))
         {
-            if (double.IsNaN(targets[i]) || double.IsNaN(predictions[i]))
-            {
-                continue;
-            }
-
-            var d = SamplingLoss(metric, targets[i], predictions[i]) - mean;
+            var d = SamplingLoss(metric, target, prediction) - mean;
             squares += d * d;
         }
 

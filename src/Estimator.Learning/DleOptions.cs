@@ -1,9 +1,10 @@
+using Estimator.Calculators;
 using Estimator.Thresholds;
 
 namespace Estimator.Learning;
 
 /// <summary>Options of direct loss estimation (DLE) for a regression model.</summary>
-public sealed record DleOptions
+public sealed record DleOptions : ICalculatorOptions
 {
     /// <summary>The metrics to estimate (NannyML's default: all six).</summary>
     public IReadOnlyList<DleMetric> Metrics { get; init; } = DleMetrics.Default;

@@ -77,26 +77,16 @@ internal sealed class LabelIndex
     private static async Task<LabelIndex> ReadAsync(string path)
     {
         var labels = new Dictionary<string, Label>(StringComparer.Ordinal);
-        var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await ParquetInput.ReadRowGroupsAsync(path, async (rowGroup, fields, n) =>
         {
-            var fields = reader.Schema.GetDataFields();
-            for (var g = 0; g < reader.RowGroupCount; g++)
+            var ids = await ParquetInput.ReadStringsAsync(rowGroup, fields[0], n).ConfigureAwait(false);
+            var targets = await ParquetInput.ReadNullableAsync<double>(rowGroup, fields[1], n).ConfigureAwait(false);
+            var arrived = await ParquetInput.ReadRequiredAsync<DateTime>(rowGroup, fields[2], n).ConfigureAwait(false);
+            for (var i = 0; i < n; i++)
             {
-                using var rg = reader.OpenRowGroupReader(g);
-                var n = checked((int)rg.RowCount);
-                var ids = new string?[n];
-                await rg.ReadAsync(fields[0], ids.AsMemory()).ConfigureAwait(false);
-                var targets = new double?[n];
-                await rg.ReadAsync<double>(fields[1], targets.AsMemory()).ConfigureAwait(false);
-                var arrived = new DateTime[n];
-                await rg.ReadAsync<DateTime>(fields[2], arrived.AsMemory()).ConfigureAwait(false);
-                for (var i = 0; i < n; i++)
-                {
-                    labels[ids[i]!] = new Label(targets[i] ?? double.NaN, DateTime.SpecifyKind(arrived[i], DateTimeKind.Utc));
-                }
+                labels[ids[i]!] = new Label(targets[i] ?? double.NaN, DateTime.SpecifyKind(arrived[i], DateTimeKind.Utc));
             }
-        }
+        }).ConfigureAwait(false);
 
         return new LabelIndex(labels);
     }

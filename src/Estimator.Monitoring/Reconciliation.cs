@@ -146,68 +146,38 @@ public sealed record LedgerRecord(
     private static async Task<IReadOnlyList<LedgerRecord>> ReadAsync(string path)
     {
         var records = new List<LedgerRecord>();
-        var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        await ParquetInput.ReadRowGroupsAsync(path, async (g, f, n) =>
         {
-            var f = reader.Schema.GetDataFields();
-            for (var gi = 0; gi < reader.RowGroupCount; gi++)
+            var model = await ParquetInput.ReadStringsAsync(g, f[0], n).ConfigureAwait(false);
+            var key = await ParquetInput.ReadStringsAsync(g, f[1], n).ConfigureAwait(false);
+            var index = await ParquetInput.ReadRequiredAsync<int>(g, f[2], n).ConfigureAwait(false);
+            var start = await ParquetInput.ReadNullableAsync<DateTime>(g, f[3], n).ConfigureAwait(false);
+            var end = await ParquetInput.ReadNullableAsync<DateTime>(g, f[4], n).ConfigureAwait(false);
+            var rows = await ParquetInput.ReadRequiredAsync<long>(g, f[5], n).ConfigureAwait(false);
+            var provisional = await ParquetInput.ReadRequiredAsync<bool>(g, f[6], n).ConfigureAwait(false);
+            var metric = await ParquetInput.ReadStringsAsync(g, f[7], n).ConfigureAwait(false);
+            var estimated = await ParquetInput.ReadNullableAsync<double>(g, f[8], n).ConfigureAwait(false);
+            var lower = await ParquetInput.ReadNullableAsync<double>(g, f[9], n).ConfigureAwait(false);
+            var upper = await ParquetInput.ReadNullableAsync<double>(g, f[10], n).ConfigureAwait(false);
+            var realized = await ParquetInput.ReadNullableAsync<double>(g, f[11], n).ConfigureAwait(false);
+            var error = await ParquetInput.ReadNullableAsync<double>(g, f[12], n).ConfigureAwait(false);
+            var inside = await ParquetInput.ReadNullableAsync<bool>(g, f[13], n).ConfigureAwait(false);
+            var missing = await ParquetInput.ReadRequiredAsync<double>(g, f[14], n).ConfigureAwait(false);
+            var labelled = await ParquetInput.ReadRequiredAsync<long>(g, f[15], n).ConfigureAwait(false);
+            var arrived = await ParquetInput.ReadNullableAsync<DateTime>(g, f[16], n).ConfigureAwait(false);
+            var reconciled = await ParquetInput.ReadRequiredAsync<DateTime>(g, f[17], n).ConfigureAwait(false);
+            var run = await ParquetInput.ReadStringsAsync(g, f[18], n).ConfigureAwait(false);
+            for (var i = 0; i < n; i++)
             {
-                using var g = reader.OpenRowGroupReader(gi);
-                var n = checked((int)g.RowCount);
-                var model = await Strings(g, f[0], n).ConfigureAwait(false);
-                var key = await Strings(g, f[1], n).ConfigureAwait(false);
-                var index = await Plain<int>(g, f[2], n).ConfigureAwait(false);
-                var start = await Nullable<DateTime>(g, f[3], n).ConfigureAwait(false);
-                var end = await Nullable<DateTime>(g, f[4], n).ConfigureAwait(false);
-                var rows = await Plain<long>(g, f[5], n).ConfigureAwait(false);
-                var provisional = await Plain<bool>(g, f[6], n).ConfigureAwait(false);
-                var metric = await Strings(g, f[7], n).ConfigureAwait(false);
-                var estimated = await Nullable<double>(g, f[8], n).ConfigureAwait(false);
-                var lower = await Nullable<double>(g, f[9], n).ConfigureAwait(false);
-                var upper = await Nullable<double>(g, f[10], n).ConfigureAwait(false);
-                var realized = await Nullable<double>(g, f[11], n).ConfigureAwait(false);
-                var error = await Nullable<double>(g, f[12], n).ConfigureAwait(false);
-                var inside = await Nullable<bool>(g, f[13], n).ConfigureAwait(false);
-                var missing = await Plain<double>(g, f[14], n).ConfigureAwait(false);
-                var labelled = await Plain<long>(g, f[15], n).ConfigureAwait(false);
-                var arrived = await Nullable<DateTime>(g, f[16], n).ConfigureAwait(false);
-                var reconciled = await Plain<DateTime>(g, f[17], n).ConfigureAwait(false);
-                var run = await Strings(g, f[18], n).ConfigureAwait(false);
-                for (var i = 0; i < n; i++)
-                {
-                    records.Add(new LedgerRecord(
-                        model[i]!, key[i]!, index[i], Utc(start[i]), Utc(end[i]), rows[i], provisional[i], metric[i]!, estimated[i], lower[i], upper[i],
-                        realized[i], error[i], inside[i], missing[i], labelled[i], Utc(arrived[i]), DateTime.SpecifyKind(reconciled[i], DateTimeKind.Utc), run[i]!));
-                }
+                records.Add(new LedgerRecord(
+                    model[i]!, key[i]!, index[i], Utc(start[i]), Utc(end[i]), rows[i], provisional[i], metric[i]!, estimated[i], lower[i], upper[i],
+                    realized[i], error[i], inside[i], missing[i], labelled[i], Utc(arrived[i]), DateTime.SpecifyKind(reconciled[i], DateTimeKind.Utc), run[i]!));
             }
-        }
+        }).ConfigureAwait(false);
 
         return records;
 
         static DateTime? Utc(DateTime? d) => d is DateTime v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
-    }
-
-    private static async Task<string?[]> Strings(ParquetRowGroupReader g, DataField field, int n)
-    {
-        var values = new string?[n];
-        await g.ReadAsync(field, values.AsMemory()).ConfigureAwait(false);
-        return values;
-    }
-
-    private static async Task<T[]> Plain<T>(ParquetRowGroupReader g, DataField field, int n)
-        where T : struct
-    {
-        var values = new T[n];
-        await g.ReadAsync<T>(field, values.AsMemory()).ConfigureAwait(false);
-        return values;
-    }
-
-    private static async Task<T?[]> Nullable<T>(ParquetRowGroupReader g, DataField field, int n)
-        where T : struct
-    {
-        var values = new T?[n];
-        await g.ReadAsync<T>(field, values.AsMemory()).ConfigureAwait(false);
-        return values;
     }
 }
 

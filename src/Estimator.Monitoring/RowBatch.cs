@@ -191,43 +191,30 @@ internal sealed class RowBatch
     {
         try
         {
-            var stream = ParquetInput.OpenRead(path);
-            await using var _ = stream.ConfigureAwait(false);
-            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var idList = new List<string?>();
+            var tsList = new List<DateTime>();
+            var scoreList = new List<double>();
+            var predictionList = new List<double>();
+            await ParquetInput.ReadRowGroupsAsync(path, async (rowGroup, fields, n) =>
             {
-                var idList = new List<string?>();
-                var tsList = new List<DateTime>();
-                var scoreList = new List<double>();
-                var predictionList = new List<double>();
-                var fields = reader.Schema.GetDataFields();
-                for (var g = 0; g < reader.RowGroupCount; g++)
+                var idValues = await ParquetInput.ReadStringsAsync(rowGroup, fields[0], n).ConfigureAwait(false);
+                var tsValues = await ParquetInput.ReadNullableAsync<DateTime>(rowGroup, fields[1], n).ConfigureAwait(false);
+                var scoreValues = await ParquetInput.ReadNullableAsync<double>(rowGroup, fields[2], n).ConfigureAwait(false);
+                var predictionValues = await ParquetInput.ReadNullableAsync<double>(rowGroup, fields[3], n).ConfigureAwait(false);
+                for (var i = 0; i < n; i++)
                 {
-                    using var rg = reader.OpenRowGroupReader(g);
-                    var n = checked((int)rg.RowCount);
-                    var idValues = new string?[n];
-                    await rg.ReadAsync(fields[0], idValues.AsMemory()).ConfigureAwait(false);
-                    var tsValues = new DateTime?[n];
-                    await rg.ReadAsync<DateTime>(fields[1], tsValues.AsMemory()).ConfigureAwait(false);
-                    var scoreValues = new double?[n];
-                    await rg.ReadAsync<double>(fields[2], scoreValues.AsMemory()).ConfigureAwait(false);
-                    var predictionValues = new double?[n];
-                    await rg.ReadAsync<double>(fields[3], predictionValues.AsMemory()).ConfigureAwait(false);
-                    for (var i = 0; i < n; i++)
-                    {
-                        idList.Add(idValues[i]);
-                        tsList.Add(tsValues[i] is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : default);
-                        scoreList.Add(scoreValues[i] ?? double.NaN);
-                        predictionList.Add(predictionValues[i] ?? double.NaN);
-                    }
+                    idList.Add(idValues[i]);
+                    tsList.Add(tsValues[i] is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : default);
+                    scoreList.Add(scoreValues[i] ?? double.NaN);
+                    predictionList.Add(predictionValues[i] ?? double.NaN);
                 }
+            }).ConfigureAwait(false);
 
-                return new RowBatch(
-                    ids ? [.. idList] : null,
-                    timestamps ? [.. tsList] : null,
-                    [.. scoreList],
-                    predictions ? [.. predictionList] : null);
-            }
+            return new RowBatch(
+                ids ? [.. idList] : null,
+                timestamps ? [.. tsList] : null,
+                [.. scoreList],
+                predictions ? [.. predictionList] : null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
         {

@@ -21,19 +21,8 @@ internal sealed record CategoricalReference
     /// <summary>Counts the categories of the reference values (missing values are skipped).</summary>
     public static CategoricalReference Fit(ReadOnlySpan<string?> values)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        long size = 0;
-        foreach (var v in values)
-        {
-            if (v is null)
-            {
-                continue;
-            }
-
-            size++;
-            counts[v] = counts.GetValueOrDefault(v) + 1;
-        }
-
+        // Against no categories every value is unseen, so the unseen counts are the reference's own.
+        var (counts, size) = Count(values, new Dictionary<string, int>(), []);
         var categories = counts.Keys.ToArray();
         Array.Sort(categories, NumpyOrder(categories));
         return new CategoricalReference
@@ -84,6 +73,13 @@ internal sealed record CategoricalReference
     public ChunkCounts CountChunk(ReadOnlySpan<string?> values, Dictionary<string, int> index)
     {
         var known = new long[Categories.Length];
+        var (unseen, size) = Count(values, index, known);
+        return new ChunkCounts(known, unseen, size);
+    }
+
+    // Counts the values that are not missing: those in the index into known, the others by value.
+    private static (Dictionary<string, long> Unseen, long Size) Count(ReadOnlySpan<string?> values, Dictionary<string, int> index, long[] known)
+    {
         var unseen = new Dictionary<string, long>(StringComparer.Ordinal);
         long size = 0;
         foreach (var v in values)
@@ -104,7 +100,7 @@ internal sealed record CategoricalReference
             }
         }
 
-        return new ChunkCounts(known, unseen, size);
+        return (unseen, size);
     }
 
     /// <summary>Category → position in <see cref="Categories"/>.</summary>

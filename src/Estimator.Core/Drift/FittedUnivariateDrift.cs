@@ -9,28 +9,12 @@ namespace Estimator.Drift;
 /// Fitted univariate drift: per column, what its methods keep of the reference and their thresholds; immutable and
 /// serialisable (<see cref="ToJson"/>, <see cref="FromJson"/> or <see cref="CalculatorJson.FromJson"/>).
 /// </summary>
-public sealed class FittedUnivariateDrift : IFittedCalculator
+public sealed class FittedUnivariateDrift : FittedCalculator<UnivariateDriftOptions>, IFittedCalculator
 {
     private const int FormatVersion = 1;
 
-    internal FittedUnivariateDrift(UnivariateDriftOptions options, IReadOnlyList<DriftColumn> columns, IReadOnlyList<ChunkEstimate> referenceRows)
-    {
-        Options = options;
-        Columns = columns;
-        ReferenceRows = referenceRows;
-    }
-
-    /// <summary>The options the calculator was fitted with.</summary>
-    public UnivariateDriftOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.UnivariateDrift;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
-    /// <inheritdoc />
-    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
+    internal FittedUnivariateDrift(IReadOnlyList<DriftColumn> columns)
+        : base(CalculatorKind.UnivariateDrift) => Columns = columns;
 
     /// <summary>Each column's kind as fitted (inferred or overridden), in the order of <see cref="UnivariateDriftOptions.Columns"/>.</summary>
     public IReadOnlyDictionary<string, FeatureKind> ColumnKinds => Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
@@ -68,7 +52,7 @@ public sealed class FittedUnivariateDrift : IFittedCalculator
             throw new EstimatorDataException($"fitted univariate drift format version {dto?.FormatVersion} is not supported (expected {FormatVersion})");
         }
 
-        return new FittedUnivariateDrift(dto.Options.ToOptions(), [.. dto.Columns.Select(c => c.ToColumn())], dto.ReferenceRows);
+        return new FittedUnivariateDrift([.. dto.Columns.Select(c => c.ToColumn())]) { Options = dto.Options.ToOptions(), ReferenceRows = dto.ReferenceRows };
     }
 
     // Core's calculators register with Core's registry when the assembly loads, so CalculatorJson.FromJson reads them

@@ -6,7 +6,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Estimator.Drift;
 
 /// <summary>Options of multivariate drift by PCA reconstruction error (NannyML's <c>DataReconstructionDriftCalculator</c>).</summary>
-public sealed record ReconstructionErrorOptions
+public sealed record ReconstructionErrorOptions : ICalculatorOptions
 {
     /// <summary>The input columns; numeric ones are continuous, text and boolean ones categorical.</summary>
     public required IReadOnlyList<string> Columns { get; init; }

@@ -53,14 +53,14 @@ public sealed class ReconstructionErrorCalculator : ICalculator
         var data = reference.SortedByTimestamp();
         var model = ReconstructionModel.Fit(data, Options.Columns, Options.VarianceShare);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var unfitted = new FittedReconstructionError(Options, model, null, null, []);
+        var unfitted = new FittedReconstructionError(model, null, null) { Options = Options, ReferenceRows = [] };
         var values = chunks.Select(c => unfitted.Measure(data, c)).ToArray();
         var (lower, upper) = Options.Threshold.Compute([.. values.Select(v => v.Value)], null, null);
 
         // NannyML drops (rather than clips) a lower threshold at or below 0.
         lower = lower is <= 0 ? null : lower;
-        var fitted = new FittedReconstructionError(Options, model, lower, upper, []);
-        return new FittedReconstructionError(Options, model, lower, upper, [.. chunks.Select((c, k) => fitted.Row(c, Period.Reference, values[k]))]);
+        var fitted = new FittedReconstructionError(model, lower, upper) { Options = Options, ReferenceRows = [] };
+        return new FittedReconstructionError(model, lower, upper) { Options = Options, ReferenceRows = [.. chunks.Select((c, k) => fitted.Row(c, Period.Reference, values[k]))] };
     }
 
     /// <inheritdoc />
@@ -68,33 +68,20 @@ public sealed class ReconstructionErrorCalculator : ICalculator
 }
 
 /// <summary>Fitted reconstruction-error drift: the preprocessing, components and thresholds; immutable and serialisable.</summary>
-public sealed class FittedReconstructionError : IFittedCalculator
+public sealed class FittedReconstructionError : FittedCalculator<ReconstructionErrorOptions>, IFittedCalculator
 {
     private const int FormatVersion = 1;
 
-    internal FittedReconstructionError(ReconstructionErrorOptions options, ReconstructionModel model, double? lower, double? upper, IReadOnlyList<ChunkEstimate> referenceRows)
+    internal FittedReconstructionError(ReconstructionModel model, double? lower, double? upper)
+        : base(CalculatorKind.ReconstructionError)
     {
-        Options = options;
         Model = model;
         LowerThreshold = lower;
         UpperThreshold = upper;
-        ReferenceRows = referenceRows;
     }
-
-    /// <summary>The options.</summary>
-    public ReconstructionErrorOptions Options { get; }
 
     /// <summary>How many principal components were kept.</summary>
     public int Components => Model.Components.Length;
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.ReconstructionError;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
-    /// <inheritdoc />
-    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
 
     internal ReconstructionModel Model { get; }
 
@@ -130,7 +117,7 @@ public sealed class FittedReconstructionError : IFittedCalculator
         }
 
         var options = new ReconstructionErrorOptions { Columns = dto.Columns, Chunking = dto.Chunking.ToChunking(), Threshold = dto.Threshold.ToThreshold(), VarianceShare = dto.VarianceShare };
-        return new FittedReconstructionError(options, dto.Model, dto.LowerThreshold, dto.UpperThreshold, dto.ReferenceRows);
+        return new FittedReconstructionError(dto.Model, dto.LowerThreshold, dto.UpperThreshold) { Options = options, ReferenceRows = dto.ReferenceRows };
     }
 
 #pragma warning disable CA2255 // Core's calculators register with Core's registry when the assembly loads.

@@ -63,7 +63,7 @@ public sealed class UnivariateDriftCalculator : ICalculator
             }
         }
 
-        return new FittedUnivariateDrift(Options, columns, rows);
+        return new FittedUnivariateDrift(columns) { Options = Options, ReferenceRows = rows };
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Thresholds;
 
 namespace Estimator.Drift;
@@ -19,7 +20,7 @@ public enum ReferenceBinning
 /// Options of univariate drift detection (NannyML's <c>UnivariateDriftCalculator</c>): which columns, how each kind
 /// is compared, chunking and thresholds. Defaults are NannyML's.
 /// </summary>
-public sealed record UnivariateDriftOptions
+public sealed record UnivariateDriftOptions : ICalculatorOptions
 {
     /// <summary>NannyML's reference size from which <see cref="ReferenceBinning.Auto"/> bins KS and Wasserstein.</summary>
     public const int BinnedReferenceSize = 10_000;

@@ -79,7 +79,7 @@ public static class Cbpe
         }
 
         var referenceRows = FittedCbpe.BuildRows(chunks, values, missingRates, components, Period.Reference, hasTargets: true);
-        return new FittedCbpe(options, report, calibrator, components, referenceRows);
+        return new FittedCbpe { Options = options, Calibration = report, Calibrator = calibrator, Components = components, ReferenceRows = referenceRows };
     }
 
     /// <summary>The value limits NannyML clips bounds and thresholds to.</summary>

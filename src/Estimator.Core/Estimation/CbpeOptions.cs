@@ -1,36 +1,14 @@
-using Estimator.Calibration;
 using Estimator.Metrics;
-using Estimator.Thresholds;
 
 namespace Estimator.Estimation;
 
 /// <summary>How a CBPE estimator is fitted and how it estimates. Immutable; validated once by <see cref="Cbpe.Fit(PredictionSet, CbpeOptions?)"/>.</summary>
-public sealed record CbpeOptions
+public sealed record CbpeOptions : ConfidenceBasedOptions
 {
     /// <summary>The metrics to estimate, in output order.</summary>
     /// <value>Default: roc_auc, precision, recall, f1, accuracy, specificity.</value>
     public IReadOnlyList<Metric> Metrics { get; init; } =
         [Metric.RocAuc, Metric.Precision, Metric.Recall, Metric.F1, Metric.Accuracy, Metric.Specificity];
-
-    /// <summary>How reference and analysis are split into chunks.</summary>
-    /// <value>Default: <see cref="Estimator.Chunking.Default"/> (ten chunks).</value>
-    public Chunking Chunking { get; init; } = Chunking.Default;
-
-    /// <summary>Whether to calibrate scores (isotonic) before estimating.</summary>
-    /// <value>Default: <see cref="CalibrationMode.Auto"/>.</value>
-    public CalibrationMode Calibration { get; init; } = CalibrationMode.Auto;
-
-    /// <summary>Threshold rule per metric; metrics not listed use <see cref="DefaultThreshold"/>.</summary>
-    /// <value>Default: empty.</value>
-    public IReadOnlyDictionary<Metric, Threshold> Thresholds { get; init; } = new Dictionary<Metric, Threshold>();
-
-    /// <summary>Threshold rule for metrics without an entry in <see cref="Thresholds"/>.</summary>
-    /// <value>Default: mean ± 3σ of the realized reference-chunk values.</value>
-    public Threshold DefaultThreshold { get; init; } = Threshold.Default;
-
-    /// <summary>How the confusion matrix is normalised.</summary>
-    /// <value>Default: <see cref="ConfusionMatrixNormalization.None"/> (counts).</value>
-    public ConfusionMatrixNormalization ConfusionMatrixNormalization { get; init; } = ConfusionMatrixNormalization.None;
 
     /// <summary>The business value matrix, required when <see cref="Metric.BusinessValue"/> is requested.</summary>
     /// <value>Default: null.</value>
@@ -39,9 +17,6 @@ public sealed record CbpeOptions
     /// <summary>Whether business value is normalised per prediction (sum over predicted classes of the mean value per prediction).</summary>
     /// <value>Default: false (total value of the chunk).</value>
     public bool NormalizeBusinessValuePerPrediction { get; init; }
-
-    /// <summary>The threshold rule that applies to <paramref name="metric"/>.</summary>
-    public Threshold ThresholdFor(Metric metric) => Thresholds.TryGetValue(metric, out var t) ? t : DefaultThreshold;
 }
 
 /// <summary>How confusion-matrix cells are normalised.</summary>

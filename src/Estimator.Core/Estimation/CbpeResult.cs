@@ -7,29 +7,20 @@ namespace Estimator.Estimation;
 /// The immutable outcome of an estimate: long format, one row per chunk × metric (× confusion-matrix component),
 /// reference chunks first, then analysis chunks, each in chunk order, metrics in the order requested.
 /// </summary>
-public sealed class CbpeResult : CalculatorResult
+/// <param name="model">The model's name (free text; written to the estimate file's <c>model</c> column).</param>
+/// <param name="rows">The rows, in output order.</param>
+/// <param name="calibration">The calibration decision of the fit.</param>
+/// <param name="rowsMissingScore">Analysis rows dropped because their score was missing.</param>
+/// <param name="rowsMissingPrediction">Analysis rows dropped from label-based metrics because their predicted label was missing.</param>
+public sealed class CbpeResult(string model, IReadOnlyList<ChunkEstimate> rows, CalibrationReport calibration, long rowsMissingScore, long rowsMissingPrediction)
+    : CalculatorResult(model, rows)
 {
-    /// <summary>Creates a result.</summary>
-    /// <param name="model">The model's name (free text; written to the estimate file's <c>model</c> column).</param>
-    /// <param name="rows">The rows, in output order.</param>
-    /// <param name="calibration">The calibration decision of the fit.</param>
-    /// <param name="rowsMissingScore">Analysis rows dropped because their score was missing.</param>
-    /// <param name="rowsMissingPrediction">Analysis rows dropped from label-based metrics because their predicted label was missing.</param>
-    public CbpeResult(string model, IReadOnlyList<ChunkEstimate> rows, CalibrationReport calibration, long rowsMissingScore, long rowsMissingPrediction)
-        : base(model, rows)
-    {
-        ArgumentNullException.ThrowIfNull(calibration);
-        Calibration = calibration;
-        RowsMissingScore = rowsMissingScore;
-        RowsMissingPrediction = rowsMissingPrediction;
-    }
-
     /// <summary>The calibration decision of the fit.</summary>
-    public CalibrationReport Calibration { get; }
+    public CalibrationReport Calibration { get; } = calibration ?? throw new ArgumentNullException(nameof(calibration));
 
     /// <summary>Analysis rows dropped because their score was missing (NaN).</summary>
-    public long RowsMissingScore { get; }
+    public long RowsMissingScore { get; } = rowsMissingScore;
 
     /// <summary>Analysis rows dropped from label-based metrics because their predicted label was missing.</summary>
-    public long RowsMissingPrediction { get; }
+    public long RowsMissingPrediction { get; } = rowsMissingPrediction;
 }

@@ -8,42 +8,21 @@ namespace Estimator.Estimation;
 /// An immutable fitted CBPE estimator: calibrator, sampling-error models, thresholds and the reference-period rows.
 /// Serialisable to JSON (<see cref="ToJson"/>, <see cref="FromJson"/>) so a host can reload it without refitting.
 /// </summary>
-public sealed class FittedCbpe : IFittedCalculator
+public sealed class FittedCbpe : FittedCalculator<CbpeOptions>, IFittedCalculator
 {
-    internal FittedCbpe(
-        CbpeOptions options,
-        CalibrationReport calibration,
-        IsotonicCalibrator? calibrator,
-        IReadOnlyList<MetricComponent> components,
-        IReadOnlyList<ChunkEstimate> referenceRows)
+    internal FittedCbpe()
+        : base(CalculatorKind.Cbpe)
     {
-        Options = options;
-        Calibration = calibration;
-        Calibrator = calibrator;
-        Components = components;
-        ReferenceRows = referenceRows;
     }
 
-    /// <summary>The options it was fitted with.</summary>
-    public CbpeOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.Cbpe;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
     /// <summary>The calibration decision and, when the check ran, both ECE values.</summary>
-    public CalibrationReport Calibration { get; }
+    public required CalibrationReport Calibration { get; init; }
 
     /// <summary>The isotonic calibrator applied to scores before estimating; null when scores are used as they are.</summary>
-    public IsotonicCalibrator? Calibrator { get; }
+    public required IsotonicCalibrator? Calibrator { get; init; }
 
     /// <summary>Per output component: sampling-error model, limits and thresholds.</summary>
-    public IReadOnlyList<MetricComponent> Components { get; }
-
-    /// <summary>The reference-period rows (estimated with the fitted calibrator, realized from the reference labels).</summary>
-    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
+    public required IReadOnlyList<MetricComponent> Components { get; init; }
 
     /// <summary>
     /// Estimates every chunk of <paramref name="analysis"/>; the result holds the reference chunks first, then the
@@ -70,13 +49,7 @@ public sealed class FittedCbpe : IFittedCalculator
 
         var data = PeriodData.Prepare(analysis, Calibrator);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var specs = new List<(Metric, int, string)>(Components.Count);
-        foreach (var c in Components)
-        {
-            specs.Add((c.Metric, c.Component, c.Name));
-        }
-
-        var (values, missingRates) = ChunkComputation.Compute(data, chunks, specs, Options, withRealized: true, compute.Threads);
+        var (values, missingRates) = ChunkComputation.Compute(data, chunks, Specs(), Options, withRealized: true, compute.Threads);
         var analysisRows = BuildRows(chunks, values, missingRates, Components, Period.Analysis, hasTargets: analysis.Targets is not null);
 
         var rows = new List<ChunkEstimate>(ReferenceRows.Count + analysisRows.Count);
@@ -100,13 +73,7 @@ public sealed class FittedCbpe : IFittedCalculator
         var needsPredictions = Options.Metrics.Any(m => m.RequiresPredictions());
         InputValidation.Validate(rows, "analysis", requireTargets: false, requirePredictions: needsPredictions);
         var data = PeriodData.Prepare(rows, Calibrator);
-        var specs = new List<(Metric, int, string)>(Components.Count);
-        foreach (var c in Components)
-        {
-            specs.Add((c.Metric, c.Component, c.Name));
-        }
-
-        var (values, missingRates) = ChunkComputation.Compute(data, local, specs, Options, withRealized: true);
+        var (values, missingRates) = ChunkComputation.Compute(data, local, Specs(), Options, withRealized: true);
         return BuildRows([chunk], values, missingRates, Components, Period.Analysis, hasTargets: rows.Targets is not null);
     }
 
@@ -139,38 +106,19 @@ public sealed class FittedCbpe : IFittedCalculator
     /// <exception cref="EstimatorDataException">The text is not a fitted estimator of a supported format version.</exception>
     public static FittedCbpe FromJson(string json) => FittedCbpeJson.Deserialize(json);
 
+    /// <summary>What the chunk computation needs of each component, in output order.</summary>
+    internal List<(Metric Metric, int Component, string Name)> Specs() => [.. Components.Select(c => (c.Metric, c.Component, c.Name))];
+
     internal static List<ChunkEstimate> BuildRows(
         IReadOnlyList<Chunk> chunks,
         ComponentValue[][] values,
         double[] missingRates,
         IReadOnlyList<MetricComponent> components,
         Period period,
-        bool hasTargets)
-    {
-        var rows = new List<ChunkEstimate>(chunks.Count * components.Count);
-        for (var c = 0; c < chunks.Count; c++)
+        bool hasTargets) => FittedComponentExtensions.RowsByChunk(chunks.Count, components.Count, (c, k) =>
         {
-            for (var k = 0; k < components.Count; k++)
-            {
-                var component = components[k];
-                var value = values[c][k];
-                var samplingError = component.SamplingError.For(value.Rows);
-                rows.Add(new ChunkEstimate(
-                    chunks[c],
-                    period,
-                    component.Name,
-                    value.Estimated,
-                    samplingError,
-                    component.LowerBound(value.Estimated, samplingError),
-                    component.UpperBound(value.Estimated, samplingError),
-                    component.LowerThreshold,
-                    component.UpperThreshold,
-                    component.IsAlert(value.Estimated),
-                    hasTargets ? value.Realized : null,
-                    hasTargets ? missingRates[c] : null));
-            }
-        }
-
-        return rows;
-    }
+            var value = values[c][k];
+            var samplingError = components[k].SamplingError.For(value.Rows);
+            return components[k].Row(chunks[c], period, value.Estimated, samplingError, hasTargets ? value.Realized : null, hasTargets ? missingRates[c] : null);
+        });
 }

@@ -57,7 +57,7 @@ internal static class FittedCbpeJson
             NormalizeBusinessValuePerPrediction = o.NormalizeBusinessValuePerPrediction,
         };
         var calibrator = dto.CalibratorThresholds is { } x && dto.CalibratorValues is { } y ? new IsotonicCalibrator(x, y) : null;
-        return new FittedCbpe(options, dto.Calibration, calibrator, dto.Components, dto.ReferenceRows);
+        return new FittedCbpe { Options = options, Calibration = dto.Calibration, Calibrator = calibrator, Components = dto.Components, ReferenceRows = dto.ReferenceRows };
     }
 
     internal sealed record FittedDto(

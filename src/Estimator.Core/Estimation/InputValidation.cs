@@ -9,21 +9,7 @@ internal static class InputValidation
     /// <summary>Checks the set and returns how many scores and how many predictions are missing (found in the same pass).</summary>
     public static (long MissingScores, long MissingPredictions) Validate(PredictionSet set, string period, bool requireTargets, bool requirePredictions, long rowOffset = 0)
     {
-        if (set.Count == 0)
-        {
-            throw new EstimatorDataException($"the {period} data has no rows");
-        }
-
-        if (requireTargets && set.Targets is null)
-        {
-            throw new EstimatorDataException($"the {period} data needs targets (y_true), and none are given");
-        }
-
-        if (requirePredictions && set.Predictions is null)
-        {
-            throw new EstimatorDataException($"the requested metrics need predicted labels (y_pred), and the {period} data has none");
-        }
-
+        RequireInput(set.Count, set.Targets is not null, set.Predictions is not null, period, requireTargets, requirePredictions);
         var scores = set.Scores;
         var i = SpanScan.CountMissingAndCheck(scores, scores: true, out var missingScores);
         if (i >= 0)
@@ -34,6 +20,32 @@ internal static class InputValidation
         var missingPredictions = CheckLabels(set.Predictions, "y_pred", period, rowOffset);
         CheckLabels(set.Targets, "y_true", period, rowOffset);
         return (missingScores, missingPredictions);
+    }
+
+    /// <summary>Checks that a period has rows, and targets and predicted labels where they are required (binary and multiclass).</summary>
+    /// <param name="count">The period's rows.</param>
+    /// <param name="hasTargets">Whether it carries targets.</param>
+    /// <param name="hasPredictions">Whether it carries predicted labels.</param>
+    /// <param name="period">"reference" or "analysis", for messages.</param>
+    /// <param name="requireTargets">Whether targets must be given.</param>
+    /// <param name="requirePredictions">Whether predicted labels must be given.</param>
+    /// <exception cref="EstimatorDataException">No rows, or a required column missing.</exception>
+    public static void RequireInput(int count, bool hasTargets, bool hasPredictions, string period, bool requireTargets, bool requirePredictions)
+    {
+        if (count == 0)
+        {
+            throw new EstimatorDataException($"the {period} data has no rows");
+        }
+
+        if (requireTargets && !hasTargets)
+        {
+            throw new EstimatorDataException($"the {period} data needs targets (y_true), and none are given");
+        }
+
+        if (requirePredictions && !hasPredictions)
+        {
+            throw new EstimatorDataException($"the requested metrics need predicted labels (y_pred), and the {period} data has none");
+        }
     }
 
     /// <summary>The reference must hold both classes among its known targets.</summary>

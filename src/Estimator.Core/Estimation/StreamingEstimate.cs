@@ -48,7 +48,7 @@ public sealed class StreamingEstimate
         _compute = compute;
         _totalRows = totalRows;
         _needsPredictions = fitted.Options.Metrics.Any(m => m.RequiresPredictions());
-        _specs = [.. fitted.Components.Select(c => (c.Metric, c.Component, c.Name))];
+        _specs = fitted.Specs();
         if (fitted.Options.Chunking is PeriodChunking)
         {
             _byPeriod = true;

@@ -1,4 +1,5 @@
 using Estimator.Estimation;
+using Estimator.Numerics;
 
 namespace Estimator.Metrics;
 
@@ -98,15 +99,8 @@ public static class EstimatedMetrics
         ColumnLength.Same(probabilities.Length, scores.Length, "Probabilities", nameof(scores));
 
         var n = 0;
-        for (var i = 0; i < scores.Length; i++)
+        foreach (var (s, p) in new PresentPairs(scores, probabilities))
         {
-            var s = scores[i];
-            var p = probabilities[i];
-            if (double.IsNaN(s) || double.IsNaN(p))
-            {
-                continue;
-            }
-
             // Negated keys give a descending order from an ascending sort. Tied scores share one calibrated
             // probability (isotonic maps equal inputs to equal outputs), so the order inside a tie does not matter.
             keyScratch[n] = -s;

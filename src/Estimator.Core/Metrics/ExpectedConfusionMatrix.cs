@@ -1,3 +1,5 @@
+using Estimator.Numerics;
+
 namespace Estimator.Metrics;
 
 /// <summary>
@@ -20,15 +22,8 @@ public readonly record struct ExpectedConfusionMatrix(double TruePositive, doubl
 
         double positiveMass = 0, negativeMass = 0, positivePredictions = 0;
         long count = 0;
-        for (var i = 0; i < probabilities.Length; i++)
+        foreach (var (p, yHat) in new PresentPairs(probabilities, predictions))
         {
-            var p = probabilities[i];
-            var yHat = predictions[i];
-            if (double.IsNaN(p) || double.IsNaN(yHat))
-            {
-                continue;
-            }
-
             count++;
             if (yHat == 1)
             {

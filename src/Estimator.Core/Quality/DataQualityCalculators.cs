@@ -41,7 +41,7 @@ public abstract class DataQualityCalculator : ICalculator
         var data = reference.SortedByTimestamp();
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
         var columns = FitColumns(data);
-        var unthresholded = new FittedDataQuality(Kind, Options, columns, [], []);
+        var unthresholded = new FittedDataQuality(Kind, columns, []) { Options = Options, ReferenceRows = [] };
         var values = unthresholded.Measure(data, chunks, compute.Threads);
 
         var threshold = Options.Threshold ?? DefaultThreshold;
@@ -57,8 +57,8 @@ public abstract class DataQualityCalculator : ICalculator
             }
         }
 
-        var fitted = new FittedDataQuality(Kind, Options, columns, thresholds, []);
-        return new FittedDataQuality(Kind, Options, columns, thresholds, fitted.Rows(chunks, Period.Reference, values));
+        var fitted = new FittedDataQuality(Kind, columns, thresholds) { Options = Options, ReferenceRows = [] };
+        return new FittedDataQuality(Kind, columns, thresholds) { Options = Options, ReferenceRows = fitted.Rows(chunks, Period.Reference, values) };
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Thresholds;
 
 namespace Estimator.Quality;
@@ -6,7 +7,7 @@ namespace Estimator.Quality;
 /// Options of the data-quality calculators (NannyML's <c>MissingValuesCalculator</c>, <c>UnseenValuesCalculator</c>,
 /// <c>NumericalRangeCalculator</c> and summary statistics): which columns, chunking, thresholds.
 /// </summary>
-public sealed record DataQualityOptions
+public sealed record DataQualityOptions : ICalculatorOptions
 {
     /// <summary>The columns, in output order.</summary>
     public required IReadOnlyList<string> Columns { get; init; }

@@ -10,35 +10,16 @@ namespace Estimator.Quality;
 /// A fitted data-quality calculator (missing values, unseen values, range violations or summary statistics): per
 /// column what it keeps of the reference and its thresholds; immutable and serialisable.
 /// </summary>
-public sealed class FittedDataQuality : IFittedCalculator
+public sealed class FittedDataQuality : FittedCalculator<DataQualityOptions>, IFittedCalculator
 {
     private const int FormatVersion = 1;
 
-    internal FittedDataQuality(
-        CalculatorKind kind,
-        DataQualityOptions options,
-        IReadOnlyList<QualityColumn> columns,
-        IReadOnlyList<MethodThreshold[]> thresholds,
-        IReadOnlyList<ChunkEstimate> referenceRows)
+    internal FittedDataQuality(CalculatorKind kind, IReadOnlyList<QualityColumn> columns, IReadOnlyList<MethodThreshold[]> thresholds)
+        : base(kind)
     {
-        Kind = kind;
-        Options = options;
         Columns = columns;
         Thresholds = thresholds;
-        ReferenceRows = referenceRows;
     }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind { get; }
-
-    /// <summary>The options the calculator was fitted with.</summary>
-    public DataQualityOptions Options { get; }
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
-    /// <inheritdoc />
-    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
 
     internal IReadOnlyList<QualityColumn> Columns { get; }
 
@@ -81,7 +62,7 @@ public sealed class FittedDataQuality : IFittedCalculator
             Threshold = dto.Threshold?.ToThreshold(),
             Normalize = dto.Normalize,
         };
-        return new FittedDataQuality(kind, options, dto.Fitted, [.. dto.Thresholds.Select(t => t.ToArray())], dto.ReferenceRows);
+        return new FittedDataQuality(kind, dto.Fitted, [.. dto.Thresholds.Select(t => t.ToArray())]) { Options = options, ReferenceRows = dto.ReferenceRows };
     }
 
 #pragma warning disable CA2255 // Core's calculators register with Core's registry when the assembly loads.

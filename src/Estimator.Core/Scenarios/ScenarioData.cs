@@ -3,32 +3,27 @@ namespace Estimator.Scenarios;
 /// <summary>A generated scenario: reference and analysis periods with every ground truth, and the target batches.</summary>
 public sealed class ScenarioData
 {
-    internal ScenarioData(Scenario scenario, ScenarioOptions options, ScenarioPeriod reference, ScenarioPeriod analysis, IReadOnlyList<TargetBatch> targetBatches)
+    internal ScenarioData()
     {
-        Scenario = scenario;
-        Options = options;
-        Reference = reference;
-        Analysis = analysis;
-        TargetBatches = targetBatches;
     }
 
     /// <summary>The scenario.</summary>
-    public Scenario Scenario { get; }
+    public required Scenario Scenario { get; init; }
 
     /// <summary>The options it was generated with.</summary>
-    public ScenarioOptions Options { get; }
+    public required ScenarioOptions Options { get; init; }
 
     /// <summary>The reference period (targets known).</summary>
-    public ScenarioPeriod Reference { get; }
+    public required ScenarioPeriod Reference { get; init; }
 
     /// <summary>The analysis period; <see cref="ScenarioPeriod.Targets"/> holds every label (the ground truth), whether or not it has arrived.</summary>
-    public ScenarioPeriod Analysis { get; }
+    public required ScenarioPeriod Analysis { get; init; }
 
     /// <summary>
     /// The analysis targets as they arrive, in arrival order: one batch with every target, except under
     /// <see cref="Scenario.LabelDelay"/>, where each batch holds the labels that arrived by its time.
     /// </summary>
-    public IReadOnlyList<TargetBatch> TargetBatches { get; }
+    public required IReadOnlyList<TargetBatch> TargetBatches { get; init; }
 
     /// <summary>Whether CBPE is expected to track realized performance in this scenario (no concept drift, no prior shift).</summary>
     public bool EstimationShouldHold => Scenario is Scenario.Stable or Scenario.CovariateShift or Scenario.LabelDelay;
@@ -57,40 +52,33 @@ public sealed class ScenarioData
 /// <summary>One period of a scenario, columnar; row i of every array is the same row.</summary>
 public sealed class ScenarioPeriod
 {
-    internal ScenarioPeriod(long[] ids, DateTime[] timestamps, double[][] features, double[] trueProbabilities, double[] scores, double[] predictions, double[] targets)
+    internal ScenarioPeriod()
     {
-        Ids = ids;
-        Timestamps = timestamps;
-        Features = features;
-        TrueProbabilities = trueProbabilities;
-        Scores = scores;
-        Predictions = predictions;
-        Targets = targets;
     }
 
     /// <summary>Names of the feature columns, in <see cref="Features"/> order.</summary>
     public static IReadOnlyList<string> FeatureNames { get; } = ["x1", "x2", "x3"];
 
     /// <summary>Row ids, unique across reference and analysis.</summary>
-    public long[] Ids { get; }
+    public required long[] Ids { get; init; }
 
     /// <summary>Row timestamps (UTC), increasing.</summary>
-    public DateTime[] Timestamps { get; }
+    public required DateTime[] Timestamps { get; init; }
 
     /// <summary>Feature columns: <c>Features[f][i]</c> is feature f of row i.</summary>
-    public double[][] Features { get; }
+    public required double[][] Features { get; init; }
 
     /// <summary>The world's true P(y=1|x) of each row: the ground truth the labels are drawn from.</summary>
-    public double[] TrueProbabilities { get; }
+    public required double[] TrueProbabilities { get; init; }
 
     /// <summary>The model's score of each row.</summary>
-    public double[] Scores { get; }
+    public required double[] Scores { get; init; }
 
     /// <summary>The model's predicted label: 1 when the score is at least 0.5.</summary>
-    public double[] Predictions { get; }
+    public required double[] Predictions { get; init; }
 
     /// <summary>The actual label of each row (0/1), drawn from <see cref="TrueProbabilities"/>.</summary>
-    public double[] Targets { get; }
+    public required double[] Targets { get; init; }
 
     /// <summary>Number of rows.</summary>
     public int Count => Scores.Length;
@@ -103,14 +91,16 @@ public sealed class ScenarioPeriod
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Count);
-        return new(
-            Ids.AsSpan(start, count).ToArray(),
-            Timestamps.AsSpan(start, count).ToArray(),
-            [.. Features.Select(f => f.AsSpan(start, count).ToArray())],
-            TrueProbabilities.AsSpan(start, count).ToArray(),
-            Scores.AsSpan(start, count).ToArray(),
-            Predictions.AsSpan(start, count).ToArray(),
-            Targets.AsSpan(start, count).ToArray());
+        return new()
+        {
+            Ids = Ids.AsSpan(start, count).ToArray(),
+            Timestamps = Timestamps.AsSpan(start, count).ToArray(),
+            Features = [.. Features.Select(f => f.AsSpan(start, count).ToArray())],
+            TrueProbabilities = TrueProbabilities.AsSpan(start, count).ToArray(),
+            Scores = Scores.AsSpan(start, count).ToArray(),
+            Predictions = Predictions.AsSpan(start, count).ToArray(),
+            Targets = Targets.AsSpan(start, count).ToArray(),
+        };
     }
 
     /// <summary>The period as CBPE input, with every target or with none.</summary>

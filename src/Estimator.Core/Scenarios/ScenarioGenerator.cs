@@ -70,7 +70,7 @@ public static class ScenarioGenerator
             ? DelayedBatches(random, analysis.Timestamps, options)
             : [new TargetBatch(1, analysis.Timestamps[^1], Enumerable.Range(0, analysis.Count).ToArray())];
 #pragma warning restore CA5394
-        return new ScenarioData(scenario, options, reference, analysis, batches);
+        return new ScenarioData { Scenario = scenario, Options = options, Reference = reference, Analysis = analysis, TargetBatches = batches };
     }
 
     /// <summary>The world's true P(y=1|x) for features x1, x2, x3 before any concept drift.</summary>
@@ -143,7 +143,7 @@ public static class ScenarioGenerator
             timestamps[i] = start + (options.RowInterval * i);
         }
 
-        return new ScenarioPeriod(ids, timestamps, features, truth, scores, predictions, targets);
+        return new ScenarioPeriod { Ids = ids, Timestamps = timestamps, Features = features, TrueProbabilities = truth, Scores = scores, Predictions = predictions, Targets = targets };
     }
 
     private static List<TargetBatch> DelayedBatches(Random random, DateTime[] timestamps, ScenarioOptions options)

@@ -3,7 +3,10 @@ using Parquet.Schema;
 
 namespace Estimator.IO;
 
-/// <summary>Opens a Parquet file for reading, and reads its columns the one way both table readers need.</summary>
+/// <summary>
+/// Opens a Parquet file for reading, and reads its row groups and columns the one way the table readers and the
+/// store's own files need.
+/// </summary>
 internal static class ParquetInput
 {
     /// <summary>Files up to this size are read into memory in one call.</summary>
@@ -56,7 +59,7 @@ internal static class ParquetInput
     /// <param name="field">The column; its CLR type must be <typeparamref name="T"/>.</param>
     /// <param name="count">The row group's row count.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public static async Task<T?[]> ReadNullableAsync<T>(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken)
+    public static async Task<T?[]> ReadNullableAsync<T>(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken = default)
         where T : struct
     {
         var values = new T?[count];
@@ -75,5 +78,54 @@ internal static class ParquetInput
         }
 
         return values;
+    }
+
+    /// <summary>One required (non-nullable) column of a row group.</summary>
+    /// <param name="rowGroup">The row group.</param>
+    /// <param name="field">The column; its CLR type must be <typeparamref name="T"/>.</param>
+    /// <param name="count">The row group's row count.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<T[]> ReadRequiredAsync<T>(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken = default)
+        where T : struct
+    {
+        var values = new T[count];
+        await rowGroup.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+        return values;
+    }
+
+    /// <summary>One string column of a row group; null where a value is missing.</summary>
+    /// <param name="rowGroup">The row group.</param>
+    /// <param name="field">The column.</param>
+    /// <param name="count">The row group's row count.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<string?[]> ReadStringsAsync(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken = default)
+    {
+        var values = new string?[count];
+        await rowGroup.ReadAsync(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+        return values;
+    }
+
+    /// <summary>
+    /// Reads a Parquet file (opened with <see cref="OpenRead"/>) row group by row group, in order: <paramref name="readGroup"/>
+    /// gets each row group, the file's data fields and the row group's row count.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="readGroup">Reads one row group.</param>
+    public static async Task ReadRowGroupsAsync(string path, Func<ParquetRowGroupReader, DataField[], int, Task> readGroup)
+    {
+        var stream = OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var fields = reader.Schema.GetDataFields();
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    using var rowGroup = reader.OpenRowGroupReader(g);
+                    await readGroup(rowGroup, fields, checked((int)rowGroup.RowCount)).ConfigureAwait(false);
+                }
+            }
+        }
     }
 }

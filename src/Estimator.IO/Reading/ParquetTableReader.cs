@@ -238,51 +238,65 @@ internal static class ParquetTableReader
             where T : struct => ParquetInput.ReadNullableAsync<T>(rowGroup, field, count, cancellationToken);
     }
 
-    private sealed class DoubleBuilder<T>(DataField field, int n, Func<T, double> convert) : ColumnBuilder
+    /// <summary>
+    /// A numeric column converted into <typeparamref name="TValue"/>: a required column already of that type is read
+    /// straight into place; any other is read as nullable <typeparamref name="T"/> values and converted by <see cref="Fill"/>.
+    /// </summary>
+    private abstract class NumericBuilder<T, TValue>(DataField field, int n) : ColumnBuilder
         where T : struct
+        where TValue : struct
     {
-        private readonly double[] _values = new double[n];
+        protected DataField Field { get; } = field;
 
-        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
+        protected TValue[] Values { get; } = new TValue[n];
+
+        public sealed override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
         {
-            if (typeof(T) == typeof(double) && !field.IsNullable)
+            if (typeof(T) == typeof(TValue) && !Field.IsNullable)
             {
-                // Fast path: a required double column is read straight into place.
-                await rowGroup.ReadAsync<double>(field, _values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
+                // Fast path: no conversion and no nulls to mark.
+                await rowGroup.ReadAsync<TValue>(Field, Values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < count; i++)
-            {
-                _values[offset + i] = buffer[i] is T v ? convert(v) : double.NaN;
-            }
+            var buffer = await ReadValuesAsync<T>(Field, rowGroup, count, cancellationToken).ConfigureAwait(false);
+            Fill(buffer, offset);
         }
 
-        public override RawColumn Build() => new DoubleColumn(field.Name, typeof(T).Name, _values);
+        /// <summary>Converts a row group's values into <see cref="Values"/> from <paramref name="offset"/> on.</summary>
+        protected abstract void Fill(T?[] buffer, int offset);
     }
 
-    private sealed class IntegerBuilder<T>(DataField field, int n, Func<T, long> convert) : ColumnBuilder
+    private sealed class DoubleBuilder<T>(DataField field, int n, Func<T, double> convert) : NumericBuilder<T, double>(field, n)
         where T : struct
     {
-        private readonly long[] _values = new long[n];
+        public override RawColumn Build() => new DoubleColumn(Field.Name, typeof(T).Name, Values);
+
+        protected override void Fill(T?[] buffer, int offset)
+        {
+            var values = Values;
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                values[offset + i] = buffer[i] is T v ? convert(v) : double.NaN;
+            }
+        }
+    }
+
+    private sealed class IntegerBuilder<T>(DataField field, int n, Func<T, long> convert) : NumericBuilder<T, long>(field, n)
+        where T : struct
+    {
         private readonly bool[] _isNull = new bool[n];
 
-        public override async Task ReadAsync(ParquetRowGroupReader rowGroup, int offset, int count, CancellationToken cancellationToken)
-        {
-            if (typeof(T) == typeof(long) && !field.IsNullable)
-            {
-                // Fast path: a required int64 column is read straight into place (no nulls to mark).
-                await rowGroup.ReadAsync<long>(field, _values.AsMemory(offset, count), null, cancellationToken).ConfigureAwait(false);
-                return;
-            }
+        public override RawColumn Build() => new IntegerColumn(Field.Name, typeof(T).Name, Values, _isNull);
 
-            var buffer = await ReadValuesAsync<T>(field, rowGroup, count, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < count; i++)
+        protected override void Fill(T?[] buffer, int offset)
+        {
+            var values = Values;
+            for (var i = 0; i < buffer.Length; i++)
             {
                 if (buffer[i] is T v)
                 {
-                    _values[offset + i] = convert(v);
+                    values[offset + i] = convert(v);
                 }
                 else
                 {
@@ -290,8 +304,6 @@ internal static class ParquetTableReader
                 }
             }
         }
-
-        public override RawColumn Build() => new IntegerColumn(field.Name, typeof(T).Name, _values, _isNull);
     }
 
     private sealed class BooleanBuilder(DataField field, int n) : ColumnBuilder

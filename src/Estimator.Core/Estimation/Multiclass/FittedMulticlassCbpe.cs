@@ -10,47 +10,24 @@ namespace Estimator.Estimation.Multiclass;
 /// (sampling-error models, thresholds) and the reference-period rows. Serialisable (<see cref="ToJson"/>,
 /// <see cref="FromJson"/>, also through <see cref="CalculatorJson.FromJson"/>), so a host reloads it without refitting.
 /// </summary>
-public sealed class FittedMulticlassCbpe : IFittedCalculator
+public sealed class FittedMulticlassCbpe : FittedCalculator<MulticlassCbpeOptions>, IFittedCalculator
 {
-    internal FittedMulticlassCbpe(
-        MulticlassCbpeOptions options,
-        IReadOnlyList<string> classes,
-        IReadOnlyList<CalibrationReport> calibration,
-        IReadOnlyList<IsotonicCalibrator?> calibrators,
-        IReadOnlyList<MulticlassComponent> components,
-        IReadOnlyList<ChunkEstimate> referenceRows)
+    internal FittedMulticlassCbpe()
+        : base(CalculatorKind.MulticlassCbpe)
     {
-        Options = options;
-        Classes = classes;
-        Calibration = calibration;
-        Calibrators = calibrators;
-        Components = components;
-        ReferenceRows = referenceRows;
     }
 
-    /// <summary>The options it was fitted with.</summary>
-    public MulticlassCbpeOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.MulticlassCbpe;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
     /// <summary>The classes, sorted ordinally (NannyML's order); analysis data must have a score column for each.</summary>
-    public IReadOnlyList<string> Classes { get; }
+    public required IReadOnlyList<string> Classes { get; init; }
 
     /// <summary>The calibration decision per class, in the order of <see cref="Classes"/>.</summary>
-    public IReadOnlyList<CalibrationReport> Calibration { get; }
+    public required IReadOnlyList<CalibrationReport> Calibration { get; init; }
 
     /// <summary>Per class, the isotonic calibrator applied to its scores before renormalising; null where scores are used as they are.</summary>
-    public IReadOnlyList<IsotonicCalibrator?> Calibrators { get; }
+    public required IReadOnlyList<IsotonicCalibrator?> Calibrators { get; init; }
 
     /// <summary>The output components in row order, with their sampling-error models and thresholds.</summary>
-    public IReadOnlyList<MulticlassComponent> Components { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<ChunkEstimate> ReferenceRows { get; }
+    public required IReadOnlyList<MulticlassComponent> Components { get; init; }
 
     private bool WantsRocAuc => Options.Metrics.Contains(Metric.RocAuc);
 

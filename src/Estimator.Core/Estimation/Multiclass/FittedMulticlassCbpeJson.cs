@@ -79,13 +79,15 @@ internal static class FittedMulticlassCbpeJson
             calibrators[k] = classes[k].CalibratorThresholds is { } x && classes[k].CalibratorValues is { } y ? new IsotonicCalibrator(x, y) : null;
         }
 
-        return new FittedMulticlassCbpe(
-            options,
-            [.. classes.Select(c => c.Name)],
-            [.. classes.Select(c => c.Calibration)],
-            calibrators,
-            dto.Components,
-            dto.ReferenceRows);
+        return new FittedMulticlassCbpe
+        {
+            Options = options,
+            Classes = [.. classes.Select(c => c.Name)],
+            Calibration = [.. classes.Select(c => c.Calibration)],
+            Calibrators = calibrators,
+            Components = dto.Components,
+            ReferenceRows = dto.ReferenceRows,
+        };
     }
 
     private sealed record Dto(

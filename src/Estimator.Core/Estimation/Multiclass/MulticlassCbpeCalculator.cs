@@ -122,7 +122,7 @@ public sealed class MulticlassCbpeCalculator(MulticlassCbpeOptions? options = nu
         }
 
         var rows = MulticlassChunks.Rows(chunks, stats, components, Options.ConfusionMatrixNormalization, Period.Reference);
-        return new FittedMulticlassCbpe(Options, classes, reports, calibrators, components, rows);
+        return new FittedMulticlassCbpe { Options = Options, Classes = classes, Calibration = reports, Calibrators = calibrators, Components = components, ReferenceRows = rows };
     }
 
     private List<MulticlassComponent> Components(string[] classes, (double Variance, double Fraction)[] rocAuc, long[] counts)

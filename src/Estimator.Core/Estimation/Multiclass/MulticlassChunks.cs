@@ -61,36 +61,11 @@ internal static class MulticlassChunks
         MulticlassChunkStatistics[] stats,
         IReadOnlyList<MulticlassComponent> components,
         ConfusionMatrixNormalization normalization,
-        Period period)
-    {
-        var rows = new List<ChunkEstimate>(chunks.Count * components.Count);
-        for (var c = 0; c < chunks.Count; c++)
+        Period period) => FittedComponentExtensions.RowsByChunk(chunks.Count, components.Count, (c, k) =>
         {
-            var s = stats[c];
-            foreach (var component in components)
-            {
-                var (estimated, n, realized) = MulticlassMetrics.Value(component, s, normalization);
-                var samplingError = component.SamplingError.For(n);
-                rows.Add(new ChunkEstimate(
-                    chunks[c],
-                    period,
-                    component.Name,
-                    estimated,
-                    samplingError,
-                    component.LowerBound(estimated, samplingError),
-                    component.UpperBound(estimated, samplingError),
-                    component.LowerThreshold,
-                    component.UpperThreshold,
-                    component.IsAlert(estimated),
-                    s.HasTargets ? realized : null,
-                    s.HasTargets ? s.TargetsMissingRate : null)
-                {
-                    Calculator = CalculatorKind.MulticlassCbpe,
-                    Class = component.Class,
-                });
-            }
-        }
-
-        return rows;
-    }
+            var (component, s) = (components[k], stats[c]);
+            var (estimated, n, realized) = MulticlassMetrics.Value(component, s, normalization);
+            var row = component.Row(chunks[c], period, estimated, component.SamplingError.For(n), s.HasTargets ? realized : null, s.HasTargets ? s.TargetsMissingRate : null);
+            return row with { Calculator = CalculatorKind.MulticlassCbpe, Class = component.Class };
+        });
 }

@@ -69,20 +69,7 @@ internal sealed class MulticlassColumns
                 string.Create(CultureInfo.InvariantCulture, $"The data names {given.Count} classes but holds {columns.Count} score columns."), nameof(data));
         }
 
-        if (data.Count == 0)
-        {
-            throw new EstimatorDataException($"the {period} data has no rows");
-        }
-
-        if (requireTargets && data.Targets is null)
-        {
-            throw new EstimatorDataException($"the {period} data needs targets (y_true), and none are given");
-        }
-
-        if (requirePredictions && data.Predictions is null)
-        {
-            throw new EstimatorDataException($"the requested metrics need predicted labels (y_pred), and the {period} data has none");
-        }
+        InputValidation.RequireInput(data.Count, data.Targets is not null, data.Predictions is not null, period, requireTargets, requirePredictions);
 
         // given[g] is fitted class toFitted[g]; every fitted class needs a column, and the data may name no other class.
         var fittedIndex = ClassLabels.IndexOf(classes);

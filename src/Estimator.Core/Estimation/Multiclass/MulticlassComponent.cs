@@ -26,28 +26,4 @@ public sealed record MulticlassComponent(
     double? LowerLimit,
     double? UpperLimit,
     double? LowerThreshold,
-    double? UpperThreshold)
-{
-    /// <summary>Whether the point estimate lies strictly outside the thresholds (NaN never alerts).</summary>
-    /// <param name="estimated">The estimate.</param>
-    public bool IsAlert(double estimated) =>
-        (LowerThreshold is double lower && estimated < lower) || (UpperThreshold is double upper && estimated > upper);
-
-    /// <summary>Lower confidence bound: max(lower limit, estimate − 3·SE).</summary>
-    /// <param name="estimated">The estimate.</param>
-    /// <param name="samplingError">Its sampling error.</param>
-    public double LowerBound(double estimated, double samplingError)
-    {
-        var bound = estimated - (Metrics.SamplingError.Range * samplingError);
-        return LowerLimit is double limit && !double.IsNaN(bound) ? Math.Max(limit, bound) : bound;
-    }
-
-    /// <summary>Upper confidence bound: min(upper limit, estimate + 3·SE).</summary>
-    /// <param name="estimated">The estimate.</param>
-    /// <param name="samplingError">Its sampling error.</param>
-    public double UpperBound(double estimated, double samplingError)
-    {
-        var bound = estimated + (Metrics.SamplingError.Range * samplingError);
-        return UpperLimit is double limit && !double.IsNaN(bound) ? Math.Min(limit, bound) : bound;
-    }
-}
+    double? UpperThreshold) : IFittedComponent;

@@ -55,15 +55,21 @@ internal static class MulticlassMetrics
             return s.ExpectedCorrect / s.EstimateRows;
         }
 
+        return ClassOrMean(metric, s, classIndex, EstimatedClass);
+    }
+
+    // The class's one-vs-rest value, or the mean over the classes (summed in class order, as np.mean of K values).
+    private static double ClassOrMean(Metric metric, MulticlassChunkStatistics s, int classIndex, Func<Metric, MulticlassChunkStatistics, int, double> perClass)
+    {
         if (classIndex >= 0)
         {
-            return EstimatedClass(metric, s, classIndex);
+            return perClass(metric, s, classIndex);
         }
 
         double sum = 0;
         for (var c = 0; c < s.Classes; c++)
         {
-            sum += EstimatedClass(metric, s, c);
+            sum += perClass(metric, s, c);
         }
 
         return sum / s.Classes;
@@ -119,18 +125,7 @@ internal static class MulticlassMetrics
             return double.NaN;
         }
 
-        if (classIndex >= 0)
-        {
-            return RealizedClass(metric, s, classIndex);
-        }
-
-        double sum = 0;
-        for (var c = 0; c < s.Classes; c++)
-        {
-            sum += RealizedClass(metric, s, c);
-        }
-
-        return sum / s.Classes;
+        return ClassOrMean(metric, s, classIndex, RealizedClass);
     }
 
     // scikit-learn's per-label precision / recall / F1 (zero_division → 0) and NannyML's specificity from
