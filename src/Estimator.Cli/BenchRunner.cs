@@ -226,7 +226,7 @@ internal static class BenchRunner
     }
 
     /// <summary>Runs <paramref name="body"/> <paramref name="repeat"/> times, each after a full collection; the last result and every run's seconds.</summary>
-    private static (T Last, List<double> Seconds) Timed<T>(int repeat, TerminalProgress progress, Func<int, string> status, Func<T> body)
+    internal static (T Last, List<double> Seconds) Timed<T>(int repeat, TerminalProgress progress, Func<int, string> status, Func<T> body)
     {
         var seconds = new List<double>(repeat);
         var last = default(T)!;

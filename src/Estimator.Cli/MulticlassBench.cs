@@ -39,18 +39,13 @@ internal static class MulticlassBench
 
         json["warm_up_runs"] = warmRuns;
 
-        var fitRuns = new List<double>();
-        FittedMulticlassCbpe? fitted = null;
-        for (var r = 0; r < request.Repeat; r++)
-        {
-            progress.Status(Invariant($"fit {r + 1}/{request.Repeat} on {referenceRows:N0} reference rows, {request.Classes} classes"));
-            BenchRunner.Collect();
-            watch.Restart();
-            fitted = calculator.Fit(reference, compute);
-            fitRuns.Add(watch.Elapsed.TotalSeconds);
-        }
+        var (fitted, fitRuns) = BenchRunner.Timed(
+            request.Repeat,
+            progress,
+            r => Invariant($"fit {r + 1}/{request.Repeat} on {referenceRows:N0} reference rows, {request.Classes} classes"),
+            () => calculator.Fit(reference, compute));
 
-        json["calibration_applied"] = fitted!.Calibration.Count(c => c.Applied);
+        json["calibration_applied"] = fitted.Calibration.Count(c => c.Applied);
         json["fit_seconds"] = BenchRunner.Median(fitRuns);
         json["fit_seconds_runs"] = fitRuns;
         json["fit_rows_per_second"] = referenceRows / BenchRunner.Median(fitRuns);
@@ -59,18 +54,13 @@ internal static class MulticlassBench
 
         // As NannyML's timing: the analysis without targets (estimates only).
         var analysis = MulticlassBenchData.Generate(request.Rows!.Value, request.Classes, false, new Random(request.Seed + 1));
-        var estimateRuns = new List<double>();
-        MulticlassCbpeResult? result = null;
-        for (var r = 0; r < request.Repeat; r++)
-        {
-            progress.Status(Invariant($"estimate {r + 1}/{request.Repeat} on {analysis.Count:N0} analysis rows"));
-            BenchRunner.Collect();
-            watch.Restart();
-            result = fitted.Estimate(analysis, "bench", compute);
-            estimateRuns.Add(watch.Elapsed.TotalSeconds);
-        }
+        var (result, estimateRuns) = BenchRunner.Timed(
+            request.Repeat,
+            progress,
+            r => Invariant($"estimate {r + 1}/{request.Repeat} on {analysis.Count:N0} analysis rows"),
+            () => fitted.Estimate(analysis, "bench", compute));
 
-        json["analysis_chunks"] = result!.Rows.Count(row => row.Period == Period.Analysis) / Math.Max(1, fitted.Components.Count);
+        json["analysis_chunks"] = result.Rows.Count(row => row.Period == Period.Analysis) / Math.Max(1, fitted.Components.Count);
         json["estimate_seconds"] = BenchRunner.Median(estimateRuns);
         json["estimate_seconds_runs"] = estimateRuns;
         json["rows_per_second"] = analysis.Count / BenchRunner.Median(estimateRuns);

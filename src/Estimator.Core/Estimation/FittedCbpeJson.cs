@@ -45,20 +45,34 @@ internal static class FittedCbpeJson
         }
 
         var o = dto.Options;
-        var options = new CbpeOptions
-        {
-            Metrics = o.Metrics.Select(MetricNames.Parse).ToList(),
-            Chunking = o.Chunking.ToChunking(),
-            Calibration = o.Calibration,
-            Thresholds = o.Thresholds.ToDictionary(kv => MetricNames.Parse(kv.Key), kv => kv.Value.ToThreshold()),
-            DefaultThreshold = o.DefaultThreshold.ToThreshold(),
-            ConfusionMatrixNormalization = o.ConfusionMatrixNormalization,
-            BusinessValueMatrix = o.BusinessValueMatrix,
-            NormalizeBusinessValuePerPrediction = o.NormalizeBusinessValuePerPrediction,
-        };
+        var options = WithShared(
+            new CbpeOptions { Metrics = [.. o.Metrics.Select(MetricNames.Parse)], BusinessValueMatrix = o.BusinessValueMatrix, NormalizeBusinessValuePerPrediction = o.NormalizeBusinessValuePerPrediction },
+            o.Chunking,
+            o.Calibration,
+            o.Thresholds,
+            o.DefaultThreshold,
+            o.ConfusionMatrixNormalization);
         var calibrator = dto.CalibratorThresholds is { } x && dto.CalibratorValues is { } y ? new IsotonicCalibrator(x, y) : null;
         return new FittedCbpe { Options = options, Calibration = dto.Calibration, Calibrator = calibrator, Components = dto.Components, ReferenceRows = dto.ReferenceRows };
     }
+
+    /// <summary>The options binary and multiclass CBPE share (all but the metrics), read back from their JSON parts onto <paramref name="options"/>.</summary>
+    internal static T WithShared<T>(
+        T options,
+        ChunkingJson chunking,
+        CalibrationMode calibration,
+        Dictionary<string, ThresholdJson> thresholds,
+        ThresholdJson defaultThreshold,
+        ConfusionMatrixNormalization normalization)
+        where T : ConfidenceBasedOptions =>
+        (T)((ConfidenceBasedOptions)options with
+        {
+            Chunking = chunking.ToChunking(),
+            Calibration = calibration,
+            Thresholds = thresholds.ToDictionary(kv => MetricNames.Parse(kv.Key), kv => kv.Value.ToThreshold()),
+            DefaultThreshold = defaultThreshold.ToThreshold(),
+            ConfusionMatrixNormalization = normalization,
+        });
 
     internal sealed record FittedDto(
         string? Kind,

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
-using Parquet;
-using Parquet.Schema;
 
 namespace Estimator.IO;
 

@@ -2,8 +2,6 @@ using System.Text.Json;
 using CsvHelper;
 using Estimator.Calculators;
 using Estimator.Estimation;
-using Parquet;
-using Parquet.Schema;
 
 namespace Estimator.IO;
 

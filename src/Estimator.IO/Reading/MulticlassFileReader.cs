@@ -71,38 +71,7 @@ public static class MulticlassFileReader
     {
         var classes = mapping.ClassScores
             ?? throw new ArgumentException("A multiclass model needs its class score columns (ClassScores) mapped.", nameof(mapping));
-        if (requireTargets && mapping.YTrue is null)
-        {
-            throw new ArgumentException("Targets are required but no target column (YTrue) is mapped.", nameof(mapping));
-        }
-
-        if (requirePredictions && mapping.YPred is null)
-        {
-            throw new ArgumentException("Predicted labels are required but no prediction column (YPred) is mapped.", nameof(mapping));
-        }
-
-        var requests = classes.Columns.Select(c => new ColumnRequest(c, true)).ToList();
-        if (mapping.YPred is not null)
-        {
-            requests.Add(new(mapping.YPred, requirePredictions));
-        }
-
-        if (mapping.YTrue is not null)
-        {
-            requests.Add(new(mapping.YTrue, requireTargets));
-        }
-
-        if (mapping.Timestamp is not null)
-        {
-            requests.Add(new(mapping.Timestamp, true));
-        }
-
-        if (mapping.Id is not null)
-        {
-            requests.Add(new(mapping.Id, true));
-        }
-
-        return requests;
+        return PredictionFileReader.Requests(classes.Columns, mapping, requireTargets, requirePredictions);
     }
 
     private static MulticlassPredictionData Assemble(SourceTable table, ColumnMapping mapping)

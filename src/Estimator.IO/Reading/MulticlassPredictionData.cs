@@ -34,18 +34,9 @@ public sealed class MulticlassPredictionData
             throw new ArgumentException("The data has no per-class scores.", nameof(data));
         }
 
-        if (ids is not null && ids.Count != data.Count)
-        {
-            throw new ArgumentException($"'{nameof(ids)}' has {ids.Count} rows but the data has {data.Count}.", nameof(ids));
-        }
-
-        Source = source;
-        Data = data;
-        Ids = ids;
-        RowsMissingScore = rowsMissingScore;
-        RowsMissingPrediction = rowsMissingPrediction;
-        RowsMissingTarget = rowsMissingTarget;
-        RowsScoreSumOff = rowsScoreSumOff;
+        ColumnLength.Matches(ids?.Count, data.Count, nameof(ids), "the data has");
+        (Source, Data, Ids) = (source, data, ids);
+        (RowsMissingScore, RowsMissingPrediction, RowsMissingTarget, RowsScoreSumOff) = (rowsMissingScore, rowsMissingPrediction, rowsMissingTarget, rowsScoreSumOff);
     }
 
     /// <summary>The file path (or data frame name) the data came from; used in messages.</summary>

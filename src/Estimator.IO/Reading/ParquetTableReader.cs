@@ -1,5 +1,3 @@
-using Parquet;
-using Parquet.Schema;
 
 namespace Estimator.IO;
 

@@ -87,6 +87,12 @@ public static class PredictionFileReader
     internal static List<ColumnRequest> Requests(ColumnMapping mapping, bool requireTargets, bool requirePredictions)
     {
         ArgumentException.ThrowIfNullOrEmpty(mapping.YPredProba, "mapping.YPredProba");
+        return Requests([mapping.YPredProba], mapping, requireTargets, requirePredictions);
+    }
+
+    /// <summary>The columns to read: the score column(s), then prediction, target, timestamp and id as mapped; checks that what is required is mapped.</summary>
+    internal static List<ColumnRequest> Requests(IEnumerable<string> scoreColumns, ColumnMapping mapping, bool requireTargets, bool requirePredictions)
+    {
         if (requireTargets && mapping.YTrue is null)
         {
             throw new ArgumentException("Targets are required but no target column (YTrue) is mapped.", nameof(mapping));
@@ -97,7 +103,7 @@ public static class PredictionFileReader
             throw new ArgumentException("Predicted labels are required but no prediction column (YPred) is mapped.", nameof(mapping));
         }
 
-        var requests = new List<ColumnRequest> { new(mapping.YPredProba, true) };
+        var requests = scoreColumns.Select(c => new ColumnRequest(c, true)).ToList();
         if (mapping.YPred is not null)
         {
             requests.Add(new(mapping.YPred, requirePredictions));

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Estimator.Scenarios;
-using Parquet;
-using Parquet.Schema;
 
 namespace Estimator.IO;
 

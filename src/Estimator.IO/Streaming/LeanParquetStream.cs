@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Threading.Channels;
 using Estimator.Estimation;
 using Estimator.Numerics;
-using Parquet;
-using Parquet.Schema;
 
 namespace Estimator.IO;
 

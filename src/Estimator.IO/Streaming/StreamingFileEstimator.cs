@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Estimator.Estimation;
 using Estimator.Metrics;
-using Parquet;
 
 namespace Estimator.IO;
 

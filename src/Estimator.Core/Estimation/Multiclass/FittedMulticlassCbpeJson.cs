@@ -56,16 +56,13 @@ internal static class FittedMulticlassCbpeJson
         MulticlassCbpeOptions options;
         try
         {
-            options = new MulticlassCbpeOptions
-            {
-                Metrics = [.. o.Metrics.Select(MetricNames.Parse)],
-                Chunking = o.Chunking.ToChunking(),
-                Calibration = o.Calibration,
-                Thresholds = o.Thresholds.ToDictionary(kv => MetricNames.Parse(kv.Key), kv => kv.Value.ToThreshold()),
-                DefaultThreshold = o.DefaultThreshold.ToThreshold(),
-                ConfusionMatrixNormalization = o.ConfusionMatrixNormalization,
-                PerClassRows = o.PerClassRows,
-            };
+            options = FittedCbpeJson.WithShared(
+                new MulticlassCbpeOptions { Metrics = [.. o.Metrics.Select(MetricNames.Parse)], PerClassRows = o.PerClassRows },
+                o.Chunking,
+                o.Calibration,
+                o.Thresholds,
+                o.DefaultThreshold,
+                o.ConfusionMatrixNormalization);
             options.Validate();
         }
         catch (ArgumentException e)
