@@ -32,7 +32,8 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         tracker.TotalBytes = fresh.Sum(f => new FileInfo(f).Length);
         tracker.Enter(RunPhase.Reading);
         var (newRows, read) = Read(model, fresh, tracker, cancellationToken);
-        if (state.Chunks.Count > 0 && (newRows.Ids is null != !state.HasIds || newRows.Timestamps is null != !state.HasTimestamps || newRows.Predictions is null != !state.HasPredictions))
+        if (state.Chunks.Count > 0 && (newRows.Ids is null != !state.HasIds || newRows.Timestamps is null != !state.HasTimestamps || newRows.Predictions is null != !state.HasPredictions
+            || !RowBatch.SameClasses(newRows.Classes, state.Classes)))
         {
             throw new EstimatorDataException($"model '{model.Name}': new analysis files carry other columns (id, timestamp, prediction) than the files already processed", fresh[0]);
         }
@@ -62,6 +63,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             HasIds = newRows.Ids is not null,
             HasTimestamps = newRows.Timestamps is not null,
             HasPredictions = newRows.Predictions is not null,
+            Classes = newRows.Classes,
             Pending = pending,
         };
         context.BeforeCommit?.Invoke(model.Name);
@@ -109,7 +111,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         return fresh;
     }
 
-    private static (RowBatch Rows, List<ProcessedFile> Read) Read(ModelDefinition model, List<string> fresh, RunTracker tracker, CancellationToken cancellationToken)
+    private (RowBatch Rows, List<ProcessedFile> Read) Read(ModelDefinition model, List<string> fresh, RunTracker tracker, CancellationToken cancellationToken)
     {
         var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
         var columns = model.Columns with { Id = model.IdColumn, YTrue = null };
@@ -119,10 +121,21 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         {
             cancellationToken.ThrowIfCancellationRequested();
             var info = new FileInfo(file);
-            var data = PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
-            batches.Add(RowBatch.FromPredictionData(data));
-            read.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, data.Count));
-            tracker.FileRead(info.Length, data.Count);
+            RowBatch rows;
+            if (model.IsMulticlass())
+            {
+                var data = MulticlassFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
+                fit.WarnScoreSum(model.Name, data);
+                rows = RowBatch.FromMulticlassData(data);
+            }
+            else
+            {
+                rows = RowBatch.FromPredictionData(PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions));
+            }
+
+            batches.Add(rows);
+            read.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, rows.Count));
+            tracker.FileRead(info.Length, rows.Count);
         }
 
         return (RowBatch.Concat(batches, model.Name), read);

@@ -66,6 +66,13 @@ internal sealed record ModelState(
     /// <summary>Work items planned by a run and not yet settled: their chunks are in <see cref="Chunks"/>, their rows in a segment file.</summary>
     public IReadOnlyList<WorkItemState> Pending { get; init; } = [];
 
+    /// <summary>
+    /// A multiclass model's classes, sorted ordinally: the order of the score columns in the stored rows, and what their
+    /// predictions and the stored labels index. Null for a binary model (and left out of its file, which stays as before).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Classes { get; init; }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         // Compact: the file grows with the model's history and is read at every run.
