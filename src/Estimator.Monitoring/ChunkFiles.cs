@@ -1,4 +1,4 @@
-using Estimator.Estimation;
+using Estimator.Calculators;
 using Estimator.IO;
 
 namespace Estimator.Monitoring;
@@ -12,7 +12,7 @@ internal sealed class ChunkFiles(StoreContext context)
     private StoreLayout Layout => context.Layout;
 
     /// <summary>Writes each chunk's rows and (for a visible chunk) its estimates, with realized values where labels are known.</summary>
-    public void Write(string model, FittedCbpe fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
+    public void Write(string model, IFittedCalculator fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
     {
         var labels = KnownLabels(model);
         foreach (var (chunk, rows) in changed)
@@ -24,14 +24,9 @@ internal sealed class ChunkFiles(StoreContext context)
                 continue;
             }
 
-            var set = rows.ToPredictionSet();
-            if (labels is not null && rows.Ids is not null)
-            {
-                // Labels that arrived before this chunk was (re)formed keep their realized values.
-                set = set.WithTargets(labels.Match(rows.Ids).Targets);
-            }
-
-            var result = fitted.EstimateChunk(set, chunk.ToChunk());
+            // Labels that arrived before this chunk was (re)formed keep their realized values.
+            var targets = labels is not null && rows.Ids is not null ? labels.Match(rows.Ids).Targets : null;
+            var result = rows.Estimate(fitted, targets, chunk.ToChunk());
             WriteEstimates(EstimateRecord.FromRows(model, result, now, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model, chunk.Index));
             onChunk?.Invoke();
         }
@@ -48,7 +43,7 @@ internal sealed class ChunkFiles(StoreContext context)
     public RowBatch LoadRows(string model, ChunkState chunk, ModelState state)
     {
         var path = Layout.RowsPath(model, chunk);
-        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions);
+        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes);
         return rows.Count == chunk.Rows
             ? rows
             : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), path);

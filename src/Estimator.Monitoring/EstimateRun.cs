@@ -71,6 +71,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             HasIds = newRows.Ids is not null,
             HasTimestamps = newRows.Timestamps is not null,
             HasPredictions = newRows.Predictions is not null,
+            Classes = newRows.Classes,
             Pending = pending,
             Rejected = [.. stillRejected, .. rejected],
         };
@@ -148,11 +149,22 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             var info = new FileInfo(file);
             try
             {
-                var batch = RowBatch.FromPredictionData(PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions));
-                var has = (batch.Ids is not null, batch.Timestamps is not null, batch.Predictions is not null);
-                if (shape is { } expected && expected != has)
+                RowBatch batch;
+                if (model.IsMulticlass())
                 {
-                    throw new EstimatorDataException($"model '{model.Name}': this file carries other columns (id, timestamp, prediction) than the files already processed", file);
+                    var data = MulticlassFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
+                    fit.WarnScoreSum(model.Name, data);
+                    batch = RowBatch.FromMulticlassData(data);
+                }
+                else
+                {
+                    batch = RowBatch.FromPredictionData(PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions));
+                }
+
+                var has = (batch.Ids is not null, batch.Timestamps is not null, batch.Predictions is not null);
+                if ((shape is { } expected && expected != has) || (state.Chunks.Count > 0 && !RowBatch.SameClasses(batch.Classes, state.Classes)))
+                {
+                    throw new EstimatorDataException($"model '{model.Name}': this file carries other columns (id, timestamp, prediction, classes) than the files already processed", file);
                 }
 
                 shape = has;

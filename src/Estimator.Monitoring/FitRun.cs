@@ -1,4 +1,6 @@
+using Estimator.Calculators;
 using Estimator.Estimation;
+using Estimator.Estimation.Multiclass;
 using Estimator.IO;
 using Estimator.Metrics;
 using Microsoft.Extensions.Logging;
@@ -15,7 +17,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
     private StoreLayout Layout => context.Layout;
 
     /// <summary>Settles pending work items, then fits when needed; returns the fitted model either way.</summary>
-    public (CalibrationOutcome Outcome, FittedCbpe Fitted) RunLocked(ModelDefinition model, RunTracker tracker, CancellationToken cancellationToken)
+    public (CalibrationOutcome Outcome, IFittedCalculator Fitted) RunLocked(ModelDefinition model, RunTracker tracker, CancellationToken cancellationToken)
     {
         workItems.Settle(model.Name, cancellationToken);
         context.Fitted.SweepLeftovers(model.Name, force: false);
@@ -26,7 +28,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         if (state.Fingerprint == fingerprint && File.Exists(fittedPath))
         {
             var stored = context.Fitted.Load(model.Name, fingerprint);
-            return (new CalibrationOutcome(false, fingerprint, stored.Calibration.Applied), stored);
+            return (new CalibrationOutcome(false, fingerprint, CalibrationApplied(stored)), stored);
         }
 
         context.Fitted.SweepLeftovers(model.Name, force: true);
@@ -36,17 +38,8 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         summaries.Invalidate(model.Name);
         cancellationToken.ThrowIfCancellationRequested();
         tracker.Enter(RunPhase.Fitting);
-        var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
-        var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-        FittedCbpe fitted;
-        try
-        {
-            fitted = Cbpe.Fit(reference.Set, model.Options);
-        }
-        catch (EstimatorDataException e) when (e.File is null)
-        {
-            throw e.WithFile(model.Reference);
-        }
+        CheckClasses(model, state);
+        var fitted = Fit(model);
 
         var now = context.Time.GetUtcNow();
         AtomicFile.WriteText(fittedPath, fitted.ToJson());
@@ -59,7 +52,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         var committed = state with { Fingerprint = fingerprint };
         if (state.Chunks.Count > 0)
         {
-            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions);
+            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes);
             var (chunks, changed) = formation.Advance(model, state, empty, rebuild: true);
             tracker.TotalChunks += changed.Count;
             tracker.Enter(RunPhase.Estimating);
@@ -69,7 +62,69 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
 
         context.States.Save(statePath, committed);
         files.RemoveOrphans(model.Name, committed);
-        context.Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, fitted.Calibration.Reason);
-        return (new CalibrationOutcome(true, fingerprint, fitted.Calibration.Applied), fitted);
+        context.Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, CalibrationReason(fitted));
+        return (new CalibrationOutcome(true, fingerprint, CalibrationApplied(fitted)), fitted);
+    }
+
+    /// <summary>Whether scores are calibrated: for a multiclass model, whether any class's are.</summary>
+    private static bool CalibrationApplied(IFittedCalculator fitted) => fitted switch
+    {
+        FittedCbpe cbpe => cbpe.Calibration.Applied,
+        FittedMulticlassCbpe multiclass => multiclass.Calibration.Any(c => c.Applied),
+        _ => false,
+    };
+
+    private static string CalibrationReason(IFittedCalculator fitted) => fitted switch
+    {
+        FittedCbpe cbpe => cbpe.Calibration.Reason,
+        FittedMulticlassCbpe multiclass => string.Join("; ", multiclass.Classes.Select((c, k) => $"{c}: {multiclass.Calibration[k].Reason}")),
+        _ => "",
+    };
+
+    /// <summary>
+    /// Checks the model's classes (none for a binary model) against the classes of the rows already stored: the
+    /// stored rows, predictions and labels index the classes they were stored with, so a change cannot be re-estimated.
+    /// </summary>
+    private static void CheckClasses(ModelDefinition model, ModelState state)
+    {
+        var classes = model.Columns.ClassScores?.Classes.Order(StringComparer.Ordinal).ToArray();
+        if (state.Chunks.Count > 0 && !RowBatch.SameClasses(classes, state.Classes))
+        {
+            throw new EstimatorDataException(
+                $"model '{model.Name}': its classes are now {RowBatch.Describe(classes)}, the store's rows hold {RowBatch.Describe(state.Classes)}; remove the model's store directory to rebuild it with the new classes");
+        }
+    }
+
+    /// <summary>Fits binary CBPE, or multiclass CBPE when the model maps a score column per class, on the reference.</summary>
+    private IFittedCalculator Fit(ModelDefinition model)
+    {
+        var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
+        try
+        {
+            if (!model.IsMulticlass())
+            {
+                var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+                return Cbpe.Fit(reference.Set, model.Options);
+            }
+
+            var data = MulticlassFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+            WarnScoreSum(model.Name, data);
+            return new MulticlassCbpeCalculator(model.ToMulticlassOptions()).Fit(data.Data);
+        }
+        catch (EstimatorDataException e) when (e.File is null)
+        {
+            throw e.WithFile(model.Reference);
+        }
+    }
+
+    /// <summary>Scores that do not sum to 1 are used as they are (NannyML does not renormalise raw scores), with a warning.</summary>
+    internal void WarnScoreSum(string model, MulticlassPredictionData data)
+    {
+        if (data.RowsScoreSumOff > 0)
+        {
+            context.Logger?.LogWarning(
+                "Model {Model}: {Rows} rows of {File} have class scores that do not sum to 1; they are used as they are, but the realized roc_auc and the calibration assume probabilities",
+                model, data.RowsScoreSumOff, data.Source);
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Estimator.Estimation;
+using Estimator.Calculators;
 using Estimator.IO;
 using Estimator.Metrics;
 
@@ -16,7 +16,7 @@ namespace Estimator.Monitoring;
 internal sealed class FittedModels(StoreLayout layout)
 {
     private readonly ConcurrentDictionary<(string Reference, string Options), FingerprintEntry> _fingerprints = new();
-    private readonly ConcurrentDictionary<string, (string Fingerprint, FittedCbpe Fitted)> _fitted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Fingerprint, IFittedCalculator Fitted)> _fitted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _swept = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -47,20 +47,20 @@ internal sealed class FittedModels(StoreLayout layout)
         return fingerprint;
     }
 
-    /// <summary>The fitted model stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
-    public FittedCbpe Load(string model, string fingerprint)
+    /// <summary>The fitted model (binary or multiclass CBPE) stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
+    public IFittedCalculator Load(string model, string fingerprint)
     {
         if (_fitted.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached.Fitted;
         }
 
-        var fitted = FittedCbpe.FromJson(File.ReadAllText(layout.FittedPath(model, fingerprint)));
+        var fitted = CalculatorJson.FromJson(File.ReadAllText(layout.FittedPath(model, fingerprint)));
         _fitted[model] = (fingerprint, fitted);
         return fitted;
     }
 
-    public void Remember(string model, string fingerprint, FittedCbpe fitted) => _fitted[model] = (fingerprint, fitted);
+    public void Remember(string model, string fingerprint, IFittedCalculator fitted) => _fitted[model] = (fingerprint, fitted);
 
     /// <summary>
     /// Removes temporary files left by a killed process, once per model for this runner (a new process sweeps at its

@@ -5,7 +5,7 @@ using Parquet.Schema;
 namespace Estimator.Monitoring;
 
 /// <summary>A label that arrived: the target and when the store first saw the file that carried it.</summary>
-/// <param name="Target">0 or 1 (NaN when the file gave the id without a label).</param>
+/// <param name="Target">0 or 1; for a multiclass model the index of the class among the model's classes sorted ordinally (NaN when the file gave the id without a label).</param>
 /// <param name="ArrivedAt">When the label's file was first seen (UTC).</param>
 internal readonly record struct Label(double Target, DateTime ArrivedAt);
 

@@ -1,4 +1,5 @@
 using Estimator.Estimation;
+using Estimator.Estimation.Multiclass;
 using Estimator.IO;
 using Estimator.Slo;
 
@@ -13,7 +14,9 @@ namespace Estimator.Monitoring;
 /// <param name="Analysis">Where analysis files land: a directory (every <c>.parquet</c>/<c>.csv</c> in it) or a glob such as <c>/data/in/*.parquet</c>.</param>
 /// <param name="Targets">Where label files land (directory or glob), or null; used by reconciliation.</param>
 /// <param name="IdColumn">The row id column joining analysis rows to targets, or null.</param>
-/// <param name="Columns">Column mapping (score, prediction, target, timestamp; the id is <paramref name="IdColumn"/>).</param>
+/// <param name="Columns">Column mapping (score, prediction, target, timestamp; the id is <paramref name="IdColumn"/>). A
+/// mapping with <see cref="ColumnMapping.ClassScores"/> set makes the model multiclass: it is estimated with multiclass
+/// CBPE (see <see cref="ToMulticlassOptions"/>) and its label columns hold class labels.</param>
 /// <param name="Options">Metrics, chunking, calibration mode and thresholds.</param>
 public sealed record ModelDefinition(
     string Name,
@@ -31,4 +34,22 @@ public sealed record ModelDefinition(
     /// <summary>How flags become alerts (for, keep_firing_for, consecutive crossings, error budget).</summary>
     /// <value>Default: <see cref="AlertPolicy"/>'s defaults.</value>
     public AlertPolicy Alerting { get; init; } = new();
+
+    /// <summary>Whether the model is multiclass (<see cref="ColumnMapping.ClassScores"/> is set).</summary>
+    public bool IsMulticlass() => Columns.ClassScores is not null;
+
+    /// <summary>
+    /// A multiclass model's estimator options, taken from <see cref="Options"/>: metrics, chunking, calibration,
+    /// thresholds and confusion-matrix normalisation (business value has no multiclass form). The store writes the
+    /// macro-averaged rows only, as NannyML does, so alerts and SLOs see one row per chunk × metric as for binary models.
+    /// </summary>
+    public MulticlassCbpeOptions ToMulticlassOptions() => new()
+    {
+        Metrics = Options.Metrics,
+        Chunking = Options.Chunking,
+        Calibration = Options.Calibration,
+        Thresholds = Options.Thresholds,
+        DefaultThreshold = Options.DefaultThreshold,
+        ConfusionMatrixNormalization = Options.ConfusionMatrixNormalization,
+    };
 }

@@ -80,6 +80,13 @@ internal sealed record ModelState(
     /// <summary>Analysis files set aside as unusable (see <see cref="RejectedFile"/>); not in <see cref="Files"/>.</summary>
     public IReadOnlyList<RejectedFile> Rejected { get; init; } = [];
 
+    /// <summary>
+    /// A multiclass model's classes, sorted ordinally: the order of the score columns in the stored rows, and what their
+    /// predictions and the stored labels index. Null for a binary model (and left out of its file, which stays as before).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Classes { get; init; }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         // Compact: the file grows with the model's history and is read at every run.

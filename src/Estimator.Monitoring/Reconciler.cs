@@ -55,7 +55,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             cancellationToken.ThrowIfCancellationRequested();
             var table = PredictionFileReader.ReadTableAsync(file, [new ColumnRequest(model.IdColumn, true), new ColumnRequest(yTrue, true)], cancellationToken).GetAwaiter().GetResult();
             var ids = ColumnConverter.ToIds(table.Find(model.IdColumn)!, file);
-            var targets = ColumnConverter.ToLabels(table.Find(yTrue)!, file, out var _);
+            var targets = Targets(model, state, table.Find(yTrue)!, file);
             for (var r = 0; r < ids.Length; r++)
             {
                 if (labels.Labels.TryGetValue(ids[r], out var existing))
@@ -109,7 +109,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             }
 
             labelledPerChunk[chunk.Index] = matched;
-            var result = fitted.EstimateChunk(new PredictionSet(rows.Scores, rows.Predictions, targets, rows.Timestamps), chunk.ToChunk());
+            var result = rows.Estimate(fitted, targets, chunk.ToChunk());
             var chunkLedger = result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId)).ToList();
             ledger.AddRange(chunkLedger);
             var changed = !reconcile.LabelledPerChunk.TryGetValue(chunk.Index, out var before) || before != matched
@@ -151,6 +151,21 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         }
 
         return new ReconcileOutcome(runId, fresh.Select(f => f.Path).ToList(), labelRows, updated, summary);
+    }
+
+    /// <summary>
+    /// A label file's targets as the store keeps them: 0/1 for a binary model; for a multiclass model the index of each
+    /// label among the classes sorted ordinally (the stored rows' order), a label not among them being an error.
+    /// </summary>
+    private static double[] Targets(ModelDefinition model, ModelState state, RawColumn column, string file)
+    {
+        if (model.Columns.ClassScores is not { } mapped)
+        {
+            return ColumnConverter.ToLabels(column, file, out _);
+        }
+
+        var classes = state.Classes ?? [.. mapped.Classes.Order(StringComparer.Ordinal)];
+        return MulticlassFileReader.Encode(classes, ColumnConverter.ToClassLabels(column, file, out _), column.Name, file);
     }
 
     /// <summary>The model's reconciliation ledger: every chunk × metric with labels, in chunk order.</summary>

@@ -1,6 +1,6 @@
+using Estimator.Calculators;
+using Estimator.Estimation;
 using Estimator.IO;
-using Parquet;
-using Parquet.Schema;
 
 namespace Estimator.Monitoring;
 
@@ -8,43 +8,103 @@ namespace Estimator.Monitoring;
 /// Analysis rows of a model's stream held by the store: id, timestamp, score and prediction, column by column. The
 /// store keeps each chunk's rows so an open chunk can be completed later, late rows merged, and labels joined.
 /// </summary>
+/// <remarks>
+/// A multiclass model's rows carry one score column per class (<see cref="ClassScores"/>, in the order of
+/// <see cref="Classes"/>, which is the fitted model's sorted order) instead of <see cref="Scores"/>, and their
+/// predictions are indices into <see cref="Classes"/>; the model's state records the classes (see
+/// <see cref="ModelState.Classes"/>), so a rows file is read back with the same meaning.
+/// </remarks>
 internal sealed class RowBatch
 {
-    private static readonly DataField<string> IdField = new("id", true);
-    private static readonly DateTimeDataField TimestampField = new("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true);
-    private static readonly DataField<double?> ScoreField = new("y_pred_proba", true);
-    private static readonly DataField<double?> PredictionField = new("y_pred", true);
-    private static readonly ParquetSchema Schema = new(IdField, TimestampField, ScoreField, PredictionField);
-
-    // Ids and timestamps are (nearly) unique: a sample of 1,000 values shows it, so the writer skips the full distinct
-    // count that dictionary encoding would otherwise take over every value (the columns come out the same).
-    private static readonly ParquetOptions WriteOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1000 };
-
     public RowBatch(string?[]? ids, DateTime[]? timestamps, double[] scores, double[]? predictions)
     {
         Ids = ids;
         Timestamps = timestamps;
         Scores = scores;
         Predictions = predictions;
+        Count = scores.Length;
+    }
+
+    /// <summary>A multiclass model's rows: <paramref name="classScores"/> holds one column per class of <paramref name="classes"/>.</summary>
+    public RowBatch(string?[]? ids, DateTime[]? timestamps, IReadOnlyList<string> classes, double[][] classScores, double[]? predictions)
+        : this(ids, timestamps, [], predictions)
+    {
+        Classes = classes;
+        ClassScores = classScores;
+        Count = classScores[0].Length;
     }
 
     public string?[]? Ids { get; }
 
     public DateTime[]? Timestamps { get; }
 
+    /// <summary>Binary models: the score of class 1; empty for a multiclass model.</summary>
     public double[] Scores { get; }
 
+    /// <summary>Multiclass models: the classes, sorted ordinally; null for a binary model.</summary>
+    public IReadOnlyList<string>? Classes { get; }
+
+    /// <summary>Multiclass models: one score column per class of <see cref="Classes"/>; null for a binary model.</summary>
+    public double[][]? ClassScores { get; }
+
+    /// <summary>Predicted labels: 0/1, or indices into <see cref="Classes"/>.</summary>
     public double[]? Predictions { get; }
 
-    public int Count => Scores.Length;
+    public int Count { get; }
 
-    public static RowBatch Empty(bool ids, bool timestamps, bool predictions) =>
-        new(ids ? [] : null, timestamps ? [] : null, [], predictions ? [] : null);
+    public static RowBatch Empty(bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null) =>
+        classes is null
+            ? new(ids ? [] : null, timestamps ? [] : null, [], predictions ? [] : null)
+            : new(ids ? [] : null, timestamps ? [] : null, classes, [.. classes.Select(_ => Array.Empty<double>())], predictions ? [] : null);
 
     public static RowBatch FromPredictionData(PredictionData data) =>
         new(data.Ids?.ToArray(), data.Set.Timestamps, data.Set.Scores, data.Set.Predictions);
 
+    /// <summary>A multiclass file's rows with the classes in sorted order (the file's mapping may list them in any order).</summary>
+    public static RowBatch FromMulticlassData(MulticlassPredictionData data)
+    {
+        var given = data.Classes;
+        var classes = given.Order(StringComparer.Ordinal).ToArray();
+        var position = new double[given.Count];
+        var scores = new double[classes.Length][];
+        for (var k = 0; k < given.Count; k++)
+        {
+            var sorted = Array.IndexOf(classes, given[k]);
+            position[k] = sorted;
+            scores[sorted] = data.Data.ClassScores![k];
+        }
+
+        var predictions = data.Data.Predictions?.ToArray();
+        for (var i = 0; predictions is not null && i < predictions.Length; i++)
+        {
+            predictions[i] = double.IsNaN(predictions[i]) ? double.NaN : position[(int)predictions[i]];
+        }
+
+        return new RowBatch(data.Ids?.ToArray(), data.Data.Timestamps, classes, scores, predictions);
+    }
+
     public PredictionSet ToPredictionSet() => new(Scores, Predictions, null, Timestamps);
+
+    /// <summary>
+    /// Estimates the rows as the chunk <paramref name="chunk"/> with the fitted model, with <paramref name="targets"/>
+    /// (labels joined so far, NaN where none) filling the realized values.
+    /// </summary>
+    public IReadOnlyList<ChunkEstimate> Estimate(IFittedCalculator fitted, double[]? targets, Chunk chunk)
+    {
+        if (fitted is FittedCbpe cbpe)
+        {
+            return cbpe.EstimateChunk(new PredictionSet(Scores, Predictions, targets, Timestamps), chunk);
+        }
+
+        var data = new ModelData(Count, Timestamps)
+        {
+            Classes = Classes,
+            ClassScores = ClassScores,
+            Predictions = Predictions,
+            Targets = targets,
+        };
+        return fitted.CalculateChunk(data, chunk);
+    }
 
     /// <summary>Concatenates batches; a column present in one batch but not another is an error.</summary>
     public static RowBatch Concat(IReadOnlyList<RowBatch> batches, string model)
@@ -63,7 +123,8 @@ internal sealed class RowBatch
         var first = batches[0];
         var ids = first.Ids is null ? null : new string?[n];
         var timestamps = first.Timestamps is null ? null : new DateTime[n];
-        var scores = new double[n];
+        var scores = first.Classes is null ? new double[n] : [];
+        var classScores = first.Classes?.Select(_ => new double[n]).ToArray();
         var predictions = first.Predictions is null ? null : new double[n];
         var at = 0;
         foreach (var b in batches)
@@ -73,22 +134,50 @@ internal sealed class RowBatch
                 throw new EstimatorDataException($"model '{model}': analysis files disagree on which columns (id, timestamp, prediction) they carry");
             }
 
-            b.Scores.CopyTo(scores, at);
+            if (!SameClasses(b.Classes, first.Classes))
+            {
+                throw new EstimatorDataException($"model '{model}': analysis rows disagree on the model's classes ({Describe(first.Classes)} and {Describe(b.Classes)})");
+            }
+
+            if (classScores is null)
+            {
+                b.Scores.CopyTo(scores, at);
+            }
+
+            for (var k = 0; classScores is not null && k < classScores.Length; k++)
+            {
+                b.ClassScores![k].CopyTo(classScores[k], at);
+            }
+
             b.Ids?.CopyTo(ids!, at);
             b.Timestamps?.CopyTo(timestamps!, at);
             b.Predictions?.CopyTo(predictions!, at);
             at += b.Count;
         }
 
-        return new RowBatch(ids, timestamps, scores, predictions);
+        return classScores is null ? new RowBatch(ids, timestamps, scores, predictions) : new RowBatch(ids, timestamps, first.Classes!, classScores, predictions);
     }
 
+    /// <summary>Whether two class lists are the same classes in the same order (both null for binary rows).</summary>
+    public static bool SameClasses(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        a is null || b is null ? a is null && b is null : a.SequenceEqual(b, StringComparer.Ordinal);
+
+    /// <summary>A class list for messages: "binary" for none.</summary>
+    public static string Describe(IReadOnlyList<string>? classes) => classes is null ? "binary" : string.Join(", ", classes);
+
     /// <summary>Rows [start, start + length).</summary>
-    public RowBatch Slice(int start, int length) => new(
-        Ids?.AsSpan(start, length).ToArray(),
-        Timestamps?.AsSpan(start, length).ToArray(),
-        Scores.AsSpan(start, length).ToArray(),
-        Predictions?.AsSpan(start, length).ToArray());
+    public RowBatch Slice(int start, int length) => ClassScores is null
+        ? new(
+            Ids?.AsSpan(start, length).ToArray(),
+            Timestamps?.AsSpan(start, length).ToArray(),
+            Scores.AsSpan(start, length).ToArray(),
+            Predictions?.AsSpan(start, length).ToArray())
+        : new(
+            Ids?.AsSpan(start, length).ToArray(),
+            Timestamps?.AsSpan(start, length).ToArray(),
+            Classes!,
+            [.. ClassScores.Select(c => c.AsSpan(start, length).ToArray())],
+            Predictions?.AsSpan(start, length).ToArray());
 
     /// <summary>Rows in timestamp order; equal timestamps keep their arrival order (a stable sort, as the core's).</summary>
     public RowBatch SortedByTimestamp()
@@ -125,12 +214,24 @@ internal sealed class RowBatch
     {
         var ids = Ids is null ? null : new string?[order.Length];
         var timestamps = Timestamps is null ? null : new DateTime[order.Length];
-        var scores = new double[order.Length];
+        var scores = ClassScores is null ? new double[order.Length] : [];
+        var classScores = ClassScores?.Select(_ => new double[order.Length]).ToArray();
         var predictions = Predictions is null ? null : new double[order.Length];
         for (var i = 0; i < order.Length; i++)
         {
             var j = order[i];
-            scores[i] = Scores[j];
+            if (classScores is null)
+            {
+                scores[i] = Scores[j];
+            }
+            else
+            {
+                for (var k = 0; k < classScores.Length; k++)
+                {
+                    classScores[k][i] = ClassScores![k][j];
+                }
+            }
+
             if (ids is not null)
             {
                 ids[i] = Ids![j];
@@ -147,78 +248,13 @@ internal sealed class RowBatch
             }
         }
 
-        return new RowBatch(ids, timestamps, scores, predictions);
+        return classScores is null ? new RowBatch(ids, timestamps, scores, predictions) : new RowBatch(ids, timestamps, Classes!, classScores, predictions);
     }
 
     /// <summary>Writes the rows to a Parquet file atomically (temporary name, then rename).</summary>
-    public void Write(string path) => AtomicFile.Write(path, stream => WriteAsync(stream).GetAwaiter().GetResult());
+    public void Write(string path) => RowFile.Write(this, path);
 
-    /// <summary>Reads rows written by <see cref="Write"/>; the flags say which optional columns the stream carries.</summary>
-    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions) =>
-        ReadAsync(path, ids, timestamps, predictions).GetAwaiter().GetResult();
-
-    private async Task WriteAsync(Stream stream)
-    {
-        var writer = await ParquetWriter.CreateAsync(Schema, stream, WriteOptions).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            using var group = writer.CreateRowGroup();
-            await group.WriteAsync(IdField, Ids ?? new string?[Count]).ConfigureAwait(false);
-            var ts = new DateTime?[Count];
-            for (var i = 0; Timestamps is not null && i < Count; i++)
-            {
-                ts[i] = Timestamps[i];
-            }
-
-            await group.WriteAsync<DateTime>(TimestampField, ts).ConfigureAwait(false);
-            await group.WriteAsync<double>(ScoreField, Nullable(Scores)).ConfigureAwait(false);
-            await group.WriteAsync<double>(PredictionField, Nullable(Predictions ?? new double[Count])).ConfigureAwait(false);
-        }
-    }
-
-    private static double?[] Nullable(double[] values)
-    {
-        var result = new double?[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = double.IsNaN(values[i]) ? null : values[i];
-        }
-
-        return result;
-    }
-
-    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, bool predictions)
-    {
-        try
-        {
-            var idList = new List<string?>();
-            var tsList = new List<DateTime>();
-            var scoreList = new List<double>();
-            var predictionList = new List<double>();
-            await ParquetInput.ReadRowGroupsAsync(path, async (rowGroup, fields, n) =>
-            {
-                var idValues = await ParquetInput.ReadStringsAsync(rowGroup, fields[0], n).ConfigureAwait(false);
-                var tsValues = await ParquetInput.ReadNullableAsync<DateTime>(rowGroup, fields[1], n).ConfigureAwait(false);
-                var scoreValues = await ParquetInput.ReadNullableAsync<double>(rowGroup, fields[2], n).ConfigureAwait(false);
-                var predictionValues = await ParquetInput.ReadNullableAsync<double>(rowGroup, fields[3], n).ConfigureAwait(false);
-                for (var i = 0; i < n; i++)
-                {
-                    idList.Add(idValues[i]);
-                    tsList.Add(tsValues[i] is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : default);
-                    scoreList.Add(scoreValues[i] ?? double.NaN);
-                    predictionList.Add(predictionValues[i] ?? double.NaN);
-                }
-            }).ConfigureAwait(false);
-
-            return new RowBatch(
-                ids ? [.. idList] : null,
-                timestamps ? [.. tsList] : null,
-                [.. scoreList],
-                predictions ? [.. predictionList] : null);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
-        {
-            throw new EstimatorDataException($"the store's row file is unreadable: {e.Message}", path, innerException: e);
-        }
-    }
+    /// <summary>Reads rows written by <see cref="Write"/>; the flags say which optional columns the stream carries, <paramref name="classes"/> a multiclass model's classes.</summary>
+    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null) =>
+        RowFile.Read(path, ids, timestamps, predictions, classes);
 }

@@ -1,3 +1,4 @@
+using Estimator.Estimation.Multiclass;
 using Estimator.IO;
 using YamlDotNet.RepresentationModel;
 
@@ -5,7 +6,8 @@ namespace Estimator.Host.Configuration;
 
 /// <summary>
 /// Reads which data columns a model's files use: <c>id_column</c> (joins targets to analysis rows) and <c>columns</c>
-/// (scores, predictions, targets and timestamps).
+/// (scores, predictions, targets and timestamps). A <c>y_pred_proba</c> that is a mapping of class → score column, rather
+/// than one column name, makes the model multiclass (<see cref="ColumnMapping.ClassScores"/>).
 /// </summary>
 internal sealed class ColumnsSectionReader(ConfigNodes nodes)
 {
@@ -36,14 +38,67 @@ internal sealed class ColumnsSectionReader(ConfigNodes nodes)
         }
 
         var before = nodes.ProblemCount;
+        var classMap = ConfigNodes.Get(map, "y_pred_proba") as YamlMappingNode;
+        var classScores = classMap is null ? null : ClassScores(classMap, path + ".y_pred_proba");
         columns = columns with
         {
-            YPredProba = Column(map, path, "y_pred_proba", "y_pred_proba", nullable: false) ?? "y_pred_proba",
+            YPredProba = classMap is not null ? "y_pred_proba" : Column(map, path, "y_pred_proba", "y_pred_proba", nullable: false) ?? "y_pred_proba",
+            ClassScores = classScores,
             YPred = Column(map, path, "y_pred", "y_pred", nullable: true),
             YTrue = Column(map, path, "y_true", "y_true", nullable: false),
             Timestamp = Column(map, path, "timestamp", null, nullable: true),
         };
         return nodes.ProblemCount > before ? null : columns;
+    }
+
+    /// <summary>
+    /// A multiclass model's <c>y_pred_proba</c>: class → score column, at least two, no column twice (checked here so
+    /// each problem points at its entry; <see cref="ClassScoreColumns"/> would reject the same mappings).
+    /// </summary>
+    private ClassScoreColumns? ClassScores(YamlMappingNode map, string path)
+    {
+        var before = nodes.ProblemCount;
+        var pairs = new List<KeyValuePair<string, string>>();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var @class = nodes.NonEmptyString(keyNode, path);
+            var column = nodes.NonEmptyString(valueNode, @class is null ? path : $"{path}.{@class}");
+            if (@class is null || column is null)
+            {
+                continue;
+            }
+
+            if (owners.TryGetValue(column, out var owner))
+            {
+                nodes.Problem($"{path}.{@class}", valueNode.Start, $"column '{column}' is already the score column of class '{owner}'; each class needs its own column");
+                continue;
+            }
+
+            owners[column] = @class;
+            pairs.Add(new(@class, column));
+        }
+
+        if (map.Children.Count < 2)
+        {
+            nodes.Problem(path, map.Start, FormattableString.Invariant(
+                $"a multiclass model maps at least two classes to their score columns, e.g. {{a: score_a, b: score_b}}; got {map.Children.Count}. For a binary model give one column name"));
+        }
+
+        if (nodes.ProblemCount > before)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new ClassScoreColumns(pairs);
+        }
+        catch (ArgumentException e)
+        {
+            nodes.Rejected(path, map.Start, e);
+            return null;
+        }
     }
 
     /// <summary>The column named under <paramref name="key"/>: <paramref name="fallback"/> when absent; null (no such column) only where allowed.</summary>

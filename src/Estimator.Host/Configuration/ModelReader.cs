@@ -1,5 +1,6 @@
 using Estimator.Calibration;
 using Estimator.Estimation;
+using Estimator.Estimation.Multiclass;
 using Estimator.Metrics;
 using Estimator.Monitoring;
 using Estimator.Slo;
@@ -68,7 +69,9 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var analysis = nodes.Required(map, "analysis", path) is { } analysisNode ? paths.Source(analysisNode, path + ".analysis") : null;
         var targets = ConfigNodes.Get(map, "targets") is { } targetsNode ? paths.Source(targetsNode, path + ".targets") : null;
         var columns = columnsReader.Read(map, path);
-        var metrics = metricsReader.ReadMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics");
+        var metrics = columns?.ClassScores is null
+            ? metricsReader.ReadMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics")
+            : MulticlassMetrics(map, path);
         var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
         var thresholds = metricsReader.ReadThresholds(ConfigNodes.Get(map, "thresholds"), path + ".thresholds", metrics);
         var calibration = ConfigNodes.Get(map, "calibration") is { } calibrationNode
@@ -121,6 +124,47 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             ReconcileSchedule = targets is null ? null : reconcileSchedule ?? schedule,
             Notify = channels,
         };
+    }
+
+    /// <summary>
+    /// A multiclass model's metrics: multiclass CBPE's defaults when none are listed, and only the ones it estimates;
+    /// business value, which has no multiclass form, is a problem where it is configured.
+    /// </summary>
+    private List<Metric>? MulticlassMetrics(YamlMappingNode map, string path)
+    {
+        foreach (var key in (string[])["business_value_matrix", "normalize_business_value"])
+        {
+            if (ConfigNodes.Get(map, key) is { } node)
+            {
+                nodes.Problem($"{path}.{key}", node.Start, "applies to binary models only; this model is multiclass (columns.y_pred_proba maps classes)");
+            }
+        }
+
+        if (ConfigNodes.Get(map, "metrics") is not { } metricsNode)
+        {
+            return [.. new MulticlassCbpeOptions().Metrics];
+        }
+
+        var metrics = metricsReader.ReadMetrics(metricsNode, path + ".metrics");
+        if (metrics is null || metricsNode is not YamlSequenceNode sequence)
+        {
+            return metrics;
+        }
+
+        // The list read without problems, so it holds one metric per item, in order.
+        var ok = true;
+        var index = 0;
+        foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path + ".metrics"))
+        {
+            var metric = metrics[index++];
+            if (!MulticlassCbpeOptions.SupportedMetrics.Contains(metric))
+            {
+                nodes.Problem(itemPath, item.Start, $"multiclass CBPE does not estimate '{metric.ToName()}'; it estimates {string.Join(", ", MulticlassCbpeOptions.SupportedMetrics.Select(m => m.ToName()))}");
+                ok = false;
+            }
+        }
+
+        return ok ? metrics : null;
     }
 
     /// <summary>A model name by Core's rule (<see cref="ModelNames"/>), unique in the file.</summary>

@@ -83,7 +83,7 @@ public sealed class MetricsEndpointTests : IDisposable
         return EstimatorConfig.Load(TestData.CopyDemo(dir, extraTopLevel: top));
     }
 
-    private static async Task<(int Exit, string Output)> PromtoolAsync(string exposition)
+    internal static async Task<(int Exit, string Output)> PromtoolAsync(string exposition)
     {
         Assert.True(File.Exists("/usr/bin/promtool"), "promtool is missing: apt-get install prometheus (.ci/run installs it)");
         using var process = Process.Start(new ProcessStartInfo("/usr/bin/promtool", "check metrics")

@@ -46,12 +46,16 @@ internal sealed class CreditCardFiles
         return [.. Rows.Select(r => r[c])];
     }
 
-    /// <summary>Writes the rows as CSV, with <paramref name="cell"/> rewriting cells (column, value → value) and an optional <c>id</c> column.</summary>
-    public string WriteCsv(TestFiles files, string name, Func<string, string, string>? cell = null, bool withId = false, string[]? drop = null)
+    /// <summary>
+    /// Writes the rows as CSV, with <paramref name="cell"/> rewriting cells (column, value → value) and an optional <c>id</c>
+    /// column (the row's position in the whole file); <paramref name="rows"/> limits them to a range.
+    /// </summary>
+    public string WriteCsv(TestFiles files, string name, Func<string, string, string>? cell = null, bool withId = false, string[]? drop = null, Range? rows = null)
     {
         var keep = Header.Select((h, i) => (h, i)).Where(p => drop is null || !drop.Contains(p.h)).ToList();
         var lines = new List<string> { string.Join(",", (withId ? ["id"] : Array.Empty<string>()).Concat(keep.Select(p => p.h))) };
-        for (var r = 0; r < Rows.Count; r++)
+        var (first, count) = (rows ?? Range.All).GetOffsetAndLength(Rows.Count);
+        for (var r = first; r < first + count; r++)
         {
             var row = Rows[r];
             var cells = keep.Select(p => cell is null ? row[p.i] : cell(p.h, row[p.i]));
