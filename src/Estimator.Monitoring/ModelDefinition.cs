@@ -43,13 +43,5 @@ public sealed record ModelDefinition(
     /// thresholds and confusion-matrix normalisation (business value has no multiclass form). The store writes the
     /// macro-averaged rows only, as NannyML does, so alerts and SLOs see one row per chunk × metric as for binary models.
     /// </summary>
-    public MulticlassCbpeOptions ToMulticlassOptions() => new()
-    {
-        Metrics = Options.Metrics,
-        Chunking = Options.Chunking,
-        Calibration = Options.Calibration,
-        Thresholds = Options.Thresholds,
-        DefaultThreshold = Options.DefaultThreshold,
-        ConfusionMatrixNormalization = Options.ConfusionMatrixNormalization,
-    };
+    public MulticlassCbpeOptions ToMulticlassOptions() => Options.CopySharedTo(new MulticlassCbpeOptions { Metrics = Options.Metrics });
 }

@@ -35,4 +35,22 @@ public abstract record ConfidenceBasedOptions : ICalculatorOptions
     /// <summary>The threshold rule that applies to <paramref name="metric"/>.</summary>
     /// <param name="metric">The metric.</param>
     public Threshold ThresholdFor(Metric metric) => Thresholds.TryGetValue(metric, out var t) ? t : DefaultThreshold;
+
+    /// <summary>
+    /// <paramref name="target"/> with these options' chunking, calibration mode, thresholds and confusion-matrix
+    /// normalisation (what every confidence-based estimator shares); its metrics and own options stay.
+    /// </summary>
+    public T CopySharedTo<T>(T target)
+        where T : ConfidenceBasedOptions
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return (T)((ConfidenceBasedOptions)target with
+        {
+            Chunking = Chunking,
+            Calibration = Calibration,
+            Thresholds = Thresholds,
+            DefaultThreshold = DefaultThreshold,
+            ConfusionMatrixNormalization = ConfusionMatrixNormalization,
+        });
+    }
 }
