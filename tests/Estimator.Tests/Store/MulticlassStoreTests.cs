@@ -36,14 +36,14 @@ public sealed class MulticlassStoreTests : IDisposable
     private ModelRunner Runner(int workItemRows = 0) =>
         new(files.PathOf("store")) { FileSettleTime = TimeSpan.Zero, WorkItemRows = workItemRows, WorkItemGrace = TimeSpan.Zero };
 
-    private ModelDefinition Model(string? classScores = null) => new(
+    private ModelDefinition Model(string? classScores = null, Chunking? chunking = null) => new(
         "credit_card",
         reference,
         Path.Combine(Incoming, "*.csv"),
         Path.Combine(Labels, "*.csv"),
         "id",
         new ColumnMapping { ClassScores = ClassScoreColumns.Parse(classScores ?? CreditCardFiles.ShuffledScoreArgument), YPred = "y_pred", YTrue = "y_true", Timestamp = "timestamp" },
-        new CbpeOptions { Metrics = new MulticlassCbpeOptions().Metrics, Chunking = Chunking.BySize(6000) });
+        new CbpeOptions { Metrics = new MulticlassCbpeOptions().Metrics, Chunking = chunking ?? Chunking.BySize(6000) });
 
     /// <summary>Analysis rows [start, end) with their row number as id and no targets, as one file in the drop directory.</summary>
     private void Drop(string name, int start, int end) =>
@@ -54,20 +54,45 @@ public sealed class MulticlassStoreTests : IDisposable
         CreditCardFiles.Analysis.WriteCsv(files, Path.Combine("labels", name), withId: true, drop: [.. CreditCardFiles.Analysis.Header.Where(h => h != "y_true")], rows: start..end);
 
     /// <summary>One multiclass CBPE fit on the reference and one estimate over every analysis row, as a notebook would run it.</summary>
-    private List<EstimateRecord> Batch(bool withTargets)
+    private List<EstimateRecord> Batch(bool withTargets, Chunking? chunking = null)
     {
         var columns = new ColumnMapping { ClassScores = ClassScoreColumns.Parse(CreditCardFiles.ShuffledScoreArgument), YPred = "y_pred", YTrue = "y_true", Timestamp = "timestamp" };
         var data = MulticlassFileReader.Read(reference, columns, requireTargets: true, requirePredictions: true);
-        var fitted = new MulticlassCbpeCalculator(new MulticlassCbpeOptions { Chunking = Chunking.BySize(6000) }).Fit(data.Data);
+        var fitted = new MulticlassCbpeCalculator(new MulticlassCbpeOptions { Chunking = chunking ?? Chunking.BySize(6000) }).Fit(data.Data);
         var path = CreditCardFiles.Analysis.WriteCsv(files, withTargets ? "all-with-targets.csv" : "all.csv", drop: withTargets ? null : ["y_true"]);
         var analysis = MulticlassFileReader.Read(path, columns, requireTargets: withTargets, requirePredictions: true);
         return [.. EstimateRecord.FromResult(fitted.Estimate(analysis.Data, "credit_card")).Where(r => r.Period == "analysis").Select(Comparable)];
     }
 
+    private static EstimateRecord Micros(EstimateRecord r) =>
+        r with { ChunkStartDate = r.ChunkStartDate is DateTime s ? new DateTime(s.Ticks - (s.Ticks % 10), DateTimeKind.Utc) : null, ChunkEndDate = r.ChunkEndDate is DateTime e ? new DateTime(e.Ticks - (e.Ticks % 10), DateTimeKind.Utc) : null };
+
     private static EstimateRecord Comparable(EstimateRecord r) => r with { EstimatedAt = null, RunId = null, Provisional = false };
 
     private static List<EstimateRecord> Analysis(ModelRunner runner) =>
         [.. runner.ReadEstimates("credit_card").Where(r => r.Period == "analysis")];
+
+    [Fact]
+    public void Estimate_WithDailyPeriods_EqualsOneBatchEstimate_WhenSixFilesArriveOverTime()
+    {
+        // Daily chunks (about 1,440 rows each): the files end mid-day, so a day fills across files and stays provisional
+        // until a later day's rows arrive; the last day stays provisional (the stream never ends).
+        var runner = Runner();
+        var daily = Chunking.ByPeriod(ChunkPeriod.Day);
+        var model = Model(chunking: daily);
+        for (var f = 0; f + 1 < Cuts.Length; f++)
+        {
+            Drop($"analysis-{f:D2}.csv", Cuts[f], Cuts[f + 1]);
+            runner.Estimate(model);
+        }
+
+        var stored = Analysis(runner);
+        var batch = Batch(withTargets: false, daily);
+        Assert.True(batch.Select(r => r.ChunkKey).Distinct().Count() > 30, "too few daily chunks");
+        // Estimate files keep timestamps to the microsecond (Parquet), so a period's end (…:59.9999999) reads back as …:59.999999.
+        Assert.Equal(batch.Select(Micros), stored.Select(Comparable).Select(Micros));
+        Assert.All(stored.Where(r => r.ChunkIndex < stored.Max(x => x.ChunkIndex)), r => Assert.False(r.Provisional));
+    }
 
     [Fact]
     public void Estimate_EqualsOneBatchEstimate_WhenSixFilesArriveOverTime()
