@@ -111,18 +111,44 @@ internal sealed class AlertOutbox(StoreContext context)
             return FlagBytes(model);
         }
 
-        var before = File.ReadAllBytes(path);
         var items = JsonSerializer.SerializeToUtf8Bytes(added, FlagJson);
-        var end = Array.LastIndexOf(before, (byte)']');
-        if (end < 1 || items.Length < 2)
+        using var before = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+        // The file ends with the array's ']' (compact JSON, no trailing whitespace): copy everything before it in pooled
+        // blocks (never the whole file in one array: it grows with the history), then the new items and a new ']'.
+        Span<byte> tail = stackalloc byte[2];
+        before.Seek(-Math.Min(2, before.Length), SeekOrigin.End);
+        var read = before.Read(tail);
+        if (read < 2 || tail[1] != (byte)']' || items.Length < 2)
         {
-            throw new InvalidOperationException($"{path} is not a JSON array");
+            throw new InvalidOperationException($"{path} is not a compact JSON array");
         }
 
-        var empty = before[end - 1] == (byte)'[';
+        var empty = tail[0] == (byte)'[';
+        var keep = before.Length - 1;
         AtomicFile.Write(path, stream =>
         {
-            stream.Write(before, 0, end);
+            before.Seek(0, SeekOrigin.Begin);
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+            try
+            {
+                for (long left = keep; left > 0;)
+                {
+                    var n = before.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                    if (n == 0)
+                    {
+                        throw new EndOfStreamException($"{path} shrank while it was copied");
+                    }
+
+                    stream.Write(buffer, 0, n);
+                    left -= n;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             if (!empty)
             {
                 stream.WriteByte((byte)',');

@@ -107,7 +107,10 @@ internal sealed record ModelState(
 
         try
         {
-            var state = JsonSerializer.Deserialize<ModelState>(File.ReadAllText(path), Json);
+            // Streamed, not read into one string: the file grows with the history and a large string lands on the
+            // large-object heap, whose collections are what a long-lived host with many models pays for.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            var state = JsonSerializer.Deserialize<ModelState>(stream, Json);
             return state is { FormatVersion: CurrentFormat } ? state
                 : throw new EstimatorDataException($"store state format {state?.FormatVersion} is not supported (expected {CurrentFormat})", path);
         }
@@ -117,5 +120,5 @@ internal sealed record ModelState(
         }
     }
 
-    public void Save(string path) => AtomicFile.WriteText(path, JsonSerializer.Serialize(this, Json));
+    public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json));
 }

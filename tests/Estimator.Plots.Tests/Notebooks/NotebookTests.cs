@@ -177,7 +177,7 @@ public class NotebookTests
     public void Notebooks_AreCSharpPolyglotNotebooksOpeningWithASentence()
     {
         var paths = Directory.GetFiles(Path.Combine(CarLoan.RepositoryRoot, "notebooks"), "*.ipynb");
-        Assert.Equal(5, paths.Length);
+        Assert.Equal(6, paths.Length);
         foreach (var path in paths)
         {
             using var notebook = JsonDocument.Parse(File.ReadAllText(path));
