@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Estimator.Calibration;
 using Estimator.Estimation;
@@ -13,6 +12,9 @@ namespace Estimator.Tests.Golden;
 /// </summary>
 public sealed class NannyMlParityTests
 {
+    // The engine replays numpy's argsort: everything to 1e-9.
+    private static readonly ExpectedChunkRow Tolerance = new(Exact: 1e-9, Relative: 1e-9, Bounds: 1e-9);
+
     private static readonly Metric[] Metrics =
         [Metric.RocAuc, Metric.Precision, Metric.Recall, Metric.F1, Metric.Accuracy, Metric.Specificity];
 
@@ -40,32 +42,7 @@ public sealed class NannyMlParityTests
             foreach (var metric in Metrics)
             {
                 var actual = result.Rows[row++];
-                var e = chunk.GetProperty("metrics").GetProperty(metric.ToName());
-                var where = $"{name} {period} chunk {chunk.GetProperty("key").GetString()} {metric.ToName()}";
-
-                Assert.Equal(metric.ToName(), actual.Metric);
-                Assert.Equal(period, actual.Period);
-                Assert.Equal(chunk.GetProperty("key").GetString(), actual.Chunk.Key);
-                Assert.Equal(chunk.GetProperty("chunk_index").GetInt32(), actual.Chunk.Index);
-                Assert.Equal(chunk.GetProperty("start_index").GetInt64(), actual.Chunk.StartIndex);
-                Assert.Equal(chunk.GetProperty("end_index").GetInt64(), actual.Chunk.EndIndex);
-                Assert.Equal(chunk.GetProperty("n_rows").GetInt64(), actual.Chunk.Rows);
-                AssertDate(chunk.GetProperty("start_date"), actual.Chunk.StartDate, where);
-                AssertDate(chunk.GetProperty("end_date"), actual.Chunk.EndDate, where);
-
-                AssertClose(e, "estimated", actual.Estimated, 1e-9, where);
-                AssertRelative(e, "sampling_error", actual.SamplingError, 1e-9, where);
-                AssertClose(e, "upper_confidence_bound", actual.UpperConfidenceBound, 1e-9, where);
-                AssertClose(e, "lower_confidence_bound", actual.LowerConfidenceBound, 1e-9, where);
-                AssertClose(e, "upper_threshold", actual.UpperThreshold ?? double.NaN, 1e-9, where);
-                AssertClose(e, "lower_threshold", actual.LowerThreshold ?? double.NaN, 1e-9, where);
-                Assert.True(e.GetProperty("alert").GetBoolean() == actual.Alert, $"{where}: alert");
-
-                // Reference chunks carry CBPE's own realized value; analysis chunks PerformanceCalculator's.
-                var realizedField = period == Period.Reference ? "cbpe_realized" : "realized";
-                Assert.NotNull(actual.Realized);
-                AssertClose(e, realizedField, actual.Realized!.Value, 1e-9, where);
-                Assert.Equal(0, actual.TargetsMissingRate);
+                Tolerance.AssertMatches(chunk, metric, period, actual, name);
             }
         }
     }
@@ -83,8 +60,8 @@ public sealed class NannyMlParityTests
         foreach (var component in fitted.Components)
         {
             var t = root.GetProperty("thresholds").GetProperty(component.Name);
-            AssertClose(t, "lower", component.LowerThreshold ?? double.NaN, 1e-9, component.Name);
-            AssertClose(t, "upper", component.UpperThreshold ?? double.NaN, 1e-9, component.Name);
+            ExpectedChunkRow.AssertClose(t, "lower", component.LowerThreshold ?? double.NaN, 1e-9, component.Name);
+            ExpectedChunkRow.AssertClose(t, "upper", component.UpperThreshold ?? double.NaN, 1e-9, component.Name);
         }
     }
 
@@ -148,39 +125,5 @@ public sealed class NannyMlParityTests
             "M" => Chunking.ByPeriod(ChunkPeriod.Month),
             var p => throw new InvalidOperationException($"Unexpected period {p}."),
         };
-    }
-
-    private static void AssertClose(JsonElement e, string field, double actual, double tolerance, string where)
-    {
-        var p = e.GetProperty(field);
-        if (p.ValueKind == JsonValueKind.Null)
-        {
-            Assert.True(double.IsNaN(actual), $"{where}: {field} expected NaN, got {actual}");
-            return;
-        }
-
-        var expected = p.GetDouble();
-        Assert.True(Math.Abs(expected - actual) <= tolerance, $"{where}: {field} expected {expected:R}, got {actual:R}");
-    }
-
-    private static void AssertRelative(JsonElement e, string field, double actual, double tolerance, string where)
-    {
-        var expected = e.GetProperty(field).GetDouble();
-        Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Abs(expected), $"{where}: {field} expected {expected:R}, got {actual:R}");
-    }
-
-    private static void AssertDate(JsonElement e, DateTime? actual, string where)
-    {
-        // Python prints up to nanoseconds; .NET resolves 100 ns, so compare to a microsecond.
-        var text = e.GetString()!;
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot >= 0 && text.Length - dot - 1 > 7)
-        {
-            text = text[..(dot + 8)];
-        }
-
-        var expected = DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        Assert.NotNull(actual);
-        Assert.True(Math.Abs((expected - actual!.Value).Ticks) <= 10, $"{where}: date expected {text}, got {actual:O}");
     }
 }
