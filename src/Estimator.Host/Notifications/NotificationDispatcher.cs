@@ -88,9 +88,11 @@ public sealed class NotificationDispatcher
             return (0, 0, 0);
         }
 
-        // Channels that received a trigger of an alert (by dedup key): its resolve goes to them too.
+        // Channels that received a trigger of an alert (by dedup key): its resolve goes to them too. Only a resolve
+        // consults it, and the sent notifications grow with the model's history, so they are read only when one waits.
         var triggered = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var n in store.SentNotifications(model.Name).Concat(outbox).Where(n => n.State == "firing"))
+        var earlier = outbox.Any(n => n.State == "resolved") ? store.SentNotifications(model.Name) : [];
+        foreach (var n in earlier.Concat(outbox).Where(n => n.State == "firing"))
         {
             if (!triggered.TryGetValue(n.DedupKey, out var set))
             {
