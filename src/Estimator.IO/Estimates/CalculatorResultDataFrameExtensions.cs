@@ -12,6 +12,8 @@ public static class CalculatorResultDataFrameExtensions
     /// are <see cref="PrimitiveDataFrameColumn{T}"/>, strings are <see cref="StringDataFrameColumn"/>.
     /// </summary>
     /// <remarks>
+    /// <para>Rows of one class (a multiclass result with per-class rows) add the estimate file's <c>class</c> column at the
+    /// end, null on macro rows; results without such rows have no <c>class</c> column.</para>
     /// Nullable columns use the data frame's null support: a <c>PrimitiveDataFrameColumn&lt;double&gt;</c> holds null
     /// (not NaN) where the estimate file holds null, so <c>column[i]</c> returns null there and
     /// <see cref="DataFrameColumn.NullCount"/> counts them.
@@ -24,7 +26,7 @@ public static class CalculatorResultDataFrameExtensions
     public static DataFrame ToDataFrame(this IReadOnlyList<EstimateRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return new DataFrame(
+        var frame = new DataFrame(
             new PrimitiveDataFrameColumn<int>(EstimateColumns.SchemaVersion, records.Select(r => r.SchemaVersion)),
             new StringDataFrameColumn(EstimateColumns.Model, records.Select(r => r.Model)),
             new StringDataFrameColumn(EstimateColumns.ChunkKey, records.Select(r => r.ChunkKey)),
@@ -45,5 +47,11 @@ public static class CalculatorResultDataFrameExtensions
             new PrimitiveDataFrameColumn<bool>(EstimateColumns.Alert, records.Select(r => r.Alert)),
             new PrimitiveDataFrameColumn<double>(EstimateColumns.Realized, records.Select(r => r.Realized)),
             new PrimitiveDataFrameColumn<double>(EstimateColumns.TargetsMissingRate, records.Select(r => r.TargetsMissingRate)));
+        if (records.Any(r => r.Class is not null))
+        {
+            frame.Columns.Add(new StringDataFrameColumn(EstimateColumns.Class, records.Select(r => r.Class)));
+        }
+
+        return frame;
     }
 }
