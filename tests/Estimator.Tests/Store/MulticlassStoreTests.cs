@@ -95,6 +95,31 @@ public sealed class MulticlassStoreTests : IDisposable
     }
 
     [Fact]
+    public void EvaluateAlerts_FlagsAMulticlassObjective_FromTheMacroRows()
+    {
+        // ROC AUC of this model is about 0.9: an objective of 0.95 is missed by every chunk, with the whole band below it.
+        var runner = Runner();
+        var model = Model() with { Slos = [new Estimator.Slo.SloObjective("roc_auc", 0.95)], Alerting = new Estimator.Slo.AlertPolicy { For = 1 } };
+        for (var f = 0; f + 1 < Cuts.Length; f++)
+        {
+            Drop($"analysis-{f:D2}.csv", Cuts[f], Cuts[f + 1]);
+            runner.Estimate(model);
+            runner.EvaluateAlerts(model);
+        }
+
+        // The oracle: the batch estimate's final chunks, flagged by hand (P1 when the whole band is below the objective).
+        var final = Analysis(runner).Where(r => !r.Provisional).Select(r => r.ChunkIndex).ToHashSet();
+        var finals = Batch(withTargets: false).Where(r => r.Metric == "roc_auc" && final.Contains(r.ChunkIndex)).OrderBy(r => r.ChunkIndex).ToList();
+        var expected = finals.Select(r => r.UpperConfidenceBound < 0.95 ? "P1" : r.Estimated < 0.95 ? "P2" : null).ToList();
+        var outcome = runner.EvaluateAlerts(model);
+        var flags = outcome.Flags.Where(f => f.Metric == "roc_auc" && f.Rule == "objective").OrderBy(f => f.ChunkIndex).ToList();
+        Assert.Equal(expected, flags.Select(f => f.Severity));
+        Assert.Equal("firing", outcome.Current.Single(s => s.Metric == "roc_auc" && s.Rule == "objective").State);
+        var trigger = Assert.Single(runner.PendingNotifications("credit_card"), n => n.Rule == "objective" && n.State == "firing");
+        Assert.Equal((expected[0], 0), (trigger.Severity, trigger.ChunkIndex));
+    }
+
+    [Fact]
     public void Estimate_EqualsOneBatchEstimate_WhenSixFilesArriveOverTime()
     {
         var runner = Runner();
