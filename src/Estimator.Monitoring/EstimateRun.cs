@@ -21,13 +21,15 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var (calibration, fitted) = fit.RunLocked(model, tracker, cancellationToken);
         var state = context.States.Load(Layout.StatePath(model.Name));
         var now = context.Time.GetUtcNow();
-        var (fresh, stillRejected) = NewFiles(model, state, now);
+        var rejectedPath = Layout.RejectedPath(model.Name);
+        var rejectedBefore = RejectedFiles.Load(rejectedPath);
+        var (fresh, stillRejected) = NewFiles(model, state, rejectedBefore, now);
         if (fresh.Count == 0)
         {
-            if (stillRejected.Count != state.Rejected.Count)
+            if (stillRejected.Count != rejectedBefore.Count)
             {
                 // Rejected files that were removed are forgotten.
-                context.States.Save(Layout.StatePath(model.Name), state with { Rejected = stillRejected });
+                RejectedFiles.Save(rejectedPath, stillRejected);
             }
 
             tracker.Finish();
@@ -41,7 +43,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         if (read.Count == 0)
         {
             // Every new file was unusable: record them, so they are not read again until they change.
-            context.States.Save(Layout.StatePath(model.Name), state with { Rejected = [.. stillRejected, .. rejected] });
+            RejectedFiles.Save(rejectedPath, [.. stillRejected, .. rejected]);
             tracker.Finish();
             return new EstimateOutcome("", [], 0, 0, 0) { Rejected = rejected };
         }
@@ -73,10 +75,14 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             HasPredictions = newRows.Predictions is not null,
             Classes = newRows.Classes,
             Pending = pending,
-            Rejected = [.. stillRejected, .. rejected],
         };
         context.BeforeCommit?.Invoke(model.Name);
         context.States.Save(Layout.StatePath(model.Name), committed);
+        if (rejected.Count > 0 || stillRejected.Count != rejectedBefore.Count)
+        {
+            // After the state: a crash in between only means a rejected file is tried once more.
+            RejectedFiles.Save(rejectedPath, [.. stillRejected, .. rejected]);
+        }
         files.RemoveOrphans(model.Name, committed);
         if (pending.Count > 0)
         {
@@ -97,10 +103,10 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
     /// Analysis files not processed before and not written to for the settle time, in processing order; and the files
     /// rejected before that are still there unchanged (a changed one is tried again, so it is among the new files).
     /// </summary>
-    private (List<string> Fresh, List<RejectedFile> StillRejected) NewFiles(ModelDefinition model, ModelState state, DateTimeOffset now)
+    private (List<string> Fresh, List<RejectedFile> StillRejected) NewFiles(ModelDefinition model, ModelState state, List<RejectedFile> rejectedBefore, DateTimeOffset now)
     {
         var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-        var rejected = state.Rejected.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var rejected = rejectedBefore.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var fresh = new List<string>();
         var stillRejected = new List<RejectedFile>();
         foreach (var file in FileSource.List(model.Analysis))

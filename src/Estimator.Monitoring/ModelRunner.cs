@@ -182,7 +182,7 @@ public sealed class ModelRunner
 
     /// <summary>The model's analysis files set aside as unusable, with their errors (tried again once a file changes).</summary>
     public IReadOnlyList<RejectedFile> ReadRejected(string model) =>
-        _context.States.Load(_context.Layout.StatePath(StoreLayout.CheckedName(model))).Rejected;
+        RejectedFiles.Load(_context.Layout.RejectedPath(StoreLayout.CheckedName(model)));
 
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => _files.ReadEstimates(StoreLayout.CheckedName(model));

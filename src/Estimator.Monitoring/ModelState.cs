@@ -77,9 +77,6 @@ internal sealed record ModelState(
     /// <summary>Work items planned by a run and not yet settled: their chunks are in <see cref="Chunks"/>, their rows in a segment file.</summary>
     public IReadOnlyList<WorkItemState> Pending { get; init; } = [];
 
-    /// <summary>Analysis files set aside as unusable (see <see cref="RejectedFile"/>); not in <see cref="Files"/>.</summary>
-    public IReadOnlyList<RejectedFile> Rejected { get; init; } = [];
-
     /// <summary>
     /// A multiclass model's classes, sorted ordinally: the order of the score columns in the stored rows, and what their
     /// predictions and the stored labels index. Null for a binary model (and left out of its file, which stays as before).

@@ -15,6 +15,8 @@ internal sealed class StoreLayout(string root)
 
     public string StatePath(string model) => Path.Combine(ModelDirectory(model), "state.json");
 
+    public string RejectedPath(string model) => Path.Combine(ModelDirectory(model), "rejected.json");
+
     public string LockPath(string model) => Path.Combine(ModelDirectory(model), ".lock");
 
     public string FittedPath(string model, string fingerprint) => Path.Combine(ModelDirectory(model), "fitted", fingerprint + ".json");
