@@ -62,6 +62,54 @@ internal static class ColumnConverter
         return result;
     }
 
+    /// <summary>
+    /// A regression model's predicted or actual values: any finite number; null, NaN and empty text become NaN and are
+    /// counted in <paramref name="missing"/>; an infinite value or text that is not a number is an error naming the row.
+    /// </summary>
+    public static double[] ToValues(RawColumn column, string source, out long missing)
+    {
+        var n = column.Length;
+        var result = new double[n];
+        missing = 0;
+        switch (column)
+        {
+            case DoubleColumn d:
+                Array.Copy(d.Values, result, n);
+                break;
+            case IntegerColumn i:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = i.IsNull[r] ? double.NaN : i.Values[r];
+                }
+
+                break;
+            case StringColumn { IsText: true } s:
+                for (var r = 0; r < n; r++)
+                {
+                    result[r] = ParseNumber(s.Values[r], column, source, r, "a number");
+                }
+
+                break;
+            default:
+                throw WrongType(column, source, "a numeric type (floating-point, decimal or integer)");
+        }
+
+        for (var r = 0; r < n; r++)
+        {
+            var v = result[r];
+            if (double.IsNaN(v))
+            {
+                missing++;
+            }
+            else if (double.IsInfinity(v))
+            {
+                throw new EstimatorDataException(Invariant($"value {v:R} is not finite"), source, column.Name, r);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Labels 0 or 1 (from bool, integer, floating or text); null, NaN and empty text become NaN.</summary>
     public static double[] ToLabels(RawColumn column, string source, out long missing)
     {

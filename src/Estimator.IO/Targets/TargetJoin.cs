@@ -56,6 +56,24 @@ public static class TargetJoin
         return Result(rowOf, labels, unmatched);
     }
 
+    /// <summary>
+    /// Reads a Parquet or CSV targets file of a regression model and left-joins its actual values onto
+    /// <paramref name="analysis"/> by id.
+    /// </summary>
+    /// <param name="analysis">Regression analysis data read with an id column mapped.</param>
+    /// <param name="targetsPath">The targets file; its extension selects the format.</param>
+    /// <param name="idColumn">The id column in the targets file.</param>
+    /// <param name="yTrueColumn">The target column in the targets file (numbers, null = missing).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="EstimatorDataException">The analysis has no ids, the targets file is unreadable or holds bad data, or an id repeats.</exception>
+    public static async Task<TargetJoinResult> LeftJoinValuesAsync(RegressionPredictionData analysis, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        var (table, rowOf, unmatched) = await MatchAsync(analysis.Ids, analysis.Source, targetsPath, idColumn, yTrueColumn, cancellationToken).ConfigureAwait(false);
+        var values = ColumnConverter.ToValues(table.Find(yTrueColumn)!, targetsPath, out _);
+        return Result(rowOf, values, unmatched);
+    }
+
     /// <summary>Reads the targets file and finds, per analysis row, the targets row with its id (−1 for none).</summary>
     private static async Task<(SourceTable Table, int[] RowOf, long Unmatched)> MatchAsync(
         IReadOnlyList<string>? analysisIds, string analysisSource, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken)
