@@ -56,7 +56,13 @@ public sealed record AlertPolicy
     }
 }
 
-/// <summary>A service-level objective: a floor on one metric's estimated value (e.g. <c>roc_auc &gt;= 0.90</c>).</summary>
-/// <param name="Metric">The metric or component name as in the estimates (<c>roc_auc</c>, <c>f1</c>, ...).</param>
-/// <param name="Objective">The floor: an estimate below it is decay.</param>
-public sealed record SloObjective(string Metric, double Objective);
+/// <summary>
+/// A service-level objective on one metric's estimated value: a floor (e.g. <c>roc_auc &gt;= 0.90</c>) or a ceiling
+/// (e.g. <c>mae &lt;= 2.5</c>).
+/// </summary>
+/// <param name="Metric">The metric or component name as in the estimates (<c>roc_auc</c>, <c>f1</c>, <c>mae</c>, ...).</param>
+/// <param name="Objective">The floor or ceiling.</param>
+/// <param name="Direction">Which side of <paramref name="Objective"/> is decay: <see cref="SloDirection.Below"/> (a floor,
+/// the default) or <see cref="SloDirection.Above"/> (a ceiling). Configuration infers it from the metric
+/// (<see cref="SloDirections.For"/>) when not given.</param>
+public sealed record SloObjective(string Metric, double Objective, SloDirection Direction = SloDirection.Below);

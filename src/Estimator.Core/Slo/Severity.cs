@@ -9,10 +9,10 @@ public enum Severity
     /// <summary>Log: a reference threshold is crossed on a single chunk (or fewer than the configured run of chunks).</summary>
     P3 = 3,
 
-    /// <summary>Ticket: the estimate is below the objective but its confidence band still reaches it, or a reference threshold is crossed on several consecutive chunks.</summary>
+    /// <summary>Ticket: the estimate is on the decay side of the objective (below a floor, above a ceiling) but its confidence band still reaches it, or a reference threshold is crossed on several consecutive chunks.</summary>
     P2 = 2,
 
-    /// <summary>Page: the whole confidence band is below the objective — the decay is certain beyond sampling error.</summary>
+    /// <summary>Page: the whole confidence band is on the decay side of the objective — the decay is certain beyond sampling error.</summary>
     P1 = 1,
 }
 

@@ -22,7 +22,7 @@ public sealed record ChunkPoint(
 /// <summary>What kind of rule raised a flag: an absolute objective or the reference-based thresholds.</summary>
 public enum AlertRule
 {
-    /// <summary>An SLO floor on the metric (<c>objective</c>).</summary>
+    /// <summary>An SLO floor or ceiling on the metric (<c>objective</c>).</summary>
     Objective,
 
     /// <summary>NannyML's reference-based thresholds.</summary>
@@ -77,7 +77,7 @@ public sealed record LifecycleState(AlertState State, int Flagged, int Clear, Se
 
 /// <summary>Error budget over the last <see cref="AlertPolicy.BudgetWindow"/> final chunks.</summary>
 /// <param name="WindowChunks">Chunks in the window (fewer at the start of a stream).</param>
-/// <param name="BadChunks">Chunks in the window whose estimate is below the objective.</param>
+/// <param name="BadChunks">Chunks in the window whose estimate misses the objective (below a floor, above a ceiling).</param>
 /// <param name="BudgetRemaining">1 − (bad share / budget); negative once the budget is spent.</param>
 /// <param name="BurnRate">(bad share) / budget: 1 spends the budget exactly over the window, above 1 faster.</param>
 public sealed record BudgetStatus(int WindowChunks, int BadChunks, double BudgetRemaining, double BurnRate);
@@ -88,7 +88,7 @@ public enum Verdict
     /// <summary>No labels yet.</summary>
     Pending,
 
-    /// <summary>The realized value is below the objective too: the decay was real.</summary>
+    /// <summary>The realized value is on the decay side of the objective too: the decay was real.</summary>
     Confirmed,
 
     /// <summary>The realized value meets the objective: the flag was a false alarm.</summary>
@@ -99,8 +99,8 @@ public enum Verdict
 /// Decides SLO decay flags from estimates, statistically rather than by a bare crossing, and runs the alert lifecycle.
 /// </summary>
 /// <remarks>
-/// Tiers: P1 (page) when the whole confidence band lies below the objective; P2 (ticket) when the estimate is below the
-/// objective but the band still reaches it, or a reference threshold is crossed on <see cref="AlertPolicy.ConsecutiveCrossings"/>
+/// Tiers: P1 (page) when the whole confidence band lies on the decay side of the objective (below a floor, above a
+/// ceiling: <see cref="SloDirection"/>); P2 (ticket) when the estimate is on the decay side but the band still reaches it, or a reference threshold is crossed on <see cref="AlertPolicy.ConsecutiveCrossings"/>
 /// consecutive chunks; P3 (log) for a shorter run of threshold crossings. The lifecycle follows Alertmanager: pending
 /// until flagged for <see cref="AlertPolicy.For"/> chunks, then firing; resolved after more than
 /// <see cref="AlertPolicy.KeepFiringFor"/> clear chunks. Evaluation is a pure function of the chunk sequence, so it can be
@@ -108,19 +108,28 @@ public enum Verdict
 /// </remarks>
 public static class SloEvaluator
 {
-    /// <summary>Flags each chunk against an absolute objective (a floor on the metric).</summary>
-    public static IReadOnlyList<ChunkFlag> FlagObjective(IReadOnlyList<ChunkPoint> points, double objective)
+    /// <summary>
+    /// Flags each chunk against an absolute objective: for a floor (<see cref="SloDirection.Below"/>) P1 when the whole
+    /// band is below it, P2 when the estimate is below it but the band reaches it; for a ceiling
+    /// (<see cref="SloDirection.Above"/>) the mirror image — P1 when the whole band is above it, P2 when the estimate is
+    /// above it but the band reaches it. An estimate equal to the objective meets it.
+    /// </summary>
+    public static IReadOnlyList<ChunkFlag> FlagObjective(IReadOnlyList<ChunkPoint> points, double objective, SloDirection direction = SloDirection.Below)
     {
         ArgumentNullException.ThrowIfNull(points);
+        var side = direction.Name();
         var flags = new ChunkFlag[points.Count];
         for (var i = 0; i < points.Count; i++)
         {
             var p = points[i];
+
+            // The band's near end is the bound on the objective's side: the upper bound of a floor, the lower of a ceiling.
+            var nearEnd = direction == SloDirection.Above ? p.LowerConfidenceBound : p.UpperConfidenceBound;
             flags[i] = double.IsNaN(p.Estimated) ? new ChunkFlag(p, Severity.None, "no estimate")
-                : p.UpperConfidenceBound < objective
-                    ? new ChunkFlag(p, Severity.P1, FormattableString.Invariant($"whole band [{p.LowerConfidenceBound:0.####}, {p.UpperConfidenceBound:0.####}] below objective {objective:0.####}"))
-                : p.Estimated < objective
-                    ? new ChunkFlag(p, Severity.P2, FormattableString.Invariant($"estimate {p.Estimated:0.####} below objective {objective:0.####}, band reaches it"))
+                : direction.Misses(nearEnd, objective)
+                    ? new ChunkFlag(p, Severity.P1, FormattableString.Invariant($"whole band [{p.LowerConfidenceBound:0.####}, {p.UpperConfidenceBound:0.####}] {side} objective {objective:0.####}"))
+                : direction.Misses(p.Estimated, objective)
+                    ? new ChunkFlag(p, Severity.P2, FormattableString.Invariant($"estimate {p.Estimated:0.####} {side} objective {objective:0.####}, band reaches it"))
                     : new ChunkFlag(p, Severity.None, FormattableString.Invariant($"estimate {p.Estimated:0.####} meets objective {objective:0.####}"));
         }
 
@@ -259,8 +268,8 @@ public static class SloEvaluator
         return trailing > 0 ? (AlertState.Pending, flags[^1].Severity) : (AlertState.Inactive, Severity.None);
     }
 
-    /// <summary>The error budget over the last window of chunks: how fast misses of the objective spend it.</summary>
-    public static BudgetStatus Budget(IReadOnlyList<ChunkPoint> points, double objective, AlertPolicy policy)
+    /// <summary>The error budget over the last window of chunks: how fast misses of the objective (estimates on its decay side) spend it.</summary>
+    public static BudgetStatus Budget(IReadOnlyList<ChunkPoint> points, double objective, AlertPolicy policy, SloDirection direction = SloDirection.Below)
     {
         ArgumentNullException.ThrowIfNull(points);
         var estimates = new double[points.Count];
@@ -269,18 +278,18 @@ public static class SloEvaluator
             estimates[i] = points[i].Estimated;
         }
 
-        return Budget(estimates, objective, policy);
+        return Budget(estimates, objective, policy, direction);
     }
 
-    /// <summary>As <see cref="Budget(IReadOnlyList{ChunkPoint}, double, AlertPolicy)"/> over the chunks' estimates alone (the last <see cref="AlertPolicy.BudgetWindow"/> are enough).</summary>
-    public static BudgetStatus Budget(ReadOnlySpan<double> estimates, double objective, AlertPolicy policy)
+    /// <summary>As <see cref="Budget(IReadOnlyList{ChunkPoint}, double, AlertPolicy, SloDirection)"/> over the chunks' estimates alone (the last <see cref="AlertPolicy.BudgetWindow"/> are enough).</summary>
+    public static BudgetStatus Budget(ReadOnlySpan<double> estimates, double objective, AlertPolicy policy, SloDirection direction = SloDirection.Below)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var window = Math.Min(policy.BudgetWindow, estimates.Length);
         var bad = 0;
         for (var i = estimates.Length - window; i < estimates.Length; i++)
         {
-            bad += estimates[i] < objective ? 1 : 0;
+            bad += direction.Misses(estimates[i], objective) ? 1 : 0;
         }
 
         var share = window == 0 ? 0 : (double)bad / window;
@@ -288,12 +297,12 @@ public static class SloEvaluator
         return new BudgetStatus(window, bad, 1 - burn, burn);
     }
 
-    /// <summary>What the realized value says about an objective flag on a chunk.</summary>
-    public static Verdict Judge(ChunkFlag flag, double objective)
+    /// <summary>What the realized value says about an objective flag on a chunk: confirmed when it is on the decay side too.</summary>
+    public static Verdict Judge(ChunkFlag flag, double objective, SloDirection direction = SloDirection.Below)
     {
         ArgumentNullException.ThrowIfNull(flag);
         return flag.Point.Realized is not double realized || double.IsNaN(realized) ? Verdict.Pending
-            : realized < objective ? Verdict.Confirmed
+            : direction.Misses(realized, objective) ? Verdict.Confirmed
             : Verdict.Retracted;
     }
 }
