@@ -136,32 +136,35 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
             var window = (previous?.Window ?? []).Concat(points.Select(p => p.Estimated)).TakeLast(policy.BudgetWindow).ToArray();
             metrics.Add(new MetricSummary(metric, latest, window));
 
-            var crossings = Rule(metric, "threshold", null)?.At.Crossings ?? 0;
+            var crossings = Rule(metric, "threshold", null, SloDirection.Below)?.At.Crossings ?? 0;
             var thresholdFlags = SloEvaluator.FlagThresholds(points, policy, ref crossings);
-            Collect(AlertRule.Threshold, thresholdFlags, null, crossings);
+            Collect(AlertRule.Threshold, thresholdFlags, null, SloDirection.Below, crossings);
             foreach (var slo in model.Slos.Where(s => s.Metric == metric))
             {
-                Collect(AlertRule.Objective, SloEvaluator.FlagObjective(points, slo.Objective), slo.Objective, 0);
+                Collect(AlertRule.Objective, SloEvaluator.FlagObjective(points, slo.Objective, slo.Direction), slo.Objective, slo.Direction, 0);
             }
 
-            void Collect(AlertRule rule, IReadOnlyList<ChunkFlag> ruleFlags, double? objective, int crossingsAfter)
+            void Collect(AlertRule rule, IReadOnlyList<ChunkFlag> ruleFlags, double? objective, SloDirection direction, int crossingsAfter)
             {
                 var ruleName = rule == AlertRule.Objective ? "objective" : "threshold";
-                var earlier = Rule(metric, ruleName, objective);
+                var earlier = Rule(metric, ruleName, objective, direction);
                 var at = earlier?.At ?? LifecycleState.Initial;
                 var lifecycle = SloEvaluator.Lifecycle(rule, ruleFlags, policy, ref at);
                 at = at with { Crossings = crossingsAfter };
                 var (state, severity) = SloEvaluator.Current(at);
-                var budget = objective is double o ? SloEvaluator.Budget(window, o, policy) : null;
-                current.Add(new AlertStatus(model.Name, metric, ruleName, state.ToString().ToLowerInvariant(), severity == Severity.None ? null : severity.ToString(), objective, budget, latest.ChunkKey));
+                var budget = objective is double o ? SloEvaluator.Budget(window, o, policy, direction) : null;
+                current.Add(new AlertStatus(model.Name, metric, ruleName, state.ToString().ToLowerInvariant(), severity == Severity.None ? null : severity.ToString(), objective, budget, latest.ChunkKey)
+                {
+                    Direction = objective is null ? null : direction.Name(),
+                });
 
                 foreach (var flag in ruleFlags)
                 {
-                    var verdict = objective is double obj && flag.Severity != Severity.None ? SloEvaluator.Judge(flag, obj).ToString().ToLowerInvariant() : null;
+                    var verdict = objective is double obj && flag.Severity != Severity.None ? SloEvaluator.Judge(flag, obj, direction).ToString().ToLowerInvariant() : null;
                     added.Add((new AlertFlag(metric, ruleName, flag.Point.ChunkKey, flag.Point.ChunkIndex, flag.Severity == Severity.None ? null : flag.Severity.ToString(), flag.Reason, verdict), rules.Count));
                 }
 
-                rules.Add(new RuleSummary(metric, ruleName, objective, at, (earlier?.Flags ?? 0) + ruleFlags.Count));
+                rules.Add(new RuleSummary(metric, ruleName, objective, at, (earlier?.Flags ?? 0) + ruleFlags.Count) { Direction = direction == SloDirection.Above ? direction : null });
                 foreach (var t in lifecycle)
                 {
                     var r = byIndex[t.Point.ChunkIndex];
@@ -180,9 +183,9 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         var flags = added.OrderBy(f => f.Flag.ChunkIndex).ThenBy(f => f.Rule).Select(f => f.Flag).ToList();
         return new Folded(summary with { Watermark = watermark, Metrics = metrics, Rules = rules, Current = current }, flags, transitions);
 
-        // Rules are matched by metric, rule and objective (two objectives on one metric are two rules).
-        RuleSummary? Rule(string metric, string rule, double? objective) =>
-            summary.Rules.FirstOrDefault(r => r.Metric == metric && r.Rule == rule && Nullable.Equals(r.Objective, objective));
+        // Rules are matched by metric, rule, objective and direction (two objectives on one metric are two rules).
+        RuleSummary? Rule(string metric, string rule, double? objective, SloDirection direction) =>
+            summary.Rules.FirstOrDefault(r => r.Metric == metric && r.Rule == rule && Nullable.Equals(r.Objective, objective) && (r.Direction ?? SloDirection.Below) == direction);
     }
 
     /// <summary>

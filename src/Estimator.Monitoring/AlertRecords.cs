@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Estimator.Slo;
 
 namespace Estimator.Monitoring;
@@ -9,7 +10,7 @@ namespace Estimator.Monitoring;
 /// <param name="Id">Stable id of the state change (file name in the outbox).</param>
 /// <param name="Model">The model.</param>
 /// <param name="Metric">The metric.</param>
-/// <param name="Rule"><c>objective</c> (an SLO floor) or <c>threshold</c> (reference thresholds).</param>
+/// <param name="Rule"><c>objective</c> (an SLO floor or ceiling) or <c>threshold</c> (reference thresholds).</param>
 /// <param name="Severity"><c>P1</c>, <c>P2</c> or <c>P3</c>.</param>
 /// <param name="State"><c>firing</c> or <c>resolved</c>.</param>
 /// <param name="ChunkKey">The chunk at which the state changed.</param>
@@ -17,7 +18,7 @@ namespace Estimator.Monitoring;
 /// <param name="Estimated">The estimate at that chunk.</param>
 /// <param name="LowerConfidenceBound">Lower band.</param>
 /// <param name="UpperConfidenceBound">Upper band.</param>
-/// <param name="Objective">The SLO floor (objective rule), else null.</param>
+/// <param name="Objective">The SLO floor or ceiling (objective rule), else null.</param>
 /// <param name="LowerThreshold">The reference lower threshold, if any.</param>
 /// <param name="UpperThreshold">The reference upper threshold, if any.</param>
 /// <param name="DedupKey">Stable key of the alert (model/metric/rule): a receiver groups trigger and resolve by it.</param>
@@ -50,10 +51,15 @@ public sealed record AlertNotification(
 /// <param name="Rule"><c>objective</c> or <c>threshold</c>.</param>
 /// <param name="State"><c>inactive</c>, <c>pending</c> or <c>firing</c>.</param>
 /// <param name="Severity">The severity while pending or firing.</param>
-/// <param name="Objective">The SLO floor, for objective rules.</param>
+/// <param name="Objective">The SLO floor or ceiling, for objective rules.</param>
 /// <param name="Budget">Error budget and burn rate, for objective rules.</param>
 /// <param name="ChunkKey">The latest final chunk evaluated.</param>
-public sealed record AlertStatus(string Model, string Metric, string Rule, string State, string? Severity, double? Objective, BudgetStatus? Budget, string? ChunkKey);
+public sealed record AlertStatus(string Model, string Metric, string Rule, string State, string? Severity, double? Objective, BudgetStatus? Budget, string? ChunkKey)
+{
+    /// <summary>Which side of <see cref="Objective"/> is decay (<c>below</c> or <c>above</c>), for objective rules; null for threshold rules.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Direction { get; init; }
+}
 
 /// <summary>One chunk's flag under one rule, with what the realized value says about it.</summary>
 /// <param name="Metric">The metric.</param>

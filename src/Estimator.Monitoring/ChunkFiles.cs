@@ -43,7 +43,7 @@ internal sealed class ChunkFiles(StoreContext context)
     public RowBatch LoadRows(string model, ChunkState chunk, ModelState state)
     {
         var path = Layout.RowsPath(model, chunk);
-        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes);
+        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features);
         return rows.Count == chunk.Rows
             ? rows
             : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), path);

@@ -74,6 +74,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             HasTimestamps = newRows.Timestamps is not null,
             HasPredictions = newRows.Predictions is not null,
             Classes = newRows.Classes,
+            Features = newRows.FeatureShapes,
             Pending = pending,
         };
         context.BeforeCommit?.Invoke(model.Name);
@@ -149,6 +150,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var read = new List<ProcessedFile>(fresh.Count);
         var rejected = new List<RejectedFile>();
         (bool Ids, bool Timestamps, bool Predictions)? shape = state.Chunks.Count > 0 ? (state.HasIds, state.HasTimestamps, state.HasPredictions) : null;
+        IReadOnlyList<StoredFeature>? features = null;
         foreach (var file in fresh)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -156,7 +158,11 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             try
             {
                 RowBatch batch;
-                if (model.IsMulticlass())
+                if (model.IsRegression())
+                {
+                    batch = RowBatch.FromRegressionData(RegressionFileReader.Read(file, columns, model.Features, requireTargets: false));
+                }
+                else if (model.IsMulticlass())
                 {
                     var data = MulticlassFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions);
                     fit.WarnScoreSum(model.Name, data);
@@ -173,7 +179,16 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                     throw new EstimatorDataException($"model '{model.Name}': this file carries other columns (id, timestamp, prediction, classes) than the files already processed", file);
                 }
 
+                // A regression file's inputs must have the kinds the stream's rows are stored with (a numeric column read
+                // as text in one file cannot join the others' rows).
+                var kinds = features ?? (state.Chunks.Count > 0 ? state.Features : null);
+                if (kinds is not null && !StoredFeatures.Same(batch.FeatureShapes, kinds))
+                {
+                    throw new EstimatorDataException($"model '{model.Name}': this file's input columns are {StoredFeatures.Describe(batch.FeatureShapes)}, the files already processed have {StoredFeatures.Describe(kinds)}", file);
+                }
+
                 shape = has;
+                features = batch.FeatureShapes;
                 batches.Add(batch);
                 read.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, batch.Count));
                 tracker.FileRead(info.Length, batch.Count);

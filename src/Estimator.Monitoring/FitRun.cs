@@ -2,6 +2,7 @@ using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 using Estimator.IO;
+using Estimator.Learning;
 using Estimator.Metrics;
 using Microsoft.Extensions.Logging;
 
@@ -52,7 +53,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         var committed = state with { Fingerprint = fingerprint };
         if (state.Chunks.Count > 0)
         {
-            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes);
+            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features);
             var (chunks, changed) = formation.Advance(model, state, empty, rebuild: true);
             tracker.TotalChunks += changed.Count;
             tracker.Enter(RunPhase.Estimating);
@@ -78,15 +79,29 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
     {
         FittedCbpe cbpe => cbpe.Calibration.Reason,
         FittedMulticlassCbpe multiclass => string.Join("; ", multiclass.Classes.Select((c, k) => $"{c}: {multiclass.Calibration[k].Reason}")),
+        FittedDle dle => FormattableString.Invariant($"direct loss estimation of {string.Join(", ", dle.Options.Metrics.Select(m => m.Name()))} from {dle.Options.Features.Count} input column(s)"),
         _ => "",
     };
 
     /// <summary>
     /// Checks the model's classes (none for a binary model) against the classes of the rows already stored: the
     /// stored rows, predictions and labels index the classes they were stored with, so a change cannot be re-estimated.
+    /// A regression model's stored rows must hold its input columns, and a classifier's rows none.
     /// </summary>
     private static void CheckClasses(ModelDefinition model, ModelState state)
     {
+        if (state.Chunks.Count > 0 && model.IsRegression() != state.Features is not null)
+        {
+            throw new EstimatorDataException(
+                $"model '{model.Name}': it is now a {(model.IsRegression() ? "regression model" : "classifier")}, the store's rows are a {(state.Features is null ? "classifier" : "regression model")}'s; remove the model's store directory to rebuild it");
+        }
+
+        if (state.Features is { } stored && !model.Features.SequenceEqual(stored.Select(f => f.Name), StringComparer.Ordinal))
+        {
+            throw new EstimatorDataException(
+                $"model '{model.Name}': its features are now {string.Join(", ", model.Features)}, the store's rows hold {StoredFeatures.Describe(stored)}; remove the model's store directory to rebuild it with the new features");
+        }
+
         var classes = model.Columns.ClassScores?.Classes.Order(StringComparer.Ordinal).ToArray();
         if (state.Chunks.Count > 0 && !RowBatch.SameClasses(classes, state.Classes))
         {
@@ -95,12 +110,21 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         }
     }
 
-    /// <summary>Fits binary CBPE, or multiclass CBPE when the model maps a score column per class, on the reference.</summary>
+    /// <summary>
+    /// Fits binary CBPE, or multiclass CBPE when the model maps a score column per class, or direct loss estimation for
+    /// a regression model (its error models are trained here once and kept in the fitted file, not per estimate run).
+    /// </summary>
     private IFittedCalculator Fit(ModelDefinition model)
     {
         var needsPredictions = model.Options.Metrics.Any(m => m.RequiresPredictions());
         try
         {
+            if (model.IsRegression())
+            {
+                var reference = RegressionFileReader.Read(model.Reference, model.Columns with { Id = null }, model.Features, requireTargets: true);
+                return new DleCalculator(model.ToDleOptions()).FitDle(reference.Data.SortedByTimestamp(), ComputeOptions.Default);
+            }
+
             if (!model.IsMulticlass())
             {
                 var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);

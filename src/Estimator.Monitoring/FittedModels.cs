@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Estimator.Calculators;
 using Estimator.IO;
+using Estimator.Learning;
 using Estimator.Metrics;
 
 namespace Estimator.Monitoring;
@@ -13,11 +14,21 @@ namespace Estimator.Monitoring;
 /// Every entry is checked against the files before it is used, so a change made by another process (a worker sharing
 /// the store, an edited reference) is seen.
 /// </summary>
-internal sealed class FittedModels(StoreLayout layout)
+internal sealed class FittedModels
 {
+    private readonly StoreLayout layout;
+
     private readonly ConcurrentDictionary<(string Reference, string Options), FingerprintEntry> _fingerprints = new();
     private readonly ConcurrentDictionary<string, (string Fingerprint, IFittedCalculator Fitted)> _fitted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _swept = new(StringComparer.Ordinal);
+
+    public FittedModels(StoreLayout layout)
+    {
+        this.layout = layout;
+
+        // A stored fitted DLE may be read before any DLE type has loaded its assembly (and run its registration).
+        FittedDle.Register();
+    }
 
     /// <summary>
     /// The fingerprint of the model's reference content and options. The reference file is hashed again only when its
@@ -47,7 +58,7 @@ internal sealed class FittedModels(StoreLayout layout)
         return fingerprint;
     }
 
-    /// <summary>The fitted model (binary or multiclass CBPE) stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
+    /// <summary>The fitted model (binary or multiclass CBPE, or DLE) stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
     public IFittedCalculator Load(string model, string fingerprint)
     {
         if (_fitted.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
@@ -79,6 +90,24 @@ internal sealed class FittedModels(StoreLayout layout)
 
     private static string OptionsKey(ModelDefinition model)
     {
+        if (model.IsRegression())
+        {
+            // DLE's error models depend on the metrics' losses, the features, the seed, tuning and boosting; its
+            // thresholds and sampling errors on the chunking and thresholds.
+            var d = model.ToDleOptions();
+            return string.Join(
+                "|",
+                "regression",
+                string.Join(",", d.Metrics.Select(m => m.Name())),
+                d.Chunking.ToString(),
+                string.Join(",", d.Features),
+                string.Join(",", d.Thresholds.OrderBy(t => t.Key).Select(t => $"{t.Key.Name()}={t.Value}")),
+                d.Seed,
+                d.TuneHyperparameters,
+                d.Boosting,
+                model.Columns with { Id = null });
+        }
+
         // The options decide the fitted model as much as the data does (metrics, chunking, thresholds, calibration).
         var o = model.Options;
         return string.Join(

@@ -1,6 +1,8 @@
+using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 using Estimator.IO;
+using Estimator.Learning;
 using Estimator.Slo;
 
 namespace Estimator.Monitoring;
@@ -17,7 +19,8 @@ namespace Estimator.Monitoring;
 /// <param name="Columns">Column mapping (score, prediction, target, timestamp; the id is <paramref name="IdColumn"/>). A
 /// mapping with <see cref="ColumnMapping.ClassScores"/> set makes the model multiclass: it is estimated with multiclass
 /// CBPE (see <see cref="ToMulticlassOptions"/>) and its label columns hold class labels.</param>
-/// <param name="Options">Metrics, chunking, calibration mode and thresholds.</param>
+/// <param name="Options">Metrics, chunking, calibration mode and thresholds. A regression model takes only its chunking
+/// from here; its metrics and thresholds are in <see cref="Regression"/>.</param>
 public sealed record ModelDefinition(
     string Name,
     string Reference,
@@ -27,7 +30,19 @@ public sealed record ModelDefinition(
     ColumnMapping Columns,
     CbpeOptions Options)
 {
-    /// <summary>Service-level objectives (floors on metrics) whose decay raises alerts.</summary>
+    /// <summary>What the model predicts: a classifier (estimated with CBPE) or a regression model (estimated with DLE).</summary>
+    /// <value>Default: <see cref="ProblemKind.Classification"/>.</value>
+    public ProblemKind Problem { get; init; } = ProblemKind.Classification;
+
+    /// <summary>A regression model's input columns, which direct loss estimation learns its error models from.</summary>
+    /// <value>Default: none (classifiers do not need them).</value>
+    public IReadOnlyList<string> Features { get; init; } = [];
+
+    /// <summary>A regression model's estimator options: metrics, thresholds, seed and tuning (chunking and features are taken from <see cref="Options"/> and <see cref="Features"/>).</summary>
+    /// <value>Default: DLE's defaults (all six metrics, seed 42, no tuning).</value>
+    public DleOptions Regression { get; init; } = new();
+
+    /// <summary>Service-level objectives (floors or ceilings on metrics) whose decay raises alerts.</summary>
     /// <value>Default: none (the reference-based thresholds still raise P3/P2 alerts).</value>
     public IReadOnlyList<SloObjective> Slos { get; init; } = [];
 
@@ -36,7 +51,13 @@ public sealed record ModelDefinition(
     public AlertPolicy Alerting { get; init; } = new();
 
     /// <summary>Whether the model is multiclass (<see cref="ColumnMapping.ClassScores"/> is set).</summary>
-    public bool IsMulticlass() => Columns.ClassScores is not null;
+    public bool IsMulticlass() => Problem == ProblemKind.Classification && Columns.ClassScores is not null;
+
+    /// <summary>Whether the model is a regression model, estimated with direct loss estimation.</summary>
+    public bool IsRegression() => Problem == ProblemKind.Regression;
+
+    /// <summary>A regression model's DLE options: <see cref="Regression"/> with the model's chunking and features.</summary>
+    public DleOptions ToDleOptions() => Regression with { Chunking = Options.Chunking, Features = Features };
 
     /// <summary>
     /// A multiclass model's estimator options, taken from <see cref="Options"/>: metrics, chunking, calibration,

@@ -84,6 +84,13 @@ internal sealed record ModelState(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Classes { get; init; }
 
+    /// <summary>
+    /// A regression model's input columns as its stored rows hold them (names and kinds, in the model's feature order):
+    /// what a stored chunk needs to be estimated again. Null for a classifier (and left out of its file).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<StoredFeature>? Features { get; init; }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         // Compact: the file grows with the model's history and is read at every run.

@@ -8,10 +8,15 @@ namespace Estimator.Monitoring;
 /// <summary>One alert rule's state in the summary: where its lifecycle stands after the last folded chunk.</summary>
 /// <param name="Metric">The metric.</param>
 /// <param name="Rule"><c>threshold</c> or <c>objective</c>.</param>
-/// <param name="Objective">The SLO floor (objective rules).</param>
+/// <param name="Objective">The SLO floor or ceiling (objective rules).</param>
 /// <param name="At">The lifecycle after the last folded chunk.</param>
 /// <param name="Flags">How many flags of this rule <c>alerts/flags.json</c> holds (one per folded final chunk).</param>
-internal sealed record RuleSummary(string Metric, string Rule, double? Objective, LifecycleState At, int Flags);
+internal sealed record RuleSummary(string Metric, string Rule, double? Objective, LifecycleState At, int Flags)
+{
+    /// <summary>A ceiling's direction (<see cref="SloDirection.Above"/>); null for floors and threshold rules, as before directions existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SloDirection? Direction { get; init; }
+}
 
 /// <summary>One metric in the summary: its latest final record (what <c>/metrics</c> reports) and the estimates of the last chunks (the error-budget window).</summary>
 /// <param name="Metric">The metric.</param>
@@ -84,6 +89,7 @@ internal sealed class ModelSummaries(StoreContext context)
     }
 
     /// <summary>What the evaluation's state depends on besides the chunks: the policy and the objectives.</summary>
+    /// <remarks>A floor is written as before directions existed, so the summaries of existing models stay valid.</remarks>
     public static string Definition(ModelDefinition model) =>
-        JsonSerializer.Serialize(new { model.Alerting, Slos = model.Slos.Select(s => new { s.Metric, s.Objective }) }, Json);
+        JsonSerializer.Serialize(new { model.Alerting, Slos = model.Slos.Select(s => s.Direction == SloDirection.Below ? (object)new { s.Metric, s.Objective } : new { s.Metric, s.Objective, Direction = s.Direction.Name() }) }, Json);
 }

@@ -155,10 +155,17 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
 
     /// <summary>
     /// A label file's targets as the store keeps them: 0/1 for a binary model; for a multiclass model the index of each
-    /// label among the classes sorted ordinally (the stored rows' order), a label not among them being an error.
+    /// label among the classes sorted ordinally (the stored rows' order), a label not among them being an error; the
+    /// actual values of a regression model.
     /// </summary>
     private static double[] Targets(ModelDefinition model, ModelState state, RawColumn column, string file)
     {
+        if (model.IsRegression())
+        {
+            // Actual values: any finite number, parsed as the regression reader parses them.
+            return ColumnConverter.ToValues(column, file, out _);
+        }
+
         if (model.Columns.ClassScores is not { } mapped)
         {
             return ColumnConverter.ToLabels(column, file, out _);

@@ -12,7 +12,9 @@ namespace Estimator.Monitoring;
 /// A multiclass model's rows carry one score column per class (<see cref="ClassScores"/>, in the order of
 /// <see cref="Classes"/>, which is the fitted model's sorted order) instead of <see cref="Scores"/>, and their
 /// predictions are indices into <see cref="Classes"/>; the model's state records the classes (see
-/// <see cref="ModelState.Classes"/>), so a rows file is read back with the same meaning.
+/// <see cref="ModelState.Classes"/>), so a rows file is read back with the same meaning. A regression model's rows carry
+/// the predicted values and the model's input columns (<see cref="Features"/>), which direct loss estimation needs to
+/// estimate the chunk again; the state records their shape (<see cref="ModelState.Features"/>).
 /// </remarks>
 internal sealed class RowBatch
 {
@@ -27,11 +29,19 @@ internal sealed class RowBatch
 
     /// <summary>A multiclass model's rows: <paramref name="classScores"/> holds one column per class of <paramref name="classes"/>.</summary>
     public RowBatch(string?[]? ids, DateTime[]? timestamps, IReadOnlyList<string> classes, double[][] classScores, double[]? predictions)
-        : this(ids, timestamps, [], predictions)
+        : this(ids, timestamps, Array.Empty<double>(), predictions)
     {
         Classes = classes;
         ClassScores = classScores;
         Count = classScores[0].Length;
+    }
+
+    /// <summary>A regression model's rows: the predicted values and the input columns (in the model's feature order).</summary>
+    public RowBatch(string?[]? ids, DateTime[]? timestamps, IReadOnlyList<FeatureColumn> features, double[] predictions)
+        : this(ids, timestamps, Array.Empty<double>(), predictions)
+    {
+        Features = features;
+        Count = predictions.Length;
     }
 
     public string?[]? Ids { get; }
@@ -47,15 +57,26 @@ internal sealed class RowBatch
     /// <summary>Multiclass models: one score column per class of <see cref="Classes"/>; null for a binary model.</summary>
     public double[][]? ClassScores { get; }
 
-    /// <summary>Predicted labels: 0/1, or indices into <see cref="Classes"/>.</summary>
+    /// <summary>Regression models: the input columns; null for a classifier.</summary>
+    public IReadOnlyList<FeatureColumn>? Features { get; }
+
+    /// <summary>Regression models: the shape of <see cref="Features"/>; null for a classifier.</summary>
+    public IReadOnlyList<StoredFeature>? FeatureShapes => Features is null ? null : StoredFeatures.Shapes(Features);
+
+    /// <summary>Predicted labels: 0/1, or indices into <see cref="Classes"/>; a regression model's predicted values.</summary>
     public double[]? Predictions { get; }
 
     public int Count { get; }
 
-    public static RowBatch Empty(bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null) =>
-        classes is null
-            ? new(ids ? [] : null, timestamps ? [] : null, [], predictions ? [] : null)
+    public static RowBatch Empty(bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null, IReadOnlyList<StoredFeature>? features = null) =>
+        features is not null ? new(ids ? [] : null, timestamps ? [] : null, StoredFeatures.Empty(features), Array.Empty<double>())
+        : classes is null
+            ? new(ids ? [] : null, timestamps ? [] : null, Array.Empty<double>(), predictions ? [] : null)
             : new(ids ? [] : null, timestamps ? [] : null, classes, [.. classes.Select(_ => Array.Empty<double>())], predictions ? [] : null);
+
+    /// <summary>A regression file's rows: predicted values and input columns (the reader keeps the model's feature order).</summary>
+    public static RowBatch FromRegressionData(RegressionPredictionData data) =>
+        new(data.Ids?.ToArray(), data.Data.Timestamps, data.Data.Features, data.Data.Predictions!);
 
     public static RowBatch FromPredictionData(PredictionData data) =>
         new(data.Ids?.ToArray(), data.Set.Timestamps, data.Set.Scores, data.Set.Predictions);
@@ -102,6 +123,7 @@ internal sealed class RowBatch
             ClassScores = ClassScores,
             Predictions = Predictions,
             Targets = targets,
+            Features = Features ?? [],
         };
         return fitted.CalculateChunk(data, chunk);
     }
@@ -121,6 +143,11 @@ internal sealed class RowBatch
         }
 
         var first = batches[0];
+        if (first.Features is not null)
+        {
+            return ConcatRegression(batches, n, model);
+        }
+
         var ids = first.Ids is null ? null : new string?[n];
         var timestamps = first.Timestamps is null ? null : new DateTime[n];
         var scores = first.Classes is null ? new double[n] : [];
@@ -134,7 +161,7 @@ internal sealed class RowBatch
                 throw new EstimatorDataException($"model '{model}': analysis files disagree on which columns (id, timestamp, prediction) they carry");
             }
 
-            if (!SameClasses(b.Classes, first.Classes))
+            if (!SameClasses(b.Classes, first.Classes) || b.Features is not null)
             {
                 throw new EstimatorDataException($"model '{model}': analysis rows disagree on the model's classes ({Describe(first.Classes)} and {Describe(b.Classes)})");
             }
@@ -158,6 +185,36 @@ internal sealed class RowBatch
         return classScores is null ? new RowBatch(ids, timestamps, scores, predictions) : new RowBatch(ids, timestamps, first.Classes!, classScores, predictions);
     }
 
+    private static RowBatch ConcatRegression(IReadOnlyList<RowBatch> batches, int n, string model)
+    {
+        var first = batches[0];
+        var ids = first.Ids is null ? null : new string?[n];
+        var timestamps = first.Timestamps is null ? null : new DateTime[n];
+        var predictions = new double[n];
+        var at = 0;
+        foreach (var b in batches)
+        {
+            if ((b.Ids is null) != (ids is null) || (b.Timestamps is null) != (timestamps is null))
+            {
+                throw new EstimatorDataException($"model '{model}': analysis files disagree on which columns (id, timestamp) they carry");
+            }
+
+            if (!StoredFeatures.Same(b.FeatureShapes, first.FeatureShapes))
+            {
+                throw new EstimatorDataException($"model '{model}': analysis rows disagree on the input columns ({StoredFeatures.Describe(first.FeatureShapes)} and {StoredFeatures.Describe(b.FeatureShapes)})");
+            }
+
+            b.Ids?.CopyTo(ids!, at);
+            b.Timestamps?.CopyTo(timestamps!, at);
+            b.Predictions!.CopyTo(predictions, at);
+            at += b.Count;
+        }
+
+        var parts = batches.Select(b => b.Features!).ToList();
+        var features = Enumerable.Range(0, first.Features!.Count).Select(k => StoredFeatures.Concat(parts, k, n)).ToList();
+        return new RowBatch(ids, timestamps, features, predictions);
+    }
+
     /// <summary>Whether two class lists are the same classes in the same order (both null for binary rows).</summary>
     public static bool SameClasses(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
         a is null || b is null ? a is null && b is null : a.SequenceEqual(b, StringComparer.Ordinal);
@@ -166,7 +223,13 @@ internal sealed class RowBatch
     public static string Describe(IReadOnlyList<string>? classes) => classes is null ? "binary" : string.Join(", ", classes);
 
     /// <summary>Rows [start, start + length).</summary>
-    public RowBatch Slice(int start, int length) => ClassScores is null
+    public RowBatch Slice(int start, int length) => Features is not null
+        ? new(
+            Ids?.AsSpan(start, length).ToArray(),
+            Timestamps?.AsSpan(start, length).ToArray(),
+            [.. Features.Select(f => f.Slice(start, length))],
+            Predictions!.AsSpan(start, length).ToArray())
+        : ClassScores is null
         ? new(
             Ids?.AsSpan(start, length).ToArray(),
             Timestamps?.AsSpan(start, length).ToArray(),
@@ -212,6 +275,15 @@ internal sealed class RowBatch
     /// <summary>The rows at the given positions, in that order.</summary>
     public RowBatch Permute(int[] order)
     {
+        if (Features is not null)
+        {
+            return new RowBatch(
+                Ids is null ? null : TimestampOrder.Permute(Ids, order),
+                Timestamps is null ? null : TimestampOrder.Permute(Timestamps, order),
+                [.. Features.Select(f => StoredFeatures.Permute(f, order))],
+                TimestampOrder.Permute(Predictions!, order));
+        }
+
         var ids = Ids is null ? null : new string?[order.Length];
         var timestamps = Timestamps is null ? null : new DateTime[order.Length];
         var scores = ClassScores is null ? new double[order.Length] : [];
@@ -252,9 +324,19 @@ internal sealed class RowBatch
     }
 
     /// <summary>Writes the rows to a Parquet file atomically (temporary name, then rename).</summary>
-    public void Write(string path) => RowFile.Write(this, path);
+    public void Write(string path)
+    {
+        if (Features is null)
+        {
+            RowFile.Write(this, path);
+        }
+        else
+        {
+            RegressionRowFile.Write(this, path);
+        }
+    }
 
-    /// <summary>Reads rows written by <see cref="Write"/>; the flags say which optional columns the stream carries, <paramref name="classes"/> a multiclass model's classes.</summary>
-    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null) =>
-        RowFile.Read(path, ids, timestamps, predictions, classes);
+    /// <summary>Reads rows written by <see cref="Write"/>; the flags say which optional columns the stream carries, <paramref name="classes"/> a multiclass model's classes, <paramref name="features"/> a regression model's input columns.</summary>
+    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null, IReadOnlyList<StoredFeature>? features = null) =>
+        features is null ? RowFile.Read(path, ids, timestamps, predictions, classes) : RegressionRowFile.Read(path, ids, timestamps, features);
 }

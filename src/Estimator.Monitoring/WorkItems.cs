@@ -91,7 +91,7 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
 
         cancellationToken.ThrowIfCancellationRequested();
         var fitted = context.Fitted.Load(model, work.Fingerprint);
-        var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes);
+        var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features);
         var chunks = new List<(ChunkState Chunk, RowBatch Rows)>(work.LastChunk - work.FirstChunk + 1);
         var at = 0;
         foreach (var chunk in state.Chunks)

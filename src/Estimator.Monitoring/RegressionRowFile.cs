@@ -1,0 +1,149 @@
+using Estimator.Calculators;
+using Estimator.IO;
+using Parquet;
+using Parquet.Schema;
+
+namespace Estimator.Monitoring;
+
+/// <summary>
+/// The Parquet form of a regression model's <see cref="RowBatch"/> in the store (<c>rows/</c> and work-item segments):
+/// <c>id</c>, <c>timestamp</c>, <c>y_pred</c> (the predicted value), then one <c>feature_&lt;name&gt;</c> column per input
+/// column in the order of the state's features (doubles for numeric inputs, text for categorical ones). Missing values
+/// are nulls.
+/// </summary>
+internal static class RegressionRowFile
+{
+    private const string FeaturePrefix = "feature_";
+    private static readonly DataField<string> IdField = new("id", true);
+    private static readonly DateTimeDataField TimestampField = new("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true);
+    private static readonly DataField<double?> PredictionField = new("y_pred", true);
+    private static readonly string[] FixedColumns = ["id", "timestamp", "y_pred"];
+    private static readonly ParquetOptions WriteOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1000 };
+
+    /// <summary>Writes the rows to a Parquet file atomically (temporary name, then rename).</summary>
+    public static void Write(RowBatch rows, string path) => AtomicFile.Write(path, stream => WriteAsync(rows, stream).GetAwaiter().GetResult());
+
+    /// <summary>Reads rows written by <see cref="Write"/>; <paramref name="features"/> is the shape the state records.</summary>
+    public static RowBatch Read(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features) =>
+        ReadAsync(path, ids, timestamps, features).GetAwaiter().GetResult();
+
+    private static DataField Field(StoredFeature feature) => feature.Categorical
+        ? new DataField<string>(FeaturePrefix + feature.Name, true)
+        : new DataField<double?>(FeaturePrefix + feature.Name, true);
+
+    private static async Task WriteAsync(RowBatch rows, Stream stream)
+    {
+        var count = rows.Count;
+        var features = rows.Features!;
+        var featureFields = features.Select(f => Field(new StoredFeature(f.Name, f is CategoricalFeature))).ToArray();
+        var schema = new ParquetSchema([IdField, TimestampField, PredictionField, .. featureFields]);
+        var writer = await ParquetWriter.CreateAsync(schema, stream, WriteOptions).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(IdField, rows.Ids ?? new string?[count]).ConfigureAwait(false);
+            var ts = new DateTime?[count];
+            for (var i = 0; rows.Timestamps is not null && i < count; i++)
+            {
+                ts[i] = rows.Timestamps[i];
+            }
+
+            await group.WriteAsync<DateTime>(TimestampField, ts).ConfigureAwait(false);
+            await group.WriteAsync<double>(PredictionField, Nullable(rows.Predictions!)).ConfigureAwait(false);
+            for (var k = 0; k < features.Count; k++)
+            {
+                if (features[k] is CategoricalFeature categorical)
+                {
+                    await group.WriteAsync((DataField<string>)featureFields[k], categorical.Values).ConfigureAwait(false);
+                }
+                else
+                {
+                    await group.WriteAsync<double>((DataField<double?>)featureFields[k], Nullable(((NumericFeature)features[k]).Values)).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static double?[] Nullable(double[] values)
+    {
+        var result = new double?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = double.IsNaN(values[i]) ? null : values[i];
+        }
+
+        return result;
+    }
+
+    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features)
+    {
+        try
+        {
+            var stream = ParquetInput.OpenRead(path);
+            await using var _ = stream.ConfigureAwait(false);
+            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var fields = reader.Schema.GetDataFields();
+                var expected = FixedColumns.Concat(features.Select(f => FeaturePrefix + f.Name)).ToArray();
+                if (!fields.Select(f => f.Name).SequenceEqual(expected, StringComparer.Ordinal))
+                {
+                    throw new EstimatorDataException(
+                        $"the store's row file has the columns {string.Join(", ", fields.Select(f => f.Name))}; this regression model's rows have {string.Join(", ", expected)}",
+                        path);
+                }
+
+                var idList = new List<string?>();
+                var tsList = new List<DateTime>();
+                var predictions = new List<double>();
+                var numbers = features.Select(_ => new List<double>()).ToArray();
+                var text = features.Select(_ => new List<string?>()).ToArray();
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    using var rg = reader.OpenRowGroupReader(g);
+                    var n = checked((int)rg.RowCount);
+                    var idValues = new string?[n];
+                    await rg.ReadAsync(fields[0], idValues.AsMemory()).ConfigureAwait(false);
+                    idList.AddRange(idValues);
+                    var tsValues = new DateTime?[n];
+                    await rg.ReadAsync<DateTime>(fields[1], tsValues.AsMemory()).ConfigureAwait(false);
+                    tsList.AddRange(tsValues.Select(t => t is DateTime v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : default));
+                    predictions.AddRange(await Doubles(rg, fields[2], n).ConfigureAwait(false));
+                    for (var k = 0; k < features.Count; k++)
+                    {
+                        if (features[k].Categorical)
+                        {
+                            var values = new string?[n];
+                            await rg.ReadAsync(fields[3 + k], values.AsMemory()).ConfigureAwait(false);
+                            text[k].AddRange(values);
+                        }
+                        else
+                        {
+                            numbers[k].AddRange(await Doubles(rg, fields[3 + k], n).ConfigureAwait(false));
+                        }
+                    }
+                }
+
+                var columns = features.Select((f, k) => f.Categorical ? (FeatureColumn)new CategoricalFeature(f.Name, [.. text[k]]) : new NumericFeature(f.Name, [.. numbers[k]])).ToList();
+                return new RowBatch(ids ? [.. idList] : null, timestamps ? [.. tsList] : null, columns, [.. predictions]);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        {
+            throw new EstimatorDataException($"the store's row file is unreadable: {e.Message}", path, innerException: e);
+        }
+    }
+
+    private static async Task<double[]> Doubles(ParquetRowGroupReader rg, DataField field, int n)
+    {
+        var values = new double?[n];
+        await rg.ReadAsync<double>(field, values.AsMemory()).ConfigureAwait(false);
+        var result = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            result[i] = values[i] ?? double.NaN;
+        }
+
+        return result;
+    }
+}
