@@ -1,0 +1,52 @@
+using Estimator.Monitoring;
+using Estimator.Tests.IO;
+
+namespace Estimator.Tests.Store;
+
+/// <summary>A regression model's files the store sets aside, and a run split into work items, against the world's batch estimate.</summary>
+public sealed class RegressionStoreFileTests(RegressionStoreFixture world) : IClassFixture<RegressionStoreFixture>, IDisposable
+{
+    private readonly TestFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Fact]
+    public void Estimate_SetsAsideAFileWithoutAFeature_AndSplitsTheRestIntoWorkItemsThatEqualTheBatch()
+    {
+        Directory.CreateDirectory(files.PathOf("incoming"));
+        var model = RegressionStoreFixture.Definition(files.PathOf("incoming"), files.PathOf("labels"));
+        var runner = new ModelRunner(files.PathOf("store")) { FileSettleTime = TimeSpan.Zero, WorkItemRows = 10_000, WorkItemGrace = TimeSpan.Zero };
+        RegressionWorldFiles.CutAnalysis(files.PathOf(Path.Combine("incoming", "a.parquet")), 0, 20_000);
+        RegressionWorldFiles.CutAnalysis(files.PathOf(Path.Combine("incoming", "b-bad.parquet")), 0, 100, except: "x2");
+        RegressionWorldFiles.CutAnalysis(files.PathOf(Path.Combine("incoming", "c.parquet")), 20_000, 60_000);
+        var handedOff = new List<string>();
+
+        var outcome = runner.Estimate(model, handedOff.AddRange);
+
+        var rejected = Assert.Single(outcome.Rejected);
+        Assert.EndsWith("b-bad.parquet", rejected.Path, StringComparison.Ordinal);
+        Assert.Contains("x2", rejected.Error, StringComparison.Ordinal);
+        Assert.Single(runner.ReadRejected("reg"));
+        Assert.Equal(60_000, outcome.RowsProcessed);
+        Assert.True(outcome.WorkItems > 1, $"{outcome.WorkItems} work items");
+        Assert.Equal(outcome.WorkItems - 1, handedOff.Count);
+
+        // The chunks estimated from work-item segments (rows and features read back) equal the batch estimate.
+        var stored = runner.ReadEstimates("reg").Where(r => r.Period == "analysis").ToList();
+        Assert.Equal(world.Batch.Count, stored.Count);
+        foreach (var expected in world.Batch)
+        {
+            var row = Assert.Single(stored, r => r.ChunkIndex == expected.Chunk.Index && r.Metric == expected.Metric);
+            Assert.Equal(expected.Estimated, row.Estimated!.Value, 1e-12);
+            Assert.Equal(expected.UpperConfidenceBound, row.UpperConfidenceBound!.Value, 1e-12);
+        }
+
+        // Rewritten with every column, the file is tried again and its rows join the stream.
+        File.Delete(files.PathOf(Path.Combine("incoming", "b-bad.parquet")));
+        RegressionWorldFiles.CutAnalysis(files.PathOf(Path.Combine("incoming", "b-bad.parquet")), 0, 100);
+        var retried = runner.Estimate(model);
+        Assert.Empty(retried.Rejected);
+        Assert.Equal(100, retried.RowsProcessed);
+        Assert.Empty(runner.ReadRejected("reg"));
+    }
+}
