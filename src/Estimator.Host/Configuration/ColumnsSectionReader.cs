@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Estimation.Multiclass;
 using Estimator.IO;
 using YamlDotNet.RepresentationModel;
@@ -7,7 +8,8 @@ namespace Estimator.Host.Configuration;
 /// <summary>
 /// Reads which data columns a model's files use: <c>id_column</c> (joins targets to analysis rows) and <c>columns</c>
 /// (scores, predictions, targets and timestamps). A <c>y_pred_proba</c> that is a mapping of class → score column, rather
-/// than one column name, makes the model multiclass (<see cref="ColumnMapping.ClassScores"/>).
+/// than one column name, makes the model multiclass (<see cref="ColumnMapping.ClassScores"/>). A regression model's
+/// columns are <c>y_pred</c> (the predicted value, required), <c>y_true</c> and <c>timestamp</c>; it has no score column.
 /// </summary>
 internal sealed class ColumnsSectionReader(ConfigNodes nodes)
 {
@@ -16,7 +18,8 @@ internal sealed class ColumnsSectionReader(ConfigNodes nodes)
     /// <summary>The column mapping (defaults for what is not given), or null when it has problems.</summary>
     /// <param name="model">The model's mapping, holding <c>id_column</c>, <c>columns</c> and <c>targets</c>.</param>
     /// <param name="modelPath">The model's key path, e.g. <c>models[0]</c>.</param>
-    public ColumnMapping? Read(YamlMappingNode model, string modelPath)
+    /// <param name="problem">What the model predicts.</param>
+    public ColumnMapping? Read(YamlMappingNode model, string modelPath, ProblemKind problem)
     {
         var idColumn = ConfigNodes.Get(model, "id_column") is { } idNode ? nodes.NonEmptyString(idNode, modelPath + ".id_column") : null;
         if (ConfigNodes.Get(model, "targets") is not null && ConfigNodes.Get(model, "id_column") is null)
@@ -38,6 +41,22 @@ internal sealed class ColumnsSectionReader(ConfigNodes nodes)
         }
 
         var before = nodes.ProblemCount;
+        if (problem == ProblemKind.Regression)
+        {
+            if (ConfigNodes.Get(map, "y_pred_proba") is { } scoreNode)
+            {
+                nodes.Problem(path + ".y_pred_proba", scoreNode.Start, "a regression model has no score column; its columns are y_pred (the predicted value), y_true and timestamp");
+            }
+
+            columns = columns with
+            {
+                YPred = Column(map, path, "y_pred", "y_pred", nullable: false),
+                YTrue = Column(map, path, "y_true", "y_true", nullable: false),
+                Timestamp = Column(map, path, "timestamp", null, nullable: true),
+            };
+            return nodes.ProblemCount > before ? null : columns;
+        }
+
         var classMap = ConfigNodes.Get(map, "y_pred_proba") as YamlMappingNode;
         var classScores = classMap is null ? null : ClassScores(classMap, path + ".y_pred_proba");
         columns = columns with

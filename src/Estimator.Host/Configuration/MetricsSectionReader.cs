@@ -1,4 +1,5 @@
 using Estimator.Estimation;
+using Estimator.Learning;
 using Estimator.Metrics;
 using Estimator.Thresholds;
 using YamlDotNet.RepresentationModel;
@@ -6,8 +7,10 @@ using YamlDotNet.RepresentationModel;
 namespace Estimator.Host.Configuration;
 
 /// <summary>
-/// Reads what a model measures: <c>metrics</c> (names parsed by <see cref="MetricNames"/>), per-metric
-/// <c>thresholds</c>, and the <c>business_value_matrix</c>.
+/// Reads what a model measures: <c>metrics</c> (names parsed by <see cref="MetricNames"/>, or by
+/// <see cref="DleMetrics"/> for a regression model), per-metric <c>thresholds</c>, and the <c>business_value_matrix</c>.
+/// A metric of the other kind of model (<c>mae</c> on a classifier, <c>roc_auc</c> on a regression model) is a problem
+/// that says so.
 /// </summary>
 internal sealed class MetricsSectionReader(ConfigNodes nodes)
 {
@@ -15,24 +18,27 @@ internal sealed class MetricsSectionReader(ConfigNodes nodes)
     private static readonly string[] ConstantThresholdKeys = ["type", "lower", "upper"];
 
     /// <summary>The metrics (the CBPE defaults when <paramref name="node"/> is null), or null when the list has problems.</summary>
-    public List<Metric>? ReadMetrics(YamlNode? node, string path)
-    {
-        if (node is null)
-        {
-            return [.. new CbpeOptions().Metrics];
-        }
+    public List<Metric>? ReadMetrics(YamlNode? node, string path) =>
+        node is null ? [.. new CbpeOptions().Metrics] : ReadList<Metric>(node, path, "[roc_auc, f1]", MetricName);
 
-        if (nodes.Sequence(node, path, "expected a list of metric names, e.g. [roc_auc, f1]") is not { } sequence)
+    /// <summary>A regression model's metrics (all six, NannyML's default, when <paramref name="node"/> is null), or null when the list has problems.</summary>
+    public List<DleMetric>? ReadRegressionMetrics(YamlNode? node, string path) =>
+        node is null ? [.. DleMetrics.Default] : ReadList<DleMetric>(node, path, "[mae, rmse]", RegressionMetricName);
+
+    private List<T>? ReadList<T>(YamlNode node, string path, string example, Func<string, string, YamlNode, T?> parse)
+        where T : struct
+    {
+        if (nodes.Sequence(node, path, $"expected a list of metric names, e.g. {example}") is not { } sequence)
         {
             return null;
         }
 
-        var metrics = new List<Metric>();
+        var metrics = new List<T>();
         var ok = true;
         foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
         {
             var name = nodes.NonEmptyString(item, itemPath);
-            if (name is null || MetricName(name, itemPath, item) is not { } metric)
+            if (name is null || parse(name, itemPath, item) is not { } metric)
             {
                 ok = false;
             }
@@ -60,9 +66,17 @@ internal sealed class MetricsSectionReader(ConfigNodes nodes)
     /// <param name="node">The <c>thresholds</c> value, or null.</param>
     /// <param name="path">Its key path.</param>
     /// <param name="metrics">The model's metrics (a threshold must be on one of them), or null when they could not be read.</param>
-    public Dictionary<Metric, Threshold>? ReadThresholds(YamlNode? node, string path, List<Metric>? metrics)
+    public Dictionary<Metric, Threshold>? ReadThresholds(YamlNode? node, string path, List<Metric>? metrics) =>
+        ReadThresholds(node, path, metrics, MetricName);
+
+    /// <summary>A regression model's thresholds by metric, as <see cref="ReadThresholds(YamlNode?, string, List{Metric}?)"/>.</summary>
+    public Dictionary<DleMetric, Threshold>? ReadRegressionThresholds(YamlNode? node, string path, List<DleMetric>? metrics) =>
+        ReadThresholds(node, path, metrics, RegressionMetricName);
+
+    private Dictionary<T, Threshold>? ReadThresholds<T>(YamlNode? node, string path, List<T>? metrics, Func<string, string, YamlNode, T?> parse)
+        where T : struct
     {
-        var thresholds = new Dictionary<Metric, Threshold>();
+        var thresholds = new Dictionary<T, Threshold>();
         if (node is null)
         {
             return thresholds;
@@ -79,7 +93,7 @@ internal sealed class MetricsSectionReader(ConfigNodes nodes)
         {
             var key = ((YamlScalarNode)keyNode).Value ?? "";
             var itemPath = $"{path}.{key}";
-            if (MetricName(key, itemPath, keyNode) is not { } metric)
+            if (parse(key, itemPath, keyNode) is not { } metric)
             {
                 ok = false;
                 continue;
@@ -140,7 +154,24 @@ internal sealed class MetricsSectionReader(ConfigNodes nodes)
             return metric;
         }
 
-        nodes.Problem(path, node.Start, $"unknown metric '{name}'; known metrics: {string.Join(", ", MetricNames.All)}");
+        nodes.Problem(path, node.Start, DleMetrics.TryParse(name, out _)
+            ? $"'{name}' is a regression metric; this model is a classifier (set problem: regression for a regression model); classification metrics: {string.Join(", ", MetricNames.All)}"
+            : $"unknown metric '{name}'; known metrics: {string.Join(", ", MetricNames.All)}");
+        return null;
+    }
+
+    /// <summary>A regression metric name parsed by <see cref="DleMetrics.TryParse"/>; a classification metric or an unknown name is a problem.</summary>
+    private DleMetric? RegressionMetricName(string name, string path, YamlNode node)
+    {
+        if (DleMetrics.TryParse(name, out var metric))
+        {
+            return metric;
+        }
+
+        var known = string.Join(", ", DleMetrics.All.Select(m => m.Name()));
+        nodes.Problem(path, node.Start, MetricNames.TryParse(name, out _)
+            ? $"'{name}' is a classification metric; this model is a regression model (problem: regression), which estimates {known}"
+            : $"unknown regression metric '{name}'; a regression model estimates {known}");
         return null;
     }
 

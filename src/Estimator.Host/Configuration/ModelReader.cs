@@ -1,6 +1,9 @@
+using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
+using Estimator.IO;
+using Estimator.Learning;
 using Estimator.Metrics;
 using Estimator.Monitoring;
 using Estimator.Slo;
@@ -19,13 +22,14 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
     [
         "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
         "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
-        "slos", "alerting", "notify", "reconcile_schedule",
+        "slos", "alerting", "notify", "reconcile_schedule", "problem", "features", "seed", "tune_hyperparameters",
     ];
 
     private readonly ColumnsSectionReader columnsReader = new(nodes);
     private readonly MetricsSectionReader metricsReader = new(nodes);
     private readonly ChunkingSectionReader chunkingReader = new(nodes);
     private readonly SloSectionReader sloReader = new(nodes);
+    private readonly RegressionSectionReader regressionReader = new(nodes, new MetricsSectionReader(nodes));
     private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
 
     /// <summary>The models that read without problems, in file order.</summary>
@@ -68,11 +72,20 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var reference = nodes.Required(map, "reference", path) is { } referenceNode ? paths.File(referenceNode, path + ".reference") : null;
         var analysis = nodes.Required(map, "analysis", path) is { } analysisNode ? paths.Source(analysisNode, path + ".analysis") : null;
         var targets = ConfigNodes.Get(map, "targets") is { } targetsNode ? paths.Source(targetsNode, path + ".targets") : null;
-        var columns = columnsReader.Read(map, path);
+        var problem = ConfigNodes.Get(map, "problem") is { } problemNode
+            ? nodes.Choice(problemNode, path + ".problem", "expected classification or regression", ("CLASSIFICATION", ProblemKind.Classification), ("REGRESSION", ProblemKind.Regression))
+            : ProblemKind.Classification;
+        var columns = columnsReader.Read(map, path, problem ?? ProblemKind.Classification);
+        var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
+        if (problem == ProblemKind.Regression)
+        {
+            return ReadRegressionModel(map, path, before, (name, reference, analysis, targets, columns, chunking), globalNotify);
+        }
+
+        regressionReader.CheckClassifier(map, path);
         var metrics = columns?.ClassScores is null
             ? metricsReader.ReadMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics")
             : MulticlassMetrics(map, path);
-        var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
         var thresholds = metricsReader.ReadThresholds(ConfigNodes.Get(map, "thresholds"), path + ".thresholds", metrics);
         var calibration = ConfigNodes.Get(map, "calibration") is { } calibrationNode
             ? nodes.Choice(calibrationNode, path + ".calibration", "expected auto, always or never", ("AUTO", CalibrationMode.Auto), ("ALWAYS", CalibrationMode.Always), ("NEVER", CalibrationMode.Never))
@@ -94,16 +107,10 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         }
 
         var perPrediction = ConfigNodes.Get(map, "normalize_business_value") is { } bvNode && PerPrediction(bvNode, path + ".normalize_business_value");
-        var schedule = nodes.Required(map, "schedule", path) is { } scheduleNode ? nodes.Schedule(scheduleNode, path + ".schedule") : null;
-        var reconcileSchedule = ConfigNodes.Get(map, "reconcile_schedule") is { } reconcileNode ? ReconcileSchedule(reconcileNode, path + ".reconcile_schedule", targets: ConfigNodes.Get(map, "targets")) : null;
-        var slos = ConfigNodes.Get(map, "slos") is { } slosNode ? sloReader.ReadSlos(slosNode, path + ".slos", metrics) : [];
-        var alerting = ConfigNodes.Get(map, "alerting") is { } alertingNode ? sloReader.ReadAlerting(alertingNode, path + ".alerting") : new AlertPolicy();
-        var ownNotify = ConfigNodes.Get(map, "notify") is { } notifyNode ? notify.ReadNotify(notifyNode, path + ".notify") : [];
-        var channels = notify.MergeChannels(ownNotify, globalNotify, path);
-
+        var (schedule, reconcileSchedule, slos, alerting, channels) = ReadCommon(map, path, metrics is null ? null : SloSectionReader.ObjectiveNames(metrics), globalNotify);
         if (nodes.ProblemCount > before || name is null || reference is null || analysis is null || columns is null || metrics is null
-            || chunking is null || thresholds is null || calibration is null || normalization is null || schedule is null
-            || slos is null || alerting is null || channels is null)
+            || chunking is null || thresholds is null || calibration is null || normalization is null
+            || schedule is null || slos is null || alerting is null || channels is null)
         {
             return null;
         }
@@ -122,6 +129,53 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         return new ModelConfig(definition, schedule)
         {
             ReconcileSchedule = targets is null ? null : reconcileSchedule ?? schedule,
+            Notify = channels,
+        };
+    }
+
+    /// <summary>What every model has after its estimator's sections: schedules, objectives, alerting and channels.</summary>
+    private (CronSchedule? Schedule, CronSchedule? ReconcileSchedule, List<SloObjective>? Slos, AlertPolicy? Alerting, IReadOnlyList<NotifyChannel>? Channels) ReadCommon(
+        YamlMappingNode map, string path, IReadOnlyList<string>? objectiveNames, List<ChannelSpec> globalNotify)
+    {
+        var schedule = nodes.Required(map, "schedule", path) is { } scheduleNode ? nodes.Schedule(scheduleNode, path + ".schedule") : null;
+        var reconcileSchedule = ConfigNodes.Get(map, "reconcile_schedule") is { } reconcileNode ? ReconcileSchedule(reconcileNode, path + ".reconcile_schedule", targets: ConfigNodes.Get(map, "targets")) : null;
+        var slos = ConfigNodes.Get(map, "slos") is { } slosNode ? sloReader.ReadSlos(slosNode, path + ".slos", objectiveNames) : [];
+        var alerting = ConfigNodes.Get(map, "alerting") is { } alertingNode ? sloReader.ReadAlerting(alertingNode, path + ".alerting") : new AlertPolicy();
+        var ownNotify = ConfigNodes.Get(map, "notify") is { } notifyNode ? notify.ReadNotify(notifyNode, path + ".notify") : [];
+        var channels = notify.MergeChannels(ownNotify, globalNotify, path);
+        return (schedule, reconcileSchedule, slos, alerting, channels);
+    }
+
+    /// <summary>
+    /// A regression model (<c>problem: regression</c>): its features and DLE options, with the parts every model has.
+    /// Chunking goes to the definition's <c>Options.Chunking</c>, as for classifiers.
+    /// </summary>
+    private ModelConfig? ReadRegressionModel(
+        YamlMappingNode map,
+        string path,
+        int before,
+        (string? Name, string? Reference, string? Analysis, string? Targets, ColumnMapping? Columns, Chunking? Chunking) read,
+        List<ChannelSpec> globalNotify)
+    {
+        var (features, options) = regressionReader.Read(map, path);
+        var (schedule, reconcileSchedule, slos, alerting, channels) = ReadCommon(map, path, options?.Metrics.Select(m => m.Name()).ToList(), globalNotify);
+        if (nodes.ProblemCount > before || read.Name is null || read.Reference is null || read.Analysis is null || read.Columns is null || read.Chunking is null
+            || features is null || options is null || schedule is null || slos is null || alerting is null || channels is null)
+        {
+            return null;
+        }
+
+        var definition = new ModelDefinition(read.Name, read.Reference, read.Analysis, read.Targets, read.Columns.Id, read.Columns, new CbpeOptions { Chunking = read.Chunking })
+        {
+            Problem = ProblemKind.Regression,
+            Features = features,
+            Regression = options,
+            Slos = slos,
+            Alerting = alerting,
+        };
+        return new ModelConfig(definition, schedule)
+        {
+            ReconcileSchedule = read.Targets is null ? null : reconcileSchedule ?? schedule,
             Notify = channels,
         };
     }

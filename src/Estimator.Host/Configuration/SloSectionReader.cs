@@ -4,17 +4,20 @@ using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 
-/// <summary>Reads a model's <c>slos</c> (objectives on its metrics) and <c>alerting</c> (when flags become alerts).</summary>
+/// <summary>
+/// Reads a model's <c>slos</c> (objectives on its metrics, each a floor or a ceiling: <c>direction</c>, inferred from the
+/// metric when not given, see <see cref="SloDirections.For"/>) and <c>alerting</c> (when flags become alerts).
+/// </summary>
 internal sealed class SloSectionReader(ConfigNodes nodes)
 {
-    private static readonly string[] SloKeys = ["metric", "objective"];
+    private static readonly string[] SloKeys = ["metric", "objective", "direction"];
     private static readonly string[] AlertingKeys = ["for", "keep_firing_for", "consecutive_crossings", "budget_window", "error_budget"];
 
     /// <summary>The objectives, or null when any has a problem.</summary>
     /// <param name="node">The <c>slos</c> value.</param>
     /// <param name="path">Its key path.</param>
-    /// <param name="metrics">The model's metrics, or null when they could not be read (objectives are then not matched to them).</param>
-    public List<SloObjective>? ReadSlos(YamlNode node, string path, List<Metric>? metrics)
+    /// <param name="metrics">The names objectives can be set on (see <see cref="ObjectiveNames"/>), or null when the model's metrics could not be read (objectives are then not matched to them).</param>
+    public List<SloObjective>? ReadSlos(YamlNode node, string path, IReadOnlyList<string>? metrics)
     {
         if (nodes.Sequence(node, path, "expected a list of objectives, e.g. [{ metric: roc_auc, objective: 0.9 }]") is not { } sequence)
         {
@@ -35,18 +38,26 @@ internal sealed class SloSectionReader(ConfigNodes nodes)
             var before = nodes.ProblemCount;
             var metric = nodes.Required(map, "metric", itemPath) is { } metricNode ? SloMetric(metricNode, itemPath + ".metric", metrics) : null;
             var objective = nodes.Required(map, "objective", itemPath) is { } objectiveNode ? nodes.Number(objectiveNode, itemPath + ".objective") : null;
-            if (metric is not null && objective is double o && slos.Any(s => s.Metric == metric && s.Objective.Equals(o)))
+            var direction = ConfigNodes.Get(map, "direction") is { } directionNode
+                ? nodes.Choice(
+                    directionNode,
+                    itemPath + ".direction",
+                    "expected below (an estimate below the objective is decay: a floor) or above (an estimate above it is decay: a ceiling)",
+                    ("BELOW", SloDirection.Below),
+                    ("ABOVE", SloDirection.Above))
+                : SloDirections.For(metric ?? "");
+            if (metric is not null && objective is double o && direction is { } d && slos.Any(s => s.Metric == metric && s.Objective.Equals(o) && s.Direction == d))
             {
                 nodes.Problem(itemPath, map.Start, $"the objective for '{metric}' is listed twice");
             }
 
-            if (nodes.ProblemCount > before || metric is null || objective is null)
+            if (nodes.ProblemCount > before || metric is null || objective is null || direction is null)
             {
                 ok = false;
                 continue;
             }
 
-            slos.Add(new SloObjective(metric, objective.Value));
+            slos.Add(new SloObjective(metric, objective.Value, direction.Value));
         }
 
         return ok ? slos : null;
@@ -98,19 +109,25 @@ internal sealed class SloSectionReader(ConfigNodes nodes)
         }
     }
 
-    /// <summary>An objective's metric: one of the model's metrics, or a confusion-matrix component when it has that metric.</summary>
-    private string? SloMetric(YamlNode node, string path, List<Metric>? metrics)
+    /// <summary>What a classifier's objectives can be set on: its metrics, and the confusion-matrix components when it has that metric.</summary>
+    public static List<string> ObjectiveNames(List<Metric> metrics)
     {
-        var name = nodes.NonEmptyString(node, path);
-        if (name is null || metrics is null)
-        {
-            return name;
-        }
-
         var known = metrics.Where(m => m != Metric.ConfusionMatrix).Select(m => m.ToName()).ToList();
         if (metrics.Contains(Metric.ConfusionMatrix))
         {
             known.AddRange(MetricNames.ConfusionMatrixComponents);
+        }
+
+        return known;
+    }
+
+    /// <summary>An objective's metric: one of <paramref name="known"/> (the model's metrics or components).</summary>
+    private string? SloMetric(YamlNode node, string path, IReadOnlyList<string>? known)
+    {
+        var name = nodes.NonEmptyString(node, path);
+        if (name is null || known is null)
+        {
+            return name;
         }
 
         if (!known.Contains(name, StringComparer.Ordinal))

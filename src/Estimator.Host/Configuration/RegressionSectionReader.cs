@@ -1,0 +1,92 @@
+using Estimator.Learning;
+using YamlDotNet.RepresentationModel;
+
+namespace Estimator.Host.Configuration;
+
+/// <summary>
+/// Reads what only a regression model (<c>problem: regression</c>) has: <c>features</c> (its input columns, which direct
+/// loss estimation learns from), its <c>metrics</c> and <c>thresholds</c>, <c>seed</c> and <c>tune_hyperparameters</c>.
+/// Keys of the other kind of model are problems that say so, on either side.
+/// </summary>
+internal sealed class RegressionSectionReader(ConfigNodes nodes, MetricsSectionReader metricsReader)
+{
+    private static readonly string[] ClassificationOnlyKeys = ["calibration", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value"];
+    private static readonly string[] RegressionOnlyKeys = ["features", "seed", "tune_hyperparameters"];
+
+    /// <summary>The model's features and DLE options (metrics, thresholds, seed, tuning); null parts where they have problems.</summary>
+    /// <param name="map">The model's mapping.</param>
+    /// <param name="path">The model's key path.</param>
+    public (List<string>? Features, DleOptions? Options) Read(YamlMappingNode map, string path)
+    {
+        foreach (var key in ClassificationOnlyKeys)
+        {
+            if (ConfigNodes.Get(map, key) is { } node)
+            {
+                nodes.Problem($"{path}.{key}", node.Start, "applies to classification models only; this model is a regression model (problem: regression)");
+            }
+        }
+
+        var before = nodes.ProblemCount;
+        var features = nodes.Required(map, "features", path) is { } featuresNode ? Features(featuresNode, path + ".features") : null;
+        var metrics = metricsReader.ReadRegressionMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics");
+        var thresholds = metricsReader.ReadRegressionThresholds(ConfigNodes.Get(map, "thresholds"), path + ".thresholds", metrics);
+        var defaults = new DleOptions();
+        var seed = ConfigNodes.Get(map, "seed") is { } seedNode ? nodes.NonNegativeInt(seedNode, path + ".seed") : defaults.Seed;
+        var tune = ConfigNodes.Get(map, "tune_hyperparameters") is { } tuneNode ? nodes.Bool(tuneNode, path + ".tune_hyperparameters") : defaults.TuneHyperparameters;
+        if (nodes.ProblemCount > before || metrics is null || thresholds is null || seed is null || tune is null)
+        {
+            return (features, null);
+        }
+
+        return (features, defaults with { Metrics = metrics, Thresholds = thresholds, Seed = seed.Value, TuneHyperparameters = tune.Value });
+    }
+
+    /// <summary>A classifier's mapping: the regression-only keys are problems.</summary>
+    public void CheckClassifier(YamlMappingNode map, string path)
+    {
+        foreach (var key in RegressionOnlyKeys)
+        {
+            if (ConfigNodes.Get(map, key) is { } node)
+            {
+                nodes.Problem($"{path}.{key}", node.Start, "applies to regression models only; set problem: regression for a regression model");
+            }
+        }
+    }
+
+    /// <summary><c>features</c>: a non-empty list of column names, each once.</summary>
+    private List<string>? Features(YamlNode node, string path)
+    {
+        if (nodes.Sequence(node, path, "expected a list of the model's input columns, e.g. [x1, x2, g]") is not { } sequence)
+        {
+            return null;
+        }
+
+        var features = new List<string>();
+        var ok = true;
+        foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
+        {
+            var name = nodes.NonEmptyString(item, itemPath);
+            if (name is null)
+            {
+                ok = false;
+            }
+            else if (features.Contains(name, StringComparer.Ordinal))
+            {
+                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
+                ok = false;
+            }
+            else
+            {
+                features.Add(name);
+            }
+        }
+
+        if (ok && features.Count == 0)
+        {
+            nodes.Problem(path, node.Start, "the list is empty: name the model's input columns (direct loss estimation learns the error from them)");
+            ok = false;
+        }
+
+        return ok ? features : null;
+    }
+}
