@@ -55,6 +55,10 @@ public interface IModelStore
     /// <param name="model">The model's name.</param>
     IReadOnlyList<RejectedFile> ReadRejected(string model) => [];
 
+    /// <summary>The model's current fit in words (a classifier's calibration, a regression model's error models), or null before its first fit.</summary>
+    /// <param name="model">The model's name.</param>
+    FittedSummary? ReadFittedSummary(string model) => null;
+
     /// <summary>The last reconciliation summary, or null.</summary>
     /// <param name="model">The model's name.</param>
     ReconciliationSummary? ReadReconciliationSummary(string model);
@@ -107,6 +111,9 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public IReadOnlyList<RejectedFile> ReadRejected(string model) => runner.ReadRejected(model);
+
+    /// <inheritdoc />
+    public FittedSummary? ReadFittedSummary(string model) => runner.ReadFittedSummary(model);
 
     /// <inheritdoc />
     public IReadOnlyList<AlertNotification> PendingNotifications(string model) => runner.PendingNotifications(model);

@@ -58,6 +58,7 @@ public sealed class ModelRunner
     private readonly Reconciler _reconciler;
     private readonly AlertOutbox _outbox;
     private readonly AlertEvaluator _alerts;
+    private readonly FittedSummaries _fittedSummaries;
 
     /// <summary>Creates a runner over the store directory.</summary>
     /// <param name="storeDirectory">The store's root; created when missing.</param>
@@ -77,6 +78,7 @@ public sealed class ModelRunner
         _reconciler = new Reconciler(_context, _files, _fit, _summaries);
         _outbox = new AlertOutbox(_context);
         _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries);
+        _fittedSummaries = new FittedSummaries(_context);
     }
 
     /// <summary>The store's root directory.</summary>
@@ -183,6 +185,9 @@ public sealed class ModelRunner
     /// <summary>The model's analysis files set aside as unusable, with their errors (tried again once a file changes).</summary>
     public IReadOnlyList<RejectedFile> ReadRejected(string model) =>
         RejectedFiles.Load(_context.Layout.RejectedPath(StoreLayout.CheckedName(model)));
+
+    /// <summary>The model's current fit in words (calibration, or a regression model's error models), or null before its first fit.</summary>
+    public FittedSummary? ReadFittedSummary(string model) => _fittedSummaries.Read(StoreLayout.CheckedName(model));
 
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model) => _files.ReadEstimates(StoreLayout.CheckedName(model));

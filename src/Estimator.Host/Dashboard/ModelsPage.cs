@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Estimator.Calculators;
 using Estimator.Host.Configuration;
 using Estimator.IO;
+using Estimator.Monitoring;
 using Estimator.Plots;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
@@ -11,8 +13,10 @@ namespace Estimator.Host.Dashboard;
 
 /// <summary>
 /// The dashboard's "Models" page (<c>/hangfire/models</c>): per model, the latest analysis chunks' estimated metrics
-/// with confidence bounds, thresholds and alerts, and a chart of one metric over all chunks (<c>?metric=NAME</c>).
-/// The data comes from <see cref="IModelStore.ReadEstimates"/> on every request.
+/// with confidence bounds, thresholds and alerts, and a chart of one metric over all chunks (<c>?metric=NAME</c>); what
+/// the model predicts (classification or regression, and a regression model's features) and its current fit (a
+/// classifier's calibration, a regression model's error models). The data comes from
+/// <see cref="IModelStore.ReadEstimates"/> on every request.
 /// </summary>
 internal sealed class ModelsPage : RazorPage
 {
@@ -47,9 +51,11 @@ internal sealed class ModelsPage : RazorPage
         html.Append(Invariant($"<h2>{Encode(name)}</h2>"));
         html.Append(Invariant($"<p class=\"text-muted\">Schedule <code>{Encode(model.Schedule.Expression)}</code> (UTC); analysis <code>{Encode(model.Definition.Analysis)}</code></p>"));
 
+        RenderProblem(html, model.Definition);
         IReadOnlyList<EstimateRecord> records;
         try
         {
+            RenderFit(html, store.ReadFittedSummary(name));
             RenderRejected(html, store, name);
             records = store.ReadEstimates(name);
         }
@@ -89,7 +95,37 @@ internal sealed class ModelsPage : RazorPage
         html.Append("</div></section><hr/>");
     }
 
-    /// <summary>The alerts that are firing or pending, with severity, rule and error budget; and the reconciliation summary.</summary>
+    /// <summary>What the model predicts: classification (binary or multiclass) or regression, with a regression model's features.</summary>
+    private static void RenderProblem(StringBuilder html, ModelDefinition model)
+    {
+        var problem = model.Problem.Name();
+        var what = model.IsRegression()
+            ? "regression model, estimated with direct loss estimation from the features " + string.Join(", ", model.Features.Select(f => $"<code>{Encode(f)}</code>"))
+            : model.IsMulticlass() ? "multiclass classifier, estimated with multiclass CBPE" : "binary classifier, estimated with CBPE";
+        html.Append(Invariant($"<p class=\"estimator-problem\" data-problem=\"{problem}\">Problem: <strong>{problem}</strong> ({what})</p>"));
+    }
+
+    /// <summary>The current fit: a classifier's calibration, or a regression model's error models (loss, metrics, trees).</summary>
+    private static void RenderFit(StringBuilder html, FittedSummary? fit)
+    {
+        if (fit is null)
+        {
+            return;
+        }
+
+        if (fit.ErrorModels.Count > 0)
+        {
+            html.Append("<p class=\"estimator-fit\" data-fit=\"error-models\">Error models: ");
+            html.Append(string.Join("; ", fit.ErrorModels.Select(m => Invariant(
+                $"<span data-loss=\"{Encode(m.Loss)}\"><strong>{Encode(m.Loss)}</strong> loss ({Encode(string.Join(", ", m.Metrics))}): {m.Trees} trees, up to {m.Leaves} leaves</span>"))));
+            html.Append("</p>");
+        }
+        else if (fit.Calibration is { } calibration)
+        {
+            html.Append(Invariant($"<p class=\"estimator-fit\" data-fit=\"calibration\">Calibration: {Encode(calibration)}</p>"));
+        }
+    }
+
     /// <summary>Analysis files the store set aside as unusable, each with its error (shown even before any estimate exists).</summary>
     private static void RenderRejected(StringBuilder html, IModelStore store, string name)
     {
@@ -99,6 +135,7 @@ internal sealed class ModelsPage : RazorPage
         }
     }
 
+    /// <summary>The alerts that are firing or pending, with severity, rule and error budget; and the reconciliation summary.</summary>
     private static void RenderAlerts(StringBuilder html, IModelStore store, string name)
     {
         var active = store.ReadAlertStatus(name).Where(a => a.State is "firing" or "pending").ToList();
@@ -108,7 +145,7 @@ internal sealed class ModelsPage : RazorPage
             foreach (var a in active.OrderBy(a => a.Severity, StringComparer.Ordinal).ThenBy(a => a.Metric, StringComparer.Ordinal))
             {
                 var label = a.State == "firing" ? "label-danger" : "label-warning";
-                var objective = a.Objective is double o ? Invariant($" below objective {o:0.####}") : " outside the reference thresholds";
+                var objective = a.Objective is double o ? Invariant($" {a.Direction ?? "below"} objective {o:0.####}") : " outside the reference thresholds";
                 var budget = a.Budget is { } b ? Invariant($"; error budget burn rate {b.BurnRate:0.##} over {b.WindowChunks} chunks") : "";
                 html.Append(Invariant($"<li data-alert=\"{Encode(a.Metric)}/{Encode(a.Rule)}\"><span class=\"label {label}\">{Encode(a.Severity ?? "")} {Encode(a.State)}</span> <strong>{Encode(a.Metric)}</strong>{objective} at {Encode(a.ChunkKey ?? "")}{budget}</li>"));
             }
