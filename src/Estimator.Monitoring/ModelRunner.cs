@@ -38,8 +38,8 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 /// <item><c>estimates/reference.parquet</c> — the reference period's rows.</item>
 /// <item><c>estimates/analysis/chunk-NNNNNN.parquet</c> — one file per analysis chunk (final or provisional), so each
 /// chunk × metric is in exactly one file and a provisional chunk is replaced by one rename.</item>
-/// <item><c>rows/chunk-NNNNNN-runRRRRRR.parquet</c> — the chunk's rows (id, timestamp, score, prediction), to complete open
-/// chunks, merge late rows and join labels.</item>
+/// <item><c>rows/chunk-NNNNNN-runRRRRRR.parquet</c> — the chunk's rows (id, timestamp, score, prediction; a regression
+/// model's predicted value and input columns), to complete open chunks, merge late rows, join labels and re-estimate.</item>
 /// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator; <c>state.json</c> — consumed files and chunks.</item>
 /// </list>
 /// <para>Rows are ordered by timestamp when there is one. Size chunks: rows that arrive later than the last final
