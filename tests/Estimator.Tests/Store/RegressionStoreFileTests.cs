@@ -1,3 +1,6 @@
+using Estimator.Estimation;
+using Estimator.IO;
+using Estimator.Learning;
 using Estimator.Monitoring;
 using Estimator.Tests.IO;
 
@@ -48,5 +51,42 @@ public sealed class RegressionStoreFileTests(RegressionStoreFixture world) : ICl
         Assert.Empty(retried.Rejected);
         Assert.Equal(100, retried.RowsProcessed);
         Assert.Empty(runner.ReadRejected("reg"));
+    }
+
+    [Fact]
+    public void Calibrate_RefitsAndReestimatesTheStoredRows_WhenTheMetricsChange()
+    {
+        Directory.CreateDirectory(files.PathOf("incoming"));
+        var model = RegressionStoreFixture.Definition(files.PathOf("incoming"), files.PathOf("labels"));
+        var runner = RegressionStoreFixture.Runner(files.PathOf("store"));
+        var part = files.PathOf(Path.Combine("incoming", "a.parquet"));
+        RegressionWorldFiles.CutAnalysis(part, 0, 20_000);
+        runner.Estimate(model);
+        var before = runner.Calibrate(model);
+
+        var changed = model with { Regression = model.Regression with { Metrics = [DleMetric.Mae, DleMetric.Rmse] } };
+        var after = runner.Calibrate(changed);
+
+        Assert.False(before.Refitted);
+        Assert.True(after.Refitted);
+        Assert.NotEqual(before.Fingerprint, after.Fingerprint);
+
+        // The stored chunks are estimated again from their stored rows (predictions and features) with the new fit: as a
+        // batch fit with those metrics over the same rows.
+        var columns = new ColumnMapping { YPred = "y_pred", YTrue = "y_true", Timestamp = "timestamp" };
+        var reference = RegressionFileReader.Read(RegressionWorldFiles.Reference, columns, RegressionWorldFiles.Features, requireTargets: true);
+        var rows = RegressionFileReader.Read(part, columns with { YTrue = null }, RegressionWorldFiles.Features, requireTargets: false);
+        var options = new DleOptions { Metrics = [DleMetric.Mae, DleMetric.Rmse], Features = RegressionWorldFiles.Features, Chunking = Chunking.BySize(RegressionStoreFixture.ChunkSize) };
+        var batch = new DleCalculator(options).FitDle(reference.Data.SortedByTimestamp(), ComputeOptions.Default)
+            .Calculate(rows.Data.SortedByTimestamp(), "reg", ComputeOptions.Default).Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var stored = runner.ReadEstimates("reg").Where(r => r.Period == "analysis").ToList();
+        Assert.Equal(["mae", "rmse"], stored.Select(r => r.Metric).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(batch.Count, stored.Count);
+        foreach (var expected in batch)
+        {
+            var row = Assert.Single(stored, r => r.ChunkIndex == expected.Chunk.Index && r.Metric == expected.Metric);
+            Assert.Equal(expected.Estimated, row.Estimated!.Value, 1e-12);
+            Assert.Equal(expected.LowerConfidenceBound, row.LowerConfidenceBound!.Value, 1e-12);
+        }
     }
 }
