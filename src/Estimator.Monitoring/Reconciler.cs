@@ -128,7 +128,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             }
         }
 
-        var summary = Summarize(model.Name, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
+        var summary = Summarize(model, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
         var earlierWarnings = ReadSummary(model.Name)?.Warnings ?? [];
         AtomicFile.WriteText(Layout.ReconciliationSummaryPath(model.Name), ReconcileState.SerializeSummary(summary));
         var committed = reconcile with
@@ -225,7 +225,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
     private static string WarningKey(string warning) =>
         warning[..Math.Max(0, warning.IndexOf(':', StringComparison.Ordinal))] + (warning.Contains("±3σ band", StringComparison.Ordinal) ? " coverage" : " error");
 
-    private static ReconciliationSummary Summarize(string model, DateTime now, List<LedgerRecord> ledger, long labels, long duplicates, long conflicts, long unmatched)
+    private static ReconciliationSummary Summarize(ModelDefinition model, DateTime now, List<LedgerRecord> ledger, long labels, long duplicates, long conflicts, long unmatched)
     {
         var complete = ledger.Where(r => r.TargetsMissingRate == 0 && r.Realized is not null && r.Estimated is not null).ToList();
         var metrics = new List<MetricReconciliation>();
@@ -242,7 +242,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             if (rows.Count >= MinimumChunksForWarning && coverage < CoverageWarning)
             {
                 warnings.Add(FormattableString.Invariant(
-                    $"{group.Key}: only {coverage:P0} of {rows.Count} chunks have the realized value inside the ±3σ band (about 99.7 % expected); the estimates no longer track performance — CBPE assumes no concept drift and calibrated scores"));
+                    $"{group.Key}: only {coverage:P0} of {rows.Count} chunks have the realized value inside the ±3σ band (about 99.7 % expected); the estimates no longer track performance — {Assumption(model)}"));
             }
             else if (rows.Count >= MinimumChunksForWarning && mae > 3 * halfBand)
             {
@@ -253,8 +253,13 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
 
         var chunksWithLabels = ledger.Select(r => r.ChunkIndex).Distinct().Count();
         var chunksComplete = complete.Select(r => r.ChunkIndex).Distinct().Count();
-        return new ReconciliationSummary(model, now, chunksWithLabels, chunksComplete, labels, duplicates, conflicts, unmatched, metrics, warnings);
+        return new ReconciliationSummary(model.Name, now, chunksWithLabels, chunksComplete, labels, duplicates, conflicts, unmatched, metrics, warnings);
     }
+
+    /// <summary>What the model's estimator assumes, for the coverage warning.</summary>
+    private static string Assumption(ModelDefinition model) => model.IsRegression()
+        ? "DLE assumes no concept drift (the error given the inputs and the prediction is as in the reference) and inputs the reference covers"
+        : "CBPE assumes no concept drift and calibrated scores";
 
     private void RemoveOldLabelFiles(string model, string? current)
     {
