@@ -30,7 +30,9 @@ internal static class RunCommand
         return ConfigLoading.ForEachModel(models, stderr, m =>
         {
             var calibration = store.Calibrate(new Monitoring.CalibrateRequest(m.Definition), cancellationToken);
-            stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}");
+            // A regression model has no scores to calibrate: its fit is DLE's error models.
+            var fit = m.Definition.IsRegression() ? "direct loss estimation" : $"calibrated scores: {(calibration.CalibrationApplied ? "yes" : "no")}";
+            stdout.WriteLine($"{m.Name}: calibrate: {(calibration.Refitted ? "fitted" : "already fitted")}, {fit}");
             var estimate = store.Estimate(new Monitoring.EstimateRequest(m.Definition), cancellationToken);
             // A run that found nothing new records no run (and has no run id to print).
             stdout.WriteLine(string.IsNullOrEmpty(estimate.RunId)
