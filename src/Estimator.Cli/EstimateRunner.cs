@@ -28,6 +28,7 @@ internal static class EstimateRunner
         EstimatorCli.Guarded(stderr, () =>
         {
             EnsureWritableTarget(request.Output);
+            using var outputs = Outputs(request);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
 
             var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
@@ -37,7 +38,7 @@ internal static class EstimateRunner
             var streamed = request.Targets is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
             if (streamed is not null)
             {
-                return Finish(streamed, fitted, request, stdout, stderr);
+                return Finish(streamed, fitted, request, outputs, stdout, stderr);
             }
 
             var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
@@ -50,7 +51,7 @@ internal static class EstimateRunner
             }
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
-            return Finish(result, fitted, request, stdout, stderr);
+            return Finish(result, fitted, request, outputs, stdout, stderr);
         });
 
     /// <summary>What a target join left unmatched, on stderr.</summary>
@@ -67,20 +68,20 @@ internal static class EstimateRunner
         }
     }
 
-    private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, TextWriter stdout, TextWriter stderr)
+    private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, CommandOutputs outputs, TextWriter stdout, TextWriter stderr)
     {
-        if (request.SaveFitted is not null)
+        if (outputs.Staged("--save-fitted") is { } fittedPath)
         {
-            AtomicFile.WriteText(request.SaveFitted, fitted.ToJson());
+            AtomicFile.WriteText(fittedPath, fitted.ToJson());
         }
 
-        EstimateFileWriter.Write(result, request.Output);
-        if (request.Plot is not null)
+        EstimateFileWriter.Write(result, outputs.Staged("--out")!);
+        if (outputs.Staged("--plot") is { } plotPath)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
-            Plots.PerformancePlot.Render(result).Save(request.Plot);
+            Plots.PerformancePlot.Render(result).Save(plotPath);
         }
 
+        outputs.Commit();
         Summarize(result, request, stdout, stderr);
         return 0;
     }
@@ -129,11 +130,26 @@ internal static class EstimateRunner
         {
             throw new OptionException($"--out '{output}': the extension must be .parquet, .csv or .json");
         }
+    }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null)
+    /// <summary>The command's outputs, checked against its inputs and staged until the whole command succeeds.</summary>
+    internal static CommandOutputs Outputs(EstimateRequest request)
+    {
+        var outputs = new CommandOutputs()
+            .Input("--reference", request.Reference)
+            .Input("--analysis", request.Analysis)
+            .Input("--targets", request.Targets);
+        try
         {
-            Directory.CreateDirectory(directory);
+            outputs.Output("--out", request.Output);
+            outputs.Output("--save-fitted", request.SaveFitted);
+            outputs.Output("--plot", request.Plot);
+            return outputs;
+        }
+        catch
+        {
+            outputs.Dispose();
+            throw;
         }
     }
 
