@@ -155,12 +155,28 @@ internal static class EstimateRunner
 
     private static void Summarize(CbpeResult result, EstimateRequest request, TextWriter stdout, TextWriter stderr)
     {
-        if (result.RowsMissingScore > 0)
+        var referenceChunks = result.Rows.Where(r => r.Period == Period.Reference).Select(r => r.Chunk.Index).Distinct().Count();
+        if (referenceChunks < 2)
+        {
+            stderr.WriteLine(Invariant($"warning: the reference forms {referenceChunks} chunk with this chunking; thresholds need the spread of at least 2 reference chunks, so none is set and no threshold alert is raised (use a smaller chunk size or a larger reference)"));
+        }
+
+        var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var analysisCount = analysisRows.Select(r => (r.Chunk.Index, r.Chunk.Rows)).Distinct().Sum(c => c.Rows);
+        if (result.RowsMissingScore > 0 && result.RowsMissingScore >= analysisCount)
+        {
+            stderr.WriteLine(Invariant($"warning: every one of the {result.RowsMissingScore} analysis rows of '{request.Analysis}' has no score ({request.Columns.YPredProba}): nothing could be estimated, every estimate is empty"));
+        }
+        else if (result.RowsMissingScore > 0)
         {
             stderr.WriteLine(Invariant($"note: {result.RowsMissingScore} analysis rows have no score and were left out of every metric"));
         }
 
-        var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
+        if (result.RowsMissingPrediction > 0)
+        {
+            stderr.WriteLine(Invariant($"note: {result.RowsMissingPrediction} analysis rows have no predicted label ({request.Columns.YPred}); they count in roc_auc and average_precision but are left out of the metrics computed from predicted labels"));
+        }
+
         var chunks = analysisRows.Select(r => r.Chunk.Index).Distinct().Count();
         var calibration = result.Calibration;
         stdout.WriteLine(Invariant($"{request.Model}: {chunks} analysis chunks estimated, {result.Rows.Count} rows written to {request.Output}"));
