@@ -29,6 +29,8 @@ internal static class EstimatorCli
             help.Action = new HelpWithExitCodes((SynchronousCommandLineAction)help.Action!);
         }
 
+        var verbose = new Option<bool>("--verbose") { Description = "On an unexpected failure, also print the stack trace.", Recursive = true };
+        root.Options.Add(verbose);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -42,7 +44,22 @@ internal static class EstimatorCli
             return BadInput;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything the commands did not turn into a bad-input line is a bug or the environment: one line, exit 1,
+            // and the stack trace only when asked for.
+            stderr.WriteLine($"error: unexpected failure: {e.GetType().Name}: {e.Message}{(parse.GetValue(verbose) ? "" : " (run with --verbose for the stack trace)")}");
+            if (parse.GetValue(verbose))
+            {
+                stderr.WriteLine(e.ToString());
+            }
+
+            return 1;
+        }
     }
 
     /// <summary>The library's help page followed by the exit codes.</summary>
