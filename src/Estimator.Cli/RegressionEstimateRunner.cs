@@ -54,19 +54,8 @@ internal static class RegressionEstimateRunner
                 request.Reference, () => new DleCalculator(options).FitDle(reference.Data.SortedByTimestamp(), ComputeOptions.Default));
 
             var analysisColumns = request.Targets is null ? columns : columns with { YTrue = null };
-            var analysis = RegressionFileReader.Read(request.Analysis, analysisColumns, options.Features, requireTargets: false);
-            RegressionInputChecks.CheckAnalysis(analysis, columns, options);
-            if (request.Targets is not null)
-            {
-                var yTrue = columns.YTrue ?? "y_true";
-                var join = TargetJoin.LeftJoinValuesAsync(analysis, request.Targets, request.IdColumn!, yTrue).GetAwaiter().GetResult();
-                RegressionInputChecks.CheckJoinedTargets(join.Targets, request.Targets, yTrue, options);
-                analysis = analysis.WithTargets(join.Targets);
-                EstimateRunner.ReportJoin(join, request, stderr);
-            }
-
-            var result = EstimateRunner.WithFile(
-                request.Analysis, () => fitted.Calculate(analysis.Data.SortedByTimestamp(), request.Model, ComputeOptions.Default));
+            var (result, rowsMissingPrediction) = (request.Targets is null ? TryStream(request, analysisColumns, options, fitted, stderr) : null)
+                ?? InMemory(request, analysisColumns, options, fitted, stderr);
             if (request.SaveFitted is not null)
             {
                 AtomicFile.WriteText(request.SaveFitted, fitted.ToJson());
@@ -79,15 +68,74 @@ internal static class RegressionEstimateRunner
                 Plots.PerformancePlot.Render(result).Save(request.Plot);
             }
 
-            Summarize(result, analysis, request, stdout, stderr);
+            Summarize(result, rowsMissingPrediction, request, stdout, stderr);
             return 0;
         });
 
-    private static void Summarize(CalculatorResult result, RegressionPredictionData analysis, EstimateRequest request, TextWriter stdout, TextWriter stderr)
+    /// <summary>Reads the whole analysis file (joining late targets when given), sorts it by timestamp and calculates every chunk.</summary>
+    private static (CalculatorResult Result, long RowsMissingPrediction) InMemory(
+        EstimateRequest request, ColumnMapping analysisColumns, DleOptions options, FittedDle fitted, TextWriter stderr)
     {
-        if (analysis.RowsMissingPrediction > 0)
+        var columns = request.Columns;
+        var analysis = RegressionFileReader.Read(request.Analysis, analysisColumns, options.Features, requireTargets: false);
+        RegressionInputChecks.CheckAnalysis(analysis, columns, options);
+        if (request.Targets is not null)
         {
-            stderr.WriteLine(Invariant($"note: {analysis.RowsMissingPrediction} analysis rows have no prediction and were left out of every metric"));
+            var yTrue = columns.YTrue ?? "y_true";
+            var join = TargetJoin.LeftJoinValuesAsync(analysis, request.Targets, request.IdColumn!, yTrue).GetAwaiter().GetResult();
+            RegressionInputChecks.CheckJoinedTargets(join.Targets, request.Targets, yTrue, options);
+            analysis = analysis.WithTargets(join.Targets);
+            EstimateRunner.ReportJoin(join, request, stderr);
+        }
+
+        var result = EstimateRunner.WithFile(
+            request.Analysis, () => fitted.Calculate(analysis.Data.SortedByTimestamp(), request.Model, ComputeOptions.Default));
+        return (result, analysis.RowsMissingPrediction);
+    }
+
+    /// <summary>
+    /// Streams a Parquet analysis file row group by row group, chunk by chunk (bounded memory, progress on a terminal);
+    /// null when it cannot (not Parquet, period chunking) or its timestamps are out of order (the in-memory path sorts).
+    /// </summary>
+    private static (CalculatorResult Result, long RowsMissingPrediction)? TryStream(
+        EstimateRequest request, ColumnMapping analysisColumns, DleOptions options, FittedDle fitted, TextWriter stderr)
+    {
+        if (!StreamingRegressionFile.CanStream(request.Analysis, options.Chunking))
+        {
+            return null;
+        }
+
+        long missing = 0;
+        using var progress = TerminalProgress.Create(request.Quiet, stderr);
+        try
+        {
+            var result = EstimateRunner.WithFile(request.Analysis, () => StreamingRegressionFile.CalculateAsync(
+                request.Analysis,
+                analysisColumns,
+                options.Features,
+                fitted,
+                request.Model,
+                rows =>
+                {
+                    RegressionInputChecks.CheckValues(rows, request.Columns, options);
+                    missing += rows.RowsMissingPrediction;
+                },
+                progress.Reporter()).GetAwaiter().GetResult());
+            return (result, missing);
+        }
+        catch (EstimatorDataException e) when (e.Kind == DataProblem.TimestampsOutOfOrder)
+        {
+            progress.Dispose();
+            stderr.WriteLine("note: the analysis rows are not in timestamp order; reading the whole file to sort it");
+            return null;
+        }
+    }
+
+    private static void Summarize(CalculatorResult result, long rowsMissingPrediction, EstimateRequest request, TextWriter stdout, TextWriter stderr)
+    {
+        if (rowsMissingPrediction > 0)
+        {
+            stderr.WriteLine(Invariant($"note: {rowsMissingPrediction} analysis rows have no prediction and were left out of every metric"));
         }
 
         var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();

@@ -47,6 +47,13 @@ internal static class RegressionInputChecks
             throw new EstimatorDataException("has no rows", analysis.Source);
         }
 
+        CheckValues(analysis, columns, options);
+    }
+
+    /// <summary>No negative value a logarithmic metric would take among the rows' predictions and actual values.</summary>
+    public static void CheckValues(RegressionPredictionData analysis, ColumnMapping columns, DleOptions options)
+    {
+        var data = analysis.Data;
         CheckNonNegative(data.Predictions!, analysis.Source, columns.YPred!, options);
         if (data.Targets is { } targets)
         {
