@@ -78,6 +78,32 @@ public sealed class RegressionFileFormatTests : IDisposable
     }
 
     [Fact]
+    public void ParquetWithTimestampsOutOfOrder_IsReadWholeAndSorted_AsTheCsv()
+    {
+        var reference = files.WriteText("reference.csv", ReferenceRows.Csv(withTimestamps: true));
+        var shuffled = AnalysisRows with { Timestamps = [.. AnalysisRows.Timestamps] };
+        (shuffled.Timestamps[150], shuffled.Timestamps[250]) = (shuffled.Timestamps[250], shuffled.Timestamps[150]);
+        var csv = files.WriteText("analysis.csv", shuffled.Csv(withTimestamps: true));
+        var parquet = files.PathOf("analysis.parquet");
+        shuffled.WriteParquet(parquet, groupRows: 70, withTimestamps: true);
+
+        var fromCsv = Estimate(reference, csv, files.PathOf("csv.parquet"), "--chunk-size", "100", "--timestamp", "timestamp");
+        var fromParquet = Estimate(reference, parquet, files.PathOf("parquet.parquet"), "--chunk-size", "100", "--timestamp", "timestamp");
+
+        Assert.True(fromCsv.Code == 0, fromCsv.Stderr);
+        Assert.True(fromParquet.Code == 0, fromParquet.Stderr);
+        Assert.Equal("note: the analysis rows are not in timestamp order; reading the whole file to sort it", fromParquet.Stderr.Trim());
+        var expected = EstimateFileReader.Read(files.PathOf("csv.parquet"));
+        var actual = EstimateFileReader.Read(files.PathOf("parquet.parquet"));
+        Assert.Equal(expected.Select(r => r with { EstimatedAt = null }), actual.Select(r => r with { EstimatedAt = null }));
+
+        // Sorted, chunk 1 holds rows 100..199 by time: its realized MAE is the brute-force mean over those timestamps' rows.
+        var byTime = Enumerable.Range(0, shuffled.Count).OrderBy(i => shuffled.Timestamps[i]).Skip(100).Take(100).ToList();
+        var mae = byTime.Average(i => Math.Abs(shuffled.Actual[i] - shuffled.Predicted[i]));
+        Assert.Equal(mae, Row(actual, 1, "mae").Realized!.Value, 1e-12);
+    }
+
+    [Fact]
     public void StreamedParquet_NamesTheFileRowOfANegativeValue_InALaterRowGroup()
     {
         var reference = files.WriteText("reference.csv", ReferenceRows.Csv());

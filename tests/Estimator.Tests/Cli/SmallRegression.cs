@@ -10,6 +10,9 @@ namespace Estimator.Tests.Cli;
 /// </summary>
 internal sealed record SmallRegression(long[] Ids, double[] X1, string[] G, double[] Predicted, double[] Actual)
 {
+    /// <summary>Row timestamps (one minute apart, in order unless a test swaps some); written by the <c>WithTimestamps</c> overloads.</summary>
+    public DateTime[] Timestamps { get; init; } = [];
+
     public int Count => Ids.Length;
 
     public static SmallRegression Create(int rows, int seed, long firstId = 0)
@@ -30,15 +33,17 @@ internal sealed record SmallRegression(long[] Ids, double[] X1, string[] G, doub
             actual[i] = Math.Round(predicted[i] + noise, 6);
         }
 
-        return new SmallRegression(ids, x1, g, predicted, actual);
+        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        return new SmallRegression(ids, x1, g, predicted, actual) { Timestamps = [.. ids.Select((_, i) => start.AddMinutes(i))] };
     }
 
-    public string Csv(bool withActual = true)
+    public string Csv(bool withActual = true, bool withTimestamps = false)
     {
-        var lines = new List<string> { withActual ? "id,x1,g,y_pred,y_true" : "id,x1,g,y_pred" };
+        var lines = new List<string> { (withTimestamps ? "timestamp," : "") + (withActual ? "id,x1,g,y_pred,y_true" : "id,x1,g,y_pred") };
         for (var i = 0; i < Count; i++)
         {
-            var line = FormattableString.Invariant($"{Ids[i]},{X1[i]},{G[i]},{Predicted[i]}");
+            var line = (withTimestamps ? Timestamps[i].ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "," : "")
+                + FormattableString.Invariant($"{Ids[i]},{X1[i]},{G[i]},{Predicted[i]}");
             lines.Add(withActual ? line + "," + Actual[i].ToString("R", CultureInfo.InvariantCulture) : line);
         }
 
@@ -46,14 +51,26 @@ internal sealed record SmallRegression(long[] Ids, double[] X1, string[] G, doub
     }
 
     /// <summary>Writes the rows as Parquet in row groups of <paramref name="groupRows"/> rows.</summary>
-    public void WriteParquet(string path, int groupRows, bool withActual = true)
+    public void WriteParquet(string path, int groupRows, bool withActual = true, bool withTimestamps = false)
     {
+        var timestamp = new DataField<DateTime>("timestamp");
         var id = new DataField<long>("id");
         var x1 = new DataField<double>("x1");
         var g = new DataField<string>("g");
         var yPred = new DataField<double>("y_pred");
         var yTrue = new DataField<double>("y_true");
-        var schema = withActual ? new ParquetSchema(id, x1, g, yPred, yTrue) : new ParquetSchema(id, x1, g, yPred);
+        var fields = new List<Field> { id, x1, g, yPred };
+        if (withActual)
+        {
+            fields.Add(yTrue);
+        }
+
+        if (withTimestamps)
+        {
+            fields.Add(timestamp);
+        }
+
+        var schema = new ParquetSchema(fields);
         WriteAsync().GetAwaiter().GetResult();
 
         async Task WriteAsync()
@@ -71,6 +88,11 @@ internal sealed record SmallRegression(long[] Ids, double[] X1, string[] G, doub
                 if (withActual)
                 {
                     await group.WriteAsync<double>(yTrue, Actual.AsMemory(start, n));
+                }
+
+                if (withTimestamps)
+                {
+                    await group.WriteAsync<DateTime>(timestamp, Timestamps.AsMemory(start, n));
                 }
             }
         }
