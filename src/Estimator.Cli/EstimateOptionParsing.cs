@@ -1,5 +1,5 @@
-using Estimator.Calibration;
 using System.Globalization;
+using Estimator.Calibration;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 using Estimator.Learning;
