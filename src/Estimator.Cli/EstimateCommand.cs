@@ -19,8 +19,8 @@ internal static class EstimateCommand
             Description = "Score column (probability of the positive class), or for a multiclass model CLASS=COLUMN pairs separated by commas, e.g. a=score_a,b=score_b,c=score_c.",
             DefaultValueFactory = _ => "y_pred_proba",
         };
-        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1; class labels for a multiclass model).", DefaultValueFactory = _ => "y_pred" };
-        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1; class labels for a multiclass model) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
+        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1; class labels for a multiclass model; the predicted value for a regression model).", DefaultValueFactory = _ => "y_pred" };
+        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1; class labels for a multiclass model; the actual value for a regression model) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
         var perClass = new Option<bool>("--per-class") { Description = "Multiclass models: also write each class's one-vs-rest roc_auc, f1, precision, recall and specificity (rows with the class column set)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
         // Chunking options are read as text and parsed by Core's ChunkingSyntax, so a bad value is one clear error
@@ -32,7 +32,7 @@ internal static class EstimateCommand
         var metrics = new Option<string>("--metrics")
         {
             Description = "Comma-separated metrics. Classification: " + string.Join(", ", MetricNames.All)
-                + ". Regression: " + string.Join(", ", DleMetrics.All.Select(m => m.Name())) + " (default: all six, as NannyML).",
+                + ". Regression: " + string.Join(", ", DleMetrics.All.Select(m => m.Name())) + " (when --metrics is not given: all six, as NannyML).",
             DefaultValueFactory = _ => "roc_auc,precision,recall,f1,accuracy,specificity",
         };
         var calibration = new Option<string>("--calibration") { Description = "Isotonic calibration of scores: auto (NannyML's check decides), always or never.", DefaultValueFactory = _ => "auto" };
