@@ -95,12 +95,12 @@ internal static class RegressionEstimateRunner
 
     /// <summary>
     /// Streams a Parquet analysis file row group by row group, chunk by chunk (bounded memory, progress on a terminal);
-    /// null when it cannot (not Parquet, period chunking) or its timestamps are out of order (the in-memory path sorts).
+    /// null when it cannot (not Parquet) or its timestamps are out of order (the in-memory path sorts).
     /// </summary>
     private static (CalculatorResult Result, long RowsMissingPrediction)? TryStream(
         EstimateRequest request, ColumnMapping analysisColumns, DleOptions options, FittedDle fitted, TextWriter stderr)
     {
-        if (!StreamingRegressionFile.CanStream(request.Analysis, options.Chunking))
+        if (!StreamingRegressionFile.CanStream(request.Analysis))
         {
             return null;
         }

@@ -10,22 +10,19 @@ namespace Estimator.IO;
 /// Memory: about one chunk plus two row groups, plus the result rows.
 /// </summary>
 /// <remarks>
-/// Size and number chunking only (period chunks are not known before their last row); rows with timestamps must be
-/// in ascending order, as the in-memory path would sort them: an out-of-order timestamp is an
-/// <see cref="EstimatorDataException"/> of kind <see cref="DataProblem.TimestampsOutOfOrder"/> naming the row.
+/// Rows with timestamps must be in ascending order, as the in-memory path would sort them: an out-of-order timestamp
+/// is an <see cref="EstimatorDataException"/> of kind <see cref="DataProblem.TimestampsOutOfOrder"/> naming the row.
 /// </remarks>
 public static class StreamingRegressionFile
 {
     private const int ReadAhead = 2;
 
-    /// <summary>Whether <paramref name="path"/> with <paramref name="chunking"/> can be streamed (a Parquet file, chunks by size or number).</summary>
+    /// <summary>Whether <paramref name="path"/> can be streamed (a Parquet file; CSV files are read whole).</summary>
     /// <param name="path">The analysis file.</param>
-    /// <param name="chunking">The fitted calculator's chunking.</param>
-    public static bool CanStream(string path, Chunking chunking)
+    public static bool CanStream(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(chunking);
-        return FileFormats.FromPath(path) == FileFormat.Parquet && !chunking.RequiresTimestamps;
+        return FileFormats.FromPath(path) == FileFormat.Parquet;
     }
 
     /// <summary>Streams <paramref name="path"/> through <paramref name="fitted"/>, chunk by chunk.</summary>
@@ -39,7 +36,6 @@ public static class StreamingRegressionFile
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The reference rows, then every analysis chunk's rows, as <see cref="IFittedCalculator.Calculate"/> gives them.</returns>
     /// <exception cref="EstimatorDataException">The file is missing, unreadable, empty, holds bad data, or its timestamps are out of order.</exception>
-    /// <exception cref="ArgumentException">The chunking needs timestamps (see <see cref="CanStream"/>).</exception>
     public static async Task<CalculatorResult> CalculateAsync(
         string path,
         ColumnMapping mapping,
@@ -55,11 +51,6 @@ public static class StreamingRegressionFile
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(fitted);
         ArgumentNullException.ThrowIfNull(model);
-        if (fitted.Chunking.RequiresTimestamps)
-        {
-            throw new ArgumentException("Period chunking cannot be streamed; read the file whole.", nameof(fitted));
-        }
-
         if (!File.Exists(path))
         {
             throw new EstimatorDataException("file not found", path);
@@ -78,7 +69,8 @@ public static class StreamingRegressionFile
             throw new EstimatorDataException(FormattableString.Invariant($"has {total} rows; at most {Array.MaxLength} can be chunked"), path);
         }
 
-        var chunker = new ChunkFeed(fitted, Chunker.Split((int)total, default, fitted.Chunking), path, mapping.Timestamp);
+        var sizeChunks = fitted.Chunking.RequiresTimestamps ? null : Chunker.Split((int)total, default, fitted.Chunking);
+        var chunker = new ChunkFeed(fitted, sizeChunks, path, mapping.Timestamp);
         var channel = Channel.CreateBounded<(RegressionPredictionData Data, long FirstRow)>(
             new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
         await ReadAheadPipeline.RunAsync(

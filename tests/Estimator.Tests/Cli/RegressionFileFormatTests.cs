@@ -77,6 +77,30 @@ public sealed class RegressionFileFormatTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("month", 4)] // 400 rows six hours apart from 1 January 2025: 100 days, January to April
+    [InlineData("week", 15)]
+    public void StreamedParquet_GivesTheRowsOfTheInMemoryCsv_WithPeriodChunks(string period, int chunks)
+    {
+        var reference = files.WriteText("reference.csv", ReferenceRows.Csv(withTimestamps: true));
+        var later = AnalysisRows with { Timestamps = [.. AnalysisRows.Timestamps.Select(t => t.AddDays(366))] };
+        var csv = files.WriteText("analysis.csv", later.Csv(withTimestamps: true));
+        var parquet = files.PathOf("analysis.parquet");
+        later.WriteParquet(parquet, groupRows: 70, withTimestamps: true);
+        string[] chunking = ["--timestamp", "timestamp", "--chunk-period", period];
+
+        var fromCsv = Estimate(reference, csv, files.PathOf("csv.parquet"), chunking);
+        var fromParquet = Estimate(reference, parquet, files.PathOf("streamed.parquet"), chunking);
+
+        Assert.True(fromCsv.Code == 0, fromCsv.Stderr);
+        Assert.True(fromParquet.Code == 0, fromParquet.Stderr);
+        Assert.True(fromParquet.Stderr.Length == 0, fromParquet.Stderr);
+        var expected = EstimateFileReader.Read(files.PathOf("csv.parquet"));
+        var streamed = EstimateFileReader.Read(files.PathOf("streamed.parquet"));
+        Assert.Equal(chunks, expected.Where(r => r.Period == "analysis").Select(r => r.ChunkIndex).Distinct().Count());
+        Assert.Equal(expected.Select(r => r with { EstimatedAt = null }), streamed.Select(r => r with { EstimatedAt = null }));
+    }
+
     [Fact]
     public void ParquetWithTimestampsOutOfOrder_IsReadWholeAndSorted_AsTheCsv()
     {

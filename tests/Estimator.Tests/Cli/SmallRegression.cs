@@ -10,7 +10,7 @@ namespace Estimator.Tests.Cli;
 /// </summary>
 internal sealed record SmallRegression(long[] Ids, double[] X1, string[] G, double[] Predicted, double[] Actual)
 {
-    /// <summary>Row timestamps (one minute apart, in order unless a test swaps some); written by the <c>WithTimestamps</c> overloads.</summary>
+    /// <summary>Row timestamps (six hours apart, in order unless a test swaps some); written when asked for.</summary>
     public DateTime[] Timestamps { get; init; } = [];
 
     public int Count => Ids.Length;
@@ -34,7 +34,7 @@ internal sealed record SmallRegression(long[] Ids, double[] X1, string[] G, doub
         }
 
         var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        return new SmallRegression(ids, x1, g, predicted, actual) { Timestamps = [.. ids.Select((_, i) => start.AddMinutes(i))] };
+        return new SmallRegression(ids, x1, g, predicted, actual) { Timestamps = [.. ids.Select((_, i) => start.AddHours(6 * i))] };
     }
 
     public string Csv(bool withActual = true, bool withTimestamps = false)
