@@ -135,7 +135,7 @@ internal static class EstimateCommand
                         parse.GetValue(thresholds) ?? [],
                         parse.GetValue(seed),
                         parse.GetValue(tune));
-                    return RegressionEstimateRunner.Run(request, settings, stdout, stderr);
+                    return RegressionEstimateRunner.Run(request, settings, metricsGiven: IsGiven(parse, metrics), stdout, stderr);
                 }
 
                 if (new Option[] { features, seed, tune }.FirstOrDefault(o => IsGiven(parse, o)) is { } regressionOnly)

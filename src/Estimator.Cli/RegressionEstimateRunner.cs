@@ -42,13 +42,22 @@ internal static class RegressionEstimateRunner
         };
     }
 
-    public static int Run(EstimateRequest request, DleOptions options, TextWriter stdout, TextWriter stderr) =>
+    public static int Run(EstimateRequest request, DleOptions options, bool metricsGiven, TextWriter stdout, TextWriter stderr) =>
         EstimatorCli.Guarded(stderr, () =>
         {
             EstimateRunner.EnsureWritableTarget(request.Output);
+            using var outputs = EstimateRunner.Outputs(request);
             var columns = request.Columns;
 
             var reference = RegressionFileReader.Read(request.Reference, columns with { Id = null }, options.Features, requireTargets: true);
+            if (!metricsGiven && RegressionInputChecks.NegativeColumn(reference, columns) is { } negative)
+            {
+                // The default metrics include the logarithmic ones, which refuse negative values (as in NannyML): the
+                // user asked for no metric in particular, so estimate the four that apply instead of failing.
+                options = options with { Metrics = [.. options.Metrics.Where(m => m is not (DleMetric.Msle or DleMetric.Rmsle))] };
+                stderr.WriteLine($"note: msle and rmsle are left out of the default metrics: '{request.Reference}' has negative values in '{negative}' and they take logarithms; estimating {string.Join(", ", options.Metrics.Select(m => m.Name()))}");
+            }
+
             RegressionInputChecks.CheckReference(reference, columns, options);
             var fitted = EstimateRunner.WithFile(
                 request.Reference, () => new DleCalculator(options).FitDle(reference.Data.SortedByTimestamp(), ComputeOptions.Default));
@@ -56,18 +65,18 @@ internal static class RegressionEstimateRunner
             var analysisColumns = request.Targets is null ? columns : columns with { YTrue = null };
             var (result, rowsMissingPrediction) = (request.Targets is null ? TryStream(request, analysisColumns, options, fitted, stderr) : null)
                 ?? InMemory(request, analysisColumns, options, fitted, stderr);
-            if (request.SaveFitted is not null)
+            if (outputs.Staged("--save-fitted") is { } fittedPath)
             {
-                AtomicFile.WriteText(request.SaveFitted, fitted.ToJson());
+                AtomicFile.WriteText(fittedPath, fitted.ToJson());
             }
 
-            EstimateFileWriter.Write(result, request.Output);
-            if (request.Plot is not null)
+            EstimateFileWriter.Write(result, outputs.Staged("--out")!);
+            if (outputs.Staged("--plot") is { } plotPath)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
-                Plots.PerformancePlot.Render(result).Save(request.Plot);
+                Plots.PerformancePlot.Render(result).Save(plotPath);
             }
 
+            outputs.Commit();
             Summarize(result, rowsMissingPrediction, request, stdout, stderr);
             return 0;
         });

@@ -38,6 +38,23 @@ internal static class RegressionInputChecks
         CheckNonNegative(targets, reference.Source, columns.YTrue!, options);
     }
 
+    /// <summary>The first of the prediction and target columns holding a negative value, or null.</summary>
+    public static string? NegativeColumn(RegressionPredictionData data, ColumnMapping columns)
+    {
+        foreach (var (values, name) in new[] { (data.Data.Predictions, columns.YPred), (data.Data.Targets, columns.YTrue) })
+        {
+            foreach (var v in values ?? [])
+            {
+                if (v < 0)
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The analysis has rows and no negative value a logarithmic metric would take.</summary>
     public static void CheckAnalysis(RegressionPredictionData analysis, ColumnMapping columns, DleOptions options)
     {
