@@ -87,7 +87,7 @@ internal static class BenchCommand
                     throw new OptionException("--classes 3 and more benchmarks generated data only: not with --input or --write-data");
                 }
 
-                var binary = EstimateCommand.BuildOptions(parse.GetValue(metrics)!, "1", null, null, null, "auto", "none", null, false, []);
+                var binary = EstimateOptionParsing.BuildOptions(parse.GetValue(metrics)!, Chunking.BySize(1), "auto", "none", null, false, []);
                 var metricList = parse.GetValue(classes) > 2 ? MulticlassEstimateRunner.Options(binary, false, false).Metrics : binary.Metrics;
                 var request = new BenchRequest(
                     parse.GetValue(rows),

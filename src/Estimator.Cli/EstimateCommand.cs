@@ -1,11 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
-using Estimator.Calibration;
-using Estimator.Estimation;
-using Estimator.Estimation.Multiclass;
 using Estimator.IO;
+using Estimator.Learning;
 using Estimator.Metrics;
-using Estimator.Thresholds;
 
 namespace Estimator.Cli;
 
@@ -23,8 +19,8 @@ internal static class EstimateCommand
             Description = "Score column (probability of the positive class), or for a multiclass model CLASS=COLUMN pairs separated by commas, e.g. a=score_a,b=score_b,c=score_c.",
             DefaultValueFactory = _ => "y_pred_proba",
         };
-        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1; class labels for a multiclass model).", DefaultValueFactory = _ => "y_pred" };
-        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1; class labels for a multiclass model) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
+        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1; class labels for a multiclass model; the predicted value for a regression model).", DefaultValueFactory = _ => "y_pred" };
+        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1; class labels for a multiclass model; the actual value for a regression model) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
         var perClass = new Option<bool>("--per-class") { Description = "Multiclass models: also write each class's one-vs-rest roc_auc, f1, precision, recall and specificity (rows with the class column set)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
         // Chunking options are read as text and parsed by Core's ChunkingSyntax, so a bad value is one clear error
@@ -35,7 +31,8 @@ internal static class EstimateCommand
         var incomplete = new Option<string?>("--incomplete") { Description = "Rows left over after the last whole chunk: keep (a short last chunk, the default), drop, or append (to the last chunk)." };
         var metrics = new Option<string>("--metrics")
         {
-            Description = "Comma-separated metrics: " + string.Join(", ", MetricNames.All) + ".",
+            Description = "Comma-separated metrics. Classification: " + string.Join(", ", MetricNames.All)
+                + ". Regression: " + string.Join(", ", DleMetrics.All.Select(m => m.Name())) + " (when --metrics is not given: all six, as NannyML).",
             DefaultValueFactory = _ => "roc_auc,precision,recall,f1,accuracy,specificity",
         };
         var calibration = new Option<string>("--calibration") { Description = "Isotonic calibration of scores: auto (NannyML's check decides), always or never.", DefaultValueFactory = _ => "auto" };
@@ -54,12 +51,22 @@ internal static class EstimateCommand
         var saveFitted = new Option<string?>("--save-fitted") { Description = "Also write the fitted estimator (JSON) here, to reuse without refitting." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the estimated (and realized) performance per chunk here: .png or .svg." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr (progress shows only when stderr is a terminal)." };
+        var problemOption = new Option<string>("--problem")
+        {
+            Description = "classification (binary or multiclass CBPE, the default) or regression (direct loss estimation from --features).",
+            DefaultValueFactory = _ => "classification",
+        };
+        var features = new Option<string?>("--features") { Description = "Regression: the model's input columns, comma-separated; DLE learns each row's expected loss from them and the prediction." };
+        var seed = new Option<int>("--seed") { Description = "Regression: seed of the error models (same seed, same estimates).", DefaultValueFactory = _ => 42 };
+        var tune = new Option<bool>("--tune") { Description = "Regression: tune the error models' hyperparameters on a 20 % validation split of the reference (slower)." };
 
-        var command = new Command("estimate", "Fit CBPE on the reference, estimate every chunk of the analysis, write the estimate file.")
+        var command = new Command(
+            "estimate",
+            "Fit on the reference, estimate every chunk of the analysis, write the estimate file: CBPE for a classifier, direct loss estimation (DLE) for a regression model (--problem regression).")
         {
             reference, analysis, targets, idColumn, yPredProba, yPred, yTrue, timestamp, chunkSize, chunkNumber, chunkPeriod,
             incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted, plot, quiet,
-            perClass,
+            perClass, problemOption, features, seed, tune,
         };
 
         command.Validators.Add(result =>
@@ -90,8 +97,7 @@ internal static class EstimateCommand
         {
             try
             {
-                var scores = parse.GetValue(yPredProba)!;
-                var classScores = ParseClassScores(scores);
+                var problem = ProblemTypes.Parse(parse.GetValue(problemOption)!);
                 var request = new EstimateRequest(
                     parse.GetValue(reference)!,
                     parse.GetValue(analysis)!,
@@ -99,8 +105,6 @@ internal static class EstimateCommand
                     parse.GetValue(idColumn),
                     new ColumnMapping
                     {
-                        YPredProba = scores,
-                        ClassScores = classScores,
                         YPred = parse.GetValue(yPred),
                         YTrue = parse.GetValue(yTrue),
                         Timestamp = parse.GetValue(timestamp),
@@ -113,12 +117,38 @@ internal static class EstimateCommand
                 {
                     Plot = parse.GetValue(plot),
                 };
-                var options = BuildOptions(
+                var chunking = EstimateOptionParsing.ParseChunking(
+                    parse.GetValue(chunkSize), parse.GetValue(chunkNumber), parse.GetValue(chunkPeriod), parse.GetValue(incomplete));
+                if (problem == ProblemType.Regression)
+                {
+                    // Options of classifiers only: given explicitly, they are a mistake worth one line, not silence.
+                    Option[] classificationOnly = [yPredProba, calibration, businessValue, perPrediction, normalization, perClass];
+                    if (classificationOnly.FirstOrDefault(o => IsGiven(parse, o)) is { } misplaced)
+                    {
+                        throw new OptionException($"{misplaced.Name} applies to classification models, not to --problem regression");
+                    }
+
+                    var settings = RegressionEstimateRunner.Options(
+                        IsGiven(parse, metrics) ? parse.GetValue(metrics) : null,
+                        chunking,
+                        parse.GetValue(features),
+                        parse.GetValue(thresholds) ?? [],
+                        parse.GetValue(seed),
+                        parse.GetValue(tune));
+                    return RegressionEstimateRunner.Run(request, settings, metricsGiven: IsGiven(parse, metrics), stdout, stderr);
+                }
+
+                if (new Option[] { features, seed, tune }.FirstOrDefault(o => IsGiven(parse, o)) is { } regressionOnly)
+                {
+                    throw new OptionException($"{regressionOnly.Name} applies to regression models: give --problem regression");
+                }
+
+                var scores = parse.GetValue(yPredProba)!;
+                var classScores = EstimateOptionParsing.ParseClassScores(scores);
+                request = request with { Columns = request.Columns with { YPredProba = scores, ClassScores = classScores } };
+                var options = EstimateOptionParsing.BuildOptions(
                     parse.GetValue(metrics)!,
-                    parse.GetValue(chunkSize),
-                    parse.GetValue(chunkNumber),
-                    parse.GetValue(chunkPeriod),
-                    parse.GetValue(incomplete),
+                    chunking,
                     parse.GetValue(calibration)!,
                     parse.GetValue(normalization)!,
                     parse.GetValue(businessValue),
@@ -147,117 +177,8 @@ internal static class EstimateCommand
         return command;
     }
 
-    internal static CbpeOptions BuildOptions(
-        string metrics,
-        string? chunkSize,
-        string? chunkNumber,
-        string? chunkPeriod,
-        string? incomplete,
-        string calibration,
-        string normalization,
-        string? businessValue,
-        bool perPrediction,
-        string[] thresholds)
-    {
-        var metricList = new List<Metric>();
-        foreach (var name in metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!MetricNames.TryParse(name, out var metric))
-            {
-                throw new OptionException($"--metrics: unknown metric '{name}'; known metrics: {string.Join(", ", MetricNames.All)}");
-            }
-
-            if (metricList.Contains(metric))
-            {
-                throw new OptionException($"--metrics: '{name}' is listed twice");
-            }
-
-            metricList.Add(metric);
-        }
-
-        if (metricList.Count == 0)
-        {
-            throw new OptionException("--metrics: no metric given");
-        }
-
-        var chunking = ParseChunking(chunkSize, chunkNumber, chunkPeriod, incomplete);
-
-        BusinessValueMatrix? matrix = null;
-        if (businessValue is not null)
-        {
-            var parts = businessValue.Split(',', StringSplitOptions.TrimEntries);
-            var values = new double[parts.Length];
-            if (parts.Length != 4 || parts.Where((p, i) => !double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])).Any())
-            {
-                throw new OptionException($"--business-value-matrix: expected four numbers TN,FP,FN,TP, got '{businessValue}'");
-            }
-
-            matrix = new BusinessValueMatrix(values[0], values[1], values[2], values[3]);
-        }
-        else if (metricList.Contains(Metric.BusinessValue))
-        {
-            throw new OptionException("the business_value metric needs --business-value-matrix TN,FP,FN,TP");
-        }
-
-        var thresholdMap = new Dictionary<Metric, Threshold>();
-        foreach (var spec in thresholds)
-        {
-            var (metric, threshold) = ParseThreshold(spec);
-            thresholdMap[metric] = threshold;
-        }
-
-        return new CbpeOptions
-        {
-            Metrics = metricList,
-            Chunking = chunking,
-            Calibration = Enum.Parse<CalibrationMode>(calibration, ignoreCase: true),
-            ConfusionMatrixNormalization = Enum.Parse<ConfusionMatrixNormalization>(normalization, ignoreCase: true),
-            BusinessValueMatrix = matrix,
-            NormalizeBusinessValuePerPrediction = perPrediction,
-            Thresholds = thresholdMap,
-        };
-    }
-
-    /// <summary>
-    /// A multiclass model's class → score column pairs when <paramref name="text"/> is in the pair form
-    /// (<c>CLASS=COLUMN,...</c>); null when it names one binary score column, as before multiclass support.
-    /// </summary>
-    internal static ClassScoreColumns? ParseClassScores(string text)
-    {
-        if (!ClassScoreColumns.IsPairSyntax(text))
-        {
-            return null;
-        }
-
-        return ClassScoreColumns.TryParse(text, out var columns, out var error) ? columns : throw new OptionException($"--y-pred-proba: {error}");
-    }
-
-    /// <summary>Parses <c>METRIC=std:LOWER,UPPER</c> or <c>METRIC=constant:LOWER,UPPER</c>; an empty side is disabled.</summary>
-    internal static (Metric Metric, Threshold Threshold) ParseThreshold(string spec) =>
-        ThresholdSyntax.TryParse(spec, out var metric, out var threshold, out var error)
-            ? (metric, threshold)
-            : throw new OptionException($"--threshold: {error}");
-
-    /// <summary>The chunking from the four options, each parsed by Core's <see cref="ChunkingSyntax"/>.</summary>
-    internal static Chunking ParseChunking(string? chunkSize, string? chunkNumber, string? chunkPeriod, string? incomplete)
-    {
-        int? size = chunkSize is null ? null
-            : ChunkingSyntax.TryParseCount(chunkSize, out var s, out var sizeError) ? s : throw new OptionException($"--chunk-size: {sizeError}");
-        int? number = chunkNumber is null ? null
-            : ChunkingSyntax.TryParseCount(chunkNumber, out var n, out var numberError) ? n : throw new OptionException($"--chunk-number: {numberError}");
-        ChunkPeriod? period = chunkPeriod is null ? null
-            : ChunkingSyntax.TryParsePeriod(chunkPeriod, out var p, out var periodError) ? p : throw new OptionException($"--chunk-period: {periodError}");
-        IncompleteChunk? rule = incomplete is null ? null
-            : ChunkingSyntax.TryParseIncomplete(incomplete, out var r, out var ruleError) ? r : throw new OptionException($"--incomplete: {ruleError}");
-        if (period is not null && rule is not null)
-        {
-            throw new OptionException("--incomplete applies to --chunk-size and --chunk-number, not to --chunk-period");
-        }
-
-        return ChunkingSyntax.TryCreate(size, number, period, rule, out var chunking, out var error)
-            ? chunking
-            : throw new OptionException($"chunking: {error}");
-    }
+    /// <summary>Whether the option was on the command line (not merely its default value).</summary>
+    private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 }
 
 /// <summary>An option value that cannot be used; reported as a one-line error.</summary>

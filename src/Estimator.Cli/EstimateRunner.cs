@@ -28,6 +28,7 @@ internal static class EstimateRunner
         EstimatorCli.Guarded(stderr, () =>
         {
             EnsureWritableTarget(request.Output);
+            using var outputs = Outputs(request);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
 
             var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
@@ -37,7 +38,7 @@ internal static class EstimateRunner
             var streamed = request.Targets is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
             if (streamed is not null)
             {
-                return Finish(streamed, fitted, request, stdout, stderr);
+                return Finish(streamed, fitted, request, outputs, stdout, stderr);
             }
 
             var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
@@ -50,7 +51,7 @@ internal static class EstimateRunner
             }
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
-            return Finish(result, fitted, request, stdout, stderr);
+            return Finish(result, fitted, request, outputs, stdout, stderr);
         });
 
     /// <summary>What a target join left unmatched, on stderr.</summary>
@@ -67,20 +68,20 @@ internal static class EstimateRunner
         }
     }
 
-    private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, TextWriter stdout, TextWriter stderr)
+    private static int Finish(CbpeResult result, FittedCbpe fitted, EstimateRequest request, CommandOutputs outputs, TextWriter stdout, TextWriter stderr)
     {
-        if (request.SaveFitted is not null)
+        if (outputs.Staged("--save-fitted") is { } fittedPath)
         {
-            AtomicFile.WriteText(request.SaveFitted, fitted.ToJson());
+            AtomicFile.WriteText(fittedPath, fitted.ToJson());
         }
 
-        EstimateFileWriter.Write(result, request.Output);
-        if (request.Plot is not null)
+        EstimateFileWriter.Write(result, outputs.Staged("--out")!);
+        if (outputs.Staged("--plot") is { } plotPath)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
-            Plots.PerformancePlot.Render(result).Save(request.Plot);
+            Plots.PerformancePlot.Render(result).Save(plotPath);
         }
 
+        outputs.Commit();
         Summarize(result, request, stdout, stderr);
         return 0;
     }
@@ -129,22 +130,53 @@ internal static class EstimateRunner
         {
             throw new OptionException($"--out '{output}': the extension must be .parquet, .csv or .json");
         }
+    }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null)
+    /// <summary>The command's outputs, checked against its inputs and staged until the whole command succeeds.</summary>
+    internal static CommandOutputs Outputs(EstimateRequest request)
+    {
+        var outputs = new CommandOutputs()
+            .Input("--reference", request.Reference)
+            .Input("--analysis", request.Analysis)
+            .Input("--targets", request.Targets);
+        try
         {
-            Directory.CreateDirectory(directory);
+            outputs.Output("--out", request.Output);
+            outputs.Output("--save-fitted", request.SaveFitted);
+            outputs.Output("--plot", request.Plot);
+            return outputs;
+        }
+        catch
+        {
+            outputs.Dispose();
+            throw;
         }
     }
 
     private static void Summarize(CbpeResult result, EstimateRequest request, TextWriter stdout, TextWriter stderr)
     {
-        if (result.RowsMissingScore > 0)
+        var referenceChunks = result.Rows.Where(r => r.Period == Period.Reference).Select(r => r.Chunk.Index).Distinct().Count();
+        if (referenceChunks < 2)
+        {
+            stderr.WriteLine(Invariant($"warning: the reference forms {referenceChunks} chunk with this chunking; thresholds need the spread of at least 2 reference chunks, so none is set and no threshold alert is raised (use a smaller chunk size or a larger reference)"));
+        }
+
+        var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var analysisCount = analysisRows.Select(r => (r.Chunk.Index, r.Chunk.Rows)).Distinct().Sum(c => c.Rows);
+        if (result.RowsMissingScore > 0 && result.RowsMissingScore >= analysisCount)
+        {
+            stderr.WriteLine(Invariant($"warning: every one of the {result.RowsMissingScore} analysis rows of '{request.Analysis}' has no score ({request.Columns.YPredProba}): nothing could be estimated, every estimate is empty"));
+        }
+        else if (result.RowsMissingScore > 0)
         {
             stderr.WriteLine(Invariant($"note: {result.RowsMissingScore} analysis rows have no score and were left out of every metric"));
         }
 
-        var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
+        if (result.RowsMissingPrediction > 0)
+        {
+            stderr.WriteLine(Invariant($"note: {result.RowsMissingPrediction} analysis rows have no predicted label ({request.Columns.YPred}); they count in roc_auc and average_precision but are left out of the metrics computed from predicted labels"));
+        }
+
         var chunks = analysisRows.Select(r => r.Chunk.Index).Distinct().Count();
         var calibration = result.Calibration;
         stdout.WriteLine(Invariant($"{request.Model}: {chunks} analysis chunks estimated, {result.Rows.Count} rows written to {request.Output}"));

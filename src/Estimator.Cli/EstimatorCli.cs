@@ -13,8 +13,10 @@ internal static class EstimatorCli
     /// <summary>Parses <paramref name="args"/> and runs the chosen subcommand, writing to the given streams.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // A fitted DLE saved by --save-fitted is read back through CalculatorJson; register its reader before any read.
+        Learning.FittedDle.Register();
         var root = new RootCommand(
-            "Estimator: estimates a binary classifier's performance on unlabelled production data (CBPE, NannyML-compatible).");
+            "Estimator: estimates a model's performance on unlabelled production data (CBPE for binary and multiclass classifiers, DLE for regression models; NannyML-compatible).");
         root.Subcommands.Add(EstimateCommand.Create(stdout, stderr));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
@@ -29,6 +31,8 @@ internal static class EstimatorCli
             help.Action = new HelpWithExitCodes((SynchronousCommandLineAction)help.Action!);
         }
 
+        var verbose = new Option<bool>("--verbose") { Description = "On an unexpected failure, also print the stack trace.", Recursive = true };
+        root.Options.Add(verbose);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -42,7 +46,22 @@ internal static class EstimatorCli
             return BadInput;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything the commands did not turn into a bad-input line is a bug or the environment: one line, exit 1,
+            // and the stack trace only when asked for.
+            stderr.WriteLine($"error: unexpected failure: {e.GetType().Name}: {e.Message}{(parse.GetValue(verbose) ? "" : " (run with --verbose for the stack trace)")}");
+            if (parse.GetValue(verbose))
+            {
+                stderr.WriteLine(e.ToString());
+            }
+
+            return 1;
+        }
     }
 
     /// <summary>The library's help page followed by the exit codes.</summary>

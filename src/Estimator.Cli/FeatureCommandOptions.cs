@@ -28,7 +28,13 @@ internal sealed class FeatureCommandOptions
         }
 
         shared.AddTo(command);
-        command.SetAction(parse => EstimatorCli.Guarded(stderr, () => shared.Write(parse, calculate(parse, shared), stdout)));
+        command.SetAction(parse => EstimatorCli.Guarded(stderr, () =>
+        {
+            // The output is checked before the work and written only when all of it succeeded.
+            using var outputs = new CommandOutputs().Input("--reference", parse.GetValue(shared.Reference)).Input("--analysis", parse.GetValue(shared.Analysis));
+            outputs.Output("--out", parse.GetValue(shared.Output));
+            return shared.Write(parse, calculate(parse, shared), outputs, stdout);
+        }));
         return command;
     }
 
@@ -118,10 +124,11 @@ internal sealed class FeatureCommandOptions
     }
 
     /// <summary>Writes the results and prints one line per alerting analysis row group.</summary>
-    public int Write(ParseResult parse, IReadOnlyList<CalculatorResult> results, TextWriter stdout)
+    public int Write(ParseResult parse, IReadOnlyList<CalculatorResult> results, CommandOutputs outputs, TextWriter stdout)
     {
         var path = parse.GetValue(Output)!;
-        DriftFileWriter.Write(results, path);
+        DriftFileWriter.Write(results, outputs.Staged("--out")!);
+        outputs.Commit();
         var rows = results.SelectMany(r => r.Rows).ToList();
         var analysis = rows.Where(r => r.Period == Period.Analysis).ToList();
         stdout.WriteLine(FormattableString.Invariant($"{rows.Count} rows ({analysis.Select(r => r.Chunk.Key).Distinct().Count()} analysis chunks) written to {path}"));

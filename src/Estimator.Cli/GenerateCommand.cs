@@ -19,7 +19,7 @@ internal static class GenerateCommand
         var analysisFiles = new Option<int>("--analysis-files") { Description = "Cut the analysis into this many files, analysis/part-NNNN.parquet in time order (a backlog of arrivals for the job host).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Directory to write reference.parquet, analysis.parquet and the target file(s) into.", Required = true };
 
-        var command = new Command("generate", "Write a synthetic binary-classification scenario whose ground truth is known.")
+        var command = new Command("generate", "Write a synthetic scenario whose ground truth is known: a binary classifier's, or a regression model's (regression_*).")
         {
             scenario, rows, seed, uncalibrated, batches, analysisFiles, output,
         };
@@ -46,7 +46,13 @@ internal static class GenerateCommand
                 CalibratedScores = !parse.GetValue(uncalibrated),
                 LabelBatches = parse.GetValue(batches),
             };
-            var data = ScenarioGenerator.Generate(ScenarioNames.Parse(parse.GetValue(scenario)!), options);
+            var world = ScenarioNames.Parse(parse.GetValue(scenario)!);
+            if (world.IsRegression())
+            {
+                return GenerateRegression(world, options, parse.GetValue(analysisFiles), parse.GetValue(output)!, stdout, stderr);
+            }
+
+            var data = ScenarioGenerator.Generate(world, options);
             return EstimatorCli.Guarded(stderr, () =>
             {
                 var paths = ScenarioFileWriter.Write(data, parse.GetValue(output)!, parse.GetValue(analysisFiles));
@@ -60,5 +66,27 @@ internal static class GenerateCommand
             });
         });
         return command;
+    }
+
+    // A regression world: one analysis file, its targets with each row's true expected errors.
+    private static int GenerateRegression(Scenario world, ScenarioOptions options, int analysisFiles, string output, TextWriter stdout, TextWriter stderr)
+    {
+        if (analysisFiles != 1 || options.ReferenceRows < 20)
+        {
+            stderr.WriteLine("error: a regression world needs --rows of at least 20 and is written as one analysis file (no --analysis-files)");
+            return EstimatorCli.BadInput;
+        }
+
+        var data = RegressionScenarioGenerator.Generate(world, options);
+        return EstimatorCli.Guarded(stderr, () =>
+        {
+            foreach (var path in RegressionScenarioFileWriter.Write(data, output))
+            {
+                stdout.WriteLine(path);
+            }
+
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{world.ToName()}: {options.ReferenceRows} reference and {options.AnalysisRows} analysis rows, seed {options.Seed}; columns id, timestamp, x1..x3, g, y_pred, y_true; targets id, y_true, exp_abs_err, exp_sq_err"));
+            return 0;
+        });
     }
 }

@@ -47,6 +47,7 @@ internal static class MulticlassEstimateRunner
         EstimatorCli.Guarded(stderr, () =>
         {
             EstimateRunner.EnsureWritableTarget(request.Output);
+            using var outputs = EstimateRunner.Outputs(request);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
 
             var reference = MulticlassFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
@@ -65,19 +66,20 @@ internal static class MulticlassEstimateRunner
             }
 
             var result = EstimateRunner.WithFile(request.Analysis, () => fitted.Estimate(analysis.Data, request.Model));
-            if (request.SaveFitted is not null)
+            if (outputs.Staged("--save-fitted") is { } fittedPath)
             {
-                AtomicFile.WriteText(request.SaveFitted, fitted.ToJson());
+                AtomicFile.WriteText(fittedPath, fitted.ToJson());
             }
 
-            EstimateFileWriter.Write(result, request.Output);
-            if (request.Plot is not null)
+            EstimateFileWriter.Write(result, outputs.Staged("--out")!);
+            if (outputs.Staged("--plot") is { } plotPath)
             {
                 // The chart shows the macro-averaged rows, one panel per metric, as for a binary model.
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
                 var macro = EstimateRecord.FromRows(result.Model, [.. result.Rows.Where(r => r.Class is null)]);
-                Plots.PerformancePlot.Render(macro).Save(request.Plot);
+                Plots.PerformancePlot.Render(macro).Save(plotPath);
             }
+
+            outputs.Commit();
 
             Summarize(result, request, stdout, stderr);
             return 0;

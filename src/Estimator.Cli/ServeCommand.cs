@@ -37,6 +37,12 @@ internal static class ServeCommand
                 return EstimatorCli.BadInput;
             }
 
+            if (ListenUrls.Problem(parse.GetValue(urls)!) is { } urlProblem)
+            {
+                stderr.WriteLine($"error: {urlProblem}");
+                return EstimatorCli.BadInput;
+            }
+
             var hostRole = Enum.Parse<HostRole>(parse.GetValue(role)!, ignoreCase: true);
             if (hostRole != HostRole.All && loaded.Storage.Kind != HangfireStorageKind.Postgres)
             {
@@ -53,6 +59,12 @@ internal static class ServeCommand
                 // One line, no stack trace; the message names host, port, database and user, never the password.
                 stderr.WriteLine($"error: {e.Message}");
                 return 1;
+            }
+            catch (IOException e)
+            {
+                // Kestrel could not bind after all (the port was taken between the check and the start).
+                stderr.WriteLine($"error: --urls '{parse.GetValue(urls)}': cannot listen: {e.Message}");
+                return EstimatorCli.BadInput;
             }
         });
         return command;

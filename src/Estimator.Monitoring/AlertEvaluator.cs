@@ -165,7 +165,9 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
                 }
 
                 rules.Add(new RuleSummary(metric, ruleName, objective, at, (earlier?.Flags ?? 0) + ruleFlags.Count) { Direction = direction == SloDirection.Above ? direction : null });
-                foreach (var t in lifecycle)
+
+                // One notification per rule and evaluation: the transitions coalesce to the latest state.
+                if (AlertCoalescing.ToNotify(lifecycle, earlier?.At ?? LifecycleState.Initial) is { } t)
                 {
                     var r = byIndex[t.Point.ChunkIndex];
                     var stateName = t.State == AlertState.Firing ? "firing" : "resolved";

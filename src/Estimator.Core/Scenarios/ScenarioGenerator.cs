@@ -40,6 +40,7 @@ public static class ScenarioGenerator
     /// <param name="scenario">Which world.</param>
     /// <param name="options">Size, seed and model; null for the defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 rows in a period, fewer than one label batch, or a non-positive row interval.</exception>
+    /// <exception cref="ArgumentException">A regression scenario (<see cref="RegressionScenarioGenerator"/> generates those).</exception>
     public static ScenarioData Generate(Scenario scenario, ScenarioOptions? options = null)
     {
         options ??= new ScenarioOptions();
@@ -50,6 +51,11 @@ public static class ScenarioGenerator
         if (!Enum.IsDefined(scenario))
         {
             throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "Unknown scenario.");
+        }
+
+        if (scenario.IsRegression())
+        {
+            throw new ArgumentException($"{scenario.ToName()} is a regression world; RegressionScenarioGenerator generates it.", nameof(scenario));
         }
 
 #pragma warning disable CA5394 // Seeded pseudo-random data for simulation, not security.
@@ -181,7 +187,7 @@ public static class ScenarioGenerator
         return batches;
     }
 
-    private static double Normal(Random random)
+    internal static double Normal(Random random)
     {
         // Box–Muller; 1 − U avoids log(0).
         var u1 = 1 - random.NextDouble();

@@ -79,6 +79,14 @@ public sealed record StandardDeviationThreshold : Threshold
             }
         }
 
+        if (count == 1)
+        {
+            // Deliberate deviation from NannyML: one reference chunk has a standard deviation of 0, so NannyML's
+            // thresholds collapse onto that one value and every analysis chunk that differs at all alerts. Without a
+            // spread to measure there is no threshold: none is set (the command line warns).
+            return (null, null);
+        }
+
         var std = count == 0 ? double.NaN : Math.Sqrt(squares / count);
         return (mean - (LowerMultiplier * std), mean + (UpperMultiplier * std));
     }

@@ -20,6 +20,31 @@ public static class ThresholdSyntax
     public static bool TryParse(string? spec, out Metric metric, out Threshold threshold, out string? error)
     {
         metric = default;
+        if (!TryParseNamed(spec, out var name, out threshold, out error))
+        {
+            return false;
+        }
+
+        if (!MetricNames.TryParse(name, out metric))
+        {
+            error = $"unknown metric '{name}'; known metrics: {string.Join(", ", MetricNames.All)}";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="spec"/> without resolving the metric's name, for calculators whose metrics are not
+    /// <see cref="Metric"/> values (regression's mae, rmse, ...); the caller resolves <paramref name="metric"/>.
+    /// </summary>
+    /// <param name="spec">The text.</param>
+    /// <param name="metric">The metric's name as written (trimmed), when the text is valid.</param>
+    /// <param name="threshold">The threshold, when the text is valid.</param>
+    /// <param name="error">Why not, as one sentence, otherwise.</param>
+    public static bool TryParseNamed(string? spec, out string metric, out Threshold threshold, out string? error)
+    {
+        metric = "";
         threshold = Threshold.StandardDeviation(3, 3);
         spec ??= "";
         var equals = spec.IndexOf('=', StringComparison.Ordinal);
@@ -30,12 +55,7 @@ public static class ThresholdSyntax
             return false;
         }
 
-        if (!MetricNames.TryParse(spec[..equals], out metric))
-        {
-            error = $"unknown metric '{spec[..equals]}'; known metrics: {string.Join(", ", MetricNames.All)}";
-            return false;
-        }
-
+        metric = spec[..equals].Trim();
         var kind = spec[(equals + 1)..colon].Trim();
         var sides = spec[(colon + 1)..].Split(',', StringSplitOptions.TrimEntries);
         if (sides.Length != 2)

@@ -1,3 +1,5 @@
+using YamlDotNet.Core;
+
 namespace Estimator.Host.Configuration;
 
 /// <summary>
@@ -17,6 +19,31 @@ internal static class ConfigFileChecks
             if (Problem(path) is { } message)
             {
                 nodes.Problem(path.KeyPath, path.Start, message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a problem when the store cannot be a directory: it, or a folder above it, is a file. (A missing store is
+    /// created by the first job.) Found here, at start-up, instead of by every model's first job.
+    /// </summary>
+    /// <param name="store">The store directory's full path.</param>
+    /// <param name="at">Where the <c>store</c> key is (or the document's start for the default store).</param>
+    /// <param name="nodes">Where the problem goes.</param>
+    public static void CheckStore(string store, Mark at, ConfigNodes nodes)
+    {
+        for (var current = store; current is not null; current = Path.GetDirectoryName(current))
+        {
+            if (Directory.Exists(current))
+            {
+                return;
+            }
+
+            if (File.Exists(current))
+            {
+                var what = current == store ? $"'{store}' is a file" : $"'{current}' (a folder above '{store}') is a file";
+                nodes.Problem("store", at, $"{what}; the store must be a directory (it is created when missing)");
+                return;
             }
         }
     }

@@ -46,6 +46,11 @@ internal sealed class ConfigReader
         }
 
         ConfigFileChecks.Check(paths.Referenced, nodes);
+        if (storeDirectory is not null)
+        {
+            ConfigFileChecks.CheckStore(storeDirectory, Section(root, "store")?.Start ?? root?.Start ?? Mark.Empty, nodes);
+        }
+
         if (nodes.ProblemCount > 0)
         {
             throw new EstimatorConfigException(nodes.ProblemsInFileOrder());

@@ -3,10 +3,10 @@ using System.Text;
 namespace Estimator.IO;
 
 /// <summary>
-/// The one way Estimator writes a file: to a hidden temporary name beside the target (<c>.NAME.GUID.tmp</c>), flushed
+/// The one way Estimator writes a file: to a hidden temporary name beside the target (<c>.NAME.PID-GUID.tmp</c>), flushed
 /// to disk, then renamed over the target. A reader sees the old content or the new, never a part; a failed or
 /// cancelled write leaves an existing target untouched; a process killed mid-write leaves only a temporary file,
-/// which <see cref="RemoveLeftovers"/> clears.
+/// which <see cref="RemoveLeftovers"/> (a store) or <see cref="RemoveStale"/> (one target) clears.
 /// </summary>
 public static class AtomicFile
 {
@@ -15,7 +15,83 @@ public static class AtomicFile
     public static string TemporaryPath(string fullPath)
     {
         ArgumentNullException.ThrowIfNull(fullPath);
-        return Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        return Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>
+    /// Removes the temporary files and staging directories a killed process left beside <paramref name="fullPath"/>
+    /// (<c>.NAME.PID-GUID.tmp</c>): those whose writing process is no longer running, and those from before the name
+    /// carried a process id. A temporary of a live process (another command writing the same target) is left alone.
+    /// </summary>
+    /// <param name="fullPath">The target's full path; nothing happens when its directory does not exist.</param>
+    public static void RemoveStale(string fullPath)
+    {
+        ArgumentNullException.ThrowIfNull(fullPath);
+        var directory = Path.GetDirectoryName(fullPath);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var prefix = $".{Path.GetFileName(fullPath)}.";
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory, prefix + "*.tmp"))
+        {
+            var middle = Path.GetFileName(entry)[prefix.Length..^".tmp".Length];
+            var dash = middle.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(middle.AsSpan(0, dash), out var pid) && IsRunning(pid))
+            {
+                continue;
+            }
+
+            if (Directory.Exists(entry))
+            {
+                TryDeleteDirectory(entry);
+            }
+            else
+            {
+                TryDelete(entry);
+            }
+        }
+    }
+
+    /// <summary>Deletes a directory and what is in it, best effort.</summary>
+    /// <param name="path">The directory.</param>
+    public static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a staging directory that cannot be removed now is removed by the next RemoveStale.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes what <paramref name="write"/> produces, composed in memory and written in one call.</summary>

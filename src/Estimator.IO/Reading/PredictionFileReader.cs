@@ -68,6 +68,11 @@ public static class PredictionFileReader
     internal static async Task<SourceTable> ReadTableAsync(string path, IReadOnlyList<ColumnRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            throw new EstimatorDataException("is a directory; give a Parquet or CSV file", path);
+        }
+
         var format = FileFormats.FromPath(path);
         if (format is not (FileFormat.Parquet or FileFormat.Csv))
         {

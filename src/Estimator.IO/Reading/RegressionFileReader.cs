@@ -57,7 +57,7 @@ public static class RegressionFileReader
         return Assemble(DataFrameTableReader.Read(frame, name, Requests(mapping, features, requireTargets)), mapping, features);
     }
 
-    private static List<ColumnRequest> Requests(ColumnMapping mapping, IReadOnlyList<string> features, bool requireTargets)
+    internal static List<ColumnRequest> Requests(ColumnMapping mapping, IReadOnlyList<string> features, bool requireTargets)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(features);
@@ -79,7 +79,7 @@ public static class RegressionFileReader
         return requests;
     }
 
-    private static RegressionPredictionData Assemble(SourceTable table, ColumnMapping mapping, IReadOnlyList<string> features)
+    internal static RegressionPredictionData Assemble(SourceTable table, ColumnMapping mapping, IReadOnlyList<string> features)
     {
         var source = table.Source;
         var predictions = ColumnConverter.ToValues(table.Find(mapping.YPred)!, source, out var missingPrediction);

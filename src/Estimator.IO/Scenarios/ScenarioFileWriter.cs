@@ -140,7 +140,7 @@ public static class ScenarioFileWriter
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(string path, ParquetSchema schema, Func<ParquetRowGroupWriter, Task> writeColumns, CancellationToken cancellationToken)
+    internal static async Task WriteAsync(string path, ParquetSchema schema, Func<ParquetRowGroupWriter, Task> writeColumns, CancellationToken cancellationToken)
     {
         var stream = File.Create(path);
         await using (stream.ConfigureAwait(false))

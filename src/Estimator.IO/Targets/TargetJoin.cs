@@ -105,6 +105,20 @@ public static class TargetJoin
             }
         }
 
+        // An id twice in the analysis would copy one label onto two rows: refuse it, naming both rows.
+        var analysisRows = new Dictionary<string, int>(analysisIds.Count, StringComparer.Ordinal);
+        for (var i = 0; i < analysisIds.Count; i++)
+        {
+            if (!analysisRows.TryAdd(analysisIds[i], i))
+            {
+                throw new EstimatorDataException(
+                    FormattableString.Invariant($"duplicate id '{analysisIds[i]}' (first at row {analysisRows[analysisIds[i]]}); targets are joined by id, so analysis ids must be unique"),
+                    analysisSource,
+                    idColumn,
+                    i);
+            }
+        }
+
         var rowOf = new int[analysisIds.Count];
         var used = new bool[ids.Length];
         for (var i = 0; i < rowOf.Length; i++)

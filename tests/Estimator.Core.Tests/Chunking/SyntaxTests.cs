@@ -109,6 +109,16 @@ public sealed class SyntaxTests
         Assert.Equal(Threshold.StandardDeviation(null, 3), threshold);
     }
 
+    [Fact]
+    public void ThresholdSyntax_TryParseNamed_LeavesTheMetricNameToTheCaller()
+    {
+        Assert.True(ThresholdSyntax.TryParseNamed(" rmse =constant:,2.5", out var name, out var threshold, out _));
+        Assert.Equal("rmse", name);
+        Assert.Equal(Threshold.Constant(null, 2.5), threshold);
+        Assert.False(ThresholdSyntax.TryParseNamed("mae=std:3", out _, out _, out var error));
+        Assert.Contains("two values", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("roc_auc", "expected METRIC=std")]
     [InlineData("auroc=std:3,3", "unknown metric 'auroc'")]

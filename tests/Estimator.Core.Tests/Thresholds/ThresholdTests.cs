@@ -17,6 +17,16 @@ public sealed class ThresholdTests
     }
 
     [Fact]
+    public void StandardDeviation_OfOneReferenceChunk_SetsNoThreshold_InsteadOfCollapsingOntoIt()
+    {
+        // One present value (the NaN is ignored): no spread, so no thresholds rather than lower = upper = 0.93.
+        var (lower, upper) = Threshold.Default.Compute([0.93, double.NaN], 0, 1);
+
+        Assert.Null(lower);
+        Assert.Null(upper);
+    }
+
+    [Fact]
     public void StandardDeviation_ClipsToLimits()
     {
         var (lower, upper) = Threshold.StandardDeviation(200, 3).Compute([0.98, 0.99, 1.0], 0, 1);

@@ -90,6 +90,76 @@ public sealed class ServeAndRunCommandTests : IDisposable
         Assert.Contains("models: a, b, c", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("notaurl", "--urls 'notaurl': not a URL to listen on; use http://HOST:PORT or https://HOST:PORT (e.g. http://127.0.0.1:5000)")]
+    [InlineData("ftp://127.0.0.1:5000", "--urls 'ftp://127.0.0.1:5000': not a URL to listen on; use http://HOST:PORT or https://HOST:PORT (e.g. http://127.0.0.1:5000)")]
+    [InlineData(" ; ", "--urls: no URL given (e.g. http://127.0.0.1:5000)")]
+    public void Serve_RejectsABadUrl_InOneLine_BeforeStarting(string urls, string message)
+    {
+        var config = Path.Combine(temp.Path, "estimator.yaml");
+        File.WriteAllText(config, OneModelYaml());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = EstimatorCli.Run(["serve", "--config", config, "--urls", urls], stdout, stderr);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"error: {message}", stderr.ToString().Trim());
+        Assert.Equal("", stdout.ToString());
+    }
+
+    [Fact]
+    public void Serve_NamesAPortInUse_InOneLine_BeforeStarting()
+    {
+        var config = Path.Combine(temp.Path, "estimator.yaml");
+        File.WriteAllText(config, OneModelYaml());
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+
+            var exit = EstimatorCli.Run(["serve", "--config", config, "--urls", $"http://127.0.0.1:{port}"], stdout, stderr);
+
+            Assert.Equal(2, exit);
+            Assert.Equal($"error: --urls 'http://127.0.0.1:{port}': port {port} is already in use on 127.0.0.1 (another process listens there); choose another port", stderr.ToString().Trim());
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("run")]
+    public void StoreThatIsAFile_IsAConfigError_AtStart(string command)
+    {
+        var config = Path.Combine(temp.Path, "estimator.yaml");
+        File.WriteAllText(Path.Combine(temp.Path, "store.txt"), "not a directory");
+        File.WriteAllText(config, "store: store.txt/inner\n" + OneModelYaml());
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = EstimatorCli.Run([command, "--config", config], stdout, stderr);
+
+        Assert.Equal(2, exit);
+        var store = Path.Combine(temp.Path, "store.txt");
+        Assert.Equal(
+            $"error: {config}:1:8: store: '{store}' (a folder above '{Path.Combine(store, "inner")}') is a file; the store must be a directory (it is created when missing)",
+            stderr.ToString().Trim());
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "store")));
+    }
+
+    private string OneModelYaml()
+    {
+        File.Copy(TestData.CarLoanReference, Path.Combine(temp.Path, "reference.parquet"), overwrite: true);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
+        return "models:\n  - name: a\n    reference: reference.parquet\n    analysis: in\n    columns: { y_true: repaid }\n    schedule: \"* * * * *\"\n";
+    }
+
     private EstimatorConfig ThreeModels()
     {
         File.Copy(TestData.CarLoanReference, Path.Combine(temp.Path, "reference.parquet"));

@@ -59,6 +59,7 @@ public static partial class NotebookRunner
                 typeof(NotebookGlobals).Assembly,
                 typeof(CbpeResult).Assembly,
                 typeof(ColumnMapping).Assembly,
+                typeof(Estimator.Learning.FittedDle).Assembly,
                 typeof(Chart).Assembly,
                 typeof(Estimator.Monitoring.ModelRunner).Assembly,
                 typeof(Microsoft.Data.Analysis.DataFrame).Assembly)

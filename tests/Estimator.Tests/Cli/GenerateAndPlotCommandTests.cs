@@ -26,6 +26,39 @@ public sealed class GenerateAndPlotCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Generate_WritesTheRegressionWorld_WithEachRowsExpectedErrors()
+    {
+        var (code, stdout, _) = Run("generate", "--scenario", "regression_covariate_shift", "--rows", "1200", "--seed", "9", "--out", files.PathOf("r"));
+        Assert.Equal(0, code);
+        Assert.Contains("regression_covariate_shift", stdout, StringComparison.Ordinal);
+        Assert.Equal(["analysis.parquet", "analysis_targets.parquet", "reference.parquet"], Directory.GetFiles(files.PathOf("r")).Select(Path.GetFileName).Order().ToList());
+
+        // Read back as a regression model's files: features x1..x3 and g, targets joined by id.
+        var mapping = new ColumnMapping { YPred = "y_pred", YTrue = "y_true", Timestamp = "timestamp", Id = "id" };
+        string[] features = ["x1", "x2", "x3", "g"];
+        var reference = RegressionFileReader.Read(Path.Combine(files.PathOf("r"), "reference.parquet"), mapping, features, requireTargets: true);
+        var analysis = RegressionFileReader.Read(Path.Combine(files.PathOf("r"), "analysis.parquet"), mapping with { YTrue = null }, features, requireTargets: false);
+        var join = await TargetJoin.LeftJoinValuesAsync(analysis, Path.Combine(files.PathOf("r"), "analysis_targets.parquet"), "id", "y_true");
+        var expected = Estimator.Scenarios.RegressionScenarioGenerator.Generate(
+            Estimator.Scenarios.Scenario.RegressionCovariateShift, new Estimator.Scenarios.ScenarioOptions { ReferenceRows = 1200, AnalysisRows = 1200, Seed = 9 });
+        Assert.Equal(expected.Reference.Targets, reference.Data.Targets);
+        Assert.Equal(expected.Analysis.Predictions, analysis.Data.Predictions);
+        Assert.Equal(expected.Analysis.Targets, join.Targets);
+        Assert.Equal(expected.Analysis.Groups, ((Estimator.Calculators.CategoricalFeature)analysis.Data.Feature("g")).Values);
+        var errors = RegressionFileReader.Read(Path.Combine(files.PathOf("r"), "analysis_targets.parquet"), new ColumnMapping { YPred = "exp_abs_err", YTrue = "exp_sq_err" }, [], requireTargets: true);
+        Assert.Equal(expected.Analysis.ExpectedAbsoluteErrors, errors.Data.Predictions);
+        Assert.Equal(expected.Analysis.ExpectedSquaredErrors, errors.Data.Targets);
+    }
+
+    [Fact]
+    public void Generate_Fails_WhenARegressionWorldIsCutIntoAnalysisFiles()
+    {
+        var (code, _, stderr) = Run("generate", "--scenario", "regression_stable", "--rows", "1000", "--analysis-files", "2", "--out", files.PathOf("x"));
+        Assert.Equal(EstimatorCli.BadInput, code);
+        Assert.Contains("regression world", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Generate_WritesOneTargetFilePerBatch_WhenLabelDelay()
     {
         var (code, stdout, _) = Run("generate", "--scenario", "label_delay", "--rows", "1000", "--label-batches", "4", "--out", files.PathOf("d"));
