@@ -161,6 +161,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                 if (model.IsRegression())
                 {
                     batch = RowBatch.FromRegressionData(RegressionFileReader.Read(file, columns, model.Features, requireTargets: false));
+                    StoredFeatures.CheckLogarithmic(model, batch.Predictions!, columns.YPred!);
                 }
                 else if (model.IsMulticlass())
                 {

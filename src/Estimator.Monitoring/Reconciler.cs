@@ -163,7 +163,9 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         if (model.IsRegression())
         {
             // Actual values: any finite number, parsed as the regression reader parses them.
-            return ColumnConverter.ToValues(column, file, out _);
+            var values = ColumnConverter.ToValues(column, file, out _);
+            StoredFeatures.CheckLogarithmic(model, values, column.Name, file);
+            return values;
         }
 
         if (model.Columns.ClassScores is not { } mapped)

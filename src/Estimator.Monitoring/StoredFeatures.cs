@@ -1,4 +1,5 @@
 using Estimator.Calculators;
+using Estimator.Learning;
 
 namespace Estimator.Monitoring;
 
@@ -24,6 +25,33 @@ internal static class StoredFeatures
     public static string Describe(IReadOnlyList<StoredFeature>? shapes) => shapes is null or { Count: 0 }
         ? "no input columns"
         : string.Join(", ", shapes.Select(s => $"{s.Name} ({(s.Categorical ? "categorical" : "numeric")})"));
+
+    /// <summary>
+    /// Checks that a regression model estimating msle or rmsle gets no negative value in <paramref name="values"/>, so a
+    /// file holding one is set aside (analysis) or refused (labels) when it is read, naming the column and row, rather
+    /// than failing every later run that estimates its chunk.
+    /// </summary>
+    /// <exception cref="EstimatorDataException">A negative value, naming <paramref name="file"/> when given.</exception>
+    public static void CheckLogarithmic(ModelDefinition model, double[] values, string column, string? file = null)
+    {
+        if (!model.Regression.Metrics.Any(m => m.IsLogarithmic()))
+        {
+            return;
+        }
+
+        var metric = model.Regression.Metrics.First(m => m.IsLogarithmic());
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] < 0)
+            {
+                throw new EstimatorDataException(
+                    FormattableString.Invariant($"{column} holds the negative value {values[i]}; the model estimates {metric.Name()}, which takes logarithms and needs values ≥ 0"),
+                    file,
+                    column,
+                    i);
+            }
+        }
+    }
 
     /// <summary>Empty columns of the given shape.</summary>
     public static IReadOnlyList<FeatureColumn> Empty(IReadOnlyList<StoredFeature> shapes) =>

@@ -89,4 +89,38 @@ public sealed class RegressionStoreFileTests(RegressionStoreFixture world) : ICl
             Assert.Equal(expected.LowerConfidenceBound, row.LowerConfidenceBound!.Value, 1e-12);
         }
     }
+
+    [Fact]
+    public void Estimate_SetsAsideAFileWithANegativePrediction_WhenTheModelEstimatesMsle()
+    {
+        // A reference without negative values, so msle can be fitted; analysis rows [0, 10,000) split by the sign of
+        // the prediction: the file with a negative one is set aside, naming y_pred and its row.
+        Directory.CreateDirectory(files.PathOf("incoming"));
+        Directory.CreateDirectory(files.PathOf("labels"));
+        var reference = files.PathOf("reference.parquet");
+        RegressionWorldFiles.Filter(RegressionWorldFiles.Reference, reference, "y_pred >= 0 AND y_true >= 0");
+        RegressionWorldFiles.Filter(RegressionWorldFiles.Analysis, files.PathOf(Path.Combine("incoming", "a.parquet")), "file_row_number < 10000 AND y_pred >= 0");
+        RegressionWorldFiles.Filter(RegressionWorldFiles.Analysis, files.PathOf(Path.Combine("incoming", "b.parquet")), "file_row_number < 10000 AND y_pred < 0");
+        var model = RegressionStoreFixture.Definition(files.PathOf("incoming"), files.PathOf("labels")) with
+        {
+            Reference = reference,
+            Regression = new DleOptions { Metrics = [DleMetric.Mae, DleMetric.Msle] },
+        };
+        var runner = RegressionStoreFixture.Runner(files.PathOf("store"));
+
+        var outcome = runner.Estimate(model);
+
+        var rejected = Assert.Single(outcome.Rejected);
+        Assert.EndsWith("b.parquet", rejected.Path, StringComparison.Ordinal);
+        Assert.Contains("column 'y_pred', row 0", rejected.Error, StringComparison.Ordinal);
+        Assert.Contains("msle", rejected.Error, StringComparison.Ordinal);
+        Assert.True(outcome.RowsProcessed > 0);
+
+        // A label file with a negative actual value is refused whole, naming the file, column and row; nothing is committed.
+        RegressionWorldFiles.Filter(RegressionWorldFiles.Targets, files.PathOf(Path.Combine("labels", "labels.parquet")), "y_true < 0 OR file_row_number < 10");
+        var e = Assert.Throws<EstimatorDataException>(() => runner.Reconcile(model));
+        Assert.Contains("labels.parquet", e.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'y_true'", e.Message, StringComparison.Ordinal);
+        Assert.Null(runner.ReadReconciliationSummary("reg"));
+    }
 }

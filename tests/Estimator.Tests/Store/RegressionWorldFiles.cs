@@ -26,6 +26,10 @@ internal static class RegressionWorldFiles
         Execute($"COPY (SELECT {columns} FROM read_parquet('{Quote(Analysis)}', file_row_number = true) WHERE file_row_number >= {start} AND file_row_number < {end} ORDER BY file_row_number) TO '{Quote(path)}' (FORMAT parquet)");
     }
 
+    /// <summary>Rows of <paramref name="source"/> (any Parquet file) meeting the SQL <paramref name="where"/>, every column, in file order.</summary>
+    public static void Filter(string source, string path, string where) =>
+        Execute($"COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet('{Quote(source)}', file_row_number = true) WHERE {where} ORDER BY file_row_number) TO '{Quote(path)}' (FORMAT parquet)");
+
     /// <summary>The labels of every analysis row: <c>id, y_true</c>.</summary>
     public static void WriteLabels(string path) =>
         Execute($"COPY (SELECT id, y_true FROM read_parquet('{Quote(Targets)}')) TO '{Quote(path)}' (FORMAT parquet)");
