@@ -51,15 +51,25 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
     public void Calibrate(string model, CancellationToken cancellationToken)
     {
         var progress = Progress("calibrate " + model);
-        var outcome = Run(model, "calibrate", definition => store.Calibrate(new CalibrateRequest(definition) { Progress = progress }, cancellationToken), cancellationToken, progress);
+        var regression = false;
+        var outcome = Run(
+            model,
+            "calibrate",
+            definition =>
+            {
+                regression = definition.IsRegression();
+                return store.Calibrate(new CalibrateRequest(definition) { Progress = progress }, cancellationToken);
+            },
+            cancellationToken,
+            progress);
         // A scheduled check that finds the reference unchanged is routine: Debug, so an idle host stays quiet.
         logger.Log(
             outcome.Refitted ? LogLevel.Information : LogLevel.Debug,
-            "calibrate {Model}: {What} (reference {Hash}, calibrated scores: {Calibrated})",
+            "calibrate {Model}: {What} (reference {Hash}, {Fit})",
             model,
             outcome.Refitted ? "fitted" : "already fitted",
             outcome.Fingerprint.Length > 12 ? outcome.Fingerprint[..12] : outcome.Fingerprint,
-            outcome.CalibrationApplied);
+            regression ? "direct loss estimation" : $"calibrated scores: {outcome.CalibrationApplied}");
     }
 
     /// <summary>
