@@ -27,11 +27,14 @@ internal static class EstimateRunner
     public static int Run(EstimateRequest request, CbpeOptions options, TextWriter stdout, TextWriter stderr) =>
         EstimatorCli.Guarded(stderr, () =>
         {
+            PhaseClock.Mark("start");
             EnsureWritableTarget(request.Output);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
 
             var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+            PhaseClock.Mark("read reference");
             var fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
+            PhaseClock.Mark("fit");
 
             var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
             var streamed = request.Targets is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
@@ -41,6 +44,7 @@ internal static class EstimateRunner
             }
 
             var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
+            PhaseClock.Mark("read analysis");
             var analysisSet = analysis.Set;
             if (request.Targets is not null)
             {
@@ -50,6 +54,7 @@ internal static class EstimateRunner
             }
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
+            PhaseClock.Mark("estimate");
             return Finish(result, fitted, request, stdout, stderr);
         });
 
@@ -75,6 +80,7 @@ internal static class EstimateRunner
         }
 
         EstimateFileWriter.Write(result, request.Output);
+        PhaseClock.Mark("write");
         if (request.Plot is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.Plot))!);
@@ -99,8 +105,10 @@ internal static class EstimateRunner
         using var progress = TerminalProgress.Create(request.Quiet, stderr);
         try
         {
-            return StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
+            var result = StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
                 .GetAwaiter().GetResult();
+            PhaseClock.Mark("stream analysis");
+            return result;
         }
         catch (EstimatorDataException e) when (e.Kind == DataProblem.TimestampsOutOfOrder)
         {
