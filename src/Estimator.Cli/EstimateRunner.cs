@@ -31,19 +31,37 @@ internal static class EstimateRunner
             EnsureWritableTarget(request.Output);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
 
-            var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-            PhaseClock.Mark("read reference");
-            var fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
-            PhaseClock.Mark("fit");
-
             var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
-            var streamed = request.Targets is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
+
+            // An analysis file read whole (CSV, or any file joined with targets) is read on the second core while the
+            // reference is read and fitted; a reference or fit error is still the one reported.
+            var analysisRead = request.Targets is null && IsParquet(request.Analysis)
+                ? null
+                : Task.Run(() => PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions));
+            FittedCbpe fitted;
+            try
+            {
+                var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+                PhaseClock.Mark("read reference");
+                fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
+                PhaseClock.Mark("fit");
+            }
+            catch when (analysisRead is not null)
+            {
+                // Let the read finish (its own error, if any, is dropped) so no file stays open behind the reported one.
+                analysisRead.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+                throw;
+            }
+
+            var streamed = analysisRead is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
             if (streamed is not null)
             {
                 return Finish(streamed, fitted, request, stdout, stderr);
             }
 
-            var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
+            var analysis = analysisRead is not null
+                ? analysisRead.GetAwaiter().GetResult()
+                : PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
             PhaseClock.Mark("read analysis");
             var analysisSet = analysis.Set;
             if (request.Targets is not null)
@@ -97,7 +115,7 @@ internal static class EstimateRunner
     /// </summary>
     private static CbpeResult? TryStream(EstimateRequest request, ColumnMapping columns, FittedCbpe fitted, TextWriter stderr)
     {
-        if (Path.GetExtension(request.Analysis).ToUpperInvariant() is not (".PARQUET" or ".PARQ"))
+        if (!IsParquet(request.Analysis))
         {
             return null;
         }
@@ -117,6 +135,8 @@ internal static class EstimateRunner
             return null;
         }
     }
+
+    private static bool IsParquet(string path) => Path.GetExtension(path).ToUpperInvariant() is ".PARQUET" or ".PARQ";
 
     internal static T WithFile<T>(string file, Func<T> action)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 
 namespace Estimator.Cli;
 
@@ -24,6 +25,6 @@ internal static class PhaseClock
         var wall = DateTime.Now - process.StartTime;
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"phase {phase,-16} wall {wall.TotalSeconds,6:F3} s  cpu {process.TotalProcessorTime.TotalSeconds,6:F3} s  gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}"));
+            $"phase {phase,-16} wall {wall.TotalSeconds,6:F3} s  cpu {process.TotalProcessorTime.TotalSeconds,6:F3} s  gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} paused {GC.GetTotalPauseDuration().TotalSeconds:F3} s  jit {JitInfo.GetCompiledMethodCount()} methods {JitInfo.GetCompilationTime().TotalSeconds:F3} s"));
     }
 }

@@ -10,6 +10,9 @@ internal abstract class CsvCells(string name)
 
     public abstract RawColumn Build();
 
+    /// <summary>Makes room for <paramref name="capacity"/> cells at once (an estimate of the file's rows).</summary>
+    public abstract void Reserve(int capacity);
+
     /// <summary>Grows <paramref name="array"/> (doubling) so that it can take one more item at <paramref name="count"/>.</summary>
     protected static void EnsureRoom<T>(ref T[] array, int count)
     {
@@ -41,8 +44,11 @@ internal sealed class NumberCells(string name) : CsvCells(name)
         _values[_count++] = value;
     }
 
+    public override void Reserve(int capacity) => Array.Resize(ref _values, Math.Max(capacity, _values.Length));
+
+    // The buffer is handed over as it is (its length may exceed the rows): the role's conversion copies what it uses.
     public override RawColumn Build() =>
-        new TextNumberColumn(Name, _values[.._count], _otherRows?.ToArray() ?? [], _otherCells?.ToArray() ?? []);
+        new TextNumberColumn(Name, _values, _count, _otherRows?.ToArray() ?? [], _otherCells?.ToArray() ?? []);
 }
 
 /// <summary>Cells kept as text, for roles that read them as text (ids, timestamps, class labels, features).</summary>
@@ -57,5 +63,7 @@ internal sealed class TextCells(string name) : CsvCells(name)
         _values[_count++] = cell.ToString();
     }
 
-    public override RawColumn Build() => new StringColumn(Name, _values[.._count], isText: true);
+    public override void Reserve(int capacity) => Array.Resize(ref _values, Math.Max(capacity, _values.Length));
+
+    public override RawColumn Build() => new StringColumn(Name, _values.Length == _count ? _values : _values[.._count], isText: true);
 }
