@@ -34,10 +34,11 @@ internal static class EstimateRunner
             var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
 
             // An analysis file read whole (CSV, or any file joined with targets) is read on the second core while the
-            // reference is read and fitted; a reference or fit error is still the one reported.
+            // reference is read and fitted; a reference or fit error is still the one reported, and stops that read.
+            using var stopAnalysisRead = new CancellationTokenSource();
             var analysisRead = request.Targets is null && IsParquet(request.Analysis)
                 ? null
-                : Task.Run(() => PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions));
+                : Task.Run(() => PredictionFileReader.ReadAsync(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions, stopAnalysisRead.Token));
             FittedCbpe fitted;
             try
             {
@@ -48,7 +49,8 @@ internal static class EstimateRunner
             }
             catch when (analysisRead is not null)
             {
-                // Let the read finish (its own error, if any, is dropped) so no file stays open behind the reported one.
+                // Stop the read and let it end (its own error, if any, is dropped) so no file stays open behind the reported one.
+                stopAnalysisRead.Cancel();
                 analysisRead.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
                 throw;
             }
