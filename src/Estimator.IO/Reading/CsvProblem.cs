@@ -21,19 +21,14 @@ internal static class CsvProblem
     /// <summary>The error for the first malformed record of <paramref name="path"/>, or null when the file is well formed.</summary>
     public static EstimatorDataException? Find(string path)
     {
-        string text;
-        int preamble;
-        Encoding encoding;
-        using (var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        Span<byte> start = stackalloc byte[4];
+        using (var file = File.OpenRead(path))
         {
-            text = reader.ReadToEnd();
-            encoding = reader.CurrentEncoding;
+            start = start[..file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)];
         }
 
-        var start = File.ReadAllBytes(path).AsSpan();
-        var bom = encoding.Preamble;
-        preamble = start.StartsWith(bom) ? bom.Length : 0;
-        return Find(text, path, offset => preamble + encoding.GetByteCount(text.AsSpan(0, offset)));
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Find(reader, start, path);
     }
 
     /// <summary>Whether one row as the splitter returned it (no line break outside quotes) is well formed.</summary>
@@ -52,56 +47,69 @@ internal static class CsvProblem
         return state != State.Quoted;
     }
 
-    private static EstimatorDataException? Find(string text, string path, Func<int, long> byteOffset)
+    /// <summary>Scans the text in blocks, counting bytes in the file's encoding so an error can give its byte offset.</summary>
+    private static EstimatorDataException? Find(StreamReader reader, ReadOnlySpan<byte> fileStart, string path)
     {
         // Records are numbered as the reader numbers them: empty lines are skipped, the first record is the header.
-        long record = -1;
-        int expected = -1, fields = 0;
+        long record = -1, bytesBefore = -1;
+        int expected = -1, fields = 0, count;
         var inRecord = false;
         var state = State.FieldStart;
-        for (var i = 0; i < text.Length; i++)
+        var block = new char[1 << 16];
+        while ((count = reader.Read(block)) > 0)
         {
-            var c = text[i];
-            var lineBreak = c is '\r' or '\n' && state != State.Quoted;
-            if (!inRecord)
+            var encoding = reader.CurrentEncoding;
+            if (bytesBefore < 0)
             {
+                bytesBefore = fileStart.StartsWith(encoding.Preamble) ? encoding.Preamble.Length : 0;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var c = block[i];
+                var lineBreak = c is '\r' or '\n' && state != State.Quoted;
+                if (!inRecord)
+                {
+                    if (lineBreak)
+                    {
+                        continue;
+                    }
+
+                    inRecord = true;
+                    record++;
+                    fields = 1;
+                }
+
                 if (lineBreak)
                 {
+                    if (Mismatch(record, fields, ref expected, path) is { } mismatch)
+                    {
+                        return mismatch;
+                    }
+
+                    inRecord = false;
+                    state = State.FieldStart;
                     continue;
                 }
 
-                inRecord = true;
-                record++;
-                fields = 1;
-            }
-
-            if (lineBreak)
-            {
-                if (Mismatch(record, fields, ref expected, path) is { } mismatch)
+                state = Next(state, c, out var bad);
+                if (bad is not null)
                 {
-                    return mismatch;
+                    return Malformed(bad, bytesBefore + encoding.GetByteCount(block.AsSpan(0, i)), record, path);
                 }
 
-                inRecord = false;
-                state = State.FieldStart;
-                continue;
+                if (state == State.FieldStart)
+                {
+                    fields++;
+                }
             }
 
-            state = Next(state, c, out var bad);
-            if (bad is not null)
-            {
-                return Malformed(bad, byteOffset(i), record, path);
-            }
-
-            if (state == State.FieldStart)
-            {
-                fields++;
-            }
+            bytesBefore += encoding.GetByteCount(block.AsSpan(0, count));
         }
 
         if (state == State.Quoted)
         {
-            return Malformed("a quoted field that is never closed", byteOffset(text.Length), record, path);
+            return Malformed("a quoted field that is never closed", Math.Max(bytesBefore, 0), record, path);
         }
 
         return inRecord ? Mismatch(record, fields, ref expected, path) : null;
