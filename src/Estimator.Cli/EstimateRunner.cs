@@ -27,21 +27,45 @@ internal static class EstimateRunner
     public static int Run(EstimateRequest request, CbpeOptions options, TextWriter stdout, TextWriter stderr) =>
         EstimatorCli.Guarded(stderr, () =>
         {
+            PhaseClock.Mark("start");
             EnsureWritableTarget(request.Output);
             using var outputs = Outputs(request);
             var needsPredictions = options.Metrics.Any(m => m.RequiresPredictions());
 
-            var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-            var fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
-
             var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
-            var streamed = request.Targets is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
+
+            // An analysis file read whole (CSV, or any file joined with targets) is read on the second core while the
+            // reference is read and fitted; a reference or fit error is still the one reported, and stops that read.
+            using var stopAnalysisRead = new CancellationTokenSource();
+            var analysisRead = request.Targets is null && IsParquet(request.Analysis)
+                ? null
+                : Task.Run(() => PredictionFileReader.ReadAsync(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions, stopAnalysisRead.Token));
+            FittedCbpe fitted;
+            try
+            {
+                var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+                PhaseClock.Mark("read reference");
+                fitted = WithFile(request.Reference, () => Cbpe.Fit(reference.Set, options));
+                PhaseClock.Mark("fit");
+            }
+            catch when (analysisRead is not null)
+            {
+                // Stop the read and let it end (its own error, if any, is dropped) so no file stays open behind the reported one.
+                stopAnalysisRead.Cancel();
+                analysisRead.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+                throw;
+            }
+
+            var streamed = analysisRead is null ? TryStream(request, analysisColumns, fitted, stderr) : null;
             if (streamed is not null)
             {
                 return Finish(streamed, fitted, request, outputs, stdout, stderr);
             }
 
-            var analysis = PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
+            var analysis = analysisRead is not null
+                ? analysisRead.GetAwaiter().GetResult()
+                : PredictionFileReader.Read(request.Analysis, analysisColumns, requireTargets: false, requirePredictions: needsPredictions);
+            PhaseClock.Mark("read analysis");
             var analysisSet = analysis.Set;
             if (request.Targets is not null)
             {
@@ -51,6 +75,7 @@ internal static class EstimateRunner
             }
 
             var result = WithFile(request.Analysis, () => fitted.Estimate(analysisSet, request.Model));
+            PhaseClock.Mark("estimate");
             return Finish(result, fitted, request, outputs, stdout, stderr);
         });
 
@@ -76,6 +101,7 @@ internal static class EstimateRunner
         }
 
         EstimateFileWriter.Write(result, outputs.Staged("--out")!);
+        PhaseClock.Mark("write");
         if (outputs.Staged("--plot") is { } plotPath)
         {
             Plots.PerformancePlot.Render(result).Save(plotPath);
@@ -92,7 +118,7 @@ internal static class EstimateRunner
     /// </summary>
     private static CbpeResult? TryStream(EstimateRequest request, ColumnMapping columns, FittedCbpe fitted, TextWriter stderr)
     {
-        if (Path.GetExtension(request.Analysis).ToUpperInvariant() is not (".PARQUET" or ".PARQ"))
+        if (!IsParquet(request.Analysis))
         {
             return null;
         }
@@ -100,8 +126,10 @@ internal static class EstimateRunner
         using var progress = TerminalProgress.Create(request.Quiet, stderr);
         try
         {
-            return StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
+            var result = StreamingFileEstimator.EstimateFileAsync(request.Analysis, columns, fitted, request.Model, null, progress.Reporter())
                 .GetAwaiter().GetResult();
+            PhaseClock.Mark("stream analysis");
+            return result;
         }
         catch (EstimatorDataException e) when (e.Kind == DataProblem.TimestampsOutOfOrder)
         {
@@ -110,6 +138,8 @@ internal static class EstimateRunner
             return null;
         }
     }
+
+    private static bool IsParquet(string path) => Path.GetExtension(path).ToUpperInvariant() is ".PARQUET" or ".PARQ";
 
     internal static T WithFile<T>(string file, Func<T> action)
     {

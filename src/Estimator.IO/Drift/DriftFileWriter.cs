@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CsvHelper;
 using Estimator.Calculators;
 using Estimator.Estimation;
 
@@ -121,19 +120,19 @@ public static class DriftFileWriter
         r => Nullable(r.Row.UpperThreshold),
     ];
 
-    private static void WriteCsvFields(CsvWriter csv, (string Model, ChunkEstimate Row) r)
+    private static void WriteCsvFields(CsvRecordWriter csv, (string Model, ChunkEstimate Row) r)
     {
         var c = r.Row.Chunk;
-        csv.WriteField(SchemaVersion, "D");
+        csv.WriteField(SchemaVersion);
         csv.WriteField(r.Model);
         csv.WriteField(c.Key);
-        csv.WriteField(c.Index, "D");
-        csv.WriteField(c.StartIndex, "D");
-        csv.WriteField(c.EndIndex, "D");
+        csv.WriteField(c.Index);
+        csv.WriteField(c.StartIndex);
+        csv.WriteField(c.EndIndex);
         csv.WriteField(TableFileWriter.FormatDate(c.StartDate));
         csv.WriteField(TableFileWriter.FormatDate(c.EndDate));
         csv.WriteField(PeriodName(r.Row.Period));
-        csv.WriteField(c.Rows, "D");
+        csv.WriteField(c.Rows);
         csv.WriteField(r.Row.Calculator.Name());
         csv.WriteField(r.Row.Column ?? "");
         csv.WriteField(r.Row.ColumnKind ?? "");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CsvHelper;
 
 namespace Estimator.IO;
 
@@ -170,14 +169,24 @@ public static class EstimateFileReader
 
     private static (List<EstimateRecord> Records, int Version) ReadCsv(string path)
     {
-        using var csv = CsvReader.FromFile(path, CsvTableReader.Options);
-        csv.ReadHeader();
-        var version = CheckColumns(csv.Headers, path);
+        using var csv = CsvFile.Open(path);
+        var version = CheckColumns(csv.Header, path);
         var records = new List<EstimateRecord>();
-        while (csv.Read())
+        var cells = new string[csv.Header.Count];
+        foreach (var record in csv.Rows)
         {
             var row = records.Count;
-            var f = new CsvFields(csv, path, row);
+            if (!csv.Accept(record, row))
+            {
+                continue;
+            }
+
+            for (var i = 0; i < cells.Length; i++)
+            {
+                cells[i] = record[i].ToString();
+            }
+
+            var f = new CsvFields(cells, path, row);
             records.Add(new EstimateRecord(
                 f.Int(0),
                 f.Text(1),
@@ -272,19 +281,19 @@ public static class EstimateFileReader
             ? value.UtcDateTime
             : throw new EstimatorDataException($"'{text}' is not a timestamp", path, column, row);
 
-    /// <summary>Typed access to the fields of the current CSV record, with located errors.</summary>
-    private readonly struct CsvFields(CsvReader csv, string path, int row)
+    /// <summary>Typed access to the fields of one CSV record, with located errors.</summary>
+    private readonly struct CsvFields(string[] cells, string path, int row)
     {
-        public string Text(int i) => csv.GetString(i) ?? "";
+        public string Text(int i) => cells[i];
 
-        public int Int(int i) => int.TryParse(csv.GetString(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "an int32");
+        public int Int(int i) => int.TryParse(cells[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "an int32");
 
-        public long Long(int i) => long.TryParse(csv.GetString(i), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "an int64");
+        public long Long(int i) => long.TryParse(cells[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "an int64");
 
         public double? Double(int i)
         {
-            var text = csv.GetString(i);
-            if (string.IsNullOrEmpty(text))
+            var text = cells[i];
+            if (text.Length == 0)
             {
                 return null;
             }
@@ -292,16 +301,16 @@ public static class EstimateFileReader
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw Bad(i, "a number");
         }
 
-        public bool Bool(int i) => bool.TryParse(csv.GetString(i), out var v) ? v : throw Bad(i, "true or false");
+        public bool Bool(int i) => bool.TryParse(cells[i], out var v) ? v : throw Bad(i, "true or false");
 
         public DateTime? Date(int i)
         {
-            var text = csv.GetString(i);
-            return string.IsNullOrEmpty(text) ? null : ParseDate(text, path, EstimateColumns.All[i], row);
+            var text = cells[i];
+            return text.Length == 0 ? null : ParseDate(text, path, EstimateColumns.All[i], row);
         }
 
         private EstimatorDataException Bad(int i, string expected) =>
-            new($"'{csv.GetString(i)}' is not {expected}", path, EstimateColumns.All[i], row);
+            new($"'{cells[i]}' is not {expected}", path, EstimateColumns.All[i], row);
     }
 
     /// <summary>Typed access to the properties of one JSON row, with located errors.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CsvHelper;
 using Estimator.Calculators;
 using Estimator.Estimation;
 
@@ -153,18 +152,18 @@ public static class EstimateFileWriter
         await group.WriteAsync(fields[f], Column(records, static r => r.Class)).ConfigureAwait(false);
     }
 
-    private static void WriteCsvFields(CsvWriter csv, EstimateRecord r)
+    private static void WriteCsvFields(CsvRecordWriter csv, EstimateRecord r)
     {
-        csv.WriteField(r.SchemaVersion, "D");
+        csv.WriteField(r.SchemaVersion);
         csv.WriteField(r.Model);
         csv.WriteField(r.ChunkKey);
-        csv.WriteField(r.ChunkIndex, "D");
-        csv.WriteField(r.ChunkStartIndex, "D");
-        csv.WriteField(r.ChunkEndIndex, "D");
+        csv.WriteField(r.ChunkIndex);
+        csv.WriteField(r.ChunkStartIndex);
+        csv.WriteField(r.ChunkEndIndex);
         csv.WriteField(TableFileWriter.FormatDate(r.ChunkStartDate));
         csv.WriteField(TableFileWriter.FormatDate(r.ChunkEndDate));
         csv.WriteField(r.Period);
-        csv.WriteField(r.ChunkRows, "D");
+        csv.WriteField(r.ChunkRows);
         csv.WriteField(r.Metric);
         csv.WriteField(TableFileWriter.FormatDouble(r.Estimated));
         csv.WriteField(TableFileWriter.FormatDouble(r.SamplingError));

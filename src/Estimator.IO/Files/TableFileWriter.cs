@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CsvHelper;
 
 namespace Estimator.IO;
 
@@ -13,20 +12,6 @@ internal static class TableFileWriter
 {
     /// <summary>Files of up to this many rows are composed in memory before they are written; larger ones stream to disk.</summary>
     public const int InMemoryRows = 100_000;
-
-    /// <summary>RFC 4180, invariant culture, <c>true</c>/<c>false</c>, null as an empty field.</summary>
-    public static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with
-    {
-        Mode = CsvMode.Rfc4180,
-        Separator = ',',
-        NewLine = "\r\n",
-        TrueValue = "true",
-        FalseValue = "false",
-        NullValue = "",
-        Injection = CsvInjection.None,
-        FormatProvider = CultureInfo.InvariantCulture,
-        WriteByteOrderMark = false,
-    };
 
     /// <summary>The format of <paramref name="path"/> by its extension.</summary>
     /// <param name="path">The destination.</param>
@@ -76,26 +61,24 @@ internal static class TableFileWriter
         Stream stream,
         IEnumerable<string> columns,
         IEnumerable<TRow> rows,
-        Action<CsvWriter, TRow> writeFields,
+        Action<CsvRecordWriter, TRow> writeFields,
         CancellationToken cancellationToken)
     {
-        var csv = CsvWriter.Create(stream, CsvOptions, leaveOpen: true);
-        await using (csv.ConfigureAwait(false))
+        using var csv = new CsvRecordWriter(stream);
+        foreach (var name in columns)
         {
-            foreach (var name in columns)
-            {
-                csv.WriteField(name);
-            }
-
-            await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                writeFields(csv, row);
-                await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
+            csv.WriteField(name);
         }
+
+        csv.EndRecord();
+        foreach (var row in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            writeFields(csv, row);
+            csv.EndRecord();
+        }
+
+        await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>An indented array with one object per row, its properties written by <paramref name="writeProperties"/>.</summary>

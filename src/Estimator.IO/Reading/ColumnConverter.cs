@@ -20,33 +20,9 @@ internal static class ColumnConverter
     /// <summary>Scores in [0, 1]; null, NaN and empty text become NaN and are counted in <paramref name="missing"/>.</summary>
     public static double[] ToScores(RawColumn column, string source, out long missing)
     {
-        var n = column.Length;
-        var result = new double[n];
+        var result = Numbers(column, source);
         missing = 0;
-        switch (column)
-        {
-            case DoubleColumn d:
-                Array.Copy(d.Values, result, n);
-                break;
-            case IntegerColumn i:
-                for (var r = 0; r < n; r++)
-                {
-                    result[r] = i.IsNull[r] ? double.NaN : i.Values[r];
-                }
-
-                break;
-            case StringColumn { IsText: true } s:
-                for (var r = 0; r < n; r++)
-                {
-                    result[r] = ParseNumber(s.Values[r], column, source, r, "a number");
-                }
-
-                break;
-            default:
-                throw WrongType(column, source, "a numeric type (floating-point, decimal or integer)");
-        }
-
-        for (var r = 0; r < n; r++)
+        for (var r = 0; r < result.Length; r++)
         {
             var v = result[r];
             if (double.IsNaN(v))
@@ -68,9 +44,50 @@ internal static class ColumnConverter
     /// </summary>
     public static double[] ToValues(RawColumn column, string source, out long missing)
     {
+        var result = Numbers(column, source);
+        missing = 0;
+        for (var r = 0; r < result.Length; r++)
+        {
+            var v = result[r];
+            if (double.IsNaN(v))
+            {
+                missing++;
+            }
+            else if (double.IsInfinity(v))
+            {
+                throw new EstimatorDataException(Invariant($"value {v:R} is not finite"), source, column.Name, r);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// How number text is read (CSV cells): surrounding white space ignored; empty, <c>nan</c> and <c>null</c> (any
+    /// case) are missing (NaN); otherwise a number in invariant culture. False when the text is not a number.
+    /// </summary>
+    internal static bool TryParseNumberText(ReadOnlySpan<char> text, out double value)
+    {
+        if (DecimalText.TryParse(text, out value))
+        {
+            return true;
+        }
+
+        var t = text.Trim();
+        if (IsMissingText(t))
+        {
+            value = double.NaN;
+            return true;
+        }
+
+        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>A numeric column as doubles (null → NaN); text that is not a number is an error naming the first such row.</summary>
+    private static double[] Numbers(RawColumn column, string source)
+    {
         var n = column.Length;
         var result = new double[n];
-        missing = 0;
         switch (column)
         {
             case DoubleColumn d:
@@ -83,28 +100,23 @@ internal static class ColumnConverter
                 }
 
                 break;
+            case TextNumberColumn t:
+                if (t.OtherRows.Length > 0)
+                {
+                    throw NotANumber(t.OtherCells[0], column, source, t.OtherRows[0]);
+                }
+
+                Array.Copy(t.Values, result, n);
+                break;
             case StringColumn { IsText: true } s:
                 for (var r = 0; r < n; r++)
                 {
-                    result[r] = ParseNumber(s.Values[r], column, source, r, "a number");
+                    result[r] = ParseNumber(s.Values[r], column, source, r);
                 }
 
                 break;
             default:
                 throw WrongType(column, source, "a numeric type (floating-point, decimal or integer)");
-        }
-
-        for (var r = 0; r < n; r++)
-        {
-            var v = result[r];
-            if (double.IsNaN(v))
-            {
-                missing++;
-            }
-            else if (double.IsInfinity(v))
-            {
-                throw new EstimatorDataException(Invariant($"value {v:R} is not finite"), source, column.Name, r);
-            }
         }
 
         return result;
@@ -135,6 +147,15 @@ internal static class ColumnConverter
                 for (var r = 0; r < n; r++)
                 {
                     result[r] = b.Values[r] switch { null => double.NaN, true => 1.0, false => 0.0 };
+                }
+
+                break;
+            case TextNumberColumn t:
+                for (int r = 0, other = 0; r < n; r++)
+                {
+                    result[r] = other < t.OtherRows.Length && t.OtherRows[other] == r
+                        ? ParseLabel(t.OtherCells[other++], column, source, r)
+                        : CheckLabel(t.Values[r], column, source, r);
                 }
 
                 break;
@@ -337,21 +358,11 @@ internal static class ColumnConverter
         return CheckLabel(v, column, source, row);
     }
 
-    private static double ParseNumber(string? text, RawColumn column, string source, int row, string expected)
-    {
-        var t = text.AsSpan().Trim();
-        if (IsMissingText(t))
-        {
-            return double.NaN;
-        }
+    private static double ParseNumber(string? text, RawColumn column, string source, int row) =>
+        TryParseNumberText(text, out var v) ? v : throw NotANumber(text, column, source, row);
 
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-        {
-            return v;
-        }
-
-        throw new EstimatorDataException($"value '{Shorten(text)}' is not {expected}", source, column.Name, row);
-    }
+    private static EstimatorDataException NotANumber(string? text, RawColumn column, string source, int row) =>
+        new($"value '{Shorten(text)}' is not a number", source, column.Name, row);
 
     private static DateTime ParseTimestamp(string? text, RawColumn column, string source, int row)
     {

@@ -71,7 +71,7 @@ public static class MulticlassFileReader
     {
         var classes = mapping.ClassScores
             ?? throw new ArgumentException("A multiclass model needs its class score columns (ClassScores) mapped.", nameof(mapping));
-        return PredictionFileReader.Requests(classes.Columns, mapping, requireTargets, requirePredictions);
+        return PredictionFileReader.Requests(classes.Columns, mapping, requireTargets, requirePredictions, numericLabels: false);
     }
 
     private static MulticlassPredictionData Assemble(SourceTable table, ColumnMapping mapping)

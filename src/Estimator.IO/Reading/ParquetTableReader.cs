@@ -180,7 +180,7 @@ internal static class ParquetTableReader
     internal static bool IsReadFailure(Exception ex) =>
         ex is not (EstimatorDataException or OperationCanceledException or OutOfMemoryException);
 
-    /// <summary>The first non-empty line of an exception message (CsvHelper appends multi-line state dumps).</summary>
+    /// <summary>The first non-empty line of an exception message (library exceptions may append multi-line state dumps).</summary>
     internal static string OneLine(string message)
     {
         foreach (var line in message.Split('\n'))

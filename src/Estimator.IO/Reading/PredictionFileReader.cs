@@ -92,11 +92,15 @@ public static class PredictionFileReader
     internal static List<ColumnRequest> Requests(ColumnMapping mapping, bool requireTargets, bool requirePredictions)
     {
         ArgumentException.ThrowIfNullOrEmpty(mapping.YPredProba, "mapping.YPredProba");
-        return Requests([mapping.YPredProba], mapping, requireTargets, requirePredictions);
+        return Requests([mapping.YPredProba], mapping, requireTargets, requirePredictions, numericLabels: true);
     }
 
-    /// <summary>The columns to read: the score column(s), then prediction, target, timestamp and id as mapped; checks that what is required is mapped.</summary>
-    internal static List<ColumnRequest> Requests(IEnumerable<string> scoreColumns, ColumnMapping mapping, bool requireTargets, bool requirePredictions)
+    /// <summary>
+    /// The columns to read: the score column(s), then prediction, target, timestamp and id as mapped; checks that what is
+    /// required is mapped. Scores are numbers; predictions and targets too when <paramref name="numericLabels"/> (a
+    /// binary or regression model; a multiclass model's labels are text).
+    /// </summary>
+    internal static List<ColumnRequest> Requests(IEnumerable<string> scoreColumns, ColumnMapping mapping, bool requireTargets, bool requirePredictions, bool numericLabels)
     {
         if (requireTargets && mapping.YTrue is null)
         {
@@ -108,15 +112,15 @@ public static class PredictionFileReader
             throw new ArgumentException("Predicted labels are required but no prediction column (YPred) is mapped.", nameof(mapping));
         }
 
-        var requests = scoreColumns.Select(c => new ColumnRequest(c, true)).ToList();
+        var requests = scoreColumns.Select(c => new ColumnRequest(c, true, Numeric: true)).ToList();
         if (mapping.YPred is not null)
         {
-            requests.Add(new(mapping.YPred, requirePredictions));
+            requests.Add(new(mapping.YPred, requirePredictions, numericLabels));
         }
 
         if (mapping.YTrue is not null)
         {
-            requests.Add(new(mapping.YTrue, requireTargets));
+            requests.Add(new(mapping.YTrue, requireTargets, numericLabels));
         }
 
         if (mapping.Timestamp is not null)

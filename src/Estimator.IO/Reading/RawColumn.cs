@@ -67,3 +67,23 @@ internal sealed class StringColumn(string name, string?[] values, bool isText) :
 
     public override int Length => Values.Length;
 }
+
+/// <summary>
+/// A text (CSV) column its reader was told will be read as numbers (scores, 0/1 labels, regression values): each cell
+/// was parsed as <see cref="ColumnConverter"/> parses number text, NaN where missing, without keeping the text; the few
+/// cells that are not numbers (<c>true</c>/<c>false</c> labels, or bad data) are kept verbatim, in row order, for the
+/// role to accept or reject with the same message as for a <see cref="StringColumn"/>.
+/// </summary>
+internal sealed class TextNumberColumn(string name, double[] values, int length, int[] otherRows, string[] otherCells) : RawColumn(name, "text")
+{
+    /// <summary>The parsed cells (the first <see cref="Length"/>; the buffer may be longer); NaN for missing cells and for those in <see cref="OtherRows"/>.</summary>
+    public double[] Values { get; } = values;
+
+    /// <summary>The rows whose cells are not numbers, ascending.</summary>
+    public int[] OtherRows { get; } = otherRows;
+
+    /// <summary>The text of the cells in <see cref="OtherRows"/>, as read.</summary>
+    public string[] OtherCells { get; } = otherCells;
+
+    public override int Length => length;
+}

@@ -67,12 +67,18 @@ public static class RegressionFileReader
         }
 
         // The prediction column leads the requests in place of a score column; a name requested twice is read once.
-        var requests = PredictionFileReader.Requests([mapping.YPred], mapping with { YPred = null }, requireTargets, requirePredictions: false);
+        // A column that is also a feature is read as text: a feature's type is inferred from its cells.
+        var requests = PredictionFileReader.Requests([mapping.YPred], mapping with { YPred = null }, requireTargets, requirePredictions: false, numericLabels: true);
         foreach (var feature in features)
         {
-            if (!requests.Any(r => string.Equals(r.Name, feature, StringComparison.Ordinal)))
+            var at = requests.FindIndex(r => string.Equals(r.Name, feature, StringComparison.Ordinal));
+            if (at < 0)
             {
                 requests.Add(new ColumnRequest(feature, true));
+            }
+            else
+            {
+                requests[at] = requests[at] with { Numeric = false };
             }
         }
 

@@ -1,7 +1,10 @@
 namespace Estimator.IO;
 
-/// <summary>A request for one column of a source: its name and whether its absence is an error.</summary>
-internal readonly record struct ColumnRequest(string Name, bool Required);
+/// <summary>
+/// A request for one column of a source: its name, whether its absence is an error, and whether the caller reads it as
+/// numbers (scores, 0/1 labels, regression values), which lets a text reader parse the cells as it reads them.
+/// </summary>
+internal readonly record struct ColumnRequest(string Name, bool Required, bool Numeric = false);
 
 /// <summary>The requested columns of one source (file or data frame); absent optional columns are missing from <see cref="Columns"/>.</summary>
 internal sealed class SourceTable(string source, int rowCount, Dictionary<string, RawColumn> columns)

@@ -67,6 +67,27 @@ public sealed class EstimateBadInputTests : IDisposable
     }
 
     [Fact]
+    public void BadReference_IsTheErrorReported_WhenTheAnalysisIsBadToo()
+    {
+        // The analysis CSV is read on another thread while the reference is read and fitted: the reference's error still wins.
+        var reference = Csv("bad-reference.csv", "y_pred_proba,y_pred,y_true\n0.9,1,1\n0.2,0,0,7\n");
+        var analysis = Csv("bad-analysis.csv", "y_pred_proba,y_pred\n0.9,1\nhigh,0\n");
+
+        var run = Estimate(reference, analysis);
+
+        AssertFailed(run, "bad-reference.csv", "row 1");
+        Assert.DoesNotContain("bad-analysis.csv", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadAnalysis_IsReported_WhenTheReferenceIsGood()
+    {
+        var analysis = Csv("bad-analysis.csv", "y_pred_proba,y_pred\n0.9,1\nhigh,0\n");
+
+        AssertFailed(Estimate(GoodReference(), analysis), "bad-analysis.csv", "y_pred_proba", "row 1");
+    }
+
+    [Fact]
     public void MissingColumn_IsNamed()
     {
         AssertFailed(Estimate(GoodReference(), GoodAnalysis(), "--y-pred-proba", "score"), "score");
