@@ -59,7 +59,10 @@ internal sealed class LossModel
         return new LossModel(context, model, width, bytes);
     }
 
-    /// <summary>Predicted loss of the given rows of an encoded matrix, walking the trees directly (ML.NET's data views cost ~10 µs a row).</summary>
+    /// <summary>The trees as flat arrays (scoring without ML.NET's data views, which cost ~10 µs a row).</summary>
+    internal TreeEnsemble Trees => _trees;
+
+    /// <summary>Predicted loss of the given rows of an encoded matrix, scored from the trees directly.</summary>
     /// Rows are scored independently, so blocks run in parallel without changing a bit of the result.
     public double[] Predict(float[] matrix, int[] rows, int threads = 1)
     {
@@ -68,11 +71,9 @@ internal sealed class LossModel
         var blocks = (rows.Length + block - 1) / block;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, b =>
         {
-            var end = Math.Min(rows.Length, (b + 1) * block);
-            for (var k = b * block; k < end; k++)
-            {
-                result[k] = _trees.Score(matrix.AsSpan(rows[k] * _width, _width));
-            }
+            var start = b * block;
+            var length = Math.Min(rows.Length, start + block) - start;
+            _trees.Score(matrix, _width, rows.AsSpan(start, length), result.AsSpan(start, length));
         });
 
         return result;
