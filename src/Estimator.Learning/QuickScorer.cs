@@ -11,7 +11,8 @@ namespace Estimator.Learning;
 /// bits of a 64-bit word in left-to-right order, and every split whose test fails (value &gt; threshold, or NaN) clears
 /// the bits of its left subtree; the leftmost bit left standing is the exit leaf. The failing splits of a feature are
 /// those whose threshold lies below the row's value, so after sorting each feature's thresholds the cleared bits of
-/// every tree are precomputed for each position among them: a row costs, per feature used, one binary search and one
+/// every tree are precomputed for each position among them: a row costs, per feature used, one count of thresholds below
+/// its value (<see cref="SortedThresholds"/>) and one
 /// AND over a word per tree, with no data-dependent branch. Leaf values are then summed in tree order in double, as
 /// the tree walk sums them, so the scores are bit for bit the walk's (and ML.NET's).
 /// </summary>
@@ -28,11 +29,12 @@ internal sealed class QuickScorer
     private readonly int _leafStride;
     private readonly double[] _values;
     private readonly int[] _features;
-    private readonly float[][] _thresholds;
-    private readonly ulong[][] _masks;
+    private readonly SortedThresholds[] _thresholds;
+    private readonly ulong[] _masks;
+    private readonly int[] _tableStarts;
     private readonly double _bias;
 
-    private QuickScorer(int trees, int leafStride, double[] values, int[] features, float[][] thresholds, ulong[][] masks, double bias)
+    private QuickScorer(int trees, int leafStride, double[] values, int[] features, SortedThresholds[] thresholds, ulong[][] masks, double bias)
     {
         _trees = trees;
         _paddedTrees = PaddedTrees(trees);
@@ -40,7 +42,20 @@ internal sealed class QuickScorer
         _values = values;
         _features = features;
         _thresholds = thresholds;
-        _masks = masks;
+        _tableStarts = new int[masks.Length];
+        var words = 0;
+        for (var i = 0; i < masks.Length; i++)
+        {
+            _tableStarts[i] = words;
+            words += masks[i].Length;
+        }
+
+        // One flat table, so the inner loop indexes a single array.
+        _masks = new ulong[words];
+        for (var i = 0; i < masks.Length; i++)
+        {
+            masks[i].CopyTo(_masks, _tableStarts[i]);
+        }
         _bias = bias;
     }
 
@@ -78,20 +93,21 @@ internal sealed class QuickScorer
 
         var features = splits.Select(s => s.Feature).Distinct().Order().ToArray();
         var padded = PaddedTrees(count);
-        var thresholds = new float[features.Length][];
+        var thresholds = new SortedThresholds[features.Length];
         var masks = new ulong[features.Length][];
         long words = 0;
         for (var i = 0; i < features.Length; i++)
         {
             var mine = splits.Where(s => s.Feature == features[i]).ToList();
-            thresholds[i] = DistinctSorted(mine.Select(s => s.Threshold));
-            words += (long)(thresholds[i].Length + 1) * padded;
+            var sorted = DistinctSorted(mine.Select(s => s.Threshold));
+            thresholds[i] = new SortedThresholds(sorted);
+            words += (long)(sorted.Length + 1) * padded;
             if (words > MaximumTableWords)
             {
                 return null;
             }
 
-            masks[i] = Masks(thresholds[i], mine, padded);
+            masks[i] = Masks(sorted, mine, padded);
         }
 
         return new QuickScorer(count, stride, values, features, thresholds, masks, bias);
@@ -102,6 +118,7 @@ internal sealed class QuickScorer
     {
         var stride = _paddedTrees;
         var buffer = ArrayPool<ulong>.Shared.Rent(RowGroup * stride);
+        var offsets = ArrayPool<int>.Shared.Rent(_features.Length);
         try
         {
             var leaves = buffer.AsSpan(0, RowGroup * stride);
@@ -112,18 +129,23 @@ internal sealed class QuickScorer
                 for (var g = 0; g < RowGroup; g++)
                 {
                     var row = g < n ? matrix.Slice(rows[start + g] * width, width) : default;
-                    ExitLeaves(row, leaves.Slice(g * stride, stride), g < n);
+                    ExitLeaves(row, leaves.Slice(g * stride, stride), offsets, g < n);
                 }
 
                 // Four independent sums, each in tree order.
                 double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                ref var l0 = ref MemoryMarshal.GetReference(leaves);
+                ref var l1 = ref Unsafe.Add(ref l0, stride);
+                ref var l2 = ref Unsafe.Add(ref l1, stride);
+                ref var l3 = ref Unsafe.Add(ref l2, stride);
+                ref var v = ref values;
                 for (var t = 0; t < _trees; t++)
                 {
-                    var b = t * _leafStride;
-                    s0 += Unsafe.Add(ref values, b + BitOperations.TrailingZeroCount(leaves[t]));
-                    s1 += Unsafe.Add(ref values, b + BitOperations.TrailingZeroCount(leaves[stride + t]));
-                    s2 += Unsafe.Add(ref values, b + BitOperations.TrailingZeroCount(leaves[(2 * stride) + t]));
-                    s3 += Unsafe.Add(ref values, b + BitOperations.TrailingZeroCount(leaves[(3 * stride) + t]));
+                    s0 += Unsafe.Add(ref v, BitOperations.TrailingZeroCount(Unsafe.Add(ref l0, t)));
+                    s1 += Unsafe.Add(ref v, BitOperations.TrailingZeroCount(Unsafe.Add(ref l1, t)));
+                    s2 += Unsafe.Add(ref v, BitOperations.TrailingZeroCount(Unsafe.Add(ref l2, t)));
+                    s3 += Unsafe.Add(ref v, BitOperations.TrailingZeroCount(Unsafe.Add(ref l3, t)));
+                    v = ref Unsafe.Add(ref v, _leafStride);
                 }
 
                 // Rounded to float as ML.NET's Score column is.
@@ -147,76 +169,67 @@ internal sealed class QuickScorer
         finally
         {
             ArrayPool<ulong>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(offsets);
         }
     }
 
-    /// <summary>The count of <paramref name="thresholds"/> (sorted) a split on <paramref name="value"/> fails: those below it, or all for NaN.</summary>
-    internal static int Position(ReadOnlySpan<float> thresholds, float value)
+    // Every word starts with all leaves possible; each feature ANDs in the bits its failing splits leave. The rows of the
+    // features' tables are found first, then each vector of words is ANDed across them in registers and stored once.
+    private void ExitLeaves(ReadOnlySpan<float> row, Span<ulong> leaves, Span<int> offsets, bool present)
     {
-        if (float.IsNaN(value))
-        {
-            return thresholds.Length;
-        }
-
-        // Branch-free lower bound: the first threshold ≥ value.
-        var n = thresholds.Length;
-        if (n == 0)
-        {
-            return 0;
-        }
-
-        ref var first = ref MemoryMarshal.GetReference(thresholds);
-        var start = 0;
-        while (n > 1)
-        {
-            var half = n >> 1;
-            start += Unsafe.Add(ref first, start + half) < value ? half : 0;
-            n -= half;
-        }
-
-        return start + (Unsafe.Add(ref first, start) < value ? 1 : 0);
-    }
-
-    // Every word starts with all leaves possible; each feature ANDs in the bits its failing splits leave.
-    private void ExitLeaves(ReadOnlySpan<float> row, Span<ulong> leaves, bool present)
-    {
-        leaves.Fill(ulong.MaxValue);
         if (!present)
         {
+            leaves.Fill(ulong.MaxValue);
             return;
         }
 
         var stride = _paddedTrees;
-        ref var target = ref MemoryMarshal.GetReference(leaves);
         for (var i = 0; i < _features.Length; i++)
         {
-            var position = Position(_thresholds[i], row[_features[i]]);
-            if (position == 0)
-            {
-                continue;
-            }
+            offsets[i] = _tableStarts[i] + (_thresholds[i].Position(row[_features[i]]) * stride);
+        }
 
-            ref var mask = ref _masks[i][position * stride];
-            if (Vector512.IsHardwareAccelerated)
+        ref var target = ref MemoryMarshal.GetReference(leaves);
+        ref var table = ref MemoryMarshal.GetArrayDataReference(_masks);
+        ref var offset = ref MemoryMarshal.GetReference(offsets);
+        var features = _features.Length;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (var t = 0; t < stride; t += Vector512<ulong>.Count)
             {
-                for (var t = 0; t < stride; t += Vector512<ulong>.Count)
+                var word = Vector512<ulong>.AllBitsSet;
+                for (var i = 0; i < features; i++)
                 {
-                    (Vector512.LoadUnsafe(ref target, (nuint)t) & Vector512.LoadUnsafe(ref mask, (nuint)t)).StoreUnsafe(ref target, (nuint)t);
+                    word &= Vector512.LoadUnsafe(ref table, (nuint)(Unsafe.Add(ref offset, i) + t));
                 }
+
+                word.StoreUnsafe(ref target, (nuint)t);
             }
-            else if (Vector256.IsHardwareAccelerated)
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (var t = 0; t < stride; t += Vector256<ulong>.Count)
             {
-                for (var t = 0; t < stride; t += Vector256<ulong>.Count)
+                var word = Vector256<ulong>.AllBitsSet;
+                for (var i = 0; i < features; i++)
                 {
-                    (Vector256.LoadUnsafe(ref target, (nuint)t) & Vector256.LoadUnsafe(ref mask, (nuint)t)).StoreUnsafe(ref target, (nuint)t);
+                    word &= Vector256.LoadUnsafe(ref table, (nuint)(Unsafe.Add(ref offset, i) + t));
                 }
+
+                word.StoreUnsafe(ref target, (nuint)t);
             }
-            else
+        }
+        else
+        {
+            for (var t = 0; t < stride; t++)
             {
-                for (var t = 0; t < stride; t++)
+                var word = ulong.MaxValue;
+                for (var i = 0; i < features; i++)
                 {
-                    Unsafe.Add(ref target, t) &= Unsafe.Add(ref mask, t);
+                    word &= Unsafe.Add(ref table, Unsafe.Add(ref offset, i) + t);
                 }
+
+                Unsafe.Add(ref target, t) = word;
             }
         }
     }
@@ -267,7 +280,7 @@ internal sealed class QuickScorer
         var byThreshold = new List<(int Tree, ulong Clear)>[thresholds.Length];
         foreach (var s in splits)
         {
-            var q = Position(thresholds, s.Threshold);
+            var q = SortedThresholds.PositionBySearch(thresholds, s.Threshold);
             (byThreshold[q] ??= []).Add((s.Tree, s.Clear));
         }
 

@@ -61,15 +61,19 @@ public sealed class QuickScorerTests
     public void Position_CountsTheThresholdsBelowTheValue_AsABruteForceCount()
     {
         var random = new Random(5);
-        for (var n = 0; n < 40; n++)
+        for (var n = 0; n < 700; n += 1 + (n / 10))
         {
-            var thresholds = Enumerable.Range(0, n).Select(_ => MathF.Round((float)random.NextDouble() * 20) / 2).Distinct().Order().ToArray();
-            foreach (var value in new[] { -1f, 0f, 0.5f, 3f, 3.25f, 9.999f, 10f, 11f, float.PositiveInfinity, float.NegativeInfinity })
+            var thresholds = Enumerable.Range(0, n).Select(_ => MathF.Round((float)random.NextDouble() * 2000) / 200).Distinct().Order().ToArray();
+            var sorted = new SortedThresholds(thresholds);
+            foreach (var value in new[] { -1f, 0f, -0f, 0.5f, 3f, 3.2525f, 9.999f, 10f, 11f, float.PositiveInfinity, float.NegativeInfinity }.Concat(thresholds.Where((_, i) => i % 37 == 0)))
             {
-                Assert.Equal(thresholds.Count(t => !(value <= t)), QuickScorer.Position(thresholds, value));
+                var expected = thresholds.Count(t => !(value <= t));
+                Assert.Equal(expected, SortedThresholds.PositionBySearch(thresholds, value));
+                Assert.Equal(expected, sorted.Position(value));
             }
 
-            Assert.Equal(thresholds.Length, QuickScorer.Position(thresholds, float.NaN));
+            Assert.Equal(thresholds.Length, SortedThresholds.PositionBySearch(thresholds, float.NaN));
+            Assert.Equal(thresholds.Length, sorted.Position(float.NaN));
         }
     }
 }
