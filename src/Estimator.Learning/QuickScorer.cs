@@ -183,16 +183,19 @@ internal sealed class QuickScorer
             return;
         }
 
+        // A feature whose splits all pass (position 0: a one-hot column's zeros, mostly) clears nothing and is skipped.
         var stride = _paddedTrees;
+        var features = 0;
         for (var i = 0; i < _features.Length; i++)
         {
-            offsets[i] = _tableStarts[i] + (_thresholds[i].Position(row[_features[i]]) * stride);
+            var position = _thresholds[i].Position(row[_features[i]]);
+            offsets[features] = _tableStarts[i] + (position * stride);
+            features += position > 0 ? 1 : 0;
         }
 
         ref var target = ref MemoryMarshal.GetReference(leaves);
         ref var table = ref MemoryMarshal.GetArrayDataReference(_masks);
         ref var offset = ref MemoryMarshal.GetReference(offsets);
-        var features = _features.Length;
         if (Vector512.IsHardwareAccelerated)
         {
             for (var t = 0; t < stride; t += Vector512<ulong>.Count)
