@@ -12,8 +12,7 @@ namespace Estimator.Learning;
 /// the bits of its left subtree; the leftmost bit left standing is the exit leaf. The failing splits of a feature are
 /// those whose threshold lies below the row's value, so after sorting each feature's thresholds the cleared bits of
 /// every tree are precomputed for each position among them: a row costs, per feature used, one count of thresholds below
-/// its value (<see cref="SortedThresholds"/>) and one
-/// AND over a word per tree, with no data-dependent branch. Leaf values are then summed in tree order in double, as
+/// its value (<see cref="SortedThresholds"/>) and one AND over a word per tree, with no data-dependent branch. Leaf values are then summed in tree order in double, as
 /// the tree walk sums them, so the scores are bit for bit the walk's (and ML.NET's).
 /// </summary>
 internal sealed class QuickScorer
@@ -21,7 +20,8 @@ internal sealed class QuickScorer
     // Rows scored together: their sums over the trees are independent chains the CPU overlaps.
     private const int RowGroup = 4;
 
-    // A table larger than this (many trees and many distinct thresholds) would not stay in cache; the walk is used then.
+    // A table larger than this (128 MiB: many trees times many distinct thresholds) would cost more memory than the walk
+    // costs time; the walk is used then.
     private const long MaximumTableWords = 16L << 20;
 
     private readonly int _trees;
@@ -56,6 +56,7 @@ internal sealed class QuickScorer
         {
             masks[i].CopyTo(_masks, _tableStarts[i]);
         }
+
         _bias = bias;
     }
 
