@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Estimator.Learning;
 using Estimator.Metrics;
 
 namespace Estimator.Cli;
@@ -20,6 +21,9 @@ internal sealed record BenchRequest(
 {
     /// <summary>Classes of the generated model: 2 for binary CBPE, 3 or more for multiclass CBPE.</summary>
     public int Classes { get; init; } = 2;
+
+    /// <summary>With <c>--problem regression</c>: the DLE metrics to estimate; null for a classification bench.</summary>
+    public IReadOnlyList<DleMetric>? RegressionMetrics { get; init; }
 }
 
 /// <summary>
@@ -33,7 +37,7 @@ internal static class BenchCommand
         var rows = new Option<int?>("--rows") { Description = "Analysis rows to generate (not with --input)." };
         var referenceRows = new Option<int?>("--reference-rows") { Description = "Reference rows to generate (default: as many as --rows, or 1,000,000 with --input)." };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Rows per chunk.", DefaultValueFactory = _ => 10_000 };
-        var metrics = new Option<string>("--metrics") { Description = "Comma-separated metrics.", DefaultValueFactory = _ => "roc_auc,precision,recall" };
+        var metrics = new Option<string>("--metrics") { Description = "Comma-separated metrics (default roc_auc,precision,recall; with --problem regression all six DLE metrics).", DefaultValueFactory = _ => "roc_auc,precision,recall" };
         var threads = new Option<int>("--threads") { Description = "Threads to use (0: one per core).", DefaultValueFactory = _ => 0 };
         var writeData = new Option<string?>("--write-data") { Description = "Also write the generated reference and analysis to DIR/reference.* and DIR/analysis.* (Parquet and CSV)." };
         var writeFormat = new Option<string>("--write-format") { Description = "Formats --write-data writes: both, parquet or csv.", DefaultValueFactory = _ => "both" };
@@ -44,10 +48,12 @@ internal static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "Runs of fit and of estimate; the medians are reported.", DefaultValueFactory = _ => 3 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr." };
         var classes = new Option<int>("--classes") { Description = "Classes of the generated model: 2 (binary CBPE) or 3 and more (multiclass CBPE on synthetic data).", DefaultValueFactory = _ => 2 };
+        var problem = new Option<string>("--problem") { Description = "classification (CBPE) or regression (DLE on synthetic data).", DefaultValueFactory = _ => "classification" };
+        problem.AcceptOnlyFromAmong("classification", "regression");
 
         var command = new Command("bench", "Benchmark: fit and estimate on seeded data of a given size (or an analysis file); prints one JSON object.")
         {
-            rows, referenceRows, chunkSize, metrics, threads, writeData, writeFormat, writeOnly, input, seed, repeat, quiet, classes,
+            rows, referenceRows, chunkSize, metrics, threads, writeData, writeFormat, writeOnly, input, seed, repeat, quiet, classes, problem,
         };
         command.Validators.Add(result =>
         {
@@ -87,7 +93,16 @@ internal static class BenchCommand
                     throw new OptionException("--classes 3 and more benchmarks generated data only: not with --input or --write-data");
                 }
 
-                var binary = EstimateOptionParsing.BuildOptions(parse.GetValue(metrics)!, Chunking.BySize(1), "auto", "none", null, false, []);
+                var regression = parse.GetValue(problem) == "regression";
+                if (regression && (parse.GetValue(classes) != 2 || parse.GetValue(input) is not null || parse.GetValue(writeData) is not null))
+                {
+                    throw new OptionException("--problem regression benchmarks generated data only: not with --classes, --input or --write-data");
+                }
+
+                IReadOnlyList<DleMetric>? regressionMetrics = regression
+                    ? RegressionMetrics(parse.GetResult(metrics) is { Implicit: false } ? parse.GetValue(metrics) : null)
+                    : null;
+                var binary = EstimateOptionParsing.BuildOptions(regression ? "roc_auc" : parse.GetValue(metrics)!, Chunking.BySize(1), "auto", "none", null, false, []);
                 var metricList = parse.GetValue(classes) > 2 ? MulticlassEstimateRunner.Options(binary, false, false).Metrics : binary.Metrics;
                 var request = new BenchRequest(
                     parse.GetValue(rows),
@@ -104,6 +119,7 @@ internal static class BenchCommand
                     parse.GetValue(quiet))
                 {
                     Classes = parse.GetValue(classes),
+                    RegressionMetrics = regressionMetrics,
                 };
                 return BenchRunner.Run(request, stdout, stderr);
             }
@@ -114,5 +130,24 @@ internal static class BenchCommand
             }
         });
         return command;
+    }
+
+    // The DLE metrics named by --metrics, or NannyML's default (all six) when the option was not given.
+    private static List<DleMetric> RegressionMetrics(string? names)
+    {
+        if (names is null)
+        {
+            return [.. DleMetrics.Default];
+        }
+
+        var list = new List<DleMetric>();
+        foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            list.Add(DleMetrics.TryParse(name, out var metric)
+                ? metric
+                : throw new OptionException($"--metrics: '{name}' is not a regression metric (mae, mse, rmse, mape, msle, rmsle)"));
+        }
+
+        return list.Count > 0 ? list : throw new OptionException("--metrics: no metric given");
     }
 }

@@ -30,7 +30,6 @@ internal static class BenchRunner
     private static int RunCore(BenchRequest request, TextWriter stdout, TextWriter stderr)
     {
         var carLoan = BenchData.FindCarLoan();
-        var source = BenchData.LoadSource(carLoan);
         var referenceRows = request.ReferenceRows ?? request.Rows ?? 1_000_000;
         var compute = new ComputeOptions { MaxDegreeOfParallelism = request.Threads == 0 ? -1 : request.Threads };
         var options = new CbpeOptions { Metrics = request.Metrics, Chunking = Chunking.BySize(request.ChunkSize) };
@@ -48,6 +47,13 @@ internal static class BenchRunner
             ["seed"] = request.Seed,
         };
 
+        if (request.RegressionMetrics is { } regressionMetrics)
+        {
+            RegressionBench.Run(request, referenceRows, regressionMetrics, compute, json, progress);
+            progress.Dispose();
+            return Finish(json, stdout);
+        }
+
         if (request.Classes >= 3)
         {
             MulticlassBench.Run(request, referenceRows, compute, json, progress);
@@ -55,6 +61,7 @@ internal static class BenchRunner
             return Finish(json, stdout);
         }
 
+        var source = BenchData.LoadSource(carLoan);
         if (request.WriteData is { } directory)
         {
             var watch = Stopwatch.StartNew();

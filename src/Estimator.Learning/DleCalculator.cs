@@ -38,6 +38,9 @@ public sealed class DleCalculator(DleOptions? options = null) : ICalculator
         }
 
         DleValidation.Validate(reference, "reference", Options, requireTargets: true);
+
+        // As every calculator: rows are chunked in timestamp order (a stable sort; no copy when already sorted).
+        reference = reference.SortedByTimestamp();
         var targets = reference.Targets!;
         var predictions = reference.Predictions!;
         var labelled = Enumerable.Range(0, reference.Count).Where(i => !double.IsNaN(targets[i]) && !double.IsNaN(predictions[i])).ToArray();

@@ -60,6 +60,9 @@ public sealed class FittedDle : IFittedCalculator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(compute);
         DleValidation.Validate(analysis, "analysis", Options, requireTargets: false);
+
+        // As every calculator: rows are chunked in timestamp order (a stable sort; no copy when already sorted).
+        analysis = analysis.SortedByTimestamp();
         var chunks = Chunker.Split(analysis.Count, analysis.Timestamps ?? [], Options.Chunking);
         var rows = new List<ChunkEstimate>(ReferenceRows);
         rows.AddRange(BuildRows(analysis, chunks, Period.Analysis, compute.Threads));
@@ -87,12 +90,18 @@ public sealed class FittedDle : IFittedCalculator
     {
         var matrix = Encoder.Encode(data, period == Period.Reference ? "reference" : "analysis");
         var predictions = data.Predictions!;
-        var usable = Enumerable.Range(0, data.Count).Where(i => !double.IsNaN(predictions[i])).ToArray();
+        var usable = UsableRows(predictions);
         var losses = Models.Keys.Order().ToArray();
         var predicted = new double[losses.Length][];
         for (var k = 0; k < losses.Length; k++)
         {
             var scores = Models[losses[k]].Predict(matrix, usable, threads);
+            if (usable.Length == data.Count)
+            {
+                predicted[k] = scores;
+                continue;
+            }
+
             var full = new double[data.Count];
             Array.Fill(full, double.NaN);
             for (var j = 0; j < usable.Length; j++)
@@ -139,6 +148,28 @@ public sealed class FittedDle : IFittedCalculator
         }
 
         return result;
+    }
+
+    // The rows with a prediction (the error models need it as a feature), in order.
+    private static int[] UsableRows(double[] predictions)
+    {
+        var count = 0;
+        foreach (var p in predictions)
+        {
+            count += double.IsNaN(p) ? 0 : 1;
+        }
+
+        var rows = new int[count];
+        var next = 0;
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            if (!double.IsNaN(predictions[i]))
+            {
+                rows[next++] = i;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>The realized metric of a chunk: rows missing a target or a prediction are left out, as NannyML does.</summary>

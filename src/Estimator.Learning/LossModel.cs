@@ -30,7 +30,7 @@ internal sealed class LossModel
     /// <summary>The model as ML.NET's zip format (what the fitted calculator's JSON carries, base64).</summary>
     public byte[] Bytes { get; }
 
-    public static LossModel Train(float[] matrix, int width, ReadOnlySpan<double> losses, ReadOnlySpan<int> rows, BoostingSettings settings, int seed)
+    public static LossModel Train(float[] matrix, int width, double[] losses, int[] rows, BoostingSettings settings, int seed)
     {
         var context = new MLContext(seed);
         var data = Load(context, matrix, width, losses, rows);
@@ -59,7 +59,10 @@ internal sealed class LossModel
         return new LossModel(context, model, width, bytes);
     }
 
-    /// <summary>Predicted loss of the given rows of an encoded matrix, walking the trees directly (ML.NET's data views cost ~10 µs a row).</summary>
+    /// <summary>The trees as flat arrays (scoring without ML.NET's data views, which cost ~10 µs a row).</summary>
+    internal TreeEnsemble Trees => _trees;
+
+    /// <summary>Predicted loss of the given rows of an encoded matrix, scored from the trees directly.</summary>
     /// Rows are scored independently, so blocks run in parallel without changing a bit of the result.
     public double[] Predict(float[] matrix, int[] rows, int threads = 1)
     {
@@ -68,11 +71,9 @@ internal sealed class LossModel
         var blocks = (rows.Length + block - 1) / block;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, b =>
         {
-            var end = Math.Min(rows.Length, (b + 1) * block);
-            for (var k = b * block; k < end; k++)
-            {
-                result[k] = _trees.Score(matrix.AsSpan(rows[k] * _width, _width));
-            }
+            var start = b * block;
+            var length = Math.Min(rows.Length, start + block) - start;
+            _trees.Score(matrix, _width, rows.AsSpan(start, length), result.AsSpan(start, length));
         });
 
         return result;
@@ -81,7 +82,7 @@ internal sealed class LossModel
     /// <summary>Predicted loss through ML.NET's own scoring (the oracle the direct tree walk is tested against).</summary>
     public double[] PredictWithMlNet(float[] matrix, int[] rows)
     {
-        var data = Load(_context, matrix, _width, default, rows);
+        var data = Load(_context, matrix, _width, null, rows);
         var scored = _model.Transform(data);
         var result = new double[rows.Length];
         using var cursor = scored.GetRowCursor([scored.Schema["Score"]]);
@@ -97,22 +98,25 @@ internal sealed class LossModel
         return result;
     }
 
-    private static IDataView Load(MLContext context, float[] matrix, int width, ReadOnlySpan<double> losses, ReadOnlySpan<int> rows)
+    // The rows are produced as ML.NET reads them (it reads the data more than once), not held as a million objects:
+    // held, they outlive the young generation and each trainer's collections copy them.
+    private static IDataView Load(MLContext context, float[] matrix, int width, double[]? losses, int[] rows)
     {
-        var items = new LossRow[rows.Length];
-        for (var k = 0; k < rows.Length; k++)
+        var schema = SchemaDefinition.Create(typeof(LossRow));
+        schema[nameof(LossRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        return context.Data.LoadFromEnumerable(Rows(matrix, width, losses, rows), schema);
+    }
+
+    private static IEnumerable<LossRow> Rows(float[] matrix, int width, double[]? losses, int[] rows)
+    {
+        foreach (var r in rows)
         {
-            var r = rows[k];
-            items[k] = new LossRow
+            yield return new LossRow
             {
-                Label = losses.IsEmpty ? 0f : (float)losses[r],
+                Label = losses is null ? 0f : (float)losses[r],
                 Features = matrix.AsSpan(r * width, width).ToArray(),
             };
         }
-
-        var schema = SchemaDefinition.Create(typeof(LossRow));
-        schema[nameof(LossRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-        return context.Data.LoadFromEnumerable(items, schema);
     }
 
     private sealed class LossRow

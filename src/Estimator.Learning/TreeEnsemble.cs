@@ -11,12 +11,17 @@ internal sealed class TreeEnsemble
 {
     private readonly Tree[] _trees;
     private readonly double _bias;
+    private readonly QuickScorer? _quick;
 
     private TreeEnsemble(Tree[] trees, double bias)
     {
         _trees = trees;
         _bias = bias;
+        _quick = QuickScorer.TryCreate(trees, bias);
     }
+
+    /// <summary>Whether rows are scored by <see cref="QuickScorer"/> (every tree has at most 64 leaves) rather than by walking.</summary>
+    public bool UsesQuickScorer => _quick is not null;
 
     public static TreeEnsemble From(RegressionTreeEnsemble ensemble)
     {
@@ -41,7 +46,28 @@ internal sealed class TreeEnsemble
         return new TreeEnsemble(trees, ensemble.Bias);
     }
 
-    public double Score(ReadOnlySpan<float> features)
+    /// <summary>Scores <c>rows[k]</c> of the row-major <paramref name="matrix"/> into <c>result[k]</c>; the same bits whichever way.</summary>
+    public void Score(ReadOnlySpan<float> matrix, int width, ReadOnlySpan<int> rows, Span<double> result)
+    {
+        if (_quick is not null)
+        {
+            _quick.Score(matrix, width, rows, result);
+            return;
+        }
+
+        ScoreByWalking(matrix, width, rows, result);
+    }
+
+    /// <summary>Scores by walking each tree from its root (the reference the quick scorer is tested against).</summary>
+    public void ScoreByWalking(ReadOnlySpan<float> matrix, int width, ReadOnlySpan<int> rows, Span<double> result)
+    {
+        for (var k = 0; k < rows.Length; k++)
+        {
+            result[k] = Score(matrix.Slice(rows[k] * width, width));
+        }
+    }
+
+    private double Score(ReadOnlySpan<float> features)
     {
         var sum = 0.0;
         foreach (var tree in _trees)
@@ -63,5 +89,6 @@ internal sealed class TreeEnsemble
         return (float)(sum + _bias);
     }
 
-    private sealed record Tree(int[] Left, int[] Right, int[] Feature, float[] Threshold, double[] Leaf, double Weight);
+    /// <summary>One tree: children (a negative child is the complement of a leaf index), split features and thresholds, leaf values, weight.</summary>
+    internal sealed record Tree(int[] Left, int[] Right, int[] Feature, float[] Threshold, double[] Leaf, double Weight);
 }

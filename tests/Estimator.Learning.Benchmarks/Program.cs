@@ -7,6 +7,13 @@ using Estimator.Learning;
 
 // Times DLE on seeded synthetic regression data: fit on N reference rows, estimate N analysis rows.
 // Usage: dotnet run -c Release --project tests/Estimator.Learning.Benchmarks -- [rows=1000000] [metrics=mae,rmse]
+// or `-- score [rows=1000000]`: one thread scoring one error model (100 trees, 31 leaves) by QuickScorer and by the tree walk.
+if (args.Length > 0 && args[0] == "score")
+{
+    ScoringBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var metrics = (args.Length > 1 ? args[1] : "mae,rmse").Split(',').Select(m => DleMetrics.TryParse(m, out var d) ? d : throw new ArgumentException(m)).ToArray();
 

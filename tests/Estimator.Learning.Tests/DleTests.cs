@@ -126,6 +126,42 @@ public sealed class DleTests
     }
 
     [Fact]
+    public void FitAndCalculate_ChunkRowsInTimestampOrder_WhateverOrderTheyArriveIn()
+    {
+        // The same rows with timestamps, once in time order and once reversed: every chunk (reference and analysis)
+        // holds the same rows, so every value is the same.
+        static ModelData Timed(ModelData data, bool reversed)
+        {
+            var start = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            if (reversed)
+            {
+                Array.Reverse(order);
+            }
+
+            return new ModelData(data.Count, [.. order.Select(i => start.AddMinutes(i))])
+            {
+                Predictions = [.. order.Select(i => data.Predictions![i])],
+                Targets = data.Targets is null ? null : [.. order.Select(i => data.Targets[i])],
+                Features =
+                [
+                    new NumericFeature("x", [.. order.Select(i => ((NumericFeature)data.Features[0]).Values[i])]),
+                    new CategoricalFeature("group", [.. order.Select(i => ((CategoricalFeature)data.Features[1]).Values[i])]),
+                ],
+            };
+        }
+
+        var reference = Synthetic(3000, 11);
+        var analysis = Synthetic(2000, 12, shift: 0.3);
+        var calculator = new DleCalculator(Options(DleMetric.Mae));
+
+        var inOrder = calculator.Fit(Timed(reference, false), ComputeOptions.Default).Calculate(Timed(analysis, false), "m", ComputeOptions.Default).Rows;
+        var reversed = calculator.Fit(Timed(reference, true), ComputeOptions.Default).Calculate(Timed(analysis, true), "m", ComputeOptions.Default).Rows;
+
+        Assert.Equal(inOrder, reversed);
+    }
+
+    [Fact]
     public void CalculateChunk_EqualsTheChunkOfCalculate()
     {
         var fitted = new DleCalculator(Options(DleMetric.Mse)).Fit(Synthetic(3000, 7), ComputeOptions.Default);
