@@ -101,8 +101,28 @@ internal sealed class FeatureCommandOptions
     }
 
     /// <summary>Fits <paramref name="calculator"/> on the reference and calculates the analysis under <c>--model</c>'s name.</summary>
-    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis) =>
-        calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, parse.GetValue(Model)!, ComputeOptions.Default);
+    /// <remarks>The calculators convert the columns as they read them and do not know the file: a bad value is named with the file it came from.</remarks>
+    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis)
+    {
+        IFittedCalculator fitted;
+        try
+        {
+            fitted = calculator.Fit(reference, ComputeOptions.Default);
+        }
+        catch (EstimatorDataException e) when (e.File is null && e.Column is not null)
+        {
+            throw e.WithFile(parse.GetValue(Reference)!);
+        }
+
+        try
+        {
+            return fitted.Calculate(analysis, parse.GetValue(Model)!, ComputeOptions.Default);
+        }
+        catch (EstimatorDataException e) when (e.File is null && e.Column is not null)
+        {
+            throw e.WithFile(parse.GetValue(Analysis)!);
+        }
+    }
 
     /// <summary>Splits a comma-separated list; empty entries are an error naming the option.</summary>
     public static List<string> List(string? text, string option)
