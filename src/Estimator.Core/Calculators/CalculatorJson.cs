@@ -51,7 +51,7 @@ public static class CalculatorJson
         }
         catch (JsonException e)
         {
-            throw new EstimatorDataException($"not a fitted calculator: {e.Message}", innerException: e);
+            throw new EstimatorDataException($"not a fitted calculator: {e.Message.ReplaceLineEndings(" ")}", innerException: e);
         }
     }
 
@@ -74,7 +74,7 @@ public static class CalculatorJson
         {
             // A document that parses but holds parts the fitted types refuse (e.g. a calibrator whose values decrease,
             // from a damaged or hand-edited file) is bad input, not a programming error.
-            throw new EstimatorDataException($"not a fitted calculator: {e.Message}", innerException: e);
+            throw new EstimatorDataException($"not a fitted calculator: {e.Message.ReplaceLineEndings(" ")}", innerException: e);
         }
     }
 }

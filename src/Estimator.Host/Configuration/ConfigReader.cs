@@ -88,6 +88,12 @@ internal sealed class ConfigReader
             var inner = Innermost(e);
             Fail(e.Start.Line == 0 || e.Start == Mark.Empty ? TabIndentation(yaml) ?? e.Start : e.Start, $"not valid YAML: {inner.Message}");
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's node loader throws this, with no position, for an event it does not expect (found by the
+            // reader fuzz test on a damaged file).
+            Fail(Mark.Empty, $"not valid YAML: {e.Message}");
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's parser throws this, with no position, for some unclosed flow collections (e.g. "a: {" then a

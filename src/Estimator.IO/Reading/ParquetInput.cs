@@ -40,11 +40,11 @@ internal static class ParquetInput
     }
 
     /// <summary>
-    /// Opens a Parquet reader on <paramref name="stream"/> once its footer length is known to fit in the file: the
-    /// library allocates whatever length a corrupt footer claims (up to 2 GB), which fails with an out-of-memory error
-    /// instead of saying the file is broken.
+    /// Opens a Parquet reader on <paramref name="stream"/> once its footer is known to fit in the file and to be well
+    /// formed: the library allocates whatever length a corrupt footer claims (up to 2 GB), failing with an out-of-memory
+    /// error, and parses a damaged footer past its end, which can spin for minutes (see <see cref="ThriftFooterCheck"/>).
     /// </summary>
-    /// <exception cref="EstimatorDataException">The file is too short for a Parquet file, or its footer length does not fit in it.</exception>
+    /// <exception cref="EstimatorDataException">The footer's length does not fit in the file, or the footer is damaged.</exception>
     public static async Task<ParquetReader> CreateReaderAsync(Stream stream, string path, CancellationToken cancellationToken = default)
     {
         // The file ends with the footer, its 4-byte little-endian length and the magic "PAR1"; it starts with "PAR1" too.
@@ -55,16 +55,27 @@ internal static class ParquetInput
             var tail = new byte[8];
             stream.Seek(-8, SeekOrigin.End);
             await stream.ReadExactlyAsync(tail, cancellationToken).ConfigureAwait(false);
-            stream.Seek(0, SeekOrigin.Begin);
             var footer = BitConverter.ToInt32(tail, 0);
-            if (tail.AsSpan(4).SequenceEqual("PAR1"u8) && (footer <= 0 || footer > length - Framing))
+            if (tail.AsSpan(4).SequenceEqual("PAR1"u8))
             {
-                throw new EstimatorDataException(
-                    $"cannot be read as Parquet: its footer claims {footer} bytes but the file has {length}; the file is corrupt or was cut short",
-                    path);
+                if (footer <= 0 || footer > length - Framing)
+                {
+                    throw new EstimatorDataException(
+                        $"cannot be read as Parquet: its footer claims {footer} bytes but the file has {length}; the file is corrupt or was cut short",
+                        path);
+                }
+
+                var metadata = new byte[footer];
+                stream.Seek(-8 - footer, SeekOrigin.End);
+                await stream.ReadExactlyAsync(metadata, cancellationToken).ConfigureAwait(false);
+                if (!ThriftFooterCheck.IsWellFormed(metadata))
+                {
+                    throw new EstimatorDataException("cannot be read as Parquet: its footer (the file's metadata) is damaged", path);
+                }
             }
         }
 
+        stream.Seek(0, SeekOrigin.Begin);
         return await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
