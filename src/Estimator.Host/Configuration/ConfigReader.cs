@@ -86,7 +86,8 @@ internal sealed class ConfigReader
         catch (YamlException e)
         {
             var inner = Innermost(e);
-            Fail(e.Start.Line == 0 || e.Start == Mark.Empty ? TabIndentation(yaml) ?? e.Start : e.Start, $"not valid YAML: {inner.Message}");
+            var at = e.Start.Equals(Mark.Empty) && inner.Message.Contains("tab", StringComparison.Ordinal) ? TabIndentation(yaml) ?? e.Start : e.Start;
+            Fail(at, $"not valid YAML: {inner.Message}");
         }
         catch (ArgumentException e)
         {
