@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace Estimator.Cli;
 
@@ -39,7 +40,7 @@ internal static class EstimatorCli
             // One line per problem and a usage exit code, instead of the library's error-plus-help page.
             foreach (var error in parse.Errors)
             {
-                stderr.WriteLine($"error: {error.Message}");
+                stderr.WriteLine($"error: {OneLine(error)}");
             }
 
             stderr.WriteLine("(run with --help for the options)");
@@ -62,6 +63,22 @@ internal static class EstimatorCli
 
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A parse error as one line that names its option: the library's message for an enum value lists the allowed
+    /// values on separate lines and does not say which option it is about.
+    /// </summary>
+    private static string OneLine(ParseError error)
+    {
+        var message = string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o.Option.Name,
+            ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
 
     /// <summary>The library's help page followed by the exit codes.</summary>

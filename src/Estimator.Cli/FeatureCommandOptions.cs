@@ -44,9 +44,11 @@ internal sealed class FeatureCommandOptions
 
     public Option<string?> Timestamp { get; } = new("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
 
-    public Option<int?> ChunkSize { get; } = new("--chunk-size") { Description = "Rows per chunk." };
+    // Chunk options are read as text and parsed when the command runs (as estimate's are): a validator that asked the
+    // library for the int of "abc" would crash the process instead of reporting the option.
+    public Option<string?> ChunkSize { get; } = new("--chunk-size") { Description = "Rows per chunk." };
 
-    public Option<int?> ChunkNumber { get; } = new("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
+    public Option<string?> ChunkNumber { get; } = new("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
 
     public Option<string?> ChunkPeriod { get; } = new("--chunk-period") { Description = "Calendar period per chunk: day, week, month, quarter or year (pandas' D, W, M, Q, Y also accepted)." };
 
@@ -56,7 +58,6 @@ internal sealed class FeatureCommandOptions
 
     private void AddTo(Command command)
     {
-        ChunkPeriod.AcceptOnlyFromAmong("day", "week", "month", "quarter", "year", "D", "W", "M", "Q", "Y");
         foreach (var option in new Option[] { Reference, Analysis, Timestamp, ChunkSize, ChunkNumber, ChunkPeriod, Model, Output })
         {
             command.Options.Add(option);
@@ -75,11 +76,6 @@ internal sealed class FeatureCommandOptions
                 result.AddError("--chunk-period needs --timestamp: period chunks are formed from the timestamp column.");
             }
 
-            if (result.GetValue(ChunkSize) is <= 0 || result.GetValue(ChunkNumber) is <= 0)
-            {
-                result.AddError("--chunk-size and --chunk-number must be positive.");
-            }
-
             if (result.GetValue(Output) is string path && Path.GetExtension(path).ToUpperInvariant() is not (".PARQUET" or ".PARQ" or ".CSV" or ".JSON"))
             {
                 result.AddError($"--out: the extension of '{path}' must be .parquet, .parq, .csv or .json.");
@@ -88,11 +84,14 @@ internal sealed class FeatureCommandOptions
     }
 
     public Chunking Chunking(ParseResult parse) =>
-        parse.GetValue(ChunkSize) is int size ? Estimator.Chunking.BySize(size)
-        : parse.GetValue(ChunkNumber) is int number ? Estimator.Chunking.ByNumber(number)
+        parse.GetValue(ChunkSize) is string size ? Estimator.Chunking.BySize(Count(size, "--chunk-size"))
+        : parse.GetValue(ChunkNumber) is string number ? Estimator.Chunking.ByNumber(Count(number, "--chunk-number"))
         : parse.GetValue(ChunkPeriod) is string text ? Estimator.Chunking.ByPeriod(
             ChunkingSyntax.TryParsePeriod(text, out var period, out var error) ? period : throw new OptionException($"--chunk-period: {error}"))
         : Estimator.Chunking.Default;
+
+    private static int Count(string text, string option) =>
+        ChunkingSyntax.TryParseCount(text, out var count, out var error) ? count : throw new OptionException($"{option}: {error}");
 
     /// <summary>Reads the columns from both files (the reference first, so its errors come first).</summary>
     public (ModelData Reference, ModelData Analysis) Read(ParseResult parse, IReadOnlyList<string> columns)
@@ -102,8 +101,28 @@ internal sealed class FeatureCommandOptions
     }
 
     /// <summary>Fits <paramref name="calculator"/> on the reference and calculates the analysis under <c>--model</c>'s name.</summary>
-    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis) =>
-        calculator.Fit(reference, ComputeOptions.Default).Calculate(analysis, parse.GetValue(Model)!, ComputeOptions.Default);
+    /// <remarks>The calculators convert the columns as they read them and do not know the file: a bad value is named with the file it came from.</remarks>
+    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis)
+    {
+        IFittedCalculator fitted;
+        try
+        {
+            fitted = calculator.Fit(reference, ComputeOptions.Default);
+        }
+        catch (EstimatorDataException e) when (e.File is null && e.Column is not null)
+        {
+            throw e.WithFile(parse.GetValue(Reference)!);
+        }
+
+        try
+        {
+            return fitted.Calculate(analysis, parse.GetValue(Model)!, ComputeOptions.Default);
+        }
+        catch (EstimatorDataException e) when (e.File is null && e.Column is not null)
+        {
+            throw e.WithFile(parse.GetValue(Analysis)!);
+        }
+    }
 
     /// <summary>Splits a comma-separated list; empty entries are an error naming the option.</summary>
     public static List<string> List(string? text, string option)

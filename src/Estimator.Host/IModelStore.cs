@@ -51,7 +51,7 @@ public interface IModelStore
     /// <param name="model">The model's name.</param>
     IReadOnlyList<AlertStatus> ReadAlertStatus(string model);
 
-    /// <summary>Analysis files set aside as unusable, with their errors.</summary>
+    /// <summary>Analysis and label files set aside as unusable, with their errors.</summary>
     /// <param name="model">The model's name.</param>
     IReadOnlyList<RejectedFile> ReadRejected(string model) => [];
 

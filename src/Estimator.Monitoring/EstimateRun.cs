@@ -110,7 +110,8 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var rejected = rejectedBefore.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var fresh = new List<string>();
         var stillRejected = new List<RejectedFile>();
-        foreach (var file in FileSource.List(model.Analysis))
+        var analysis = FileSource.List(model.Analysis);
+        foreach (var file in analysis)
         {
             var info = new FileInfo(file);
             if (processed.TryGetValue(file, out var seen))
@@ -135,6 +136,9 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             }
         }
 
+        // Label files set aside by reconciliation stay set aside while they are there; reconciliation retries them.
+        var labels = model.Targets is null ? [] : FileSource.List(model.Targets).ToHashSet(StringComparer.Ordinal);
+        stillRejected.AddRange(rejectedBefore.Where(r => labels.Contains(r.Path) && !analysis.Contains(r.Path, StringComparer.Ordinal)));
         return (fresh, stillRejected);
     }
 

@@ -44,7 +44,11 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         var fresh = new List<LabelFile>();
         long labelRows = 0, duplicates = reconcile.DuplicateIds, conflicts = reconcile.ConflictingDuplicates;
         var yTrue = model.Columns.YTrue ?? "y_true";
-        foreach (var file in FileSource.List(model.Targets))
+        var rejectedPath = Layout.RejectedPath(model.Name);
+        var rejectedBefore = RejectedFiles.Load(rejectedPath);
+        var labelFiles = FileSource.List(model.Targets).ToList();
+        var rejected = new List<RejectedFile>();
+        foreach (var file in labelFiles)
         {
             var info = new FileInfo(file);
             if (seen.Contains(file) || now - info.LastWriteTimeUtc < context.FileSettleTime)
@@ -52,10 +56,31 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
                 continue;
             }
 
+            if (rejectedBefore.Find(r => r.Path == file) is { } bad && bad.Length == info.Length && bad.LastWriteUtc == info.LastWriteTimeUtc)
+            {
+                rejected.Add(bad);
+                continue;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            var table = PredictionFileReader.ReadTableAsync(file, [new ColumnRequest(model.IdColumn, true), new ColumnRequest(yTrue, true)], cancellationToken).GetAwaiter().GetResult();
-            var ids = ColumnConverter.ToIds(table.Find(model.IdColumn)!, file);
-            var targets = Targets(model, state, table.Find(yTrue)!, file);
+            string[] ids;
+            double[] targets;
+            try
+            {
+                var table = PredictionFileReader.ReadTableAsync(file, [new ColumnRequest(model.IdColumn, true), new ColumnRequest(yTrue, true)], cancellationToken).GetAwaiter().GetResult();
+                ids = ColumnConverter.ToIds(table.Find(model.IdColumn)!, file);
+                targets = Targets(model, state, table.Find(yTrue)!, file);
+            }
+            catch (EstimatorDataException e)
+            {
+                // A poison label file is set aside (tried again once it changes), as an analysis file is: the other
+                // label files are still joined, and the next run does not fail on it again.
+                var message = e.File is null ? e.WithFile(file).Message : e.Message;
+                rejected.Add(new RejectedFile(file, info.Length, info.LastWriteTimeUtc, message, now.UtcDateTime));
+                context.Logger?.LogWarning("Model {Model}: label file {File} set aside (tried again once it changes): {Error}", model.Name, file, message);
+                continue;
+            }
+
             for (var r = 0; r < ids.Length; r++)
             {
                 if (labels.Labels.TryGetValue(ids[r], out var existing))
@@ -141,6 +166,14 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             LabelledPerChunk = labelledPerChunk,
         };
         committed.Save(reconcilePath);
+        // The analysis files' rejections are kept; the label files' are those of this run.
+        var labelSet = labelFiles.ToHashSet(StringComparer.Ordinal);
+        var keptRejections = rejectedBefore.Where(r => !labelSet.Contains(r.Path)).Concat(rejected).ToList();
+        if (!keptRejections.SequenceEqual(rejectedBefore))
+        {
+            RejectedFiles.Save(rejectedPath, keptRejections);
+        }
+
         RemoveOldLabelFiles(model.Name, labelsFile);
         // A warning is logged when it first appears, not again on every run that still finds it with new figures (the
         // summary keeps the current text); it is logged again only after it has cleared.
@@ -150,7 +183,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             context.Logger?.LogWarning("Model {Model}: {Warning}", model.Name, warning);
         }
 
-        return new ReconcileOutcome(runId, fresh.Select(f => f.Path).ToList(), labelRows, updated, summary);
+        return new ReconcileOutcome(runId, fresh.Select(f => f.Path).ToList(), labelRows, updated, summary) { Rejected = rejected };
     }
 
     /// <summary>

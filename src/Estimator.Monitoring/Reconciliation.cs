@@ -11,7 +11,11 @@ namespace Estimator.Monitoring;
 /// <param name="LabelsRead">Label rows read by this run.</param>
 /// <param name="ChunksUpdated">Chunks whose realized values changed (their estimate and ledger files were rewritten).</param>
 /// <param name="Summary">The model's reconciliation summary after this run.</param>
-public sealed record ReconcileOutcome(string RunId, IReadOnlyList<string> FilesProcessed, long LabelsRead, int ChunksUpdated, ReconciliationSummary Summary);
+public sealed record ReconcileOutcome(string RunId, IReadOnlyList<string> FilesProcessed, long LabelsRead, int ChunksUpdated, ReconciliationSummary Summary)
+{
+    /// <summary>The label files set aside as unreadable (also in the model's <c>rejected.json</c>), not read again until they change.</summary>
+    public IReadOnlyList<RejectedFile> Rejected { get; init; } = [];
+}
 
 /// <summary>How well the estimates of one metric matched the realized values, over chunks whose labels are complete.</summary>
 /// <param name="Metric">The metric or component.</param>

@@ -4,7 +4,7 @@ using Estimator.IO;
 namespace Estimator.Monitoring;
 
 /// <summary>
-/// A model's <c>rejected.json</c>: the analysis files set aside as unusable. Kept apart from <c>state.json</c> (which grows
+/// A model's <c>rejected.json</c>: the analysis and label files set aside as unusable. Kept apart from <c>state.json</c> (which grows
 /// with the history) because <c>/health</c>, <c>/metrics</c> and the Models page read it for every model on every request.
 /// </summary>
 internal static class RejectedFiles

@@ -51,7 +51,7 @@ public static class CalculatorJson
         }
         catch (JsonException e)
         {
-            throw new EstimatorDataException($"not a fitted calculator: {e.Message}", innerException: e);
+            throw new EstimatorDataException($"not a fitted calculator: {e.Message.ReplaceLineEndings(" ")}", innerException: e);
         }
     }
 
@@ -61,8 +61,20 @@ public static class CalculatorJson
     public static IFittedCalculator FromJson(string json)
     {
         var kind = KindOf(json);
-        return Readers.TryGetValue(kind, out var read)
-            ? read(json)
-            : throw new EstimatorDataException($"no reader is registered for fitted calculators of kind '{kind.Name()}'");
+        if (!Readers.TryGetValue(kind, out var read))
+        {
+            throw new EstimatorDataException($"no reader is registered for fitted calculators of kind '{kind.Name()}'");
+        }
+
+        try
+        {
+            return read(json);
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException)
+        {
+            // A document that parses but holds parts the fitted types refuse (e.g. a calibrator whose values decrease,
+            // from a damaged or hand-edited file) is bad input, not a programming error.
+            throw new EstimatorDataException($"not a fitted calculator: {e.Message.ReplaceLineEndings(" ")}", innerException: e);
+        }
     }
 }

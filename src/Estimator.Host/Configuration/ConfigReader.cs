@@ -85,7 +85,15 @@ internal sealed class ConfigReader
         }
         catch (YamlException e)
         {
-            Fail(e.Start, $"not valid YAML: {Innermost(e).Message}");
+            var inner = Innermost(e);
+            var at = e.Start.Equals(Mark.Empty) && inner.Message.Contains("tab", StringComparison.Ordinal) ? TabIndentation(yaml) ?? e.Start : e.Start;
+            Fail(at, $"not valid YAML: {inner.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's node loader throws this, with no position, for an event it does not expect (found by the
+            // reader fuzz test on a damaged file).
+            Fail(Mark.Empty, $"not valid YAML: {e.Message}");
         }
         catch (InvalidOperationException)
         {
@@ -113,6 +121,29 @@ internal sealed class ConfigReader
     {
         nodes.Problem("", mark, message);
         throw new EstimatorConfigException(nodes.ProblemsInFileOrder());
+    }
+
+    /// <summary>
+    /// The first line indented with a tab: YamlDotNet's "found invalid tab as indentation" carries no position (it
+    /// reads as line 1), so the problem is placed on the line that has it.
+    /// </summary>
+    private static Mark? TabIndentation(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        var index = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].AsSpan(0, indent).IndexOf('\t');
+            if (tab >= 0)
+            {
+                return new Mark(index + tab, i + 1, tab + 1);
+            }
+
+            index += lines[i].Length + 1;
+        }
+
+        return null;
     }
 
     private static Exception Innermost(Exception e)

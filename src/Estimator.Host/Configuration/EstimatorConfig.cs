@@ -71,6 +71,11 @@ public sealed class EstimatorConfig
     public static EstimatorConfig Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            throw new EstimatorConfigException([new ConfigProblem(path, "", 0, 0, "is a directory; give the configuration file (YAML), e.g. estimator.yaml")]);
+        }
+
         string text;
         try
         {

@@ -126,7 +126,7 @@ internal sealed class ModelsPage : RazorPage
         }
     }
 
-    /// <summary>Analysis files the store set aside as unusable, each with its error (shown even before any estimate exists).</summary>
+    /// <summary>Analysis and label files the store set aside as unusable, each with its error (shown even before any estimate exists).</summary>
     private static void RenderRejected(StringBuilder html, IModelStore store, string name)
     {
         foreach (var file in store.ReadRejected(name))

@@ -8,7 +8,7 @@ namespace Estimator.Host.Health;
 /// <summary>
 /// <c>GET /health</c>: liveness plus two checks, Hangfire's storage answers a query and the store directory takes a
 /// file. 200 with <c>"status": "healthy"</c> when both pass, 503 with <c>"unhealthy"</c> and the failing check's
-/// reason otherwise; 200 with <c>"degraded"</c> when both pass but a model has analysis files set aside as unusable
+/// reason otherwise; 200 with <c>"degraded"</c> when both pass but a model has analysis or label files set aside as unusable
 /// (the <c>models</c> check names them). Served in every role, without credentials; it reveals no connection string. A client that is
 /// neither local nor carrying the dashboard's credentials gets the status alone (no server name, role or check
 /// details, which name paths and hosts), so a load balancer can probe it and a stranger learns nothing.
@@ -82,13 +82,13 @@ public static class HealthEndpoint
         _ = connection.GetAllEntriesFromHash("estimator:health");
     }
 
-    /// <summary>Fails, naming each model and file, when a model has analysis files set aside as unusable.</summary>
+    /// <summary>Fails, naming each model and file, when a model has analysis or label files set aside as unusable.</summary>
     private static void NoRejectedFiles(EstimatorConfig config, IModelStore store)
     {
         var rejected = config.Models.SelectMany(m => store.ReadRejected(m.Name).Select(r => $"{m.Name}: {r.Path}")).ToList();
         if (rejected.Count > 0)
         {
-            throw new InvalidDataException($"{rejected.Count} analysis file(s) set aside as unusable: {string.Join("; ", rejected)}");
+            throw new InvalidDataException($"{rejected.Count} file(s) set aside as unusable: {string.Join("; ", rejected)}");
         }
     }
 

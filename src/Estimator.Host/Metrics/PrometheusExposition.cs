@@ -43,7 +43,7 @@ public static class PrometheusExposition
         var bias = new Family("estimator_reconciliation_bias", "gauge", "Mean (estimated - realized) over fully labelled chunks.");
         var labelled = new Family("estimator_reconciliation_chunks_complete", "gauge", "Analysis chunks with every label in.");
         var outbox = new Family("estimator_notifications_pending", "gauge", "Notifications waiting in the outbox.");
-        var rejected = new Family("estimator_rejected_files", "gauge", "Analysis files set aside as unusable (corrupt, wrong schema, bad values); tried again once they change.");
+        var rejected = new Family("estimator_rejected_files", "gauge", "Analysis and label files set aside as unusable (corrupt, wrong schema, bad values); tried again once they change.");
 
         var firingBySeverity = Severities.ToDictionary(s => s, _ => 0);
         var pendingBySeverity = Severities.ToDictionary(s => s, _ => 0);

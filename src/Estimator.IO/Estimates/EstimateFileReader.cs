@@ -79,7 +79,7 @@ public static class EstimateFileReader
     {
         var stream = ParquetInput.OpenRead(path);
         await using var _ = stream.ConfigureAwait(false);
-        var reader = await ParquetReader.CreateAsync(stream, null, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var reader = await ParquetInput.CreateReaderAsync(stream, path, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             var fields = reader.Schema.GetDataFields();

@@ -39,6 +39,46 @@ internal static class ParquetInput
         }
     }
 
+    /// <summary>
+    /// Opens a Parquet reader on <paramref name="stream"/> once its footer is known to fit in the file and to be well
+    /// formed: the library allocates whatever length a corrupt footer claims (up to 2 GB), failing with an out-of-memory
+    /// error, and parses a damaged footer past its end, which can spin for minutes (see <see cref="ThriftFooterCheck"/>).
+    /// </summary>
+    /// <exception cref="EstimatorDataException">The footer's length does not fit in the file, or the footer is damaged.</exception>
+    public static async Task<ParquetReader> CreateReaderAsync(Stream stream, string path, CancellationToken cancellationToken = default)
+    {
+        // The file ends with the footer, its 4-byte little-endian length and the magic "PAR1"; it starts with "PAR1" too.
+        const int Framing = 12;
+        var length = stream.Length;
+        if (length >= Framing)
+        {
+            var tail = new byte[8];
+            stream.Seek(-8, SeekOrigin.End);
+            await stream.ReadExactlyAsync(tail, cancellationToken).ConfigureAwait(false);
+            var footer = BitConverter.ToInt32(tail, 0);
+            if (tail.AsSpan(4).SequenceEqual("PAR1"u8))
+            {
+                if (footer <= 0 || footer > length - Framing)
+                {
+                    throw new EstimatorDataException(
+                        $"cannot be read as Parquet: its footer claims {footer} bytes but the file has {length}; the file is corrupt or was cut short",
+                        path);
+                }
+
+                var metadata = new byte[footer];
+                stream.Seek(-8 - footer, SeekOrigin.End);
+                await stream.ReadExactlyAsync(metadata, cancellationToken).ConfigureAwait(false);
+                if (!ThriftFooterCheck.IsWellFormed(metadata))
+                {
+                    throw new EstimatorDataException("cannot be read as Parquet: its footer (the file's metadata) is damaged", path);
+                }
+            }
+        }
+
+        stream.Seek(0, SeekOrigin.Begin);
+        return await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The file's row count, the sum of its row groups' counts (from the footer; no data is read).</summary>
     public static long RowCount(ParquetReader reader)
     {
@@ -114,7 +154,7 @@ internal static class ParquetInput
         var stream = OpenRead(path);
         await using (stream.ConfigureAwait(false))
         {
-            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+            var reader = await CreateReaderAsync(stream, path).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var fields = reader.Schema.GetDataFields();

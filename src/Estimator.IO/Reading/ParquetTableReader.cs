@@ -9,7 +9,7 @@ internal static class ParquetTableReader
         try
         {
             await using var stream = ParquetInput.OpenRead(path);
-            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var reader = await ParquetInput.CreateReaderAsync(stream, path, cancellationToken).ConfigureAwait(false);
 
             var (present, fields) = ResolveFields(reader, requests, path);
 
@@ -72,7 +72,7 @@ internal static class ParquetTableReader
         try
         {
             await using var stream = ParquetInput.OpenRead(path);
-            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var reader = await ParquetInput.CreateReaderAsync(stream, path, cancellationToken).ConfigureAwait(false);
             var total = ParquetInput.RowCount(reader);
 
             return total;
@@ -101,7 +101,7 @@ internal static class ParquetTableReader
             try
             {
                 stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-                reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                reader = await ParquetInput.CreateReaderAsync(stream, path, cancellationToken).ConfigureAwait(false);
                 (present, fields) = ResolveFields(reader, requests, path);
             }
             catch (Exception ex) when (IsReadFailure(ex))

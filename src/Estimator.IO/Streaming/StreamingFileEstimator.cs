@@ -125,7 +125,7 @@ public static class StreamingFileEstimator
             try
             {
                 file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-                reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
+                reader = await ParquetInput.CreateReaderAsync(file, path, cancellationToken).ConfigureAwait(false);
                 total = ParquetInput.RowCount(reader);
                 lean = total == 0 ? null : LeanParquetStream.TryCreate(reader, mapping, requests, path);
             }

@@ -116,11 +116,15 @@ public sealed class RegressionStoreFileTests(RegressionStoreFixture world) : ICl
         Assert.Contains("msle", rejected.Error, StringComparison.Ordinal);
         Assert.True(outcome.RowsProcessed > 0);
 
-        // A label file with a negative actual value is refused whole, naming the file, column and row; nothing is committed.
+        // A label file with a negative actual value is set aside whole, naming the file, column and row; none of its labels is used.
         RegressionWorldFiles.Filter(RegressionWorldFiles.Targets, files.PathOf(Path.Combine("labels", "labels.parquet")), "y_true < 0 OR file_row_number < 10");
-        var e = Assert.Throws<EstimatorDataException>(() => runner.Reconcile(model));
-        Assert.Contains("labels.parquet", e.Message, StringComparison.Ordinal);
-        Assert.Contains("column 'y_true'", e.Message, StringComparison.Ordinal);
-        Assert.Null(runner.ReadReconciliationSummary("reg"));
+        var reconciled = runner.Reconcile(model);
+        var label = Assert.Single(reconciled.Rejected);
+        Assert.EndsWith("labels.parquet", label.Path, StringComparison.Ordinal);
+        Assert.Contains("labels.parquet", label.Error, StringComparison.Ordinal);
+        Assert.Contains("column 'y_true'", label.Error, StringComparison.Ordinal);
+        Assert.Empty(reconciled.FilesProcessed);
+        Assert.Equal(0, reconciled.LabelsRead);
+        Assert.Equal(["b.parquet", "labels.parquet"], runner.ReadRejected("reg").Select(r => Path.GetFileName(r.Path)));
     }
 }
