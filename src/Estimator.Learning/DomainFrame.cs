@@ -4,8 +4,11 @@ namespace Estimator.Learning;
 
 /// <summary>
 /// The reference rows as the domain classifier trains on them, NannyML's <c>preprocess_categorical_features</c>:
-/// categorical columns first as ordinal codes of their sorted categories (missing stays missing, NaN), then numeric
-/// columns as they are. NannyML fits the ordinal encoder on reference + chunk together, so a category new in the chunk
+/// categorical columns first as ordinal codes of their sorted categories, then numeric columns as they are. A missing
+/// value is <see cref="Missing"/>, below every other, rather than NaN: the tree walk sends NaN right of every split
+/// whatever the training made of it (with NaN, a chunk of a category the reference lacks scored AUROC 0.97, not 1,
+/// the reference's missing rows looking like the chunk's). A lowest value is trained and scored alike, and a split can
+/// set it apart as LightGBM's missing-value handling does (LightGBM also picks its side per split; FastTree cannot). NannyML fits the ordinal encoder on reference + chunk together, so a category new in the chunk
 /// shifts the codes after it; <see cref="WithChunk"/> re-codes the reference the same way.
 /// </summary>
 internal sealed class DomainFrame
@@ -15,6 +18,9 @@ internal sealed class DomainFrame
         Columns = columns;
         Reference = reference;
     }
+
+    /// <summary>A missing value's code.</summary>
+    public const float Missing = float.MinValue;
 
     /// <summary>The columns in matrix order (categorical first, then numeric, each in the listed order).</summary>
     public IReadOnlyList<FrameColumn> Columns { get; }
@@ -75,7 +81,7 @@ internal sealed class DomainFrame
                 for (var r = 0; r < referenceRows; r++)
                 {
                     ref var cell = ref matrix[(r * width) + c];
-                    cell = float.IsNaN(cell) ? cell : remap[(int)cell];
+                    cell = cell == Missing ? cell : remap[(int)cell];
                 }
             }
         }
@@ -99,7 +105,7 @@ internal sealed class DomainFrame
                 var index = known.Select((v, k) => (v, k)).ToDictionary(p => p.v, p => (float)p.k, StringComparer.Ordinal);
                 for (var r = 0; r < data.Count; r++)
                 {
-                    matrix[(r * width) + c] = values[r] is { } v ? index[v] : float.NaN;
+                    matrix[(r * width) + c] = values[r] is { } v ? index[v] : Missing;
                 }
             }
             else
@@ -108,7 +114,7 @@ internal sealed class DomainFrame
                     : throw new EstimatorDataException($"{period}: column '{name}' is categorical but was numeric in the reference", column: name);
                 for (var r = 0; r < data.Count; r++)
                 {
-                    matrix[(r * width) + c] = (float)values[r];
+                    matrix[(r * width) + c] = double.IsNaN(values[r]) ? Missing : (float)values[r];
                 }
             }
         }
