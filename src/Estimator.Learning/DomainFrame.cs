@@ -5,9 +5,9 @@ namespace Estimator.Learning;
 /// <summary>
 /// The reference rows as the domain classifier trains on them, NannyML's <c>preprocess_categorical_features</c>:
 /// categorical columns first as ordinal codes of their sorted categories, then numeric columns as they are. A missing
-/// value is <see cref="Missing"/>, below every other, rather than NaN: the tree walk sends NaN right of every split
-/// whatever the training made of it (with NaN, a chunk of a category the reference lacks scored AUROC 0.97, not 1,
-/// the reference's missing rows looking like the chunk's). A lowest value is trained and scored alike, and a split can
+/// value is <see cref="Missing"/>, below every other, rather than NaN, which FastTree does not learn from (with NaN, a
+/// chunk missing a numeric column everywhere scored AUROC 0.5, and the tree walk, sending NaN right of every split, made
+/// the reference's missing categories look like a chunk's new one). A lowest value is trained and scored alike, and a split can
 /// set it apart as LightGBM's missing-value handling does (LightGBM also picks its side per split; FastTree cannot). NannyML fits the ordinal encoder on reference + chunk together, so a category new in the chunk
 /// shifts the codes after it; <see cref="WithChunk"/> re-codes the reference the same way.
 /// </summary>

@@ -192,15 +192,15 @@ public sealed class DomainClassifierTests
     [Fact]
     public void Calculate_SetsMissingNumbersApart()
     {
-        // The reference misses x in 5 % of rows (from Synthetic's c, reused); a chunk missing x everywhere differs
-        // from it in that alone (z and c drawn as in the reference). The best AUROC is 0.95 + 0.05 / 2 = 0.975 (the
-        // reference's missing rows tie with the chunk's); with NaN routed as FastTree's walk does, it fell far below.
+        // The reference misses x in every 20th row (5 %); a chunk missing x everywhere differs from it in that alone (z
+        // and c drawn as in the reference). The best AUROC is 0.95 + 0.05 · A, where A, the AUROC of the chunk's rows
+        // against the reference's missing-x rows, is 0.5 up to noise (their other columns share a distribution): 0.975,
+        // with a null standard deviation of 0.05 · √((400 + 50 + 1) / (12 · 400 · 50)) ≈ 0.0022; allow 7 of them.
         var (reference, analysis) = Synthetic(1_000, 400, shift: 0, seed: 10);
         var x = ((NumericFeature)reference.Features[0]).Values;
-        var c = ((CategoricalFeature)reference.Features[1]).Values;
-        for (var r = 0; r < x.Length; r++)
+        for (var r = 0; r < x.Length; r += 20)
         {
-            x[r] = c[r] is null ? double.NaN : x[r];
+            x[r] = double.NaN;
         }
 
         Array.Fill(((NumericFeature)analysis.Features[0]).Values, double.NaN);
@@ -208,7 +208,7 @@ public sealed class DomainClassifierTests
 
         var row = fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows[^1];
 
-        Assert.InRange(row.Estimated, 0.9, 0.975 + 1e-9);
+        Assert.InRange(row.Estimated, 0.975 - 0.015, 0.975 + 0.015);
     }
 
     private static FittedDomainClassifier Fit(ModelData reference, int chunkSize, ComputeOptions? compute = null) =>
