@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Estimator.Calculators;
 using Estimator.Drift;
+using Estimator.Learning;
 
 namespace Estimator.Cli;
 
-/// <summary><c>estimator drift</c>: univariate drift of the listed columns, reference against analysis, written as a drift file.</summary>
+/// <summary><c>estimator drift</c>: univariate drift of the listed columns (and optionally a multivariate method), reference against analysis, written as a drift file.</summary>
 internal static class DriftCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -34,11 +35,6 @@ internal static class DriftCommand
             (parse, shared) =>
             {
                 var method = parse.GetValue(multivariate);
-                if (method == "classifier")
-                {
-                    throw new OptionException("--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction");
-                }
-
                 var names = FeatureCommandOptions.List(parse.GetValue(columns), "--columns");
                 var options = new UnivariateDriftOptions
                 {
@@ -66,6 +62,13 @@ internal static class DriftCommand
                     // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
                     var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
                     results.Add(shared.FitAndCalculate(parse, multivariateCalculator, reference, analysis));
+                }
+                else if (method == "classifier")
+                {
+                    // NannyML's domain classifier on the same columns, kinds by type: --categorical on a numeric column
+                    // would only re-code it by its sorted values, which changes no tree split.
+                    var classifier = new DomainClassifierCalculator(new DomainClassifierOptions { Columns = names, Chunking = options.Chunking });
+                    results.Add(shared.FitAndCalculate(parse, classifier, reference, analysis));
                 }
 
                 return results;

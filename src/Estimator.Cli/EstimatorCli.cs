@@ -16,6 +16,7 @@ internal static class EstimatorCli
     {
         // A fitted DLE saved by --save-fitted is read back through CalculatorJson; register its reader before any read.
         Learning.FittedDle.Register();
+        Learning.FittedDomainClassifier.Register();
         var root = new RootCommand(
             "Estimator: estimates a model's performance on unlabelled production data (CBPE for binary and multiclass classifiers, DLE for regression models; NannyML-compatible).");
         root.Subcommands.Add(EstimateCommand.Create(stdout, stderr));

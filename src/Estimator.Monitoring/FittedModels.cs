@@ -26,8 +26,9 @@ internal sealed class FittedModels
     {
         this.layout = layout;
 
-        // A stored fitted DLE may be read before any DLE type has loaded its assembly (and run its registration).
+        // A stored fitted DLE or domain classifier may be read before any of its types has loaded its assembly (and run its registration).
         FittedDle.Register();
+        FittedDomainClassifier.Register();
     }
 
     /// <summary>

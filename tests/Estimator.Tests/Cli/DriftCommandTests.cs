@@ -76,6 +76,46 @@ public sealed class DriftCommandTests : IDisposable
     }
 
     [Fact]
+    public void Drift_AddsDomainClassifierRows_WhenMultivariateIsClassifier()
+    {
+        // Reference 3000 rows; analysis 2000 rows in two chunks of 1000: the first drawn as the reference, the second
+        // with x shifted by 3 standard deviations, which a classifier separates almost perfectly.
+        var random = new Random(7);
+        string Rows(int count, double shift) => string.Concat(Enumerable.Range(0, count).Select(_ =>
+            FormattableString.Invariant($"{Normal(random) + shift},{(random.NextDouble() < 0.3 ? "a" : "b")},{Normal(random)}\n")));
+        var reference = _files.PathOf("reference.csv");
+        var analysis = _files.PathOf("analysis.csv");
+        File.WriteAllText(reference, "x,c,z\n" + Rows(3000, 0));
+        File.WriteAllText(analysis, "x,c,z\n" + Rows(1000, 0) + Rows(1000, 3));
+        var output = _files.PathOf("drift.csv");
+
+        var (code, _, stderr) = CliRunner.Run(
+            "drift", "--reference", reference, "--analysis", analysis, "--columns", "x,c,z",
+            "--multivariate", "classifier", "--chunk-size", "1000", "--out", output);
+
+        Assert.True(code == 0, stderr);
+        var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).Where(f => f[10] == "domain_classifier").ToList();
+        Assert.Equal(5, rows.Count);
+        Assert.All(rows, f =>
+        {
+            Assert.Equal(("", "", "auroc", "", "0.45", "0.65"), (f[11], f[12], f[13], f[16], f[19], f[20]));
+        });
+        var analysisRows = rows.Where(f => f[8] == "analysis").ToList();
+        Assert.Equal(2, analysisRows.Count);
+
+        // Same distribution: within 5 null standard deviations of 0.5 (Mann–Whitney: √((n0 + n1 + 1) / (12 n0 n1)) ≈ 0.0105).
+        Assert.InRange(double.Parse(analysisRows[0][14], CultureInfo.InvariantCulture), 0.5 - 0.053, 0.5 + 0.053);
+        Assert.Equal("false", analysisRows[0][21], ignoreCase: true);
+
+        // A 3σ shift of one input: a perfect classifier would reach Φ(3/√2) ≈ 0.983.
+        Assert.InRange(double.Parse(analysisRows[1][14], CultureInfo.InvariantCulture), 0.95, 1.0);
+        Assert.Equal("true", analysisRows[1][21], ignoreCase: true);
+    }
+
+    private static double Normal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Fact]
     public void ReadmeSnippet_WritesNannyMlsSalaryRangeDrift()
     {
         var columns = new[] { "car_value", "salary_range", "y_pred" };
@@ -120,7 +160,6 @@ public sealed class DriftCommandTests : IDisposable
     [InlineData("--categorical-methods", "wasserstein", "--categorical-methods: wasserstein does not apply to categorical columns")]
     [InlineData("--continuous-methods", "ks", "--continuous-methods: unknown method 'ks'")]
     [InlineData("--categorical", "nope", "--categorical: 'nope' is not one of --columns")]
-    [InlineData("--multivariate", "classifier", "--multivariate classifier: the domain classifier is not available in this version yet; use reconstruction")]
     public void Drift_FailsWithOneLine_WhenAnOptionIsWrong(string option, string value, string message)
     {
         var (code, _, stderr) = CliRunner.Run(

@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Estimator.Calculators;
+using Estimator.Estimation;
+
+namespace Estimator.Learning;
+
+/// <summary>
+/// A fitted domain classifier: the encoded reference rows (NannyML keeps the reference itself: every analysis chunk is
+/// classified against all of it), the thresholds and the reference chunks' rows; immutable and serialisable.
+/// </summary>
+public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOptions>, IFittedCalculator
+{
+    private const int FormatVersion = 1;
+
+    internal FittedDomainClassifier(DomainFrame frame, double? lower, double? upper)
+        : base(CalculatorKind.DomainClassifier)
+    {
+        Frame = frame;
+        LowerThreshold = lower;
+        UpperThreshold = upper;
+    }
+
+    internal DomainFrame Frame { get; }
+
+    internal double? LowerThreshold { get; }
+
+    internal double? UpperThreshold { get; }
+
+    /// <summary>
+    /// Registers the JSON reader with <see cref="CalculatorJson"/>. Runs when this assembly loads; a host that reads fitted
+    /// calculators before touching any type of this assembly calls it itself (it is idempotent).
+    /// </summary>
+#pragma warning disable CA2255 // Registration at load is the point: Core cannot reference this assembly.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    public static void Register() => CalculatorJson.Register(CalculatorKind.DomainClassifier, FromJson);
+
+    /// <inheritdoc />
+    public CalculatorResult Calculate(ModelData analysis, string model, ComputeOptions compute)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(compute);
+        if (analysis.Count == 0)
+        {
+            throw new EstimatorDataException("the analysis data has no rows");
+        }
+
+        var data = analysis.SortedByTimestamp();
+        var chunks = Chunker.Split(data.Count, data.Timestamps, Chunking);
+        var values = Measure([.. chunks.Select(c => AnalysisProblem(data.Slice((int)c.StartIndex, (int)c.Rows)))], compute.Threads);
+        var rows = new List<ChunkEstimate>(ReferenceRows);
+        rows.AddRange(chunks.Select((c, k) => Row(c, Period.Analysis, values[k])));
+        return new CalculatorResult(model, rows);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)
+    {
+        ColumnChunks.Local(rows, chunk);
+        return [Row(chunk, Period.Analysis, Measure([AnalysisProblem(rows)], 1)[0])];
+    }
+
+    /// <inheritdoc />
+    public string ToJson()
+    {
+        var o = Options;
+        var matrix = Convert.ToBase64String(MemoryMarshal.AsBytes(Frame.Reference.AsSpan()));
+        return JsonSerializer.Serialize(
+            new Dto(CalculatorKind.DomainClassifier.Name(), FormatVersion, [.. o.Columns], ChunkingJson.From(o.Chunking), ThresholdJson.From(o.Threshold), o.Folds, o.Seed, o.Boosting, [.. Frame.Columns], matrix, LowerThreshold, UpperThreshold, [.. ReferenceRows]),
+            CalculatorJsonDefaults.Options);
+    }
+
+    /// <summary>Reads a fitted domain classifier written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="EstimatorDataException">Not a fitted domain classifier of a supported format version.</exception>
+    public static FittedDomainClassifier FromJson(string json)
+    {
+        var dto = CalculatorJsonDefaults.Deserialize<Dto>(json, "a fitted domain classifier");
+        if (dto is null || dto.FormatVersion != FormatVersion || dto.Kind != CalculatorKind.DomainClassifier.Name())
+        {
+            throw new EstimatorDataException($"fitted domain classifier format version {dto?.FormatVersion} is not supported (expected {FormatVersion})");
+        }
+
+        float[] matrix;
+        try
+        {
+            matrix = MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(dto.Reference)).ToArray();
+        }
+        catch (FormatException e)
+        {
+            throw new EstimatorDataException("fitted domain classifier: the reference rows are not base64", innerException: e);
+        }
+
+        if (dto.Frame.Count == 0 || matrix.Length % dto.Frame.Count != 0)
+        {
+            throw new EstimatorDataException("fitted domain classifier: the reference rows do not match its columns");
+        }
+
+        var options = new DomainClassifierOptions
+        {
+            Columns = dto.Columns,
+            Chunking = dto.Chunking.ToChunking(),
+            Threshold = dto.Threshold.ToThreshold(),
+            Folds = dto.Folds,
+            Seed = dto.Seed,
+            Boosting = dto.Boosting,
+        };
+        return new FittedDomainClassifier(new DomainFrame(dto.Frame, matrix), dto.LowerThreshold, dto.UpperThreshold) { Options = options, ReferenceRows = dto.ReferenceRows };
+    }
+
+    /// <summary>A reference chunk as NannyML frames it: the whole reference, the chunk's rows labelled 1 in place.</summary>
+    internal DomainProblem ReferenceProblem(Chunk chunk)
+    {
+        var labels = new bool[Frame.ReferenceRows];
+        labels.AsSpan((int)chunk.StartIndex, (int)chunk.Rows).Fill(true);
+        return new DomainProblem(Frame.Reference, labels);
+    }
+
+    /// <summary>An analysis chunk: the whole reference labelled 0, then the chunk's rows labelled 1.</summary>
+    internal DomainProblem AnalysisProblem(ModelData chunk)
+    {
+        var labels = new bool[Frame.ReferenceRows + chunk.Count];
+        labels.AsSpan(Frame.ReferenceRows).Fill(true);
+        return new DomainProblem(Frame.WithChunk(chunk), labels);
+    }
+
+    /// <summary>The cross-validated AUROC of every problem; every fold of every problem runs as one task.</summary>
+    internal double[] Measure(IReadOnlyList<DomainProblem> problems, int threads)
+    {
+        var folds = Options.Folds;
+        var assignments = problems.Select(p => StratifiedFolds.Assign(p.Labels, folds)).ToArray();
+        var scores = problems.Select(p => new double[p.Labels.Length]).ToArray();
+        Parallel.For(0, problems.Count * folds, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, task =>
+        {
+            var (k, fold) = (task / folds, task % folds);
+            OutOfFold(problems[k], assignments[k], fold, scores[k]);
+        });
+
+        // scikit-learn cannot score one class; NannyML then reports 0.5 ("we can't discriminate").
+        return [.. problems.Select((p, k) => Auroc.Of(scores[k], p.Labels) ?? 0.5)];
+    }
+
+    /// <summary>Trains on the rows outside <paramref name="fold"/> and writes the scores of the rows inside it.</summary>
+    internal void OutOfFold(DomainProblem problem, int[] assignment, int fold, double[] scores)
+    {
+        var test = Enumerable.Range(0, assignment.Length).Where(r => assignment[r] == fold).ToArray();
+        if (test.Length == 0)
+        {
+            return;
+        }
+
+        var train = Enumerable.Range(0, assignment.Length).Where(r => assignment[r] != fold).ToArray();
+        var foldScores = FoldClassifier.Score(problem.Matrix, Frame.Width, problem.Labels, train, test, Options.Boosting, Options.Seed);
+        for (var i = 0; i < test.Length; i++)
+        {
+            scores[test[i]] = foldScores[i];
+        }
+    }
+
+    internal ChunkEstimate Row(Chunk chunk, Period period, double value)
+    {
+        var alert = value > (UpperThreshold ?? double.PositiveInfinity) || value < (LowerThreshold ?? double.NegativeInfinity);
+        return new ChunkEstimate(chunk, period, "auroc", value, double.NaN, double.NaN, double.NaN, LowerThreshold, UpperThreshold, alert, null, null)
+        {
+            Calculator = CalculatorKind.DomainClassifier,
+        };
+    }
+
+    private sealed record Dto(
+        string Kind,
+        int FormatVersion,
+        List<string> Columns,
+        ChunkingJson Chunking,
+        ThresholdJson Threshold,
+        int Folds,
+        int Seed,
+        BoostingSettings Boosting,
+        List<FrameColumn> Frame,
+        string Reference,
+        double? LowerThreshold,
+        double? UpperThreshold,
+        List<ChunkEstimate> ReferenceRows);
+}
+
+/// <summary>One chunk's classification problem: the encoded rows (row-major) and their labels (true: the chunk).</summary>
+/// <param name="Matrix">The rows.</param>
+/// <param name="Labels">The labels.</param>
+internal sealed record DomainProblem(float[] Matrix, bool[] Labels);
