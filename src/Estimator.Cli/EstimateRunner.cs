@@ -211,6 +211,12 @@ internal static class EstimateRunner
         var calibration = result.Calibration;
         stdout.WriteLine(Invariant($"{request.Model}: {chunks} analysis chunks estimated, {result.Rows.Count} rows written to {request.Output}"));
         stdout.WriteLine($"calibration: {(calibration.Applied ? "applied" : "not applied")} ({calibration.Reason})");
+        WriteAlerts(analysisRows, stdout);
+    }
+
+    /// <summary>One line per metric: its alerting chunks, or "no alert".</summary>
+    internal static void WriteAlerts(IEnumerable<ChunkEstimate> analysisRows, TextWriter stdout)
+    {
         foreach (var group in analysisRows.GroupBy(r => r.Metric))
         {
             var alerts = group.Where(r => r.Alert).Select(r => r.Chunk.Key).ToList();

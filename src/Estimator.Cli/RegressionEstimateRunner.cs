@@ -150,13 +150,7 @@ internal static class RegressionEstimateRunner
         var analysisRows = result.Rows.Where(r => r.Period == Period.Analysis).ToList();
         var chunks = analysisRows.Select(r => r.Chunk.Index).Distinct().Count();
         stdout.WriteLine(Invariant($"{request.Model}: {chunks} analysis chunks estimated (direct loss estimation), {result.Rows.Count} rows written to {request.Output}"));
-        foreach (var group in analysisRows.GroupBy(r => r.Metric))
-        {
-            var alerts = group.Where(r => r.Alert).Select(r => r.Chunk.Key).ToList();
-            stdout.WriteLine(alerts.Count == 0
-                ? $"  {group.Key}: no alert"
-                : Invariant($"  {group.Key}: {alerts.Count} alert(s) in {string.Join(", ", alerts)}"));
-        }
+        EstimateRunner.WriteAlerts(analysisRows, stdout);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

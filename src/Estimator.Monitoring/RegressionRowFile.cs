@@ -14,11 +14,7 @@ namespace Estimator.Monitoring;
 internal static class RegressionRowFile
 {
     private const string FeaturePrefix = "feature_";
-    private static readonly DataField<string> IdField = new("id", true);
-    private static readonly DateTimeDataField TimestampField = new("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true);
-    private static readonly DataField<double?> PredictionField = new("y_pred", true);
     private static readonly string[] FixedColumns = ["id", "timestamp", "y_pred"];
-    private static readonly ParquetOptions WriteOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1000 };
 
     /// <summary>Writes the rows to a Parquet file atomically (temporary name, then rename).</summary>
     public static void Write(RowBatch rows, string path) => AtomicFile.Write(path, stream => WriteAsync(rows, stream).GetAwaiter().GetResult());
@@ -33,23 +29,15 @@ internal static class RegressionRowFile
 
     private static async Task WriteAsync(RowBatch rows, Stream stream)
     {
-        var count = rows.Count;
         var features = rows.Features!;
         var featureFields = features.Select(f => Field(new StoredFeature(f.Name, f is CategoricalFeature))).ToArray();
-        var schema = new ParquetSchema([IdField, TimestampField, PredictionField, .. featureFields]);
-        var writer = await ParquetWriter.CreateAsync(schema, stream, WriteOptions).ConfigureAwait(false);
+        var schema = new ParquetSchema([RowFile.IdField, RowFile.TimestampField, RowFile.PredictionField, .. featureFields]);
+        var writer = await ParquetWriter.CreateAsync(schema, stream, RowFile.WriteOptions).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
             using var group = writer.CreateRowGroup();
-            await group.WriteAsync(IdField, rows.Ids ?? new string?[count]).ConfigureAwait(false);
-            var ts = new DateTime?[count];
-            for (var i = 0; rows.Timestamps is not null && i < count; i++)
-            {
-                ts[i] = rows.Timestamps[i];
-            }
-
-            await group.WriteAsync<DateTime>(TimestampField, ts).ConfigureAwait(false);
-            await group.WriteAsync<double>(PredictionField, Nullable(rows.Predictions!)).ConfigureAwait(false);
+            await RowFile.WriteKeysAsync(group, rows).ConfigureAwait(false);
+            await group.WriteAsync<double>(RowFile.PredictionField, RowFile.Nullable(rows.Predictions!)).ConfigureAwait(false);
             for (var k = 0; k < features.Count; k++)
             {
                 if (features[k] is CategoricalFeature categorical)
@@ -58,21 +46,10 @@ internal static class RegressionRowFile
                 }
                 else
                 {
-                    await group.WriteAsync<double>((DataField<double?>)featureFields[k], Nullable(((NumericFeature)features[k]).Values)).ConfigureAwait(false);
+                    await group.WriteAsync<double>((DataField<double?>)featureFields[k], RowFile.Nullable(((NumericFeature)features[k]).Values)).ConfigureAwait(false);
                 }
             }
         }
-    }
-
-    private static double?[] Nullable(double[] values)
-    {
-        var result = new double?[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = double.IsNaN(values[i]) ? null : values[i];
-        }
-
-        return result;
     }
 
     private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features)
@@ -102,12 +79,7 @@ internal static class RegressionRowFile
                 {
                     using var rg = reader.OpenRowGroupReader(g);
                     var n = checked((int)rg.RowCount);
-                    var idValues = new string?[n];
-                    await rg.ReadAsync(fields[0], idValues.AsMemory()).ConfigureAwait(false);
-                    idList.AddRange(idValues);
-                    var tsValues = new DateTime?[n];
-                    await rg.ReadAsync<DateTime>(fields[1], tsValues.AsMemory()).ConfigureAwait(false);
-                    tsList.AddRange(tsValues.Select(t => t is DateTime v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : default));
+                    await RowFile.ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
                     predictions.AddRange(await Doubles(rg, fields[2], n).ConfigureAwait(false));
                     for (var k = 0; k < features.Count; k++)
                     {

@@ -12,15 +12,15 @@ namespace Estimator.Monitoring;
 /// </summary>
 internal static class RowFile
 {
-    private static readonly DataField<string> IdField = new("id", true);
-    private static readonly DateTimeDataField TimestampField = new("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true);
+    internal static readonly DataField<string> IdField = new("id", true);
+    internal static readonly DateTimeDataField TimestampField = new("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true);
+    internal static readonly DataField<double?> PredictionField = new("y_pred", true);
     private static readonly DataField<double?> ScoreField = new("y_pred_proba", true);
-    private static readonly DataField<double?> PredictionField = new("y_pred", true);
     private static readonly ParquetSchema Schema = new(IdField, TimestampField, ScoreField, PredictionField);
 
     // Ids and timestamps are (nearly) unique: a sample of 1,000 values shows it, so the writer skips the full distinct
     // count that dictionary encoding would otherwise take over every value (the columns come out the same).
-    private static readonly ParquetOptions WriteOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1000 };
+    internal static readonly ParquetOptions WriteOptions = new() { CompressionMethod = CompressionMethod.Snappy, DictionaryEncodingSampleSize = 1000 };
 
     /// <summary>Writes the rows to a Parquet file atomically (temporary name, then rename).</summary>
     public static void Write(RowBatch rows, string path) => AtomicFile.Write(path, stream => WriteAsync(rows, stream).GetAwaiter().GetResult());
@@ -40,14 +40,7 @@ internal static class RowFile
         await using (writer.ConfigureAwait(false))
         {
             using var group = writer.CreateRowGroup();
-            await group.WriteAsync(IdField, rows.Ids ?? new string?[count]).ConfigureAwait(false);
-            var ts = new DateTime?[count];
-            for (var i = 0; rows.Timestamps is not null && i < count; i++)
-            {
-                ts[i] = rows.Timestamps[i];
-            }
-
-            await group.WriteAsync<DateTime>(TimestampField, ts).ConfigureAwait(false);
+            await WriteKeysAsync(group, rows).ConfigureAwait(false);
             foreach (var (field, values) in doubles)
             {
                 await group.WriteAsync<double>(field, Nullable(values)).ConfigureAwait(false);
@@ -57,7 +50,36 @@ internal static class RowFile
 
     private static DataField<double?> ClassScoreField(int k) => new(FormattableString.Invariant($"y_pred_proba_{k}"), true);
 
-    private static double?[] Nullable(double[] values)
+    /// <summary>Writes the <c>id</c> and <c>timestamp</c> columns every row file starts with (nulls where the rows have none).</summary>
+    internal static async Task WriteKeysAsync(ParquetRowGroupWriter group, RowBatch rows)
+    {
+        var count = rows.Count;
+        await group.WriteAsync(IdField, rows.Ids ?? new string?[count]).ConfigureAwait(false);
+        var ts = new DateTime?[count];
+        for (var i = 0; rows.Timestamps is not null && i < count; i++)
+        {
+            ts[i] = rows.Timestamps[i];
+        }
+
+        await group.WriteAsync<DateTime>(TimestampField, ts).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one row group's <c>id</c> and <c>timestamp</c> columns (the file's first two) onto the lists.</summary>
+    internal static async Task ReadKeysAsync(ParquetRowGroupReader rg, DataField[] fields, int n, List<string?> ids, List<DateTime> timestamps)
+    {
+        var idValues = new string?[n];
+        await rg.ReadAsync(fields[0], idValues.AsMemory()).ConfigureAwait(false);
+        var tsValues = new DateTime?[n];
+        await rg.ReadAsync<DateTime>(fields[1], tsValues.AsMemory()).ConfigureAwait(false);
+        for (var i = 0; i < n; i++)
+        {
+            ids.Add(idValues[i]);
+            timestamps.Add(tsValues[i] is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : default);
+        }
+    }
+
+    /// <summary>A double column as Parquet nulls where the value is NaN.</summary>
+    internal static double?[] Nullable(double[] values)
     {
         var result = new double?[values.Length];
         for (var i = 0; i < values.Length; i++)
@@ -93,15 +115,7 @@ internal static class RowFile
                 {
                     using var rg = reader.OpenRowGroupReader(g);
                     var n = checked((int)rg.RowCount);
-                    var idValues = new string?[n];
-                    await rg.ReadAsync(fields[0], idValues.AsMemory()).ConfigureAwait(false);
-                    var tsValues = new DateTime?[n];
-                    await rg.ReadAsync<DateTime>(fields[1], tsValues.AsMemory()).ConfigureAwait(false);
-                    for (var i = 0; i < n; i++)
-                    {
-                        idList.Add(idValues[i]);
-                        tsList.Add(tsValues[i] is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : default);
-                    }
+                    await ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
 
                     for (var d = 0; d < doubleCount; d++)
                     {
