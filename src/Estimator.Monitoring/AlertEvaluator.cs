@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Estimator.Drift;
 using Estimator.IO;
 using Estimator.Slo;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Estimator.Monitoring;
 /// became final since the last evaluation into the model's summary (<see cref="ModelSummary"/>), so its cost does not
 /// grow with the model's history; without a valid summary it reads every estimate file, with the same result.
 /// </summary>
-internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, AlertOutbox outbox, ModelSummaries summaries)
+internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, AlertOutbox outbox, ModelSummaries summaries, DriftEvidenceSource? drift = null)
 {
     private readonly ConcurrentDictionary<string, AlertMemo> _memos = new(StringComparer.Ordinal);
 
@@ -39,7 +40,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         var enqueued = new List<AlertNotification>();
         foreach (var n in fold.Transitions.OrderBy(n => n.ChunkIndex).ThenBy(n => n.Id, StringComparer.Ordinal))
         {
-            var notification = n with { At = now };
+            var notification = n with { At = now, Drift = Evidence(model, n, fold.AlertingChunks) };
             if (outbox.Enqueue(notification))
             {
                 enqueued.Add(notification);
@@ -76,6 +77,20 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         var outcome = new AlertOutcome(enqueued, fold.Summary.Current, flags);
         _memos[model.Name] = new AlertMemo(model, InputSignature(model.Name), outcome);
         return outcome;
+    }
+
+    /// <summary>
+    /// The root-cause evidence for a firing notification: its input columns ranked by drift in the chunks the alert
+    /// fired on (the run of flagged chunks ending at the notification's). Null without drift monitoring or for a resolve.
+    /// </summary>
+    private IReadOnlyList<DriftEvidence>? Evidence(ModelDefinition model, AlertNotification n, Dictionary<string, int[]> alertingChunks)
+    {
+        if (drift is null || n.State != "firing" || !alertingChunks.TryGetValue(n.Id, out var chunks) || drift(model, chunks) is not { } rows)
+        {
+            return null;
+        }
+
+        return RootCause.Rank(rows, chunks);
     }
 
     /// <summary>The summary and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
@@ -118,6 +133,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         var byMetric = records.GroupBy(r => r.Metric).ToDictionary(g => g.Key, g => g.OrderBy(r => r.ChunkIndex).ToList(), StringComparer.Ordinal);
         var metricOrder = summary.Metrics.Select(m => m.Metric).Concat(records.Select(r => r.Metric)).Distinct(StringComparer.Ordinal).ToList();
         var transitions = new List<AlertNotification>();
+        var alertingChunks = new Dictionary<string, int[]>(StringComparer.Ordinal);
         var current = new List<AlertStatus>();
         var added = new List<(AlertFlag Flag, int Rule)>(records.Count * 2);
         var metrics = new List<MetricSummary>();
@@ -176,6 +192,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
                         id, model.Name, metric, ruleName, t.Severity.ToString(), stateName, r.ChunkKey, r.ChunkIndex, r.Estimated, r.LowerConfidenceBound,
                         r.UpperConfidenceBound, objective, r.LowerThreshold, r.UpperThreshold, $"{model.Name}/{metric}/{ruleName}", default, t.Reason,
                         new Dictionary<string, DateTime>()));
+                    alertingChunks[id] = FlaggedRun(ruleFlags, t.Point.ChunkIndex);
                 }
             }
         }
@@ -183,7 +200,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         // flags.json lists the flags chunk by chunk (each chunk's rules in the order above), so the flags of chunks that
         // became final later are appended at its end.
         var flags = added.OrderBy(f => f.Flag.ChunkIndex).ThenBy(f => f.Rule).Select(f => f.Flag).ToList();
-        return new Folded(summary with { Watermark = watermark, Metrics = metrics, Rules = rules, Current = current }, flags, transitions);
+        return new Folded(summary with { Watermark = watermark, Metrics = metrics, Rules = rules, Current = current }, flags, transitions, alertingChunks);
 
         // Rules are matched by metric, rule, objective and direction (two objectives on one metric are two rules).
         RuleSummary? Rule(string metric, string rule, double? objective, SloDirection direction) =>
@@ -203,7 +220,32 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         return info.Exists ? string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}") : "-";
     }
 
-    private sealed record Folded(ModelSummary Summary, List<AlertFlag> Added, List<AlertNotification> Transitions);
+    /// <summary>
+    /// The chunks an alert fired on: the run of consecutive flagged chunks (among those just folded) that ends at
+    /// <paramref name="at"/>, which is always included.
+    /// </summary>
+    private static int[] FlaggedRun(IReadOnlyList<ChunkFlag> flags, int at)
+    {
+        var run = new List<int> { at };
+        var i = flags.Count - 1;
+        while (i >= 0 && flags[i].Point.ChunkIndex > at)
+        {
+            i--;
+        }
+
+        for (; i >= 0 && flags[i].Severity != Severity.None; i--)
+        {
+            if (flags[i].Point.ChunkIndex != at)
+            {
+                run.Add(flags[i].Point.ChunkIndex);
+            }
+        }
+
+        run.Reverse();
+        return [.. run];
+    }
+
+    private sealed record Folded(ModelSummary Summary, List<AlertFlag> Added, List<AlertNotification> Transitions, Dictionary<string, int[]> AlertingChunks);
 
     /// <summary>A model's last alert evaluation: the definition it used, the signature of its inputs and its outcome.</summary>
     private sealed record AlertMemo(ModelDefinition Model, string Signature, AlertOutcome Outcome);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Estimator.Drift;
 using Estimator.Slo;
 
 namespace Estimator.Monitoring;
@@ -43,7 +44,16 @@ public sealed record AlertNotification(
     string DedupKey,
     DateTime At,
     string Reason,
-    IReadOnlyDictionary<string, DateTime> Delivered);
+    IReadOnlyDictionary<string, DateTime> Delivered)
+{
+    /// <summary>
+    /// The root-cause evidence of a firing alert: the model's input columns ranked by how strongly they drifted in the
+    /// alerting chunks (<see cref="RootCause"/>); empty when none of those chunks has drift values, null for a model
+    /// without a <c>drift:</c> section and for resolutions.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DriftEvidence>? Drift { get; init; }
+}
 
 /// <summary>An alert's state after the latest final chunk (what <c>/metrics</c> and the dashboard report).</summary>
 /// <param name="Model">The model.</param>

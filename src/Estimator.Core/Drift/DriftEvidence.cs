@@ -7,7 +7,7 @@ namespace Estimator.Drift;
 /// <param name="Column">The input column.</param>
 /// <param name="ColumnKind"><c>continuous</c> or <c>categorical</c>.</param>
 /// <param name="Method">The univariate drift method that showed the drift most (NannyML's name).</param>
-/// <param name="Value">The method's value in the latest alerting chunk.</param>
+/// <param name="Value">The method's value in the latest alerting chunk; null when it could not be computed there.</param>
 /// <param name="PValue">Its p-value there (chi2), else null.</param>
 /// <param name="LowerThreshold">The method's lower threshold, if any.</param>
 /// <param name="UpperThreshold">The method's upper threshold, if any.</param>
@@ -22,7 +22,7 @@ public sealed record DriftEvidence(
     string Column,
     string? ColumnKind,
     string Method,
-    double Value,
+    double? Value,
     double? PValue,
     double? LowerThreshold,
     double? UpperThreshold,

@@ -69,8 +69,8 @@ public static class RootCause
 
             var latest = list[^1];
             var candidate = new DriftEvidence(
-                column, latest.ColumnKind, method, latest.Estimated, latest.PValue, latest.LowerThreshold, latest.UpperThreshold, latest.Alert,
-                alerting, list.Count, counted == 0 ? 0 : sum / counted);
+                column, latest.ColumnKind, method, Finite(latest.Estimated), Finite(latest.PValue), Finite(latest.LowerThreshold), Finite(latest.UpperThreshold), latest.Alert,
+                alerting, list.Count, counted == 0 ? 0 : Math.Min(sum / counted, double.MaxValue));
             if (!best.TryGetValue(column, out var held) || Stronger(candidate, held))
             {
                 best[column] = candidate;
@@ -128,11 +128,15 @@ public static class RootCause
 
         if (row.LowerThreshold is double lower && lower > 0 && value < lower)
         {
-            return value > 0 ? lower / value : double.PositiveInfinity;
+            // Capped rather than infinite, so the evidence stays valid JSON.
+            return value > 0 ? Math.Min(lower / value, double.MaxValue) : double.MaxValue;
         }
 
         return row.UpperThreshold is double upper && upper > 0 ? value / upper : double.NaN;
     }
+
+    // Evidence travels as JSON (outbox, webhooks), which has no NaN or infinity: a value that is not finite is absent.
+    private static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;
 
     /// <summary>Whether <paramref name="a"/> ranks above <paramref name="b"/>: more alerting chunks, then larger exceedance, then name.</summary>
     private static bool Stronger(DriftEvidence a, DriftEvidence b)

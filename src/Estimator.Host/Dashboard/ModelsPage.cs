@@ -142,12 +142,19 @@ internal sealed class ModelsPage : RazorPage
         if (active.Count > 0)
         {
             html.Append("<ul class=\"list-unstyled estimator-alerts\">");
+            var evidence = RootCauseRenderer.LatestEvidence(store, name);
             foreach (var a in active.OrderBy(a => a.Severity, StringComparer.Ordinal).ThenBy(a => a.Metric, StringComparer.Ordinal))
             {
                 var label = a.State == "firing" ? "label-danger" : "label-warning";
                 var objective = a.Objective is double o ? Invariant($" {a.Direction ?? "below"} objective {o:0.####}") : " outside the reference thresholds";
                 var budget = a.Budget is { } b ? Invariant($"; error budget burn rate {b.BurnRate:0.##} over {b.WindowChunks} chunks") : "";
-                html.Append(Invariant($"<li data-alert=\"{Encode(a.Metric)}/{Encode(a.Rule)}\"><span class=\"label {label}\">{Encode(a.Severity ?? "")} {Encode(a.State)}</span> <strong>{Encode(a.Metric)}</strong>{objective} at {Encode(a.ChunkKey ?? "")}{budget}</li>"));
+                html.Append(Invariant($"<li data-alert=\"{Encode(a.Metric)}/{Encode(a.Rule)}\"><span class=\"label {label}\">{Encode(a.Severity ?? "")} {Encode(a.State)}</span> <strong>{Encode(a.Metric)}</strong>{objective} at {Encode(a.ChunkKey ?? "")}{budget}"));
+                if (a.State == "firing" && evidence.TryGetValue(Invariant($"{name}/{a.Metric}/{a.Rule}"), out var n))
+                {
+                    RootCauseRenderer.Render(html, n);
+                }
+
+                html.Append("</li>");
             }
 
             html.Append("</ul>");

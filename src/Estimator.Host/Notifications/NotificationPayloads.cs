@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Estimator.Drift;
 using Estimator.Monitoring;
 
 namespace Estimator.Host.Notifications;
@@ -14,7 +15,10 @@ public static class NotificationPayloads
     /// The generic webhook's body: <c>id</c>, <c>model</c>, <c>metric</c>, <c>rule</c>, <c>severity</c> (P1|P2|P3),
     /// <c>state</c> (firing|resolved), <c>chunk_key</c>, <c>chunk_index</c>, <c>estimated</c>,
     /// <c>lower_confidence_bound</c>, <c>upper_confidence_bound</c>, <c>objective</c>, <c>lower_threshold</c>,
-    /// <c>upper_threshold</c>, <c>dedup_key</c>, <c>at</c> (ISO-8601 UTC) and <c>reason</c>; absent numbers are null.
+    /// <c>upper_threshold</c>, <c>dedup_key</c>, <c>at</c> (ISO-8601 UTC), <c>reason</c> and <c>drift</c>; absent numbers are
+    /// null. <c>drift</c> is the root-cause evidence of a firing alert on a model that monitors drift: its input columns
+    /// ranked by how strongly they drifted in the alerting chunks, strongest first, each <c>{column, column_kind, method,
+    /// value, p_value, lower_threshold, upper_threshold, alert, alerting_chunks, chunks, exceedance}</c>; null otherwise.
     /// </summary>
     /// <param name="n">The notification.</param>
     public static string Webhook(AlertNotification n)
@@ -39,6 +43,7 @@ public static class NotificationPayloads
             ["dedup_key"] = n.DedupKey,
             ["at"] = Timestamp(n.At),
             ["reason"] = n.Reason,
+            ["drift"] = Drift(n.Drift),
         };
         return body.ToJsonString(Compact);
     }
@@ -95,7 +100,50 @@ public static class NotificationPayloads
         var estimate = n.Estimated is double e
             ? string.Create(CultureInfo.InvariantCulture, $"; estimated {e:0.####} [{n.LowerConfidenceBound:0.####}, {n.UpperConfidenceBound:0.####}]")
             : "";
-        return $"[{n.Severity}] {n.Model} {n.Metric} ({n.Rule}) {what} at chunk {n.ChunkKey}: {n.Reason}{estimate} (dedup_key {n.DedupKey})";
+        return $"[{n.Severity}] {n.Model} {n.Metric} ({n.Rule}) {what} at chunk {n.ChunkKey}: {n.Reason}{estimate}{Drifting(n.Drift)} (dedup_key {n.DedupKey})";
+    }
+
+    /// <summary>The evidence's alerting columns for people: <c>; drifting: car_value (jensen_shannon 0.4648 &gt; 0.0353), ...</c>.</summary>
+    private static string Drifting(IReadOnlyList<DriftEvidence>? evidence)
+    {
+        var alerting = evidence?.Where(e => e.AlertingChunks > 0).ToList();
+        if (alerting is null or { Count: 0 })
+        {
+            return evidence is null ? "" : "; no input drifted";
+        }
+
+        return "; drifting: " + string.Join(", ", alerting.Select(e => e.Method == "chi2" && e.PValue is double p
+            ? string.Create(CultureInfo.InvariantCulture, $"{e.Column} (chi2 p {p:G3})")
+            : string.Create(CultureInfo.InvariantCulture, $"{e.Column} ({e.Method} {e.Value:0.####}{(e.UpperThreshold is double u ? $" > {u:0.####}" : "")})")));
+    }
+
+    private static JsonArray? Drift(IReadOnlyList<DriftEvidence>? evidence)
+    {
+        if (evidence is null)
+        {
+            return null;
+        }
+
+        var array = new JsonArray();
+        foreach (var e in evidence)
+        {
+            array.Add(new JsonObject
+            {
+                ["column"] = e.Column,
+                ["column_kind"] = e.ColumnKind,
+                ["method"] = e.Method,
+                ["value"] = Number(e.Value),
+                ["p_value"] = Number(e.PValue),
+                ["lower_threshold"] = Number(e.LowerThreshold),
+                ["upper_threshold"] = Number(e.UpperThreshold),
+                ["alert"] = e.Alert,
+                ["alerting_chunks"] = e.AlertingChunks,
+                ["chunks"] = e.Chunks,
+                ["exceedance"] = Number(e.Exceedance),
+            });
+        }
+
+        return array;
     }
 
     private static JsonValue? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Estimator.Drift;
+using Estimator.Monitoring;
+
+namespace Estimator.Host.Dashboard;
+
+/// <summary>
+/// The Models page's answer to "why did the estimate drop?": under each firing alert, the input columns that drifted in
+/// its alerting chunks, as its latest firing notification carries them (<see cref="AlertNotification.Drift"/>).
+/// </summary>
+internal static class RootCauseRenderer
+{
+    /// <summary>The latest firing notification of each alert (by dedup key) that carries drift evidence.</summary>
+    public static Dictionary<string, AlertNotification> LatestEvidence(IModelStore store, string model)
+    {
+        var latest = new Dictionary<string, AlertNotification>(StringComparer.Ordinal);
+        foreach (var n in store.SentNotifications(model).Concat(store.PendingNotifications(model)))
+        {
+            if (n.State == "firing" && n.Drift is not null && (!latest.TryGetValue(n.DedupKey, out var held) || Later(n, held)))
+            {
+                latest[n.DedupKey] = n;
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>Appends the evidence as a short list: alerting columns first (as ranked), with their method and value.</summary>
+    public static void Render(StringBuilder html, AlertNotification n)
+    {
+        var evidence = n.Drift!;
+        html.Append(Invariant($"<div class=\"estimator-root-cause\" data-alert=\"{Encode(n.DedupKey)}\"><small>"));
+        var drifting = evidence.Where(e => e.AlertingChunks > 0).ToList();
+        if (drifting.Count == 0)
+        {
+            html.Append(Invariant($"No input column drifted in the alerting chunks (up to {Encode(n.ChunkKey)}): a change in the inputs' relation to the target (concept drift) or in columns not monitored?"));
+        }
+        else
+        {
+            html.Append("Drifting inputs: ");
+            html.Append(string.Join(", ", drifting.Select(Describe)));
+        }
+
+        html.Append("</small></div>");
+    }
+
+    private static string Describe(DriftEvidence e)
+    {
+        var value = e.Method == "chi2" && e.PValue is double p
+            ? Invariant($"chi2 p {p:G3}")
+            : Invariant($"{Encode(e.Method)} {Number(e.Value)}{(e.UpperThreshold is double u ? " &gt; " + Number(u) : "")}");
+        return Invariant($"<span data-column=\"{Encode(e.Column)}\"><strong>{Encode(e.Column)}</strong> ({value}; {e.AlertingChunks} of {e.Chunks} chunks)</span>");
+    }
+
+    private static bool Later(AlertNotification a, AlertNotification b) => a.ChunkIndex != b.ChunkIndex ? a.ChunkIndex > b.ChunkIndex : a.At > b.At;
+
+    private static string Number(double? value) => value is double v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–";
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
