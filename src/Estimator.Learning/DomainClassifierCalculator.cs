@@ -62,7 +62,8 @@ public sealed class DomainClassifierCalculator : ICalculator
         var frame = DomainFrame.Learn(data, Options.Columns);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
         var unfitted = new FittedDomainClassifier(frame, null, null) { Options = Options, ReferenceRows = [] };
-        var values = unfitted.Measure([.. chunks.Select(unfitted.ReferenceProblem)], compute.Threads);
+        var measured = unfitted.Measure([.. chunks.Select(unfitted.ReferenceProblem)], compute.Threads);
+        var values = measured.Auroc;
 
         // NannyML clips thresholds to the AUROC's range [0, 1].
         var (lower, upper) = Options.Threshold.Compute(values, 0, 1);
@@ -70,7 +71,7 @@ public sealed class DomainClassifierCalculator : ICalculator
         return new FittedDomainClassifier(frame, lower, upper)
         {
             Options = Options,
-            ReferenceRows = [.. chunks.Select((c, k) => fitted.Row(c, Period.Reference, values[k]))],
+            ReferenceRows = [.. chunks.SelectMany((c, k) => fitted.Rows(c, Period.Reference, measured, k))],
         };
     }
 

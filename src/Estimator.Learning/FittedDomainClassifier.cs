@@ -14,6 +14,9 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
 {
     private const int FormatVersion = 1;
 
+    /// <summary>The method name of the per-column importance rows.</summary>
+    public const string ImportanceMethod = Drift.RootCause.ImportanceMethod;
+
     internal FittedDomainClassifier(DomainFrame frame, double? lower, double? upper)
         : base(CalculatorKind.DomainClassifier)
     {
@@ -50,9 +53,12 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
 
         var data = analysis.SortedByTimestamp();
         var chunks = Chunker.Split(data.Count, data.Timestamps, Chunking);
-        var values = Measure([.. chunks.Select(c => AnalysisProblem(data.Slice((int)c.StartIndex, (int)c.Rows)))], compute.Threads);
+        var measured = Measure([.. chunks.Select(c => AnalysisProblem(data.Slice((int)c.StartIndex, (int)c.Rows)))], compute.Threads);
         var rows = new List<ChunkEstimate>(ReferenceRows);
-        rows.AddRange(chunks.Select((c, k) => Row(c, Period.Analysis, values[k])));
+        for (var k = 0; k < chunks.Count; k++)
+        {
+            rows.AddRange(Rows(chunks[k], Period.Analysis, measured, k));
+        }
         return new CalculatorResult(model, rows);
     }
 
@@ -60,7 +66,7 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
     public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)
     {
         ColumnChunks.Local(rows, chunk);
-        return [Row(chunk, Period.Analysis, Measure([AnalysisProblem(rows)], 1)[0])];
+        return Rows(chunk, Period.Analysis, Measure([AnalysisProblem(rows)], 1), 0);
     }
 
     /// <inheritdoc />
@@ -126,24 +132,56 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
         return new DomainProblem(Frame.WithChunk(chunk), labels);
     }
 
-    /// <summary>The cross-validated AUROC of every problem; every fold of every problem runs as one task.</summary>
-    internal double[] Measure(IReadOnlyList<DomainProblem> problems, int threads)
+    /// <summary>
+    /// The cross-validated AUROC of every problem, and each column's share of the split gain summed over its folds'
+    /// trees (which inputs told the chunk from the reference); every fold of every problem runs as one task.
+    /// </summary>
+    internal DomainMeasure Measure(IReadOnlyList<DomainProblem> problems, int threads)
     {
         var folds = Options.Folds;
+        var width = Frame.Width;
         var assignments = problems.Select(p => StratifiedFolds.Assign(p.Labels, folds)).ToArray();
         var scores = problems.Select(p => new double[p.Labels.Length]).ToArray();
+
+        // One gain vector per task, summed afterwards in task order, so the shares do not depend on the thread count.
+        var gains = new double[problems.Count * folds * width];
         Parallel.For(0, problems.Count * folds, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, task =>
         {
             var (k, fold) = (task / folds, task % folds);
-            OutOfFold(problems[k], assignments[k], fold, scores[k]);
+            OutOfFold(problems[k], assignments[k], fold, scores[k], gains.AsSpan(task * width, width));
         });
 
+        var importance = new double[problems.Count][];
+        for (var k = 0; k < problems.Count; k++)
+        {
+            var shares = importance[k] = new double[width];
+            for (var fold = 0; fold < folds; fold++)
+            {
+                var g = gains.AsSpan(((k * folds) + fold) * width, width);
+                for (var c = 0; c < width; c++)
+                {
+                    shares[c] += g[c];
+                }
+            }
+
+            var total = 0.0;
+            foreach (var v in shares)
+            {
+                total += v;
+            }
+
+            for (var c = 0; c < width && total > 0; c++)
+            {
+                shares[c] /= total;
+            }
+        }
+
         // scikit-learn cannot score one class; NannyML then reports 0.5 ("we can't discriminate").
-        return [.. problems.Select((p, k) => Auroc.Of(scores[k], p.Labels) ?? 0.5)];
+        return new DomainMeasure([.. problems.Select((p, k) => Auroc.Of(scores[k], p.Labels) ?? 0.5)], importance);
     }
 
     /// <summary>Trains on the rows outside <paramref name="fold"/> and writes the scores of the rows inside it.</summary>
-    internal void OutOfFold(DomainProblem problem, int[] assignment, int fold, double[] scores)
+    internal void OutOfFold(DomainProblem problem, int[] assignment, int fold, double[] scores, Span<double> gains)
     {
         var test = Enumerable.Range(0, assignment.Length).Where(r => assignment[r] == fold).ToArray();
         if (test.Length == 0)
@@ -152,11 +190,32 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
         }
 
         var train = Enumerable.Range(0, assignment.Length).Where(r => assignment[r] != fold).ToArray();
-        var foldScores = FoldClassifier.Score(problem.Matrix, Frame.Width, problem.Labels, train, test, Options.Boosting, Options.Seed);
+        var foldScores = FoldClassifier.Score(problem.Matrix, Frame.Width, problem.Labels, train, test, Options.Boosting, Options.Seed, gains);
         for (var i = 0; i < test.Length; i++)
         {
             scores[test[i]] = foldScores[i];
         }
+    }
+
+    /// <summary>
+    /// A chunk's rows: the AUROC (NannyML's row), then one <c>feature_importance</c> row per column, its share of the
+    /// trees' split gain (0–1, summing to 1 over the columns; all 0 when the trees made no split), without thresholds.
+    /// </summary>
+    internal IReadOnlyList<ChunkEstimate> Rows(Chunk chunk, Period period, DomainMeasure measured, int k)
+    {
+        var rows = new List<ChunkEstimate>(1 + Frame.Width) { Row(chunk, period, measured.Auroc[k]) };
+        for (var c = 0; c < Frame.Width; c++)
+        {
+            var column = Frame.Columns[c];
+            rows.Add(new ChunkEstimate(chunk, period, ImportanceMethod, measured.Importance[k][c], double.NaN, double.NaN, double.NaN, null, null, false, null, null)
+            {
+                Calculator = CalculatorKind.DomainClassifier,
+                Column = column.Name,
+                ColumnKind = column.Categories is null ? "continuous" : "categorical",
+            });
+        }
+
+        return rows;
     }
 
     internal ChunkEstimate Row(Chunk chunk, Period period, double value)
@@ -188,3 +247,8 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
 /// <param name="Matrix">The rows.</param>
 /// <param name="Labels">The labels.</param>
 internal sealed record DomainProblem(float[] Matrix, bool[] Labels);
+
+/// <summary>What the cross-validation measured per problem: the AUROC, and each column's share of the split gain.</summary>
+/// <param name="Auroc">The AUROC per problem.</param>
+/// <param name="Importance">Per problem, the columns' gain shares in frame order.</param>
+internal sealed record DomainMeasure(double[] Auroc, double[][] Importance);

@@ -59,14 +59,14 @@ public sealed class DomainClassifierTests
         var (reference, analysis) = Synthetic(1_200, 600, shift: 0.4, seed: 1);
         var fitted = Fit(reference, 300);
 
-        var values = fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var values = Auroc(fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows).Where(r => r.Period == Period.Analysis).ToList();
 
         var problem = fitted.AnalysisProblem(analysis.Slice(0, 300));
         var folds = StratifiedFolds.Assign(problem.Labels, 5);
         var scores = new double[problem.Labels.Length];
         for (var f = 0; f < 5; f++)
         {
-            fitted.OutOfFold(problem, folds, f, scores);
+            fitted.OutOfFold(problem, folds, f, scores, new double[3]);
         }
 
         // Every positive–negative pair: 1 when the chunk row scores higher, ½ on a tie.
@@ -91,8 +91,9 @@ public sealed class DomainClassifierTests
         var (_, shifted) = Synthetic(4_000, 2_000, shift: 3, seed: 3);
         var fitted = Fit(reference, 1_000);
 
-        var quiet = fitted.Calculate(same, "m", ComputeOptions.Default).Rows;
-        var loud = fitted.Calculate(shifted, "m", ComputeOptions.Default).Rows.Where(r => r.Period == Period.Analysis);
+        var quiet = Auroc(fitted.Calculate(same, "m", ComputeOptions.Default).Rows).ToList();
+        var loudRows = fitted.Calculate(shifted, "m", ComputeOptions.Default).Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var loud = Auroc(loudRows).ToList();
 
         // Null: the Mann–Whitney statistic's standard deviation √((n0 + n1 + 1) / (12 n0 n1)) with n1 = 1000 chunk rows
         // and n0 = 4000 reference rows (3000 for a reference chunk, the larger) is ≤ 0.0105; allow 5 of them.
@@ -103,6 +104,15 @@ public sealed class DomainClassifierTests
         Assert.All(loud, r => Assert.InRange(r.Estimated, 0.95, 0.99));
         Assert.All(loud, r => Assert.True(r.Alert));
         Assert.All(quiet.Concat(loud), r => Assert.Equal((0.45, 0.65, "auroc"), (r.LowerThreshold!.Value, r.UpperThreshold!.Value, r.Metric)));
+
+        // Only x moved: the trees that told the chunks from the reference split mostly on x. Each chunk's shares sum to 1.
+        foreach (var chunk in loudRows.Where(r => r.Metric == FittedDomainClassifier.ImportanceMethod).GroupBy(r => r.Chunk.Index))
+        {
+            Assert.Equal(["c", "x", "z"], chunk.Select(r => r.Column!).Order());
+            Assert.Equal(1, chunk.Sum(r => r.Estimated), 9);
+            Assert.True(chunk.Single(r => r.Column == "x").Estimated > 0.8, string.Join(", ", chunk.Select(r => $"{r.Column} {r.Estimated}")));
+            Assert.All(chunk, r => Assert.Equal((null, null, false), (r.LowerThreshold, r.UpperThreshold, r.Alert)));
+        }
     }
 
     [Fact]
@@ -128,10 +138,11 @@ public sealed class DomainClassifierTests
         var (reference, analysis) = Synthetic(1_000, 600, shift: 0.5, seed: 5);
         var fitted = Fit(reference, 300);
         var rows = fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows.Where(r => r.Period == Period.Analysis).ToList();
+        var chunk = rows.First(r => r.Chunk.Index == 1).Chunk;
 
-        var second = fitted.CalculateChunk(analysis.Slice(300, 300), rows[1].Chunk);
+        var second = fitted.CalculateChunk(analysis.Slice(300, 300), chunk);
 
-        Assert.Equal(rows[1], Assert.Single(second));
+        Assert.Equal(rows.Where(r => r.Chunk.Index == 1), second);
     }
 
     [Fact]
@@ -141,7 +152,7 @@ public sealed class DomainClassifierTests
         var (reference, _) = Synthetic(200, 1, shift: 0, seed: 6);
         var fitted = Fit(reference, 200);
 
-        Assert.Equal(0.5, Assert.Single(fitted.ReferenceRows).Estimated);
+        Assert.Equal(0.5, Assert.Single(Auroc(fitted.ReferenceRows)).Estimated);
     }
 
     [Fact]
@@ -151,7 +162,7 @@ public sealed class DomainClassifierTests
         var (reference, analysis) = Synthetic(500, 3, shift: 0, seed: 7);
         var fitted = Fit(reference, 250);
 
-        var row = fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows[^1];
+        var row = Auroc(fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows).Last();
 
         Assert.Equal(3, row.Chunk.Rows);
         Assert.InRange(row.Estimated, 0, 1);
@@ -184,7 +195,7 @@ public sealed class DomainClassifierTests
         };
         var fitted = Fit(reference, 500);
 
-        var row = fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows[^1];
+        var row = Auroc(fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows).Last();
 
         Assert.True(row.Estimated > 0.99, $"{row.Estimated}");
     }
@@ -206,10 +217,12 @@ public sealed class DomainClassifierTests
         Array.Fill(((NumericFeature)analysis.Features[0]).Values, double.NaN);
         var fitted = Fit(reference, 500);
 
-        var row = fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows[^1];
+        var row = Auroc(fitted.Calculate(analysis, "m", ComputeOptions.Default).Rows).Last();
 
         Assert.InRange(row.Estimated, 0.975 - 0.015, 0.975 + 0.015);
     }
+
+    private static IEnumerable<ChunkEstimate> Auroc(IEnumerable<ChunkEstimate> rows) => rows.Where(r => r.Metric == "auroc");
 
     private static FittedDomainClassifier Fit(ModelData reference, int chunkSize, ComputeOptions? compute = null) =>
         new DomainClassifierCalculator(new DomainClassifierOptions { Columns = Columns, Chunking = Chunking.BySize(chunkSize) })

@@ -16,7 +16,12 @@ namespace Estimator.Drift;
 /// <param name="Chunks">How many alerting chunks had drift values for the column.</param>
 /// <param name="Exceedance">
 /// The mean over those chunks of how far the method's value went past its threshold, as a ratio (1 at the threshold,
-/// see <see cref="RootCause.Exceedance"/>): the strength the ranking orders by after <paramref name="AlertingChunks"/>.
+/// see <see cref="RootCause.Exceedance"/>): the strength the ranking orders by after <paramref name="AlertingChunks"/>
+/// and <paramref name="Importance"/>.
+/// </param>
+/// <param name="Importance">
+/// Where a domain classifier is fitted: the column's mean share of its trees' split gain over the alerting chunks (how
+/// much the classifier told those chunks from the reference by this column); null otherwise.
 /// </param>
 public sealed record DriftEvidence(
     string Column,
@@ -29,4 +34,5 @@ public sealed record DriftEvidence(
     bool Alert,
     int AlertingChunks,
     int Chunks,
-    double Exceedance);
+    double Exceedance,
+    double? Importance = null);

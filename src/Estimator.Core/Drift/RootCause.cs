@@ -6,8 +6,9 @@ namespace Estimator.Drift;
 /// <summary>
 /// Ranks a model's input columns by how strongly they drifted in the chunks where a performance alert fired: the
 /// root-cause evidence attached to the alert's notification. Columns that alerted in more of those chunks come first;
-/// among equals, the one whose drift went further past its threshold (<see cref="Exceedance"/>, averaged over the
-/// chunks) comes first; then by name, so the order is deterministic. Each column is reported by the method that ranks
+/// among equals, where a domain classifier is fitted, the one its trees split on more (its <c>feature_importance</c>
+/// rows, averaged over the chunks); then the one whose drift went further past its threshold (<see cref="Exceedance"/>,
+/// averaged over the chunks); then by name, so the order is deterministic. Each column is reported by the method that ranks
 /// it highest, so a column that drifts by one method and not by another is not hidden by the quiet one.
 /// </summary>
 public static class RootCause
@@ -15,12 +16,16 @@ public static class RootCause
     /// <summary>How many columns a notification carries by default.</summary>
     public const int DefaultTop = 5;
 
+    /// <summary>The domain classifier's per-column importance rows' method name.</summary>
+    public const string ImportanceMethod = "feature_importance";
+
     /// <summary>The p-value below which chi-square alerts (NannyML's rule), the "threshold" of its exceedance.</summary>
     private const double Chi2Alpha = 0.05;
 
     /// <summary>
     /// The top <paramref name="top"/> columns by drift in <paramref name="alertingChunks"/>, from univariate drift rows
-    /// (any other rows are ignored: multivariate drift has no column, quality is not drift).
+    /// and the domain classifier's <c>feature_importance</c> rows (any other rows are ignored: the other multivariate rows
+    /// have no column, quality is not drift).
     /// </summary>
     /// <param name="rows">Stored drift rows, of any chunks; only the alerting chunks' univariate rows are used.</param>
     /// <param name="alertingChunks">The indices of the analysis chunks the performance alert fired on.</param>
@@ -33,8 +38,17 @@ public static class RootCause
         ArgumentOutOfRangeException.ThrowIfNegative(top);
         var chunks = alertingChunks as IReadOnlySet<int> ?? new HashSet<int>(alertingChunks);
         var byColumnMethod = new Dictionary<(string Column, string Method), List<ChunkEstimate>>();
+        var importance = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
+            if (row.Calculator == CalculatorKind.DomainClassifier && row.Metric == ImportanceMethod && row.Column is not null
+                && row.Period == Period.Analysis && chunks.Contains(row.Chunk.Index) && double.IsFinite(row.Estimated))
+            {
+                var (sum, count) = importance.GetValueOrDefault(row.Column);
+                importance[row.Column] = (sum + row.Estimated, count + 1);
+                continue;
+            }
+
             if (row.Calculator != CalculatorKind.UnivariateDrift || row.Period != Period.Analysis || row.Column is null || !chunks.Contains(row.Chunk.Index))
             {
                 continue;
@@ -99,7 +113,11 @@ public static class RootCause
             anyAlert[column] = alertedChunks.Count;
         }
 
-        var ranked = best.Values.Select(e => e with { AlertingChunks = anyAlert[e.Column] }).ToList();
+        var ranked = best.Values.Select(e => e with
+        {
+            AlertingChunks = anyAlert[e.Column],
+            Importance = importance.TryGetValue(e.Column, out var share) ? share.Sum / share.Count : null,
+        }).ToList();
         ranked.Sort((a, b) => Stronger(a, b) ? -1 : Stronger(b, a) ? 1 : 0);
         return ranked.Count > top ? ranked.GetRange(0, top) : ranked;
     }
@@ -144,6 +162,13 @@ public static class RootCause
         if (a.AlertingChunks != b.AlertingChunks)
         {
             return a.AlertingChunks > b.AlertingChunks;
+        }
+
+        // A column the classifier did not see ranks, at equal alert counts, below those it did (−1 is below every share).
+        var (ia, ib) = (a.Importance ?? -1, b.Importance ?? -1);
+        if (ia != ib)
+        {
+            return ia > ib;
         }
 
         if (a.Exceedance != b.Exceedance)

@@ -18,7 +18,7 @@ public static class NotificationPayloads
     /// <c>upper_threshold</c>, <c>dedup_key</c>, <c>at</c> (ISO-8601 UTC), <c>reason</c> and <c>drift</c>; absent numbers are
     /// null. <c>drift</c> is the root-cause evidence of a firing alert on a model that monitors drift: its input columns
     /// ranked by how strongly they drifted in the alerting chunks, strongest first, each <c>{column, column_kind, method,
-    /// value, p_value, lower_threshold, upper_threshold, alert, alerting_chunks, chunks, exceedance}</c>; null otherwise.
+    /// value, p_value, lower_threshold, upper_threshold, alert, alerting_chunks, chunks, exceedance, importance}</c>; null otherwise.
     /// </summary>
     /// <param name="n">The notification.</param>
     public static string Webhook(AlertNotification n)
@@ -140,6 +140,7 @@ public static class NotificationPayloads
                 ["alerting_chunks"] = e.AlertingChunks,
                 ["chunks"] = e.Chunks,
                 ["exceedance"] = Number(e.Exceedance),
+                ["importance"] = Number(e.Importance),
             });
         }
 

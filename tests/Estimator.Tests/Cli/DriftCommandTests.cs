@@ -94,7 +94,7 @@ public sealed class DriftCommandTests : IDisposable
             "--multivariate", "classifier", "--chunk-size", "1000", "--out", output);
 
         Assert.True(code == 0, stderr);
-        var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).Where(f => f[10] == "domain_classifier").ToList();
+        var rows = File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).Where(f => f[10] == "domain_classifier" && f[13] == "auroc").ToList();
         Assert.Equal(5, rows.Count);
         Assert.All(rows, f =>
         {

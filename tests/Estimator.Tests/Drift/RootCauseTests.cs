@@ -134,6 +134,30 @@ public sealed class RootCauseTests
     }
 
     [Fact]
+    public void Rank_PutsTheColumnTheDomainClassifierUsedMostFirst_AmongColumnsAlertingEqually()
+    {
+        List<ChunkEstimate> rows =
+        [
+            Row("a", "jensen_shannon", 0, 0.9, upper: 0.1, alert: true),
+            Row("b", "jensen_shannon", 0, 0.2, upper: 0.1, alert: true),
+            Row("c", "jensen_shannon", 0, 0.3, upper: 0.1, alert: true),
+            Importance("a", 0, 0.1), Importance("b", 0, 0.7), Importance("c", 0, 0.2),
+            Importance("a", 1, 0.9), // not an alerting chunk
+        ];
+
+        var evidence = RootCause.Rank(rows, [0]);
+
+        // By exceedance alone a (9×) would lead; the classifier split on b most.
+        Assert.Equal(["b", "c", "a"], evidence.Select(e => e.Column));
+        Assert.Equal([0.7, 0.2, 0.1], evidence.Select(e => e.Importance!.Value));
+        Assert.Null(RootCause.Rank(rows.Take(3), [0])[0].Importance);
+        Assert.Equal("a", RootCause.Rank(rows.Take(3), [0])[0].Column);
+    }
+
+    private static ChunkEstimate Importance(string column, int chunk, double share) =>
+        Row(column, RootCause.ImportanceMethod, chunk, share) with { Calculator = CalculatorKind.DomainClassifier };
+
+    [Fact]
     public void Exceedance_IsOneAtTheThreshold_ForEveryKindOfRule()
     {
         Assert.Equal(1, RootCause.Exceedance(Row("x", "jensen_shannon", 0, 0.1, upper: 0.1, alert: false)), 12);
