@@ -65,7 +65,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
 
         if (state.Pending.Count == 0)
         {
-            summaries.Save(model.Name, fold.Summary with { FlagBytes = flagBytes });
+            summaries.Save(model.Name, fold.Summary with { FlagBytes = flagBytes, Drift = LatestDrift(model.Name, state, fold.Summary.Watermark) });
         }
         else
         {
@@ -76,6 +76,13 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         var outcome = new AlertOutcome(enqueued, fold.Summary.Current, flags);
         _memos[model.Name] = new AlertMemo(model, InputSignature(model.Name), outcome);
         return outcome;
+    }
+
+    /// <summary>The drift and quality values of the final chunk <paramref name="watermark"/> (one small file); null when there are none.</summary>
+    private IReadOnlyList<DriftValue>? LatestDrift(string model, ModelState state, int watermark)
+    {
+        var path = Layout.DriftPath(model, watermark);
+        return state.InputFingerprint is null || watermark < 0 || !File.Exists(path) ? null : [.. DriftFileReader.Read(path).Select(DriftValue.From)];
     }
 
     /// <summary>The summary and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
