@@ -2,6 +2,7 @@ using System.CommandLine;
 using Estimator.Calculators;
 using Estimator.Drift;
 using Estimator.Learning;
+using Estimator.Monitoring;
 
 namespace Estimator.Cli;
 
@@ -24,7 +25,7 @@ internal static class DriftCommand
             DefaultValueFactory = _ => "jensen_shannon",
         };
         var multivariate = new Option<string?>("--multivariate") { Description = "Also a multivariate method: reconstruction (PCA reconstruction error) or classifier (domain classifier)." };
-        multivariate.AcceptOnlyFromAmong("reconstruction", "classifier");
+        multivariate.AcceptOnlyFromAmong([.. MultivariateDrifts.Names]);
 
         return FeatureCommandOptions.Create(
             "drift",
@@ -34,7 +35,8 @@ internal static class DriftCommand
             stderr,
             (parse, shared) =>
             {
-                var method = parse.GetValue(multivariate);
+                // The option accepts only these names, so anything else is "none" (the option was not given).
+                var method = MultivariateDrifts.TryParse(parse.GetValue(multivariate), out var parsed) ? parsed : MultivariateDrift.None;
                 var names = FeatureCommandOptions.List(parse.GetValue(columns), "--columns");
                 var options = new UnivariateDriftOptions
                 {
@@ -57,13 +59,13 @@ internal static class DriftCommand
                 }
 
                 var results = new List<CalculatorResult> { shared.FitAndCalculate(parse, calculator, reference, analysis) };
-                if (method == "reconstruction")
+                if (method == MultivariateDrift.Reconstruction)
                 {
                     // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
                     var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
                     results.Add(shared.FitAndCalculate(parse, multivariateCalculator, reference, analysis));
                 }
-                else if (method == "classifier")
+                else if (method == MultivariateDrift.Classifier)
                 {
                     // NannyML's domain classifier on the same columns, kinds by type: --categorical on a numeric column
                     // would only re-code it by its sorted values, which changes no tree split.

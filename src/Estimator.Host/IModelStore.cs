@@ -1,3 +1,4 @@
+using Estimator.Estimation;
 using Estimator.IO;
 using Estimator.Monitoring;
 
@@ -36,6 +37,23 @@ public interface IModelStore
     /// <param name="model">The model's name.</param>
     IReadOnlyList<EstimateRecord> ReadLatestEstimates(string model) =>
         [.. ReadEstimates(model).Where(r => r.Period == "analysis" && !r.Provisional).GroupBy(r => r.Metric).Select(g => g.MaxBy(r => r.ChunkIndex)!)];
+
+    /// <summary>
+    /// The model's stored drift and data-quality rows (drift-file schema): the reference chunks', then every analysis
+    /// chunk's in chunk order; empty for a model without <c>drift</c> or <c>quality</c>.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<ChunkEstimate> ReadDrift(string model) => [];
+
+    /// <summary>The stored drift and data-quality rows of the given analysis chunks, in chunk order.</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="chunkIndices">The chunks' indices.</param>
+    IReadOnlyList<ChunkEstimate> ReadDrift(string model, IReadOnlyCollection<int> chunkIndices) =>
+        [.. ReadDrift(model).Where(r => r.Period == Period.Analysis && chunkIndices.Contains(r.Chunk.Index))];
+
+    /// <summary>The latest final analysis chunk's drift and quality values (what <c>/metrics</c> reports).</summary>
+    /// <param name="model">The model's name.</param>
+    IReadOnlyList<DriftValue> ReadLatestDrift(string model) => [];
 
     /// <summary>Joins labels that arrived since the last run and records realized values, the ledger and the summary.</summary>
     /// <param name="model">The model (with a targets source and id column).</param>
@@ -96,6 +114,15 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public IReadOnlyList<EstimateRecord> ReadLatestEstimates(string model) => runner.ReadLatestEstimates(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<ChunkEstimate> ReadDrift(string model) => runner.ReadDrift(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<ChunkEstimate> ReadDrift(string model, IReadOnlyCollection<int> chunkIndices) => runner.ReadDrift(model, chunkIndices);
+
+    /// <inheritdoc />
+    public IReadOnlyList<DriftValue> ReadLatestDrift(string model) => runner.ReadLatestDrift(model);
 
     /// <inheritdoc />
     public ReconcileOutcome Reconcile(ModelDefinition model, CancellationToken cancellationToken) => runner.Reconcile(model, cancellationToken);

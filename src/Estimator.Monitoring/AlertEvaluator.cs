@@ -66,7 +66,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
 
         if (state.Pending.Count == 0)
         {
-            summaries.Save(model.Name, fold.Summary with { FlagBytes = flagBytes });
+            summaries.Save(model.Name, fold.Summary with { FlagBytes = flagBytes, Drift = LatestDrift(model.Name, state, fold.Summary.Watermark) });
         }
         else
         {
@@ -81,7 +81,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
 
     /// <summary>
     /// The root-cause evidence for a firing notification: its input columns ranked by drift in the chunks the alert
-    /// fired on (the run of flagged chunks ending at the notification's). Null without drift monitoring or for a resolve.
+    /// fired on (the run of flagged chunks around the notification's). Null without drift monitoring or for a resolve.
     /// </summary>
     private IReadOnlyList<DriftEvidence>? Evidence(ModelDefinition model, AlertNotification n, Dictionary<string, int[]> alertingChunks)
     {
@@ -91,6 +91,13 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
         }
 
         return RootCause.Rank(rows, chunks);
+    }
+
+    /// <summary>The drift and quality values of the final chunk <paramref name="watermark"/> (one small file); null when there are none.</summary>
+    private IReadOnlyList<DriftValue>? LatestDrift(string model, ModelState state, int watermark)
+    {
+        var path = Layout.DriftPath(model, watermark);
+        return state.InputFingerprint is null || watermark < 0 || !File.Exists(path) ? null : [.. DriftFileReader.Read(path).Select(DriftValue.From)];
     }
 
     /// <summary>The summary and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
@@ -221,28 +228,41 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
     }
 
     /// <summary>
-    /// The chunks an alert fired on: the run of consecutive flagged chunks (among those just folded) that ends at
-    /// <paramref name="at"/>, which is always included.
+    /// The chunks an alert fired on: the run of consecutive flagged chunks (among those just folded) around
+    /// <paramref name="at"/>, which is always included. A decay that arrives in one file fires once, at its first chunk,
+    /// and its evidence covers every flagged chunk of the file.
     /// </summary>
     private static int[] FlaggedRun(IReadOnlyList<ChunkFlag> flags, int at)
     {
-        var run = new List<int> { at };
-        var i = flags.Count - 1;
-        while (i >= 0 && flags[i].Point.ChunkIndex > at)
+        var position = -1;
+        for (var i = 0; i < flags.Count && position < 0; i++)
         {
-            i--;
+            position = flags[i].Point.ChunkIndex == at ? i : -1;
         }
 
-        for (; i >= 0 && flags[i].Severity != Severity.None; i--)
+        if (position < 0)
         {
-            if (flags[i].Point.ChunkIndex != at)
-            {
-                run.Add(flags[i].Point.ChunkIndex);
-            }
+            return [at];
         }
 
-        run.Reverse();
-        return [.. run];
+        var (first, last) = (position, position);
+        while (first > 0 && flags[first - 1].Severity != Severity.None)
+        {
+            first--;
+        }
+
+        while (last < flags.Count - 1 && flags[last + 1].Severity != Severity.None)
+        {
+            last++;
+        }
+
+        var run = new int[last - first + 1];
+        for (var i = first; i <= last; i++)
+        {
+            run[i - first] = flags[i].Point.ChunkIndex;
+        }
+
+        return run;
     }
 
     private sealed record Folded(ModelSummary Summary, List<AlertFlag> Added, List<AlertNotification> Transitions, Dictionary<string, int[]> AlertingChunks);

@@ -1,18 +1,22 @@
 using Estimator.Calculators;
+using Estimator.Estimation;
 using Estimator.IO;
 
 namespace Estimator.Monitoring;
 
 /// <summary>
-/// A model's chunk files: each chunk's rows (<c>rows/</c>) and estimates (<c>estimates/</c>), and the labels received
-/// so far. Writes one chunk at a time, each file atomically, so a run killed between two chunks leaves whole files.
+/// A model's chunk files: each chunk's rows (<c>rows/</c>), estimates (<c>estimates/</c>) and, for a model that measures
+/// its inputs, drift and data quality (<c>drift/</c>), and the labels received so far. Writes one chunk at a time, each file atomically, so a run killed between two chunks leaves whole files.
 /// </summary>
 internal sealed class ChunkFiles(StoreContext context)
 {
     private StoreLayout Layout => context.Layout;
 
-    /// <summary>Writes each chunk's rows and (for a visible chunk) its estimates, with realized values where labels are known.</summary>
-    public void Write(string model, IFittedCalculator fitted, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
+    /// <summary>
+    /// Writes each chunk's rows and (for a visible chunk) its estimates, with realized values where labels are known, and
+    /// its drift and quality rows when <paramref name="inputs"/> is given.
+    /// </summary>
+    public void Write(string model, IFittedCalculator fitted, FittedInputs? inputs, List<(ChunkState Chunk, RowBatch Rows)> changed, string runId, DateTime now, Action? onChunk = null)
     {
         var labels = KnownLabels(model);
         foreach (var (chunk, rows) in changed)
@@ -28,8 +32,75 @@ internal sealed class ChunkFiles(StoreContext context)
             var targets = labels is not null && rows.Ids is not null ? labels.Match(rows.Ids).Targets : null;
             var result = rows.Estimate(fitted, targets, chunk.ToChunk());
             WriteEstimates(EstimateRecord.FromRows(model, result, now, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model, chunk.Index));
+            if (inputs is not null)
+            {
+                WriteDrift(model, inputs, rows, chunk);
+            }
+
             onChunk?.Invoke();
         }
+    }
+
+    /// <summary>Writes the chunk's drift and quality rows (drift-file schema) atomically.</summary>
+    /// <exception cref="EstimatorDataException">The rows lack a column or hold a value the calculators refuse (named with the chunk).</exception>
+    public void WriteDrift(string model, FittedInputs inputs, RowBatch rows, ChunkState chunk)
+    {
+        IReadOnlyList<ChunkEstimate> computed;
+        try
+        {
+            computed = inputs.CalculateChunk(rows.ToInputData(), chunk.ToChunk());
+        }
+        catch (EstimatorDataException e) when (e.File is null)
+        {
+            throw new EstimatorDataException($"model '{model}': drift and quality of chunk {chunk.Key}: {e.Problem}", Layout.RowsPath(model, chunk), e.Column, innerException: e);
+        }
+
+        WriteDriftRows(model, computed, Layout.DriftPath(model, chunk.Index));
+    }
+
+    /// <summary>Writes drift and quality rows to a drift file atomically, creating its directory.</summary>
+    public static void WriteDriftRows(string model, IReadOnlyList<ChunkEstimate> rows, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DriftFileWriter.Write([new CalculatorResult(model, rows)], path);
+    }
+
+    /// <summary>The model's stored drift and quality rows: the reference's, then the analysis chunks' in order (all when <paramref name="chunks"/> is null, else those chunks').</summary>
+    public IReadOnlyList<ChunkEstimate> ReadDrift(string model, IReadOnlyCollection<int>? chunks)
+    {
+        var rows = new List<ChunkEstimate>();
+        var reference = Layout.DriftReferencePath(model);
+        if (chunks is null && File.Exists(reference))
+        {
+            rows.AddRange(DriftFileReader.Read(reference));
+        }
+
+        if (chunks is not null)
+        {
+            foreach (var index in chunks.Distinct().Order())
+            {
+                var path = Layout.DriftPath(model, index);
+                if (File.Exists(path))
+                {
+                    rows.AddRange(DriftFileReader.Read(path));
+                }
+            }
+
+            return rows;
+        }
+
+        var directory = Layout.DriftDirectory(model);
+        if (Directory.Exists(directory))
+        {
+            var files = Directory.GetFiles(directory, "chunk-*.parquet");
+            Array.Sort(files, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                rows.AddRange(DriftFileReader.Read(file));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Writes one estimate file atomically, creating its directory.</summary>
@@ -43,7 +114,7 @@ internal sealed class ChunkFiles(StoreContext context)
     public RowBatch LoadRows(string model, ChunkState chunk, ModelState state)
     {
         var path = Layout.RowsPath(model, chunk);
-        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features);
+        var rows = RowBatch.Read(path, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features, state.Inputs);
         return rows.Count == chunk.Rows
             ? rows
             : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), path);
@@ -54,8 +125,14 @@ internal sealed class ChunkFiles(StoreContext context)
     {
         var visible = state.Chunks.Where(c => c.Visible).Select(c => Layout.AnalysisEstimatesPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
         var rows = state.Chunks.Select(c => Layout.RowsPath(model, c)).ToHashSet(StringComparer.Ordinal);
+        var drift = state.InputFingerprint is null ? [] : state.Chunks.Where(c => c.Visible).Select(c => Layout.DriftPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
         Remove(Layout.AnalysisEstimatesDirectory(model), visible);
         Remove(Layout.RowsDirectory(model), rows);
+        Remove(Layout.DriftDirectory(model), drift);
+        if (state.InputFingerprint is null && File.Exists(Layout.DriftReferencePath(model)))
+        {
+            File.Delete(Layout.DriftReferencePath(model));
+        }
 
         static void Remove(string directory, HashSet<string> keep)
         {

@@ -18,7 +18,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         ArgumentNullException.ThrowIfNull(model);
         using var _ = context.Locks.Acquire(model.Name, cancellationToken);
         var tracker = new RunTracker(model.Name, progress, context.Time);
-        var (calibration, fitted) = fit.RunLocked(model, tracker, cancellationToken);
+        var (calibration, fitted, inputs, inputFingerprint) = fit.RunLocked(model, tracker, cancellationToken);
         var state = context.States.Load(Layout.StatePath(model.Name));
         var now = context.Time.GetUtcNow();
         var rejectedPath = Layout.RejectedPath(model.Name);
@@ -55,12 +55,15 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         summaries.BeforeRewrite(model.Name, changed);
         tracker.TotalChunks += changed.Count;
         tracker.Enter(RunPhase.Estimating);
-        files.Write(model.Name, fitted, items[0], runId, now.UtcDateTime, tracker.ChunkWritten);
+        files.Write(model.Name, fitted, inputs, items[0], runId, now.UtcDateTime, tracker.ChunkWritten);
         var pending = new List<WorkItemState>(items.Count - 1);
         for (var k = 1; k < items.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var item = new WorkItemState(WorkItems.WorkItemId(run, k), runId, now.UtcDateTime, calibration.Fingerprint, items[k][0].Chunk.Index, items[k][^1].Chunk.Index);
+            var item = new WorkItemState(WorkItems.WorkItemId(run, k), runId, now.UtcDateTime, calibration.Fingerprint, items[k][0].Chunk.Index, items[k][^1].Chunk.Index)
+            {
+                InputFingerprint = inputFingerprint,
+            };
             RowBatch.Concat([.. items[k].Select(c => c.Rows)], model.Name).Write(Layout.SegmentPath(model.Name, item.Id));
             pending.Add(item);
         }
@@ -75,6 +78,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             HasPredictions = newRows.Predictions is not null,
             Classes = newRows.Classes,
             Features = newRows.FeatureShapes,
+            Inputs = newRows.InputShapes,
             Pending = pending,
         };
         context.BeforeCommit?.Invoke(model.Name);
@@ -155,6 +159,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var rejected = new List<RejectedFile>();
         (bool Ids, bool Timestamps, bool Predictions)? shape = state.Chunks.Count > 0 ? (state.HasIds, state.HasTimestamps, state.HasPredictions) : null;
         IReadOnlyList<StoredFeature>? features = null;
+        IReadOnlyList<StoredFeature>? inputs = null;
         foreach (var file in fresh)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -178,6 +183,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                     batch = RowBatch.FromPredictionData(PredictionFileReader.Read(file, columns, requireTargets: false, requirePredictions: needsPredictions));
                 }
 
+                batch = WithInputs(model, batch, file);
                 var has = (batch.Ids is not null, batch.Timestamps is not null, batch.Predictions is not null);
                 if ((shape is { } expected && expected != has) || (state.Chunks.Count > 0 && !RowBatch.SameClasses(batch.Classes, state.Classes)))
                 {
@@ -192,8 +198,15 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                     throw new EstimatorDataException($"model '{model.Name}': this file's input columns are {StoredFeatures.Describe(batch.FeatureShapes)}, the files already processed have {StoredFeatures.Describe(kinds)}", file);
                 }
 
+                var inputKinds = inputs ?? (state.Chunks.Count > 0 ? state.Inputs : null);
+                if (inputKinds is not null && !StoredFeatures.Same(batch.InputShapes, inputKinds))
+                {
+                    throw new EstimatorDataException($"model '{model.Name}': this file's drift and quality columns are {StoredFeatures.Describe(batch.InputShapes)}, the files already processed have {StoredFeatures.Describe(inputKinds)}", file);
+                }
+
                 shape = has;
                 features = batch.FeatureShapes;
+                inputs = batch.InputShapes;
                 batches.Add(batch);
                 read.Add(new ProcessedFile(file, info.Length, info.LastWriteTimeUtc, batch.Count));
                 tracker.FileRead(info.Length, batch.Count);
@@ -207,6 +220,23 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         }
 
         return (batches.Count == 0 ? RowBatch.Empty(false, false, false) : RowBatch.Concat(batches, model.Name), read, rejected);
+    }
+
+    /// <summary>
+    /// The file's rows with the drift and quality columns the model stores (read from the same file; kinds inferred as
+    /// <c>estimator drift</c> infers them), or as they are when it stores none.
+    /// </summary>
+    private static RowBatch WithInputs(ModelDefinition model, RowBatch batch, string file)
+    {
+        if (model.StoredInputs() is not { } columns)
+        {
+            return batch;
+        }
+
+        var data = FeatureFileReader.Read(file, columns);
+        return data.Count == batch.Count
+            ? batch.WithInputs(data.Features)
+            : throw new EstimatorDataException(FormattableString.Invariant($"model '{model.Name}': {data.Count} rows of input columns, {batch.Count} rows of predictions"), file);
     }
 
     /// <summary>Lets other workers take the handed-off items, runs whichever nobody took, waits for the rest and settles.</summary>

@@ -13,12 +13,15 @@ namespace Estimator.Monitoring;
 /// and these options is stored, writes the reference estimates, and re-estimates the stored chunks with the new fit so
 /// the store never mixes estimates of two fitted models.
 /// </summary>
-internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormation formation, WorkItems workItems, ModelSummaries summaries)
+internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormation formation, WorkItems workItems, ModelSummaries summaries, InputFit inputFit)
 {
     private StoreLayout Layout => context.Layout;
 
-    /// <summary>Settles pending work items, then fits when needed; returns the fitted model either way.</summary>
-    public (CalibrationOutcome Outcome, IFittedCalculator Fitted) RunLocked(ModelDefinition model, RunTracker tracker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles pending work items, then fits when needed (the performance estimator, and the drift and quality
+    /// calculators each on its own fingerprint); returns the fitted models either way.
+    /// </summary>
+    public FitResult RunLocked(ModelDefinition model, RunTracker tracker, CancellationToken cancellationToken)
     {
         workItems.Settle(model.Name, cancellationToken);
         context.Fitted.SweepLeftovers(model.Name, force: false);
@@ -26,10 +29,16 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         var statePath = Layout.StatePath(model.Name);
         var state = context.States.Load(statePath);
         var fittedPath = Layout.FittedPath(model.Name, fingerprint);
+        var (inputs, inputFingerprint, _) = inputFit.Prepare(model, state);
         if (state.Fingerprint == fingerprint && File.Exists(fittedPath))
         {
             var stored = context.Fitted.Load(model.Name, fingerprint);
-            return (new CalibrationOutcome(false, fingerprint, CalibrationApplied(stored)), stored);
+            if (state.InputFingerprint != inputFingerprint)
+            {
+                inputFit.Rewrite(model, state, inputs, inputFingerprint, tracker, cancellationToken);
+            }
+
+            return new FitResult(new CalibrationOutcome(false, fingerprint, CalibrationApplied(stored)), stored, inputs, inputFingerprint);
         }
 
         context.Fitted.SweepLeftovers(model.Name, force: true);
@@ -47,24 +56,28 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         context.Fitted.Remember(model.Name, fingerprint, fitted);
         var runId = StoreLayout.RunId(state.Runs + 1, now) + "-calibrate";
         ChunkFiles.WriteEstimates(EstimateRecord.FromRows(model.Name, fitted.ReferenceRows, now.UtcDateTime, runId), Layout.ReferenceEstimatesPath(model.Name));
+        if (inputs is not null)
+        {
+            inputFit.WriteReference(model.Name, inputs);
+        }
 
         // A new reference or new options change thresholds and calibration: re-estimate the stored chunks now, so the
         // store never mixes estimates of two fitted models.
-        var committed = state with { Fingerprint = fingerprint };
+        var committed = state with { Fingerprint = fingerprint, InputFingerprint = inputFingerprint };
         if (state.Chunks.Count > 0)
         {
-            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features);
+            var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features, state.Inputs);
             var (chunks, changed) = formation.Advance(model, state, empty, rebuild: true);
             tracker.TotalChunks += changed.Count;
             tracker.Enter(RunPhase.Estimating);
-            files.Write(model.Name, fitted, changed, runId, now.UtcDateTime, tracker.ChunkWritten);
+            files.Write(model.Name, fitted, inputs, changed, runId, now.UtcDateTime, tracker.ChunkWritten);
             committed = committed with { Chunks = chunks };
         }
 
         context.States.Save(statePath, committed);
         files.RemoveOrphans(model.Name, committed);
         context.Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, CalibrationReason(fitted));
-        return (new CalibrationOutcome(true, fingerprint, CalibrationApplied(fitted)), fitted);
+        return new FitResult(new CalibrationOutcome(true, fingerprint, CalibrationApplied(fitted)), fitted, inputs, inputFingerprint);
     }
 
     /// <summary>Whether scores are calibrated: for a multiclass model, whether any class's are.</summary>
@@ -152,3 +165,10 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         }
     }
 }
+
+/// <summary>What a calibrate step hands the run that follows it.</summary>
+/// <param name="Outcome">What it did.</param>
+/// <param name="Fitted">The performance estimator.</param>
+/// <param name="Inputs">The drift and quality calculators; null when the model measures none.</param>
+/// <param name="InputFingerprint">Their fingerprint; null when the model measures none.</param>
+internal sealed record FitResult(CalibrationOutcome Outcome, IFittedCalculator Fitted, FittedInputs? Inputs, string? InputFingerprint);

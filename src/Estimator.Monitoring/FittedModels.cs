@@ -20,6 +20,7 @@ internal sealed class FittedModels
 
     private readonly ConcurrentDictionary<(string Reference, string Options), FingerprintEntry> _fingerprints = new();
     private readonly ConcurrentDictionary<string, (string Fingerprint, IFittedCalculator Fitted)> _fitted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Fingerprint, FittedInputs Fitted)> _inputs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _swept = new(StringComparer.Ordinal);
 
     public FittedModels(StoreLayout layout)
@@ -37,14 +38,18 @@ internal sealed class FittedModels
     /// rely on); a file replaced by one of the same length with its old modification time restored is not noticed until the
     /// process restarts.
     /// </summary>
-    public string CachedFingerprint(ModelDefinition model)
+    public string CachedFingerprint(ModelDefinition model) => CachedFingerprint(model.Reference, OptionsKey(model));
+
+    /// <summary>The fingerprint of the model's fitted drift and quality calculators: its reference content and their options.</summary>
+    public string CachedInputFingerprint(ModelDefinition model) => CachedFingerprint(model.Reference, model.Inputs.OptionsKey(model.Options.Chunking));
+
+    private string CachedFingerprint(string reference, string options)
     {
-        var options = OptionsKey(model);
-        var key = (Path.GetFullPath(model.Reference), options);
+        var key = (Path.GetFullPath(reference), options);
         var info = new FileInfo(key.Item1);
         if (!info.Exists)
         {
-            throw new EstimatorDataException("file not found", model.Reference);
+            throw new EstimatorDataException("file not found", reference);
         }
 
         // Taken before hashing: a file written during the hash gets a new time, so the next run hashes it again.
@@ -54,7 +59,7 @@ internal sealed class FittedModels
             return entry.Fingerprint;
         }
 
-        var fingerprint = Fingerprint(model.Reference, options);
+        var fingerprint = Fingerprint(reference, options);
         _fingerprints[key] = new FingerprintEntry(length, written, fingerprint);
         return fingerprint;
     }
@@ -73,6 +78,21 @@ internal sealed class FittedModels
     }
 
     public void Remember(string model, string fingerprint, IFittedCalculator fitted) => _fitted[model] = (fingerprint, fitted);
+
+    /// <summary>The fitted drift and quality calculators stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
+    public FittedInputs LoadInputs(string model, string fingerprint)
+    {
+        if (_inputs.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
+        {
+            return cached.Fitted;
+        }
+
+        var fitted = FittedInputs.FromJson(File.ReadAllText(layout.FittedPath(model, fingerprint)));
+        _inputs[model] = (fingerprint, fitted);
+        return fitted;
+    }
+
+    public void RememberInputs(string model, string fingerprint, FittedInputs fitted) => _inputs[model] = (fingerprint, fitted);
 
     /// <summary>
     /// Removes temporary files left by a killed process, once per model for this runner (a new process sweeps at its

@@ -42,6 +42,20 @@ public sealed record ModelDefinition(
     /// <value>Default: DLE's defaults (all six metrics, seed 42, no tuning).</value>
     public DleOptions Regression { get; init; } = new();
 
+    /// <summary>Drift and data quality of the model's inputs, measured per chunk beside its performance (the <c>drift</c> and <c>quality</c> sections).</summary>
+    /// <value>Default: nothing measured.</value>
+    public InputMonitoring Inputs { get; init; } = new();
+
+    /// <summary>
+    /// The input columns the store keeps with each chunk's rows for drift and data quality, besides a regression model's
+    /// <see cref="Features"/> (which its rows hold already); null when there are none.
+    /// </summary>
+    public IReadOnlyList<string>? StoredInputs()
+    {
+        var columns = Inputs.Columns.Where(c => !(IsRegression() && Features.Contains(c, StringComparer.Ordinal))).ToList();
+        return columns.Count == 0 ? null : columns;
+    }
+
     /// <summary>Service-level objectives (floors or ceilings on metrics) whose decay raises alerts.</summary>
     /// <value>Default: none (the reference-based thresholds still raise P3/P2 alerts).</value>
     public IReadOnlyList<SloObjective> Slos { get; init; } = [];

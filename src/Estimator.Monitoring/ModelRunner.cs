@@ -1,3 +1,4 @@
+using Estimator.Estimation;
 using Estimator.IO;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,8 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 /// chunk × metric is in exactly one file and a provisional chunk is replaced by one rename.</item>
 /// <item><c>rows/chunk-NNNNNN-runRRRRRR.parquet</c> — the chunk's rows (id, timestamp, score, prediction; a regression
 /// model's predicted value and input columns), to complete open chunks, merge late rows, join labels and re-estimate.</item>
-/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator; <c>state.json</c> — consumed files and chunks.</item>
+/// <item><c>drift/reference.parquet</c>, <c>drift/chunk-NNNNNN.parquet</c> — a model's drift and data-quality rows (drift-file schema), when it measures its inputs.</item>
+/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator, and the fitted drift and quality calculators; <c>state.json</c> — consumed files and chunks.</item>
 /// </list>
 /// <para>Rows are ordered by timestamp when there is one. Size chunks: rows that arrive later than the last final
 /// chunk's end go to the open chunk (final chunks are never reshuffled) and are counted in the log. Period chunks: late
@@ -73,11 +75,11 @@ public sealed class ModelRunner
         _summaries = new ModelSummaries(_context);
         var formation = new ChunkFormation(_context, _files);
         _workItems = new WorkItems(_context, _files);
-        _fit = new FitRun(_context, _files, formation, _workItems, _summaries);
+        _fit = new FitRun(_context, _files, formation, _workItems, _summaries, new InputFit(_context, _files, _summaries));
         _estimate = new EstimateRun(_context, _files, formation, _workItems, _fit, _summaries);
         _reconciler = new Reconciler(_context, _files, _fit, _summaries);
         _outbox = new AlertOutbox(_context);
-        _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries);
+        _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries, (model, chunks) => model.Inputs.Drift is null ? null : _files.ReadDrift(model.Name, chunks));
         _fittedSummaries = new FittedSummaries(_context);
     }
 
@@ -206,6 +208,47 @@ public sealed class ModelRunner
         }
 
         return [.. _files.ReadEstimates(name).Where(r => r.Period == "analysis" && !r.Provisional).GroupBy(r => r.Metric).Select(g => g.MaxBy(r => r.ChunkIndex)!)];
+    }
+
+    /// <summary>
+    /// The model's stored drift and data-quality rows (drift-file schema, see <c>DRIFT_FILE_SCHEMA.md</c>): the
+    /// reference chunks', then every analysis chunk's in chunk order (provisional chunks included); empty for a model
+    /// that measures none.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    public IReadOnlyList<ChunkEstimate> ReadDrift(string model) => _files.ReadDrift(StoreLayout.CheckedName(model), null);
+
+    /// <summary>The stored drift and data-quality rows of the given analysis chunks, in chunk order (a chunk without a drift file gives none).</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="chunkIndices">The chunks' indices.</param>
+    public IReadOnlyList<ChunkEstimate> ReadDrift(string model, IReadOnlyCollection<int> chunkIndices)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIndices);
+        return _files.ReadDrift(StoreLayout.CheckedName(model), chunkIndices);
+    }
+
+    /// <summary>
+    /// The latest final analysis chunk's drift and quality values (what <c>/metrics</c> reports): from the model's
+    /// summary when it is current, else from that chunk's drift file.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    public IReadOnlyList<DriftValue> ReadLatestDrift(string model)
+    {
+        var name = StoreLayout.CheckedName(model);
+        var statePath = _context.Layout.StatePath(name);
+        if (!File.Exists(statePath))
+        {
+            return [];
+        }
+
+        if (_summaries.Load(name) is { Drift: { } drift } && File.GetLastWriteTimeUtc(_context.Layout.SummaryPath(name)) >= File.GetLastWriteTimeUtc(statePath))
+        {
+            return drift;
+        }
+
+        var state = _context.States.Load(statePath);
+        var latest = state.Chunks.LastOrDefault(c => c.Visible && c.Final);
+        return state.InputFingerprint is null || latest is null ? [] : [.. _files.ReadDrift(name, [latest.Index]).Select(DriftValue.From)];
     }
 
     /// <summary>

@@ -51,7 +51,12 @@ internal sealed record ChunkState(int Index, string Key, long StartIndex, long E
 /// <param name="Fingerprint">The fitted model the run used.</param>
 /// <param name="FirstChunk">Index of the item's first chunk.</param>
 /// <param name="LastChunk">Index of the item's last chunk.</param>
-internal sealed record WorkItemState(string Id, string RunId, DateTime EstimatedAt, string Fingerprint, int FirstChunk, int LastChunk);
+internal sealed record WorkItemState(string Id, string RunId, DateTime EstimatedAt, string Fingerprint, int FirstChunk, int LastChunk)
+{
+    /// <summary>The fitted drift and quality calculators the run used; null when the model measures none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputFingerprint { get; init; }
+}
 
 /// <summary>A model's committed state in the store; written last, so a crash before it leaves the previous state.</summary>
 /// <param name="FormatVersion">Format of this file.</param>
@@ -90,6 +95,17 @@ internal sealed record ModelState(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<StoredFeature>? Features { get; init; }
+
+    /// <summary>
+    /// The drift and quality columns the stored rows hold besides a regression model's features (names and kinds, in the
+    /// order of <see cref="ModelDefinition.StoredInputs"/>). Null when the model measures none (and left out of its file).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<StoredFeature>? Inputs { get; init; }
+
+    /// <summary>Identifies the fitted drift and quality calculators (reference content and their options); null when the model measures none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputFingerprint { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

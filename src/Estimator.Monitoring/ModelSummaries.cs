@@ -37,7 +37,12 @@ internal sealed record MetricSummary(string Metric, EstimateRecord Latest, doubl
 /// <param name="Rules">Per metric and rule, in the order the evaluation reports them.</param>
 /// <param name="Current">The alerts' states after the watermark.</param>
 /// <param name="FlagBytes">The length of <c>alerts/flags.json</c> as this evaluation wrote it: another length means the file is not the one the summary describes.</param>
-internal sealed record ModelSummary(int Version, string Definition, int Watermark, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<AlertStatus> Current, long FlagBytes);
+internal sealed record ModelSummary(int Version, string Definition, int Watermark, IReadOnlyList<MetricSummary> Metrics, IReadOnlyList<RuleSummary> Rules, IReadOnlyList<AlertStatus> Current, long FlagBytes)
+{
+    /// <summary>The drift and quality values of the chunk at <see cref="Watermark"/> (what <c>/metrics</c> reports); null for a model that measures none, or a summary written before drift existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DriftValue>? Drift { get; init; }
+}
 
 /// <summary>Reads, writes and drops the per-model summaries (<see cref="ModelSummary"/>).</summary>
 internal sealed class ModelSummaries(StoreContext context)

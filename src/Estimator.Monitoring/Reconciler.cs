@@ -32,7 +32,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         }
 
         using var modelLock = context.Locks.Acquire(model.Name, cancellationToken);
-        var (_, fitted) = fit.RunLocked(model, new RunTracker(model.Name, null, context.Time), cancellationToken);
+        var fitted = fit.RunLocked(model, new RunTracker(model.Name, null, context.Time), cancellationToken).Fitted;
         var state = context.States.Load(Layout.StatePath(model.Name));
         var reconcilePath = Layout.ReconcileStatePath(model.Name);
         var reconcile = ReconcileState.Load(reconcilePath);

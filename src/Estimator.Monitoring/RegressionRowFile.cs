@@ -9,28 +9,23 @@ namespace Estimator.Monitoring;
 /// The Parquet form of a regression model's <see cref="RowBatch"/> in the store (<c>rows/</c> and work-item segments):
 /// <c>id</c>, <c>timestamp</c>, <c>y_pred</c> (the predicted value), then one <c>feature_&lt;name&gt;</c> column per input
 /// column in the order of the state's features (doubles for numeric inputs, text for categorical ones). Missing values
-/// are nulls.
+/// are nulls. The drift and quality columns that are not features follow, named the same way (see <see cref="RowBatch.Inputs"/>).
 /// </summary>
 internal static class RegressionRowFile
 {
-    private const string FeaturePrefix = "feature_";
     private static readonly string[] FixedColumns = ["id", "timestamp", "y_pred"];
 
     /// <summary>Writes the rows to a Parquet file atomically (temporary name, then rename).</summary>
     public static void Write(RowBatch rows, string path) => AtomicFile.Write(path, stream => WriteAsync(rows, stream).GetAwaiter().GetResult());
 
     /// <summary>Reads rows written by <see cref="Write"/>; <paramref name="features"/> is the shape the state records.</summary>
-    public static RowBatch Read(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features) =>
-        ReadAsync(path, ids, timestamps, features).GetAwaiter().GetResult();
-
-    private static DataField Field(StoredFeature feature) => feature.Categorical
-        ? new DataField<string>(FeaturePrefix + feature.Name, true)
-        : new DataField<double?>(FeaturePrefix + feature.Name, true);
+    public static RowBatch Read(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features, IReadOnlyList<StoredFeature>? inputs = null) =>
+        ReadAsync(path, ids, timestamps, features, inputs).GetAwaiter().GetResult();
 
     private static async Task WriteAsync(RowBatch rows, Stream stream)
     {
-        var features = rows.Features!;
-        var featureFields = features.Select(f => Field(new StoredFeature(f.Name, f is CategoricalFeature))).ToArray();
+        var columns = (IReadOnlyList<FeatureColumn>)[.. rows.Features!, .. rows.Inputs ?? []];
+        var featureFields = StoredFeatures.Shapes(columns).Select(FeatureColumnFields.Field).ToArray();
         var schema = new ParquetSchema([RowFile.IdField, RowFile.TimestampField, RowFile.PredictionField, .. featureFields]);
         var writer = await ParquetWriter.CreateAsync(schema, stream, RowFile.WriteOptions).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
@@ -38,21 +33,11 @@ internal static class RegressionRowFile
             using var group = writer.CreateRowGroup();
             await RowFile.WriteKeysAsync(group, rows).ConfigureAwait(false);
             await group.WriteAsync<double>(RowFile.PredictionField, RowFile.Nullable(rows.Predictions!)).ConfigureAwait(false);
-            for (var k = 0; k < features.Count; k++)
-            {
-                if (features[k] is CategoricalFeature categorical)
-                {
-                    await group.WriteAsync((DataField<string>)featureFields[k], categorical.Values).ConfigureAwait(false);
-                }
-                else
-                {
-                    await group.WriteAsync<double>((DataField<double?>)featureFields[k], RowFile.Nullable(((NumericFeature)features[k]).Values)).ConfigureAwait(false);
-                }
-            }
+            await FeatureColumnFields.WriteAsync(group, columns, featureFields).ConfigureAwait(false);
         }
     }
 
-    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features)
+    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features, IReadOnlyList<StoredFeature>? inputs)
     {
         try
         {
@@ -62,7 +47,8 @@ internal static class RegressionRowFile
             await using (reader.ConfigureAwait(false))
             {
                 var fields = reader.Schema.GetDataFields();
-                var expected = FixedColumns.Concat(features.Select(f => FeaturePrefix + f.Name)).ToArray();
+                IReadOnlyList<StoredFeature> all = [.. features, .. inputs ?? []];
+                var expected = FixedColumns.Concat(FeatureColumnFields.Names(all)).ToArray();
                 if (!fields.Select(f => f.Name).SequenceEqual(expected, StringComparer.Ordinal))
                 {
                     throw new EstimatorDataException(
@@ -73,31 +59,19 @@ internal static class RegressionRowFile
                 var idList = new List<string?>();
                 var tsList = new List<DateTime>();
                 var predictions = new List<double>();
-                var numbers = features.Select(_ => new List<double>()).ToArray();
-                var text = features.Select(_ => new List<string?>()).ToArray();
+                var columns = new FeatureColumnFields.Reader(all);
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
                     using var rg = reader.OpenRowGroupReader(g);
                     var n = checked((int)rg.RowCount);
                     await RowFile.ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
                     predictions.AddRange(await Doubles(rg, fields[2], n).ConfigureAwait(false));
-                    for (var k = 0; k < features.Count; k++)
-                    {
-                        if (features[k].Categorical)
-                        {
-                            var values = new string?[n];
-                            await rg.ReadAsync(fields[3 + k], values.AsMemory()).ConfigureAwait(false);
-                            text[k].AddRange(values);
-                        }
-                        else
-                        {
-                            numbers[k].AddRange(await Doubles(rg, fields[3 + k], n).ConfigureAwait(false));
-                        }
-                    }
+                    await columns.ReadAsync(rg, fields, 3, n).ConfigureAwait(false);
                 }
 
-                var columns = features.Select((f, k) => f.Categorical ? (FeatureColumn)new CategoricalFeature(f.Name, [.. text[k]]) : new NumericFeature(f.Name, [.. numbers[k]])).ToList();
-                return new RowBatch(ids ? [.. idList] : null, timestamps ? [.. tsList] : null, columns, [.. predictions]);
+                var read = columns.Columns();
+                var rows = new RowBatch(ids ? [.. idList] : null, timestamps ? [.. tsList] : null, [.. read.Take(features.Count)], [.. predictions]);
+                return inputs is null ? rows : rows.WithInputs([.. read.Skip(features.Count)]);
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)

@@ -60,6 +60,15 @@ internal sealed class RowBatch
     /// <summary>Regression models: the input columns; null for a classifier.</summary>
     public IReadOnlyList<FeatureColumn>? Features { get; }
 
+    /// <summary>
+    /// The input columns kept for drift and data quality (any kind of model), besides a regression model's
+    /// <see cref="Features"/>; null when the model measures none.
+    /// </summary>
+    public IReadOnlyList<FeatureColumn>? Inputs { get; init; }
+
+    /// <summary>The shape of <see cref="Inputs"/>; null without them.</summary>
+    public IReadOnlyList<StoredFeature>? InputShapes => Inputs is null ? null : StoredFeatures.Shapes(Inputs);
+
     /// <summary>Regression models: the shape of <see cref="Features"/>; null for a classifier.</summary>
     public IReadOnlyList<StoredFeature>? FeatureShapes => Features is null ? null : StoredFeatures.Shapes(Features);
 
@@ -68,7 +77,10 @@ internal sealed class RowBatch
 
     public int Count { get; }
 
-    public static RowBatch Empty(bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null, IReadOnlyList<StoredFeature>? features = null) =>
+    public static RowBatch Empty(bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null, IReadOnlyList<StoredFeature>? features = null, IReadOnlyList<StoredFeature>? inputs = null) =>
+        EmptyRows(ids, timestamps, predictions, classes, features).WithInputs(inputs is null ? null : StoredFeatures.Empty(inputs));
+
+    private static RowBatch EmptyRows(bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes, IReadOnlyList<StoredFeature>? features) =>
         features is not null ? new(ids ? [] : null, timestamps ? [] : null, StoredFeatures.Empty(features), Array.Empty<double>())
         : classes is null
             ? new(ids ? [] : null, timestamps ? [] : null, Array.Empty<double>(), predictions ? [] : null)
@@ -106,6 +118,28 @@ internal sealed class RowBatch
 
     public PredictionSet ToPredictionSet() => new(Scores, Predictions, null, Timestamps);
 
+    /// <summary>The same rows with <paramref name="inputs"/> as their drift and quality columns (arrays are shared, not copied).</summary>
+    public RowBatch WithInputs(IReadOnlyList<FeatureColumn>? inputs)
+    {
+        var copy = Features is not null ? new RowBatch(Ids, Timestamps, Features, Predictions!)
+            : ClassScores is null ? new RowBatch(Ids, Timestamps, Scores, Predictions)
+            : new RowBatch(Ids, Timestamps, Classes!, ClassScores, Predictions);
+        return new RowBatch(copy, inputs);
+    }
+
+    private RowBatch(RowBatch rows, IReadOnlyList<FeatureColumn>? inputs)
+        : this(rows.Ids, rows.Timestamps, rows.Scores, rows.Predictions)
+    {
+        Classes = rows.Classes;
+        ClassScores = rows.ClassScores;
+        Features = rows.Features;
+        Count = rows.Count;
+        Inputs = inputs;
+    }
+
+    /// <summary>The rows' input columns (a regression model's features and the drift and quality columns) as the drift and quality calculators take them.</summary>
+    public ModelData ToInputData() => new(Count, Timestamps) { Features = [.. Features ?? [], .. Inputs ?? []] };
+
     /// <summary>
     /// Estimates the rows as the chunk <paramref name="chunk"/> with the fitted model, with <paramref name="targets"/>
     /// (labels joined so far, NaN where none) filling the realized values.
@@ -136,6 +170,25 @@ internal sealed class RowBatch
             return batches[0];
         }
 
+        var rows = ConcatRows(batches, model);
+        var first = batches[0];
+        if (first.Inputs is null && batches.All(b => b.Inputs is null))
+        {
+            return rows;
+        }
+
+        var shapes = first.InputShapes;
+        if (batches.Any(b => !StoredFeatures.Same(b.InputShapes, shapes)))
+        {
+            throw new EstimatorDataException($"model '{model}': analysis rows disagree on the drift and quality columns ({StoredFeatures.Describe(shapes)} and {StoredFeatures.Describe(batches.First(b => !StoredFeatures.Same(b.InputShapes, shapes)).InputShapes)})");
+        }
+
+        var parts = batches.Select(b => b.Inputs!).ToList();
+        return rows.WithInputs([.. Enumerable.Range(0, shapes!.Count).Select(k => StoredFeatures.Concat(parts, k, rows.Count))]);
+    }
+
+    private static RowBatch ConcatRows(IReadOnlyList<RowBatch> batches, string model)
+    {
         var n = 0;
         foreach (var b in batches)
         {
@@ -223,7 +276,11 @@ internal sealed class RowBatch
     public static string Describe(IReadOnlyList<string>? classes) => classes is null ? "binary" : string.Join(", ", classes);
 
     /// <summary>Rows [start, start + length).</summary>
-    public RowBatch Slice(int start, int length) => Features is not null
+    public RowBatch Slice(int start, int length) => Inputs is null
+        ? SliceRows(start, length)
+        : SliceRows(start, length).WithInputs([.. Inputs.Select(f => f.Slice(start, length))]);
+
+    private RowBatch SliceRows(int start, int length) => Features is not null
         ? new(
             Ids?.AsSpan(start, length).ToArray(),
             Timestamps?.AsSpan(start, length).ToArray(),
@@ -273,7 +330,11 @@ internal sealed class RowBatch
     }
 
     /// <summary>The rows at the given positions, in that order.</summary>
-    public RowBatch Permute(int[] order)
+    public RowBatch Permute(int[] order) => Inputs is null
+        ? PermuteRows(order)
+        : PermuteRows(order).WithInputs([.. Inputs.Select(f => StoredFeatures.Permute(f, order))]);
+
+    private RowBatch PermuteRows(int[] order)
     {
         if (Features is not null)
         {
@@ -337,6 +398,6 @@ internal sealed class RowBatch
     }
 
     /// <summary>Reads rows written by <see cref="Write"/>; the flags say which optional columns the stream carries, <paramref name="classes"/> a multiclass model's classes, <paramref name="features"/> a regression model's input columns.</summary>
-    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null, IReadOnlyList<StoredFeature>? features = null) =>
-        features is null ? RowFile.Read(path, ids, timestamps, predictions, classes) : RegressionRowFile.Read(path, ids, timestamps, features);
+    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes = null, IReadOnlyList<StoredFeature>? features = null, IReadOnlyList<StoredFeature>? inputs = null) =>
+        features is null ? RowFile.Read(path, ids, timestamps, predictions, classes, inputs) : RegressionRowFile.Read(path, ids, timestamps, features, inputs);
 }

@@ -8,7 +8,8 @@ namespace Estimator.Monitoring;
 /// The Parquet form of a <see cref="RowBatch"/> in the store (<c>rows/</c> and work-item segments): <c>id</c>,
 /// <c>timestamp</c>, then the doubles — <c>y_pred_proba</c> and <c>y_pred</c> for a binary model; <c>y_pred</c> (the
 /// class index) and <c>y_pred_proba_0</c> … <c>y_pred_proba_{K-1}</c> (in the order of the state's classes) for a
-/// multiclass model. Missing values are nulls.
+/// multiclass model; then the drift and quality columns as <c>feature_&lt;name&gt;</c> (see <see cref="RowBatch.Inputs"/>).
+/// Missing values are nulls.
 /// </summary>
 internal static class RowFile
 {
@@ -26,8 +27,8 @@ internal static class RowFile
     public static void Write(RowBatch rows, string path) => AtomicFile.Write(path, stream => WriteAsync(rows, stream).GetAwaiter().GetResult());
 
     /// <summary>Reads rows written by <see cref="Write"/>; the flags say which optional columns the stream carries.</summary>
-    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes) =>
-        ReadAsync(path, ids, timestamps, predictions, classes).GetAwaiter().GetResult();
+    public static RowBatch Read(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes, IReadOnlyList<StoredFeature>? inputs = null) =>
+        ReadAsync(path, ids, timestamps, predictions, classes, inputs).GetAwaiter().GetResult();
 
     private static async Task WriteAsync(RowBatch rows, Stream stream)
     {
@@ -35,7 +36,8 @@ internal static class RowFile
         var doubles = rows.ClassScores is null
             ? new List<(DataField<double?> Field, double[] Values)> { (ScoreField, rows.Scores), (PredictionField, rows.Predictions ?? new double[count]) }
             : [(PredictionField, rows.Predictions ?? new double[count]), .. rows.ClassScores.Select((c, k) => (ClassScoreField(k), c))];
-        var schema = rows.ClassScores is null ? Schema : new ParquetSchema([IdField, TimestampField, .. doubles.Select(d => d.Field)]);
+        var inputFields = rows.InputShapes?.Select(FeatureColumnFields.Field).ToArray() ?? [];
+        var schema = rows.ClassScores is null && inputFields.Length == 0 ? Schema : new ParquetSchema([IdField, TimestampField, .. doubles.Select(d => d.Field), .. inputFields]);
         var writer = await ParquetWriter.CreateAsync(schema, stream, WriteOptions).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
@@ -45,6 +47,8 @@ internal static class RowFile
             {
                 await group.WriteAsync<double>(field, Nullable(values)).ConfigureAwait(false);
             }
+
+            await FeatureColumnFields.WriteAsync(group, rows.Inputs ?? [], inputFields).ConfigureAwait(false);
         }
     }
 
@@ -90,7 +94,7 @@ internal static class RowFile
         return result;
     }
 
-    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes)
+    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes, IReadOnlyList<StoredFeature>? inputs)
     {
         try
         {
@@ -101,12 +105,15 @@ internal static class RowFile
             {
                 var fields = reader.Schema.GetDataFields();
                 var doubleCount = classes is null ? 2 : 1 + classes.Count;
-                if (fields.Length != 2 + doubleCount)
+                var inputCount = inputs?.Count ?? 0;
+                if (fields.Length != 2 + doubleCount + inputCount || !fields.Skip(2 + doubleCount).Select(f => f.Name).SequenceEqual(FeatureColumnFields.Names(inputs), StringComparer.Ordinal))
                 {
                     throw new EstimatorDataException(
-                        FormattableString.Invariant($"the store's row file has {fields.Length} columns; a {(classes is null ? "binary" : $"{classes.Count}-class")} model's rows have {2 + doubleCount}"),
+                        FormattableString.Invariant($"the store's row file has {fields.Length} columns ({string.Join(", ", fields.Select(f => f.Name))}); a {(classes is null ? "binary" : $"{classes.Count}-class")} model's rows have {2 + doubleCount + inputCount}"),
                         path);
                 }
+
+                var inputColumns = new FeatureColumnFields.Reader(inputs ?? []);
 
                 var idList = new List<string?>();
                 var tsList = new List<DateTime>();
@@ -126,13 +133,16 @@ internal static class RowFile
                             doubleLists[d].Add(v ?? double.NaN);
                         }
                     }
+
+                    await inputColumns.ReadAsync(rg, fields, 2 + doubleCount, n).ConfigureAwait(false);
                 }
 
                 string?[]? idColumn = ids ? [.. idList] : null;
                 DateTime[]? tsColumn = timestamps ? [.. tsList] : null;
-                return classes is null
+                var rows = classes is null
                     ? new RowBatch(idColumn, tsColumn, [.. doubleLists[0]], predictions ? [.. doubleLists[1]] : null)
                     : new RowBatch(idColumn, tsColumn, classes, [.. doubleLists.Skip(1).Select(l => l.ToArray())], predictions ? [.. doubleLists[0]] : null);
+                return inputs is null ? rows : rows.WithInputs(inputColumns.Columns());
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)

@@ -28,6 +28,13 @@ internal sealed class StoreLayout(string root)
     public string AnalysisEstimatesPath(string model, int index) =>
         Path.Combine(AnalysisEstimatesDirectory(model), string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}.parquet"));
 
+    public string DriftDirectory(string model) => Path.Combine(ModelDirectory(model), "drift");
+
+    public string DriftReferencePath(string model) => Path.Combine(DriftDirectory(model), "reference.parquet");
+
+    public string DriftPath(string model, int index) =>
+        Path.Combine(DriftDirectory(model), string.Create(CultureInfo.InvariantCulture, $"chunk-{index:D6}.parquet"));
+
     public string RowsDirectory(string model) => Path.Combine(ModelDirectory(model), "rows");
 
     public string RowsPath(string model, ChunkState chunk) => Path.Combine(RowsDirectory(model), chunk.RowsFile);

@@ -15,7 +15,7 @@ public sealed record WorkItemOutcome(string Item, int Chunks, long Rows);
 /// Work items: a large estimate run split so that several workers share one model's backlog. The planning run (under the
 /// model's lock) commits the chunk list with the items pending; each item's rows wait in <c>pending/&lt;item&gt;.parquet</c>.
 /// An item is run by whoever holds its own lock file (<c>pending/&lt;item&gt;.lock</c>), which the OS drops when a holder
-/// dies; it writes only the files its chunks own (rows files named by run, the chunks' estimate files, each written
+/// dies; it writes only the files its chunks own (rows files named by run, the chunks' estimate and drift files, each written
 /// atomically) and marks itself done with <c>pending/&lt;item&gt;.done</c>. Any later run of the model (under the model's
 /// lock) first settles the pending items, running any that are not done, so no planning ever overlaps an item of an
 /// earlier plan and no chunk's files have two writers.
@@ -91,7 +91,8 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
 
         cancellationToken.ThrowIfCancellationRequested();
         var fitted = context.Fitted.Load(model, work.Fingerprint);
-        var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features);
+        var inputs = work.InputFingerprint is null ? null : context.Fitted.LoadInputs(model, work.InputFingerprint);
+        var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features, state.Inputs);
         var chunks = new List<(ChunkState Chunk, RowBatch Rows)>(work.LastChunk - work.FirstChunk + 1);
         var at = 0;
         foreach (var chunk in state.Chunks)
@@ -116,7 +117,7 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
         }
 
         onStart?.Invoke(chunks.Count, rows.Count);
-        files.Write(model, fitted, chunks, work.RunId, work.EstimatedAt, onChunk);
+        files.Write(model, fitted, inputs, chunks, work.RunId, work.EstimatedAt, onChunk);
         AtomicFile.WriteText(done, work.RunId);
         context.Logger?.LogInformation("Model {Model}: work item {Item} wrote chunks {First}..{Last} ({Rows} rows)", model, item, work.FirstChunk, work.LastChunk, rows.Count);
         return new WorkItemOutcome(item, chunks.Count, rows.Count);

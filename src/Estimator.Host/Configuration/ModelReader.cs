@@ -23,12 +23,14 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
         "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
         "slos", "alerting", "notify", "reconcile_schedule", "problem", "features", "seed", "tune_hyperparameters",
+        "drift", "quality",
     ];
 
     private readonly ColumnsSectionReader columnsReader = new(nodes);
     private readonly MetricsSectionReader metricsReader = new(nodes);
     private readonly ChunkingSectionReader chunkingReader = new(nodes);
     private readonly SloSectionReader sloReader = new(nodes);
+    private readonly InputSectionsReader inputsReader = new(nodes);
     private readonly RegressionSectionReader regressionReader = new(nodes, new MetricsSectionReader(nodes));
     private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
 
@@ -76,10 +78,11 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             ? nodes.Choice(problemNode, path + ".problem", "expected classification or regression", ("CLASSIFICATION", ProblemKind.Classification), ("REGRESSION", ProblemKind.Regression))
             : ProblemKind.Classification;
         var columns = columnsReader.Read(map, path, problem ?? ProblemKind.Classification);
+        var inputs = inputsReader.Read(map, path);
         var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
         if (problem == ProblemKind.Regression)
         {
-            return ReadRegressionModel(map, path, before, (name, reference, analysis, targets, columns, chunking), globalNotify);
+            return ReadRegressionModel(map, path, before, (name, reference, analysis, targets, columns, chunking, inputs), globalNotify);
         }
 
         regressionReader.CheckClassifier(map, path);
@@ -110,7 +113,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var (schedule, reconcileSchedule, slos, alerting, channels) = ReadCommon(map, path, metrics is null ? null : SloSectionReader.ObjectiveNames(metrics), globalNotify);
         if (nodes.ProblemCount > before || name is null || reference is null || analysis is null || columns is null || metrics is null
             || chunking is null || thresholds is null || calibration is null || normalization is null
-            || schedule is null || slos is null || alerting is null || channels is null)
+            || schedule is null || slos is null || alerting is null || channels is null || inputs is null)
         {
             return null;
         }
@@ -125,7 +128,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             BusinessValueMatrix = matrix,
             NormalizeBusinessValuePerPrediction = perPrediction,
         };
-        var definition = new ModelDefinition(name, reference, analysis, targets, columns.Id, columns, options) { Slos = slos, Alerting = alerting };
+        var definition = new ModelDefinition(name, reference, analysis, targets, columns.Id, columns, options) { Slos = slos, Alerting = alerting, Inputs = inputs };
         return new ModelConfig(definition, schedule)
         {
             ReconcileSchedule = targets is null ? null : reconcileSchedule ?? schedule,
@@ -154,13 +157,13 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         YamlMappingNode map,
         string path,
         int before,
-        (string? Name, string? Reference, string? Analysis, string? Targets, ColumnMapping? Columns, Chunking? Chunking) read,
+        (string? Name, string? Reference, string? Analysis, string? Targets, ColumnMapping? Columns, Chunking? Chunking, InputMonitoring? Inputs) read,
         List<ChannelSpec> globalNotify)
     {
         var (features, options) = regressionReader.Read(map, path);
         var (schedule, reconcileSchedule, slos, alerting, channels) = ReadCommon(map, path, options?.Metrics.Select(m => m.Name()).ToList(), globalNotify);
         if (nodes.ProblemCount > before || read.Name is null || read.Reference is null || read.Analysis is null || read.Columns is null || read.Chunking is null
-            || features is null || options is null || schedule is null || slos is null || alerting is null || channels is null)
+            || features is null || options is null || schedule is null || slos is null || alerting is null || channels is null || read.Inputs is null)
         {
             return null;
         }
@@ -172,6 +175,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             Regression = options,
             Slos = slos,
             Alerting = alerting,
+            Inputs = read.Inputs,
         };
         return new ModelConfig(definition, schedule)
         {

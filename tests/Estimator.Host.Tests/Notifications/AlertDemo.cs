@@ -31,15 +31,19 @@ internal static class AlertDemo
             .ToList();
     }
 
-    /// <summary>Copies the demo (roc_auc only) with the objective, alerting and the given model-level notify YAML lines.</summary>
-    public static string Copy(string root, string notifyYaml, string schedule = "*/2 * * * * *", string extraTopLevel = "")
+    /// <summary>
+    /// Copies the demo (roc_auc only) with the objective, alerting and the given model-level notify YAML lines, and any
+    /// other model-level YAML lines (<paramref name="modelYaml"/>, indented as a model's keys).
+    /// </summary>
+    public static string Copy(string root, string notifyYaml, string schedule = "*/2 * * * * *", string extraTopLevel = "", double objective = Objective, string modelYaml = "")
     {
         var path = TestData.CopyDemo(root, schedule, extraTopLevel);
         var yaml = File.ReadAllText(path).Replace("metrics: [roc_auc, precision, recall, f1, accuracy, specificity]", "metrics: [roc_auc]", StringComparison.Ordinal);
+        yaml += modelYaml;
         yaml += $"""
 
                 slos:
-                  - {"{"} metric: roc_auc, objective: {Objective.ToString(System.Globalization.CultureInfo.InvariantCulture)} {"}"}
+                  - {"{"} metric: roc_auc, objective: {objective.ToString(System.Globalization.CultureInfo.InvariantCulture)} {"}"}
                 alerting: {"{"} for: 1, keep_firing_for: 1, consecutive_crossings: 3 {"}"}
                 notify:
             {notifyYaml}

@@ -58,7 +58,7 @@ public sealed class DataQualityGoldenTests
 
     private static List<string> Names(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
-    private static void AssertMatches(JsonDocument expected, List<ChunkEstimate> rows)
+    internal static void AssertMatches(JsonDocument expected, List<ChunkEstimate> rows)
     {
         var byKey = rows.ToLookup(r => (r.Period, r.Chunk.Key, r.Calculator, r.Column));
         var compared = 0;

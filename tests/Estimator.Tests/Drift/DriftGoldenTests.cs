@@ -74,7 +74,7 @@ public sealed class DriftGoldenTests
     internal static JsonDocument Expected(string name) =>
         JsonDocument.Parse(File.ReadAllText(TestFiles.RepositoryFile(Path.Combine("tests", "Estimator.Tests", "Fixtures", "nannyml", name + ".json"))));
 
-    private static void AssertMatches(string fixture, IReadOnlyList<ChunkEstimate> rows, double binnedTolerance)
+    internal static void AssertMatches(string fixture, IReadOnlyList<ChunkEstimate> rows, double binnedTolerance)
     {
         using var expected = Expected(fixture);
         var chunks = expected.RootElement.GetProperty("chunks").EnumerateArray().ToList();
