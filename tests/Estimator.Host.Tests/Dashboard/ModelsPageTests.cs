@@ -97,6 +97,30 @@ public sealed partial class ModelsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelsPage_NamesTheDriftingInputs_UnderAFiringAlert()
+    {
+        var path = TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 5);
+        File.AppendAllText(path, "    slos:\n      - { metric: roc_auc, objective: 0.969 }\n    drift: { columns: [car_value, debt_to_income_ratio, size_of_downpayment] }\n");
+        var config = EstimatorConfig.Load(path);
+        var store = new ModelRunnerStore(new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero });
+        store.Estimate(new EstimateRequest(config.Models[0].Definition), CancellationToken.None);
+        store.EvaluateAlerts(config.Models[0].Definition, CancellationToken.None);
+        await using var app = await TestHosts.StartAsync(config, store);
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        var html = await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative));
+
+        // The evidence the queued P1 carries, listed under the alert: the columns that alerted, not the quiet ones.
+        var evidence = Assert.Single(store.PendingNotifications("car_loan"), n => n.Severity == "P1" && n.Rule == "objective").Drift!;
+        var drifting = evidence.Where(e => e.AlertingChunks > 0).Select(e => e.Column).ToList();
+        Assert.Contains("car_value", drifting);
+        var block = Regex.Match(html, "<div class=\"estimator-root-cause\" data-alert=\"car_loan/roc_auc/objective\"><small>Drifting inputs: (.*?)</small></div>");
+        Assert.True(block.Success, html);
+        Assert.Equal(drifting, Regex.Matches(block.Groups[1].Value, "data-column=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
     public async Task ModelsPage_SaysSo_WhenThereAreNoEstimatesYetOrTheStoreFails()
     {
         var config = EstimatorConfig.Load(TestData.CopyDemo(temp.Path, "0 0 1 1 *", $"dashboard: {{ authorization: {{ token: {Token} }} }}\n", seedFiles: 0));
