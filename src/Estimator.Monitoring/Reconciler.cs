@@ -1,4 +1,5 @@
 using System.Globalization;
+using Estimator.Drift;
 using Estimator.Estimation;
 using Estimator.IO;
 using Microsoft.Extensions.Logging;
@@ -135,7 +136,8 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
 
             labelledPerChunk[chunk.Index] = matched;
             var result = rows.Estimate(fitted, targets, chunk.ToChunk());
-            var chunkLedger = result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId)).ToList();
+            var drifting = DriftingColumns(model, chunk.Index);
+            var chunkLedger = result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId) with { DriftColumns = drifting }).ToList();
             ledger.AddRange(chunkLedger);
             var changed = !reconcile.LabelledPerChunk.TryGetValue(chunk.Index, out var before) || before != matched
                 || !File.Exists(Layout.LedgerPath(model.Name, chunk.Index));
@@ -227,6 +229,18 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
     /// <summary>The model's last reconciliation summary, or null before the first reconcile run.</summary>
     public ReconciliationSummary? ReadSummary(string model) =>
         ReconcileState.ReadSummary(Layout.ReconciliationSummaryPath(StoreLayout.CheckedName(model)));
+
+    /// <summary>The chunk's alerting drift columns, ranked and comma-separated; null without drift monitoring.</summary>
+    private string? DriftingColumns(ModelDefinition model, int index)
+    {
+        if (model.Inputs.Drift is null)
+        {
+            return null;
+        }
+
+        var evidence = RootCause.Rank(files.ReadDrift(model.Name, [index]), [index], int.MaxValue);
+        return string.Join(',', evidence.Where(e => e.AlertingChunks > 0).Select(e => e.Column));
+    }
 
     private static LedgerRecord ToLedger(string model, ChunkState chunk, ChunkEstimate r, long labelled, DateTime? arrived, DateTime now, string runId)
     {

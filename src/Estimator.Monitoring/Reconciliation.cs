@@ -90,6 +90,13 @@ public sealed record LedgerRecord(
     DateTime ReconciledAt,
     string RunId)
 {
+    /// <summary>
+    /// The chunk's input columns whose univariate drift alerted, strongest first (<see cref="Drift.RootCause"/>),
+    /// comma-separated: beside realized performance, whether the inputs moved. Empty when none did; null for a model
+    /// without drift monitoring.
+    /// </summary>
+    public string? DriftColumns { get; init; }
+
     private static readonly ParquetSchema Schema = new(
         new DataField<string>("model", false),
         new DataField<string>("chunk_key", false),
@@ -109,7 +116,8 @@ public sealed record LedgerRecord(
         new DataField<long>("labelled_rows", false),
         new DateTimeDataField("labels_arrived_at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
         new DateTimeDataField("reconciled_at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false),
-        new DataField<string>("run_id", false));
+        new DataField<string>("run_id", false),
+        new DataField<string>("drift_columns", true));
 
     /// <summary>Writes ledger rows as Parquet, atomically.</summary>
     public static void Write(IReadOnlyList<LedgerRecord> records, string path) =>
@@ -144,6 +152,7 @@ public sealed record LedgerRecord(
             await g.WriteAsync<DateTime>(f[16], r.Select(x => x.LabelsArrivedAt).ToArray()).ConfigureAwait(false);
             await g.WriteAsync<DateTime>(f[17], r.Select(x => x.ReconciledAt).ToArray()).ConfigureAwait(false);
             await g.WriteAsync(f[18], r.Select(x => x.RunId).ToArray()).ConfigureAwait(false);
+            await g.WriteAsync(f[19], r.Select(x => x.DriftColumns).ToArray()).ConfigureAwait(false);
         }
     }
 
@@ -171,11 +180,17 @@ public sealed record LedgerRecord(
             var arrived = await ParquetInput.ReadNullableAsync<DateTime>(g, f[16], n).ConfigureAwait(false);
             var reconciled = await ParquetInput.ReadRequiredAsync<DateTime>(g, f[17], n).ConfigureAwait(false);
             var run = await ParquetInput.ReadStringsAsync(g, f[18], n).ConfigureAwait(false);
+
+            // Ledgers written before drift_columns existed have 19 columns.
+            var drift = f.Length > 19 ? await ParquetInput.ReadStringsAsync(g, f[19], n).ConfigureAwait(false) : new string?[n];
             for (var i = 0; i < n; i++)
             {
                 records.Add(new LedgerRecord(
                     model[i]!, key[i]!, index[i], Utc(start[i]), Utc(end[i]), rows[i], provisional[i], metric[i]!, estimated[i], lower[i], upper[i],
-                    realized[i], error[i], inside[i], missing[i], labelled[i], Utc(arrived[i]), DateTime.SpecifyKind(reconciled[i], DateTimeKind.Utc), run[i]!));
+                    realized[i], error[i], inside[i], missing[i], labelled[i], Utc(arrived[i]), DateTime.SpecifyKind(reconciled[i], DateTimeKind.Utc), run[i]!)
+                {
+                    DriftColumns = drift[i],
+                });
             }
         }).ConfigureAwait(false);
 

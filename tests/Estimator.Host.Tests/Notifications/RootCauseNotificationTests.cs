@@ -76,6 +76,19 @@ public sealed class RootCauseNotificationTests : IDisposable
         // A notification's evidence is kept with it in the outbox (the alert ledger).
         var sent = Assert.Single(runner.SentNotifications("car_loan"), n => n.Severity == "P1");
         Assert.Equal(named, sent.Drift!.Select(e => e.Column));
+
+        // Once labels arrive, the reconciliation ledger says per chunk which inputs drifted there, beside realized roc_auc.
+        DropLabels(model);
+        runner.Reconcile(model);
+        var ledger = runner.ReadLedger("car_loan");
+        Assert.Equal(10, ledger.Count);
+        foreach (var row in ledger)
+        {
+            var inChunk = NannyMlAlertingChunks([row.ChunkIndex]).Where(a => a.Value > 0).Select(a => a.Key);
+            Assert.Equal(inChunk.Order(), row.DriftColumns!.Split(',', StringSplitOptions.RemoveEmptyEntries).Order());
+        }
+
+        Assert.Contains(ledger, r => r.DriftColumns!.Length > 0);
     }
 
     [Fact]
@@ -97,7 +110,16 @@ public sealed class RootCauseNotificationTests : IDisposable
 
         var page = Assert.Single(receiver.On("/p1"));
         Assert.Equal(JsonValueKind.Null, page.GetProperty("drift").ValueKind);
+        DropLabels(model);
+        runner.Reconcile(model);
+        Assert.All(runner.ReadLedger("car_loan"), r => Assert.Null(r.DriftColumns));
     }
+
+    /// <summary>Puts the car-loan analysis labels into the model's targets folder.</summary>
+    private static void DropLabels(Estimator.Monitoring.ModelDefinition model) =>
+        File.Copy(
+            Path.Combine(Path.GetDirectoryName(TestData.CarLoanAnalysis)!, "analysis_targets.parquet"),
+            Path.Combine(Path.GetDirectoryName(model.Targets!)!, "labels.parquet"));
 
     /// <summary>Per input column, in how many of <paramref name="chunks"/> NannyML alerted on it by any method.</summary>
     private static Dictionary<string, int> NannyMlAlertingChunks(int[] chunks)
