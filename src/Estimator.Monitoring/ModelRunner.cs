@@ -77,8 +77,8 @@ public sealed class ModelRunner
         _workItems = new WorkItems(_context, _files);
         _fit = new FitRun(_context, _files, formation, _workItems, _summaries, new InputFit(_context, _files, _summaries));
         _estimate = new EstimateRun(_context, _files, formation, _workItems, _fit, _summaries);
-        _reconciler = new Reconciler(_context, _files, _fit, _summaries);
         _outbox = new AlertOutbox(_context);
+        _reconciler = new Reconciler(_context, _files, _fit, _summaries, _outbox);
         _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries, (model, chunks) => model.Inputs.Drift is null ? null : _files.ReadDrift(model.Name, chunks));
         _fittedSummaries = new FittedSummaries(_context);
     }

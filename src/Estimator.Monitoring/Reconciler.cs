@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Estimator.Monitoring;
 
 /// <summary>Reconciliation: labels that arrive later are joined to the stored chunk rows and realized values recorded.</summary>
-internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun fit, ModelSummaries summaries)
+internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun fit, ModelSummaries summaries, AlertOutbox outbox)
 {
     /// <summary>Coverage below this share (over at least <see cref="MinimumChunksForWarning"/> complete chunks) raises a warning.</summary>
     public const double CoverageWarning = 0.9;
@@ -116,6 +116,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
 
         var labelledPerChunk = new Dictionary<int, long>();
         var ledger = new List<LedgerRecord>();
+        var writes = new List<(ChunkState Chunk, IReadOnlyList<ChunkEstimate> Result, bool Changed)>();
         var updated = 0;
         long matchedIds = 0;
         foreach (var chunk in state.Chunks)
@@ -141,21 +142,48 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             ledger.AddRange(chunkLedger);
             var changed = !reconcile.LabelledPerChunk.TryGetValue(chunk.Index, out var before) || before != matched
                 || !File.Exists(Layout.LedgerPath(model.Name, chunk.Index));
-            if (changed)
-            {
-                if (chunk.Visible)
-                {
-                    // Realized values change the verdicts of flags already evaluated: the summary is rebuilt from the files.
-                    summaries.BeforeRewrite(model.Name, chunk.Index);
-                    ChunkFiles.WriteEstimates(EstimateRecord.FromRows(model.Name, result, now.UtcDateTime, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model.Name, chunk.Index));
-                }
+            writes.Add((chunk, result, changed));
+        }
 
-                LedgerRecord.Write(chunkLedger, Layout.LedgerPath(model.Name, chunk.Index));
-                updated++;
+        // A violation is confirmed by a later chunk's labels, so every chunk's marks are known only now; a ledger file whose
+        // marks changed is rewritten even when its own labels did not.
+        var violations = AssumptionFlags.Find(ledger);
+        ledger = [.. ledger.Select(r => r with { AssumptionViolated = AssumptionFlags.Marks(violations, r) })];
+        var violatedPerChunk = ledger.Where(r => r.AssumptionViolated == true).GroupBy(r => r.ChunkIndex)
+            .ToDictionary(g => g.Key, g => string.Join(',', g.Select(r => r.Metric)));
+        foreach (var (chunk, result, changed) in writes)
+        {
+            var marks = violatedPerChunk.GetValueOrDefault(chunk.Index);
+            if (!changed && marks == reconcile.ViolatedPerChunk.GetValueOrDefault(chunk.Index))
+            {
+                continue;
+            }
+
+            if (changed && chunk.Visible)
+            {
+                // Realized values change the verdicts of flags already evaluated: the summary is rebuilt from the files.
+                summaries.BeforeRewrite(model.Name, chunk.Index);
+                ChunkFiles.WriteEstimates(EstimateRecord.FromRows(model.Name, result, now.UtcDateTime, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model.Name, chunk.Index));
+            }
+
+            LedgerRecord.Write([.. ledger.Where(r => r.ChunkIndex == chunk.Index)], Layout.LedgerPath(model.Name, chunk.Index));
+            updated++;
+        }
+
+        foreach (var notification in AssumptionFlags.Notifications(model.Name, violations, ledger, now.UtcDateTime))
+        {
+            if (outbox.Enqueue(notification))
+            {
+                context.Logger?.LogWarning("Model {Model}: {Metric} {Rule} {State}: {Reason}", model.Name, notification.Metric, notification.Rule, notification.State, notification.Reason);
             }
         }
 
         var summary = Summarize(model, now.UtcDateTime, ledger, labels.Labels.Count, duplicates, conflicts, Math.Max(0, labels.Labels.Count - matchedIds));
+        summary = summary with
+        {
+            Warnings = [.. violations.Where(v => v.Active).Select(v => AssumptionFlags.Warning(v, Assumption(model))), .. summary.Warnings],
+            AssumptionViolations = violations,
+        };
         var earlierWarnings = ReadSummary(model.Name)?.Warnings ?? [];
         AtomicFile.WriteText(Layout.ReconciliationSummaryPath(model.Name), ReconcileState.SerializeSummary(summary));
         var committed = reconcile with
@@ -166,6 +194,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
             DuplicateIds = duplicates,
             ConflictingDuplicates = conflicts,
             LabelledPerChunk = labelledPerChunk,
+            ViolatedPerChunk = violatedPerChunk,
         };
         committed.Save(reconcilePath);
         // The analysis files' rejections are kept; the label files' are those of this run.
@@ -272,7 +301,8 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
 
     /// <summary>What a warning is about, without its figures: the metric and whether coverage or error.</summary>
     private static string WarningKey(string warning) =>
-        warning[..Math.Max(0, warning.IndexOf(':', StringComparison.Ordinal))] + (warning.Contains("±3σ band", StringComparison.Ordinal) ? " coverage" : " error");
+        warning[..Math.Max(0, warning.IndexOf(':', StringComparison.Ordinal))]
+        + (warning.Contains("assumption violated", StringComparison.Ordinal) ? " assumption" : warning.Contains("±3σ band", StringComparison.Ordinal) ? " coverage" : " error");
 
     private static ReconciliationSummary Summarize(ModelDefinition model, DateTime now, List<LedgerRecord> ledger, long labels, long duplicates, long conflicts, long unmatched)
     {

@@ -47,7 +47,14 @@ public sealed record ReconciliationSummary(
     long ConflictingDuplicates,
     long UnmatchedIds,
     IReadOnlyList<MetricReconciliation> Metrics,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// Where each metric's realized values left the estimate's band on consecutive fully labelled chunks: the estimator's
+    /// assumption looks violated (concept drift?). Active ones are also worded in <see cref="Warnings"/>.
+    /// </summary>
+    public IReadOnlyList<Slo.AssumptionViolation> AssumptionViolations { get; init; } = [];
+}
 
 /// <summary>One row of the reconciliation ledger: a chunk × metric with its estimate and realized value.</summary>
 /// <param name="Model">The model.</param>
@@ -97,6 +104,13 @@ public sealed record LedgerRecord(
     /// </summary>
     public string? DriftColumns { get; init; }
 
+    /// <summary>
+    /// Whether the chunk lies in a run where this metric's realized values left the band on consecutive fully labelled
+    /// chunks (<see cref="Slo.AssumptionCheck"/>): the estimator's assumption looks violated there. Null in ledgers
+    /// written before the column existed.
+    /// </summary>
+    public bool? AssumptionViolated { get; init; }
+
     private static readonly ParquetSchema Schema = new(
         new DataField<string>("model", false),
         new DataField<string>("chunk_key", false),
@@ -117,7 +131,8 @@ public sealed record LedgerRecord(
         new DateTimeDataField("labels_arrived_at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
         new DateTimeDataField("reconciled_at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false),
         new DataField<string>("run_id", false),
-        new DataField<string>("drift_columns", true));
+        new DataField<string>("drift_columns", true),
+        new DataField<bool?>("assumption_violated", true));
 
     /// <summary>Writes ledger rows as Parquet, atomically.</summary>
     public static void Write(IReadOnlyList<LedgerRecord> records, string path) =>
@@ -153,6 +168,7 @@ public sealed record LedgerRecord(
             await g.WriteAsync<DateTime>(f[17], r.Select(x => x.ReconciledAt).ToArray()).ConfigureAwait(false);
             await g.WriteAsync(f[18], r.Select(x => x.RunId).ToArray()).ConfigureAwait(false);
             await g.WriteAsync(f[19], r.Select(x => x.DriftColumns).ToArray()).ConfigureAwait(false);
+            await g.WriteAsync<bool>(f[20], r.Select(x => x.AssumptionViolated).ToArray()).ConfigureAwait(false);
         }
     }
 
@@ -183,6 +199,7 @@ public sealed record LedgerRecord(
 
             // Ledgers written before drift_columns existed have 19 columns.
             var drift = f.Length > 19 ? await ParquetInput.ReadStringsAsync(g, f[19], n).ConfigureAwait(false) : new string?[n];
+            var violated = f.Length > 20 ? await ParquetInput.ReadNullableAsync<bool>(g, f[20], n).ConfigureAwait(false) : new bool?[n];
             for (var i = 0; i < n; i++)
             {
                 records.Add(new LedgerRecord(
@@ -190,6 +207,7 @@ public sealed record LedgerRecord(
                     realized[i], error[i], inside[i], missing[i], labelled[i], Utc(arrived[i]), DateTime.SpecifyKind(reconciled[i], DateTimeKind.Utc), run[i]!)
                 {
                     DriftColumns = drift[i],
+                    AssumptionViolated = violated[i],
                 });
             }
         }).ConfigureAwait(false);
@@ -225,6 +243,9 @@ internal sealed record ReconcileState(
     long ConflictingDuplicates,
     IReadOnlyDictionary<int, long> LabelledPerChunk)
 {
+    /// <summary>Per chunk index, the metrics whose ledger rows were marked as violating the assumption at the last run (comma-separated).</summary>
+    public IReadOnlyDictionary<int, string> ViolatedPerChunk { get; init; } = new Dictionary<int, string>();
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static ReconcileState Empty { get; } = new(1, [], null, 0, 0, 0, new Dictionary<int, long>());

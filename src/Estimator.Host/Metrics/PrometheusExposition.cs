@@ -42,6 +42,7 @@ public static class PrometheusExposition
         var mae = new Family("estimator_reconciliation_mean_absolute_error", "gauge", "Mean absolute error of the estimates over fully labelled chunks.");
         var bias = new Family("estimator_reconciliation_bias", "gauge", "Mean (estimated - realized) over fully labelled chunks.");
         var labelled = new Family("estimator_reconciliation_chunks_complete", "gauge", "Analysis chunks with every label in.");
+        var violated = new Family("estimator_assumption_violated", "gauge", "1 while the metric's realized values have left the estimate's band on consecutive fully labelled chunks (the estimator's assumption looks violated: concept drift?), else 0.");
         var outbox = new Family("estimator_notifications_pending", "gauge", "Notifications waiting in the outbox.");
         var rejected = new Family("estimator_rejected_files", "gauge", "Analysis and label files set aside as unusable (corrupt, wrong schema, bad values); tried again once they change.");
 
@@ -102,6 +103,7 @@ public static class PrometheusExposition
                     coverage.Add(["model", name, "metric", m.Metric], m.Coverage);
                     mae.Add(["model", name, "metric", m.Metric], m.MeanAbsoluteError);
                     bias.Add(["model", name, "metric", m.Metric], m.Bias);
+                    violated.Add(["model", name, "metric", m.Metric], summary.AssumptionViolations.Any(v => v.Active && v.Metric == m.Metric) ? 1 : 0);
                 }
             }
 
@@ -144,7 +146,7 @@ public static class PrometheusExposition
         foreach (var family in new[]
         {
             estimated, lower, upper, lowerThreshold, upperThreshold, realized, chunkIndex, chunkEnd, firing, firingCount, pendingCount,
-            budgetRemaining, burnRate, coverage, mae, bias, labelled, outbox, rejected, runs, rows, delivered, failures,
+            budgetRemaining, burnRate, coverage, mae, bias, labelled, violated, outbox, rejected, runs, rows, delivered, failures,
         })
         {
             family.WriteTo(text);
