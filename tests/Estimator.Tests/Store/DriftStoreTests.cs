@@ -73,9 +73,7 @@ public sealed class DriftStoreTests : IDisposable
         // The batch calculators over the whole analysis file: what estimator drift writes.
         var reference = FeatureFileReader.Read(TestFiles.CarLoan("reference.parquet"), AllMethods.Columns, "timestamp");
         var analysis = FeatureFileReader.Read(TestFiles.CarLoan("analysis.parquet"), AllMethods.Columns, "timestamp");
-        var expected = model.Inputs.Calculators(Chunking.BySize(5000)).Select(c => c.Fit(reference, ComputeOptions.Default).Calculate(analysis, "car_loan", ComputeOptions.Default)).ToList();
-        var expectedRows = expected.SelectMany(r => r.Rows.Where(x => x.Period == Period.Reference)).Concat(
-            expected.SelectMany(r => r.Rows.Where(x => x.Period == Period.Analysis)).OrderBy(x => x.Chunk.Index).ThenBy(x => Order(expected, x))).ToList();
+        var expectedRows = Batch(model.Inputs, Chunking.BySize(5000), reference, analysis);
 
         Assert.True(outcome.WorkItems > 1);
         Assert.Equal(expectedRows, batch.ReadDrift("car_loan"));
@@ -144,5 +142,15 @@ public sealed class DriftStoreTests : IDisposable
         Assert.Contains("the store's rows hold none; remove the model's store directory", error.Message, StringComparison.Ordinal);
     }
 
-    private static int Order(List<CalculatorResult> results, ChunkEstimate row) => results.FindIndex(r => r.Rows.Contains(row));
+    /// <summary>
+    /// What <c>estimator drift</c> and <c>estimator quality</c> compute over whole files, in the store's order: every
+    /// calculator's reference rows, then per analysis chunk every calculator's rows.
+    /// </summary>
+    internal static List<ChunkEstimate> Batch(InputMonitoring inputs, Chunking chunking, ModelData reference, ModelData analysis)
+    {
+        var results = inputs.Calculators(chunking).Select(c => c.Fit(reference, ComputeOptions.Default).Calculate(analysis, "m", ComputeOptions.Default).Rows).ToList();
+        var analysisRows = results.SelectMany((rows, k) => rows.Where(x => x.Period == Period.Analysis).Select(x => (Row: x, Calculator: k)))
+            .OrderBy(x => x.Row.Chunk.Index).ThenBy(x => x.Calculator).Select(x => x.Row);
+        return [.. results.SelectMany(rows => rows.Where(x => x.Period == Period.Reference)), .. analysisRows];
+    }
 }
