@@ -131,6 +131,33 @@ public sealed class DriftStoreTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_FinishesTheDrift_AfterACrashBeforeCommit()
+    {
+        var model = Model(AllMethods);
+        DropPart(1);
+        DropPart(2);
+        var clean = new ModelRunner(fixture.Store + "-clean") { FileSettleTime = TimeSpan.Zero };
+        clean.Estimate(model);
+        DropPart(3);
+        clean.Estimate(model);
+
+        var store = new ModelRunner(fixture.Store) { FileSettleTime = TimeSpan.Zero };
+        File.Delete(Path.Combine(fixture.Incoming, "part-03.parquet"));
+        store.Estimate(model);
+        DropPart(3);
+        var crashing = new ModelRunner(fixture.Store) { FileSettleTime = TimeSpan.Zero, BeforeCommit = _ => throw new IOException("killed") };
+        Assert.Throws<IOException>(() => crashing.Estimate(model));
+        store.Estimate(model);
+
+        // The crashed run wrote drift files for chunks its state never committed; the next run writes them again from the
+        // committed rows, so the store ends as the undisturbed one.
+        Assert.Equal(clean.ReadDrift("car_loan"), store.ReadDrift("car_loan"));
+        Assert.Equal(
+            Directory.GetFiles(Path.Combine(fixture.Store + "-clean", "car_loan", "drift")).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Directory.GetFiles(Path.Combine(fixture.Store, "car_loan", "drift")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Calibrate_FailsNamingTheWayOut_WhenDriftColumnsAreAddedToStoredRows()
     {
         DropPart(1);
