@@ -15,8 +15,9 @@ namespace Estimator.Host.Dashboard;
 /// The dashboard's "Models" page (<c>/hangfire/models</c>): per model, the latest analysis chunks' estimated metrics
 /// with confidence bounds, thresholds and alerts, and a chart of one metric over all chunks (<c>?metric=NAME</c>); what
 /// the model predicts (classification or regression, and a regression model's features) and its current fit (a
-/// classifier's calibration, a regression model's error models). The data comes from
-/// <see cref="IModelStore.ReadEstimates"/> on every request.
+/// classifier's calibration, a regression model's error models); the drift and data-quality small multiples
+/// (<see cref="DriftSection"/>). The data comes from <see cref="IModelStore.ReadEstimates"/> and
+/// <see cref="IModelStore.ReadDrift(string)"/> on every request.
 /// </summary>
 internal sealed class ModelsPage : RazorPage
 {
@@ -92,7 +93,22 @@ internal sealed class ModelsPage : RazorPage
         html.Append(Invariant($"<div class=\"estimator-chart\" data-metric=\"{Encode(selected)}\">"));
         var chart = PerformancePlot.Render(records, new PerformancePlotOptions { Metrics = [selected], Width = 900, PanelHeight = 340 });
         html.Append(chart.ToSvg());
-        html.Append("</div></section><hr/>");
+        html.Append("</div>");
+        RenderDrift(html, store, name);
+        html.Append("</section><hr/>");
+    }
+
+    /// <summary>The drift and data-quality sections (see <see cref="DriftSection"/>), or why they cannot be read.</summary>
+    private static void RenderDrift(StringBuilder html, IModelStore store, string name)
+    {
+        try
+        {
+            DriftSection.Render(html, store.ReadDrift(name));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            html.Append(Invariant($"<div class=\"alert alert-warning\">Cannot read the drift of {Encode(name)}: {Encode(e.Message)}</div>"));
+        }
     }
 
     /// <summary>What the model predicts: classification (binary or multiclass) or regression, with a regression model's features.</summary>

@@ -6,7 +6,8 @@ namespace Estimator.Host.Metrics;
 
 /// <summary>
 /// Renders <c>/metrics</c> in the Prometheus text exposition format (0.0.4): per model × metric the latest final analysis
-/// chunk's estimate, bounds, thresholds and realized value; alert states and counts by severity; error budgets;
+/// chunk's estimate, bounds, thresholds and realized value; per model × calculator × column × method its drift and
+/// data-quality values, alerts and thresholds; alert states and counts by severity; error budgets;
 /// reconciliation figures; the outbox; and the host's job and delivery counters.
 /// </summary>
 public static class PrometheusExposition
@@ -45,6 +46,10 @@ public static class PrometheusExposition
         var violated = new Family("estimator_assumption_violated", "gauge", "1 while the metric's realized values have left the estimate's band on consecutive fully labelled chunks (the estimator's assumption looks violated: concept drift?), else 0.");
         var outbox = new Family("estimator_notifications_pending", "gauge", "Notifications waiting in the outbox.");
         var rejected = new Family("estimator_rejected_files", "gauge", "Analysis and label files set aside as unusable (corrupt, wrong schema, bad values); tried again once they change.");
+        var driftValue = new Family("estimator_drift_value", "gauge", "Drift or data-quality value of the latest final analysis chunk, by calculator, column (empty for multivariate methods) and method.");
+        var driftAlert = new Family("estimator_drift_alert", "gauge", "1 when the drift or data-quality value of the latest final chunk lies outside its thresholds (chi2: p < 0.05), else 0.");
+        var driftLower = new Family("estimator_drift_lower_threshold", "gauge", "Lower alert threshold of the drift or data-quality method, where it has one.");
+        var driftUpper = new Family("estimator_drift_upper_threshold", "gauge", "Upper alert threshold of the drift or data-quality method, where it has one.");
 
         var firingBySeverity = Severities.ToDictionary(s => s, _ => 0);
         var pendingBySeverity = Severities.ToDictionary(s => s, _ => 0);
@@ -107,6 +112,16 @@ public static class PrometheusExposition
                 }
             }
 
+            // From the summary too: the latest final chunk's drift file was read once, when that chunk was evaluated.
+            foreach (var d in store.ReadLatestDrift(name))
+            {
+                string[] labels = ["model", name, "calculator", d.Calculator, "column", d.Column ?? "", "method", d.Method];
+                driftValue.Add(labels, d.Value ?? double.NaN);
+                driftAlert.Add(labels, d.Alert ? 1 : 0);
+                driftLower.Add(labels, d.LowerThreshold);
+                driftUpper.Add(labels, d.UpperThreshold);
+            }
+
             outbox.Add(["model", name], store.PendingNotifications(name).Count);
             rejected.Add(["model", name], store.ReadRejected(name).Count);
         }
@@ -146,7 +161,7 @@ public static class PrometheusExposition
         foreach (var family in new[]
         {
             estimated, lower, upper, lowerThreshold, upperThreshold, realized, chunkIndex, chunkEnd, firing, firingCount, pendingCount,
-            budgetRemaining, burnRate, coverage, mae, bias, labelled, violated, outbox, rejected, runs, rows, delivered, failures,
+            budgetRemaining, burnRate, coverage, mae, bias, labelled, violated, driftValue, driftAlert, driftLower, driftUpper, outbox, rejected, runs, rows, delivered, failures,
         })
         {
             family.WriteTo(text);

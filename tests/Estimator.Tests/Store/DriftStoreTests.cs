@@ -73,9 +73,7 @@ public sealed class DriftStoreTests : IDisposable
         // The batch calculators over the whole analysis file: what estimator drift writes.
         var reference = FeatureFileReader.Read(TestFiles.CarLoan("reference.parquet"), AllMethods.Columns, "timestamp");
         var analysis = FeatureFileReader.Read(TestFiles.CarLoan("analysis.parquet"), AllMethods.Columns, "timestamp");
-        var expected = model.Inputs.Calculators(Chunking.BySize(5000)).Select(c => c.Fit(reference, ComputeOptions.Default).Calculate(analysis, "car_loan", ComputeOptions.Default)).ToList();
-        var expectedRows = expected.SelectMany(r => r.Rows.Where(x => x.Period == Period.Reference)).Concat(
-            expected.SelectMany(r => r.Rows.Where(x => x.Period == Period.Analysis)).OrderBy(x => x.Chunk.Index).ThenBy(x => Order(expected, x))).ToList();
+        var expectedRows = Batch(model.Inputs, Chunking.BySize(5000), reference, analysis);
 
         Assert.True(outcome.WorkItems > 1);
         Assert.Equal(expectedRows, batch.ReadDrift("car_loan"));
@@ -133,6 +131,33 @@ public sealed class DriftStoreTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_FinishesTheDrift_AfterACrashBeforeCommit()
+    {
+        var model = Model(AllMethods);
+        DropPart(1);
+        DropPart(2);
+        var clean = new ModelRunner(fixture.Store + "-clean") { FileSettleTime = TimeSpan.Zero };
+        clean.Estimate(model);
+        DropPart(3);
+        clean.Estimate(model);
+
+        var store = new ModelRunner(fixture.Store) { FileSettleTime = TimeSpan.Zero };
+        File.Delete(Path.Combine(fixture.Incoming, "part-03.parquet"));
+        store.Estimate(model);
+        DropPart(3);
+        var crashing = new ModelRunner(fixture.Store) { FileSettleTime = TimeSpan.Zero, BeforeCommit = _ => throw new IOException("killed") };
+        Assert.Throws<IOException>(() => crashing.Estimate(model));
+        store.Estimate(model);
+
+        // The crashed run wrote drift files for chunks its state never committed; the next run writes them again from the
+        // committed rows, so the store ends as the undisturbed one.
+        Assert.Equal(clean.ReadDrift("car_loan"), store.ReadDrift("car_loan"));
+        Assert.Equal(
+            Directory.GetFiles(Path.Combine(fixture.Store + "-clean", "car_loan", "drift")).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Directory.GetFiles(Path.Combine(fixture.Store, "car_loan", "drift")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Calibrate_FailsNamingTheWayOut_WhenDriftColumnsAreAddedToStoredRows()
     {
         DropPart(1);
@@ -144,5 +169,15 @@ public sealed class DriftStoreTests : IDisposable
         Assert.Contains("the store's rows hold none; remove the model's store directory", error.Message, StringComparison.Ordinal);
     }
 
-    private static int Order(List<CalculatorResult> results, ChunkEstimate row) => results.FindIndex(r => r.Rows.Contains(row));
+    /// <summary>
+    /// What <c>estimator drift</c> and <c>estimator quality</c> compute over whole files, in the store's order: every
+    /// calculator's reference rows, then per analysis chunk every calculator's rows.
+    /// </summary>
+    internal static List<ChunkEstimate> Batch(InputMonitoring inputs, Chunking chunking, ModelData reference, ModelData analysis)
+    {
+        var results = inputs.Calculators(chunking).Select(c => c.Fit(reference, ComputeOptions.Default).Calculate(analysis, "m", ComputeOptions.Default).Rows).ToList();
+        var analysisRows = results.SelectMany((rows, k) => rows.Where(x => x.Period == Period.Analysis).Select(x => (Row: x, Calculator: k)))
+            .OrderBy(x => x.Row.Chunk.Index).ThenBy(x => x.Calculator).Select(x => x.Row);
+        return [.. results.SelectMany(rows => rows.Where(x => x.Period == Period.Reference)), .. analysisRows];
+    }
 }

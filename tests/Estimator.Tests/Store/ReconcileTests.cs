@@ -124,12 +124,14 @@ public sealed class ReconcileTests : IDisposable
         DropLabels("t2.parquet", ids[40_000..], targets[40_000..]);
         var second = runner.Reconcile(model).Summary.Warnings;
 
-        static string Metric(string warning) => warning[..warning.IndexOf(':', StringComparison.Ordinal)];
-        var inBoth = first.Select(Metric).Intersect(second.Select(Metric)).ToList();
+        // A warning's kind is its text up to its first figure (the figures change from run to run; a metric may have
+        // several kinds of warning, e.g. band coverage and a violated assumption).
+        static string Kind(string warning) => new([.. warning.TakeWhile(c => !char.IsDigit(c))]);
+        var inBoth = first.Select(Kind).Intersect(second.Select(Kind)).ToList();
         Assert.NotEmpty(inBoth);
-        foreach (var metric in inBoth)
+        foreach (var kind in inBoth)
         {
-            Assert.Single(log, line => line.StartsWith($"Model car_loan: {metric}: ", StringComparison.Ordinal));
+            Assert.Single(log, line => line.StartsWith($"Model car_loan: {kind}", StringComparison.Ordinal));
         }
     }
 
