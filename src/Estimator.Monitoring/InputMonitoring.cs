@@ -46,7 +46,7 @@ public static class MultivariateDrifts
 
 /// <summary>
 /// What the store measures of a model's inputs beside its performance: univariate drift (with an optional multivariate
-/// method) and data quality (missing and unseen values), as <c>estimator drift</c> and <c>estimator quality</c> do with
+/// method) and data quality (missing and unseen values, range violations, summary statistics), as <c>estimator drift</c> and <c>estimator quality</c> do with
 /// the same defaults. Chunking is the model's.
 /// </summary>
 public sealed record InputMonitoring
@@ -67,12 +67,20 @@ public sealed record InputMonitoring
     /// <value>Default: none.</value>
     public IReadOnlyList<string> UnseenColumns { get; init; } = [];
 
+    /// <summary>Numeric columns whose rate of values outside the reference's [min, max] is tracked.</summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<string> RangeColumns { get; init; } = [];
+
+    /// <summary>Numeric columns whose mean, median and standard deviation (and the chunk's row count) are tracked.</summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<string> StatisticsColumns { get; init; } = [];
+
     /// <summary>Whether nothing is measured (no drift, no quality).</summary>
-    public bool IsEmpty => Drift is null && MissingColumns.Count == 0 && UnseenColumns.Count == 0;
+    public bool IsEmpty => Drift is null && MissingColumns.Count == 0 && UnseenColumns.Count == 0 && RangeColumns.Count == 0 && StatisticsColumns.Count == 0;
 
     /// <summary>Every input column the calculators read, each once: the drift columns, then the quality-only ones.</summary>
     public IReadOnlyList<string> Columns =>
-        [.. (Drift?.Columns ?? []).Concat(MissingColumns).Concat(UnseenColumns).Distinct(StringComparer.Ordinal)];
+        [.. (Drift?.Columns ?? []).Concat(MissingColumns).Concat(UnseenColumns).Concat(RangeColumns).Concat(StatisticsColumns).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The calculators, in output order: univariate drift, the multivariate method, missing values, unseen values.</summary>
     /// <param name="chunking">The model's chunking.</param>
@@ -102,6 +110,16 @@ public sealed record InputMonitoring
             calculators.Add(new UnseenValuesCalculator(new DataQualityOptions { Columns = UnseenColumns, Chunking = chunking }));
         }
 
+        if (RangeColumns.Count > 0)
+        {
+            calculators.Add(new RangeViolationsCalculator(new DataQualityOptions { Columns = RangeColumns, Chunking = chunking }));
+        }
+
+        if (StatisticsColumns.Count > 0)
+        {
+            calculators.Add(new SummaryStatisticsCalculator(new DataQualityOptions { Columns = StatisticsColumns, Chunking = chunking }));
+        }
+
         return calculators;
     }
 
@@ -116,5 +134,7 @@ public sealed record InputMonitoring
         Drift is { } m ? string.Join(",", m.ContinuousMethods.Select(x => x.Name())) + ";" + string.Join(",", m.CategoricalMethods.Select(x => x.Name())) : "-",
         Multivariate.Name(),
         string.Join(",", MissingColumns),
-        string.Join(",", UnseenColumns));
+        string.Join(",", UnseenColumns),
+        string.Join(",", RangeColumns),
+        string.Join(",", StatisticsColumns));
 }

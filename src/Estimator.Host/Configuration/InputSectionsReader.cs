@@ -11,7 +11,7 @@ namespace Estimator.Host.Configuration;
 internal sealed class InputSectionsReader(ConfigNodes nodes)
 {
     private static readonly string[] DriftKeys = ["columns", "categorical", "continuous_methods", "categorical_methods", "multivariate"];
-    private static readonly string[] QualityKeys = ["missing_columns", "unseen_columns"];
+    private static readonly string[] QualityKeys = ["missing_columns", "unseen_columns", "range_columns", "statistics_columns"];
 
     /// <summary>What the model measures of its inputs (nothing when it has neither section), or null when a section has problems.</summary>
     /// <param name="map">The model's mapping.</param>
@@ -79,16 +79,23 @@ internal sealed class InputSectionsReader(ConfigNodes nodes)
             return monitoring;
         }
 
-        var missing = ConfigNodes.Get(map, "missing_columns") is { } missingNode ? Columns(missingNode, path + ".missing_columns", "columns whose missing-values rate is tracked", allowEmpty: false) : [];
-        var unseen = ConfigNodes.Get(map, "unseen_columns") is { } unseenNode ? Columns(unseenNode, path + ".unseen_columns", "categorical columns whose unseen-values rate is tracked", allowEmpty: false) : [];
-        if (missing is { Count: 0 } && unseen is { Count: 0 })
+        var missing = List(map, path, "missing_columns", "columns whose missing-values rate is tracked");
+        var unseen = List(map, path, "unseen_columns", "categorical columns whose unseen-values rate is tracked");
+        var range = List(map, path, "range_columns", "numeric columns whose rate of values outside the reference's range is tracked");
+        var statistics = List(map, path, "statistics_columns", "numeric columns whose mean, median and standard deviation are tracked");
+        if (missing is { Count: 0 } && unseen is { Count: 0 } && range is { Count: 0 } && statistics is { Count: 0 })
         {
             // As estimator quality: a quality check needs something to check.
-            nodes.Problem(path, map.Start, "give at least one of missing_columns and unseen_columns");
+            nodes.Problem(path, map.Start, "give at least one of missing_columns, unseen_columns, range_columns and statistics_columns");
         }
 
-        return missing is null || unseen is null ? monitoring : monitoring with { MissingColumns = missing, UnseenColumns = unseen };
+        return missing is null || unseen is null || range is null || statistics is null
+            ? monitoring
+            : monitoring with { MissingColumns = missing, UnseenColumns = unseen, RangeColumns = range, StatisticsColumns = statistics };
     }
+
+    private List<string>? List(YamlMappingNode map, string path, string key, string what) =>
+        ConfigNodes.Get(map, key) is { } node ? Columns(node, path + "." + key, what, allowEmpty: false) : [];
 
     /// <summary>A list of column names, each once; empty only when <paramref name="allowEmpty"/>.</summary>
     private List<string>? Columns(YamlNode node, string path, string what, bool allowEmpty)

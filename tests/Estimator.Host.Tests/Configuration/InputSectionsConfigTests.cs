@@ -39,6 +39,8 @@ public sealed class InputSectionsConfigTests : IDisposable
                 quality:
                   missing_columns: [car_value]
                   unseen_columns: [salary_range]
+                  range_columns: [car_value]
+                  statistics_columns: [car_value, driver_tenure]
             """);
 
         var inputs = Assert.Single(config.Models).Definition.Inputs;
@@ -49,6 +51,8 @@ public sealed class InputSectionsConfigTests : IDisposable
         Assert.Equal(MultivariateDrift.Classifier, inputs.Multivariate);
         Assert.Equal(["car_value"], inputs.MissingColumns);
         Assert.Equal(["salary_range"], inputs.UnseenColumns);
+        Assert.Equal(["car_value"], inputs.RangeColumns);
+        Assert.Equal(["car_value", "driver_tenure"], inputs.StatisticsColumns);
     }
 
     [Fact]
@@ -106,7 +110,7 @@ public sealed class InputSectionsConfigTests : IDisposable
                 "9:45: models[0].drift.categorical_methods[1]: unknown method 'bhattacharyya'; categorical columns take jensen_shannon, hellinger, chi2, l_infinity",
                 "10:21: models[0].drift.multivariate: expected reconstruction or classifier, got 'pca'",
                 "11:7: models[0].drift.bins: unknown key 'bins'; expected one of: columns, categorical, continuous_methods, categorical_methods, multivariate",
-                "12:14: models[0].quality: give at least one of missing_columns and unseen_columns",
+                "12:14: models[0].quality: give at least one of missing_columns, unseen_columns, range_columns and statistics_columns",
             ],
             e.Problems.Select(p => p.ToString().Replace(file + ":", "", StringComparison.Ordinal)).ToList());
     }

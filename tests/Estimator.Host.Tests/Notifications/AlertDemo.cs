@@ -33,12 +33,18 @@ internal static class AlertDemo
 
     /// <summary>
     /// Copies the demo (roc_auc only) with the objective, alerting and the given model-level notify YAML lines, and any
-    /// other model-level YAML lines (<paramref name="modelYaml"/>, indented as a model's keys).
+    /// other model-level YAML lines (<paramref name="modelYaml"/>, indented as a model's keys). The demo's drift and
+    /// quality sections are kept only when <paramref name="inputs"/> is true and <paramref name="modelYaml"/> is empty.
     /// </summary>
-    public static string Copy(string root, string notifyYaml, string schedule = "*/2 * * * * *", string extraTopLevel = "", double objective = Objective, string modelYaml = "")
+    public static string Copy(string root, string notifyYaml, string schedule = "*/2 * * * * *", string extraTopLevel = "", double objective = Objective, string modelYaml = "", bool inputs = true)
     {
         var path = TestData.CopyDemo(root, schedule, extraTopLevel);
         var yaml = File.ReadAllText(path).Replace("metrics: [roc_auc, precision, recall, f1, accuracy, specificity]", "metrics: [roc_auc]", StringComparison.Ordinal);
+        if (!inputs || modelYaml.Length > 0)
+        {
+            yaml = WithoutInputSections(yaml);
+        }
+
         yaml += modelYaml;
         yaml += $"""
 
@@ -50,6 +56,31 @@ internal static class AlertDemo
             """;
         File.WriteAllText(path, yaml);
         return path;
+    }
+
+    /// <summary>The demo's YAML without its <c>drift:</c> and <c>quality:</c> sections (a model key and its deeper-indented lines).</summary>
+    private static string WithoutInputSections(string yaml)
+    {
+        var kept = new List<string>();
+        var skipping = false;
+        foreach (var line in yaml.Split('\n'))
+        {
+            if (line.StartsWith("    drift:", StringComparison.Ordinal) || line.StartsWith("    quality:", StringComparison.Ordinal))
+            {
+                skipping = true;
+                continue;
+            }
+
+            if (skipping && line.StartsWith("      ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            skipping = false;
+            kept.Add(line);
+        }
+
+        return string.Join('\n', kept);
     }
 
     public static ModelRunner Runner(EstimatorConfig config) => new(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero };

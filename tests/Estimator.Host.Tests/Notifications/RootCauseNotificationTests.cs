@@ -100,7 +100,8 @@ public sealed class RootCauseNotificationTests : IDisposable
             $"""
                   - {"{"} kind: webhook, url: "{receiver.Url("/p1")}", severities: [P1] {"}"}
             """,
-            objective: Objective));
+            objective: Objective,
+            inputs: false));
         var runner = AlertDemo.Runner(config);
         var model = config.Models[0].Definition;
 

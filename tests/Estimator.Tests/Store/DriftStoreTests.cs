@@ -59,7 +59,12 @@ public sealed class DriftStoreTests : IDisposable
     [Fact]
     public void Estimate_GivesOneBatchesDrift_WhenFilesArriveOneRunAtATimeOrThroughWorkItems()
     {
-        var model = Model(AllMethods with { Multivariate = MultivariateDrift.Reconstruction });
+        var model = Model(AllMethods with
+        {
+            Multivariate = MultivariateDrift.Reconstruction,
+            RangeColumns = ["car_value", "debt_to_income_ratio"],
+            StatisticsColumns = ["car_value", "driver_tenure"],
+        });
         for (var part = 1; part <= 5; part++)
         {
             DropPart(part);
@@ -79,6 +84,8 @@ public sealed class DriftStoreTests : IDisposable
         Assert.Equal(expectedRows, batch.ReadDrift("car_loan"));
         Assert.Equal(expectedRows, split.ReadDrift("car_loan"));
         Assert.Contains(expectedRows, r => r.Calculator == CalculatorKind.ReconstructionError && r.Period == Period.Analysis && r.Alert);
+        Assert.Equal(2 * 10, expectedRows.Count(r => r.Calculator == CalculatorKind.RangeViolations && r.Period == Period.Analysis));
+        Assert.Contains(expectedRows, r => r.Calculator == CalculatorKind.SummaryStatistics && r.Column == "driver_tenure" && r.Period == Period.Analysis);
     }
 
     [Fact]
