@@ -55,6 +55,20 @@ internal static class DriftMedians
         var reconstruction = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = CarLoanReconstruction, Chunking = Chunking.BySize(5000) });
         var hotelReconstruction = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = HotelShapedData.Columns, Chunking = Chunking.BySize(5000) });
 
+        if (Environment.GetEnvironmentVariable("DRIFT_LOOP") is { } loop)
+        {
+            // Profiling aid: only the car-loan calculations, many times, one thread.
+            var f1 = carLoan.Fit(reference, ComputeOptions.Serial);
+            var f2 = reconstruction.Fit(reference, ComputeOptions.Serial);
+            for (var i = 0; i < int.Parse(loop, CultureInfo.InvariantCulture); i++)
+            {
+                f1.Calculate(analysis, "m", ComputeOptions.Serial);
+                f2.Calculate(analysis, "m", ComputeOptions.Serial);
+            }
+
+            return;
+        }
+
         Console.WriteLine($"load average before: {LoadAverage()}; {Environment.ProcessorCount} cores; repeat {repeat}");
         foreach (var compute in new[] { ComputeOptions.Serial, ComputeOptions.Default })
         {

@@ -13,9 +13,21 @@ internal static class Histogram
     /// </summary>
     public static long[] Count(ReadOnlySpan<double> values, double[] edges, out long below)
     {
+        var counts = new long[edges.Length - 1];
+        below = Count(values, edges, counts);
+        return counts;
+    }
+
+    /// <summary>
+    /// <see cref="Count(ReadOnlySpan{double}, double[], out long)"/> into <paramref name="counts"/> (its first
+    /// <c>edges.Length − 1</c> entries, cleared here), so a caller can reuse a pooled array; returns the values below.
+    /// </summary>
+    public static long Count(ReadOnlySpan<double> values, double[] edges, Span<long> counts)
+    {
         var bins = edges.Length - 1;
-        var counts = new long[bins];
-        below = 0;
+        counts = counts[..bins];
+        counts.Clear();
+        long below = 0;
         double first = edges[0], last = edges[^1];
         var scale = bins / (last - first);
         foreach (var x in values)
@@ -58,7 +70,7 @@ internal static class Histogram
             counts[i]++;
         }
 
-        return counts;
+        return below;
     }
 
     /// <summary>
