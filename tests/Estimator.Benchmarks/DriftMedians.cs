@@ -57,13 +57,26 @@ internal static class DriftMedians
 
         if (Environment.GetEnvironmentVariable("DRIFT_LOOP") is { } loop)
         {
-            // Profiling aid: only the car-loan calculations, many times, one thread.
+            // Profiling aid: only the car-loan calculations (or fits, with DRIFT_LOOP_FIT), many times, one thread.
             var f1 = carLoan.Fit(reference, ComputeOptions.Serial);
             var f2 = reconstruction.Fit(reference, ComputeOptions.Serial);
+            var fits = Environment.GetEnvironmentVariable("DRIFT_LOOP_FIT") is not null;
             for (var i = 0; i < int.Parse(loop, CultureInfo.InvariantCulture); i++)
             {
-                f1.Calculate(analysis, "m", ComputeOptions.Serial);
-                f2.Calculate(analysis, "m", ComputeOptions.Serial);
+                if (fits)
+                {
+                    if (Environment.GetEnvironmentVariable("DRIFT_LOOP_FIT") != "reconstruction")
+                    {
+                        carLoan.Fit(reference, ComputeOptions.Serial);
+                    }
+
+                    reconstruction.Fit(reference, ComputeOptions.Serial);
+                }
+                else
+                {
+                    f1.Calculate(analysis, "m", ComputeOptions.Serial);
+                    f2.Calculate(analysis, "m", ComputeOptions.Serial);
+                }
             }
 
             return;
@@ -94,7 +107,7 @@ internal static class DriftMedians
         // Warm-up: enough calls for the JIT's tiers to settle before anything is timed.
         var fitted = calculator.Fit(reference, compute);
         var result = fitted.Calculate(analysis, "m", compute);
-        for (var w = 0; w < 5; w++)
+        for (var w = 0; w < 20; w++)
         {
             fitted = calculator.Fit(reference, compute);
             result = fitted.Calculate(analysis, "m", compute);

@@ -41,7 +41,10 @@ internal sealed record ReconstructionModel(
     double[] PcaMean,
     double[][] Components)
 {
-    public static ReconstructionModel Fit(ModelData reference, IReadOnlyList<string> columns, double share)
+    public static ReconstructionModel Fit(ModelData reference, IReadOnlyList<string> columns, double share) => Fit(reference, columns, share, out _);
+
+    /// <summary>Fits, and hands back the encoded reference rows (column-major) so its chunks are not encoded twice.</summary>
+    public static ReconstructionModel Fit(ModelData reference, IReadOnlyList<string> columns, double share, out double[] encoded)
     {
         var d = columns.Count;
         var categorical = new bool[d];
@@ -103,6 +106,7 @@ internal sealed record ReconstructionModel(
         // centred ones, in place.
         var x = new double[n * d];
         model.Encode(reference, 0, n, x);
+        encoded = (double[])x.Clone();
         var mean = new double[d];
         var scale = new double[d];
         for (var j = 0; j < d; j++)
@@ -156,6 +160,32 @@ internal sealed record ReconstructionModel(
         try
         {
             Encode(data, start, length, x);
+            ReconstructionKernel.Vector(x, length, this, errors);
+            var e = errors.AsSpan(0, length);
+            return (NumpyReductions.Mean(e), NumpyReductions.Std(e, ddof: 1));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(x);
+            ArrayPool<double>.Shared.Return(errors);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Errors(ModelData, int, int)"/> on rows already encoded: <paramref name="encoded"/> holds
+    /// <paramref name="rows"/> rows column-major, of which [start, start + length) are measured.
+    /// </summary>
+    public (double Mean, double Std) Errors(ReadOnlySpan<double> encoded, int rows, int start, int length)
+    {
+        var x = ArrayPool<double>.Shared.Rent(Math.Max(length * Columns.Length, 1));
+        var errors = ArrayPool<double>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            for (var j = 0; j < Columns.Length; j++)
+            {
+                encoded.Slice((j * rows) + start, length).CopyTo(x.AsSpan(j * length, length));
+            }
+
             ReconstructionKernel.Vector(x, length, this, errors);
             var e = errors.AsSpan(0, length);
             return (NumpyReductions.Mean(e), NumpyReductions.Std(e, ddof: 1));
