@@ -6,6 +6,8 @@ using Estimator.Calculators;
 using Estimator.Drift;
 using Estimator.Estimation;
 using Estimator.IO;
+using Parquet;
+using Parquet.Schema;
 
 namespace Estimator.Benchmarks;
 
@@ -100,6 +102,42 @@ internal static class DriftMedians
         Directory.CreateDirectory(dir);
         HotelShapedData.WriteCsv(HotelShapedData.Generate(50_000, 1, drifts: false, new DateTime(2015, 7, 1, 0, 0, 0, DateTimeKind.Utc)), Path.Combine(dir, "reference.csv"));
         HotelShapedData.WriteCsv(HotelShapedData.Generate(50_000, 2, drifts: true, new DateTime(2016, 8, 1, 0, 0, 0, DateTimeKind.Utc)), Path.Combine(dir, "analysis.csv"));
+    }
+
+    /// <summary>
+    /// Writes the car-loan analysis rows repeated <paramref name="copies"/> times (timestamps moved on by the span of
+    /// the rows each time) as one Parquet file of 100,000-row groups: a large analysis file for the streaming check.
+    /// </summary>
+    public static async Task WriteLargeAsync(string path, int copies)
+    {
+        var dir = Path.Combine(FindRepository(), "datasets", "car_loan");
+        var data = FeatureFileReader.Read(Path.Combine(dir, "analysis.parquet"), CarLoanColumns, "timestamp");
+        var span = data.Timestamps![^1] - data.Timestamps[0] + TimeSpan.FromMinutes(10);
+        var fields = new List<DataField> { new DataField<DateTime>("timestamp") };
+        fields.AddRange(data.Features.Select(f => f is NumericFeature ? (DataField)new DataField<double?>(f.Name) : new DataField<string>(f.Name)));
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema([.. fields]), stream);
+        const int Group = 100_000;
+        var total = (long)data.Count * copies;
+        for (long start = 0; start < total; start += Group)
+        {
+            var n = (int)Math.Min(Group, total - start);
+            var rows = Enumerable.Range(0, n).Select(i => start + i).ToArray();
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<DateTime>(fields[0], rows.Select(r => data.Timestamps[r % data.Count] + (span * (r / data.Count))).ToArray());
+            for (var f = 0; f < data.Features.Count; f++)
+            {
+                if (data.Features[f] is NumericFeature x)
+                {
+                    await group.WriteAsync<double>(fields[f + 1], rows.Select(r => x.Values[r % data.Count]).Select(v => double.IsNaN(v) ? (double?)null : v).ToArray());
+                }
+                else
+                {
+                    var c = (CategoricalFeature)data.Features[f];
+                    await group.WriteAsync(fields[f + 1], rows.Select(r => c.Values[r % data.Count]).ToArray());
+                }
+            }
+        }
     }
 
     private static void Measure(string name, ICalculator calculator, ModelData reference, ModelData analysis, ComputeOptions compute, int repeat)

@@ -6,7 +6,7 @@ internal static class Program
 {
     /// <summary>
     /// Runs the kernels' benchmarks: <c>dotnet run -c Release --project tests/Estimator.Benchmarks -- --filter '*'</c>;
-    /// <c>-- drift-medians [REPEAT]</c> for the drift medians, <c>-- write-hotel DIR</c> for the hotel-shaped CSV files.
+    /// <c>-- drift-medians [REPEAT]</c> for the drift medians, <c>-- write-hotel DIR</c> for the hotel-shaped CSV files, <c>-- write-large FILE COPIES</c> for a large car-loan analysis Parquet file.
     /// </summary>
     private static void Main(string[] args)
     {
@@ -17,6 +17,10 @@ internal static class Program
         else if (args is ["write-hotel", var dir])
         {
             DriftMedians.WriteHotel(dir);
+        }
+        else if (args is ["write-large", var path, var copies])
+        {
+            DriftMedians.WriteLargeAsync(path, int.Parse(copies, System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
         }
         else
         {
