@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Estimator.Numerics;
 
 namespace Estimator.Drift;
@@ -29,7 +31,28 @@ internal static class Histogram
         counts.Clear();
         long below = 0;
         double first = edges[0], last = edges[^1];
+        if (!(last > first))
+        {
+            // All edges equal (a constant reference without numpy's ±0.5 widening): np.searchsorted puts every
+            // value on the edge in the last bin.
+            foreach (var x in values)
+            {
+                if (x < first)
+                {
+                    below++;
+                }
+                else if (x <= last)
+                {
+                    counts[bins - 1]++;
+                }
+            }
+
+            return below;
+        }
+
         var scale = bins / (last - first);
+        ref var edge = ref MemoryMarshal.GetArrayDataReference(edges);
+        ref var count = ref MemoryMarshal.GetReference(counts);
         foreach (var x in values)
         {
             if (x < first)
@@ -43,31 +66,21 @@ internal static class Histogram
                 continue;
             }
 
-            int i;
-            if (last > first)
+            // numpy's fast path computes the bin arithmetically and corrects it against the edges; walking until the
+            // edges agree gives np.searchsorted's answer however far rounding moved the guess. x ≥ first, so the
+            // guess is not negative; i stays within [0, bins − 1], so the unchecked reads stay within the edges.
+            var i = Math.Min((int)((x - first) * scale), bins - 1);
+            while (i > 0 && x < Unsafe.Add(ref edge, i))
             {
-                // numpy's fast path computes the bin arithmetically and corrects it against the edges; walking until
-                // the edges agree gives np.searchsorted's answer however far rounding moved the guess.
-                i = (int)((x - first) * scale);
-                i = Math.Clamp(i, 0, bins - 1);
-                while (i > 0 && x < edges[i])
-                {
-                    i--;
-                }
-
-                while (i < bins - 1 && x >= edges[i + 1])
-                {
-                    i++;
-                }
-            }
-            else
-            {
-                // All edges equal (a constant reference without numpy's ±0.5 widening): np.searchsorted puts every
-                // value on the edge in the last bin.
-                i = bins - 1;
+                i--;
             }
 
-            counts[i]++;
+            while (i < bins - 1 && x >= Unsafe.Add(ref edge, i + 1))
+            {
+                i++;
+            }
+
+            Unsafe.Add(ref count, i)++;
         }
 
         return below;
