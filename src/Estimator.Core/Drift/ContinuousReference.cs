@@ -85,13 +85,13 @@ internal sealed record ContinuousReference
         switch (method)
         {
             case DriftMethod.KolmogorovSmirnov when KsGrid is { } grid:
-                var below = scratch.Counts(grid, data, out var ksCounts);
-                return DistributionDistances.KolmogorovSmirnovBinnedVector(ksCounts, below, data.Length, KsCdf!, scratch.Doubles(grid.Bins));
+                var below = scratch.Running(grid, data, out var ksRunning);
+                return DistributionDistances.KolmogorovSmirnovBinnedVector(ksRunning, below, data.Length, KsCdf!, scratch.Doubles(grid.Bins));
             case DriftMethod.KolmogorovSmirnov:
                 return DistributionDistances.KolmogorovSmirnovExact(Sorted!, scratch.Sorted(data));
             case DriftMethod.Wasserstein when WassersteinGrid is { } grid:
-                scratch.Counts(grid, data, out var counts);
-                return DistributionDistances.WassersteinBinnedVector(grid.Edges(), counts, WassersteinCdf!, data, scratch.Doubles(grid.Bins));
+                scratch.Running(grid, data, out var running);
+                return DistributionDistances.WassersteinBinnedVector(grid.Edges(), running, WassersteinCdf!, data, scratch.Doubles(grid.Bins));
             case DriftMethod.Wasserstein:
                 return DistributionDistances.WassersteinExact(Sorted!, scratch.Sorted(data));
             case DriftMethod.JensenShannon or DriftMethod.Hellinger:
@@ -145,6 +145,12 @@ internal sealed class ChunkScratch : IDisposable
 
     private double[]? _doubles;
 
+    private double[]? _running;
+
+    private BinGrid? _runningGrid;
+
+    private long _runningBelow;
+
     /// <summary>The chunk's counts on a grid; KS and Wasserstein share one grid unless the reference is constant.</summary>
     /// <returns>The values below the grid's first edge.</returns>
     public long Counts(BinGrid grid, ReadOnlySpan<double> data, out ReadOnlySpan<long> counts)
@@ -163,6 +169,32 @@ internal sealed class ChunkScratch : IDisposable
 
         counts = _counts.AsSpan(0, grid.Bins);
         return _below;
+    }
+
+    /// <summary>The chunk's running shares on a grid (<see cref="DistributionDistances.RunningShares"/>), computed once for KS and Wasserstein.</summary>
+    /// <returns>The values below the grid's first edge.</returns>
+    public long Running(BinGrid grid, ReadOnlySpan<double> data, out ReadOnlySpan<double> running)
+    {
+        if (_running is null || !ReferenceEquals(_runningGrid, grid))
+        {
+            var below = Counts(grid, data, out var counts);
+            if (_running is null || _running.Length < grid.Bins)
+            {
+                if (_running is not null)
+                {
+                    ArrayPool<double>.Shared.Return(_running);
+                }
+
+                _running = ArrayPool<double>.Shared.Rent(grid.Bins);
+            }
+
+            DistributionDistances.RunningShares(counts, data.Length, _running.AsSpan(0, grid.Bins));
+            _runningGrid = grid;
+            _runningBelow = below;
+        }
+
+        running = _running.AsSpan(0, grid.Bins);
+        return _runningBelow;
     }
 
     /// <summary>A pooled scratch array of at least <paramref name="length"/> doubles (contents undefined).</summary>
@@ -204,6 +236,12 @@ internal sealed class ChunkScratch : IDisposable
         {
             ArrayPool<double>.Shared.Return(_doubles);
             _doubles = null;
+        }
+
+        if (_running is not null)
+        {
+            ArrayPool<double>.Shared.Return(_running);
+            _running = null;
         }
     }
 

@@ -66,27 +66,27 @@ internal static class DistributionDistances
     }
 
     /// <summary>
-    /// <see cref="KolmogorovSmirnovBinned"/> with the per-bin work as whole-array operations: the data's CDF is built
-    /// once (the only sequential step), then |F_ref − F_data| and its maximum are vector passes. Bit for bit the same
-    /// value: each element is the same subtraction, and a maximum does not depend on the order it is taken in.
+    /// <see cref="KolmogorovSmirnovBinned"/> with the per-bin work as whole-array operations on the data's running
+    /// shares (<see cref="RunningShares"/>, which Wasserstein shares): |F_ref − F_data| and its maximum are vector
+    /// passes. Bit for bit the same value: each element is the same subtraction, and a maximum does not depend on the
+    /// order it is taken in.
     /// </summary>
-    /// <param name="counts">The data's counts per bin.</param>
+    /// <param name="running">The data's running shares per bin (<see cref="RunningShares"/>).</param>
     /// <param name="below">The data's values below the first edge.</param>
     /// <param name="size">The data's size.</param>
     /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
-    /// <param name="scratch">At least <c>counts.Length</c> doubles, overwritten.</param>
-    public static double KolmogorovSmirnovBinnedVector(ReadOnlySpan<long> counts, long below, int size, ReadOnlySpan<double> referenceCdf, Span<double> scratch)
+    /// <param name="scratch">At least <c>running.Length</c> doubles, overwritten.</param>
+    public static double KolmogorovSmirnovBinnedVector(ReadOnlySpan<double> running, long below, int size, ReadOnlySpan<double> referenceCdf, Span<double> scratch)
     {
         double n = size;
-        var cdf = scratch[..counts.Length];
-        RunningShares(counts, n, cdf);
-        TensorPrimitives.Add(cdf, below / n, cdf);
-        TensorPrimitives.Subtract(referenceCdf[..counts.Length], cdf, cdf);
+        var cdf = scratch[..running.Length];
+        TensorPrimitives.Add(running, below / n, cdf);
+        TensorPrimitives.Subtract(referenceCdf[..running.Length], cdf, cdf);
         return cdf.IsEmpty ? 0.0 : Math.Max(0.0, Math.Abs(TensorPrimitives.MaxMagnitude(cdf)));
     }
 
-    // The running sum of count / n per bin, adding only where the bin has values (as the scalar kernels do).
-    private static void RunningShares(ReadOnlySpan<long> counts, double n, Span<double> running)
+    /// <summary>The running sum of count / n per bin, adding only where the bin has values (as the scalar kernels do).</summary>
+    public static void RunningShares(ReadOnlySpan<long> counts, double n, Span<double> running)
     {
         var sum = 0.0;
         for (var k = 0; k < counts.Length; k++)
@@ -166,22 +166,21 @@ internal static class DistributionDistances
     }
 
     /// <summary>
-    /// <see cref="WassersteinBinned"/> with the per-bin terms as whole-array operations (the data's CDF built once,
-    /// then subtract, absolute value and multiply as vector passes) and the same pairwise sum: bit for bit the same
-    /// value, each term being the same operations on the same numbers.
+    /// <see cref="WassersteinBinned"/> with the per-bin terms as whole-array operations on the data's running shares
+    /// (subtract, absolute value and multiply as vector passes) and the same pairwise sum: bit for bit the same value,
+    /// each term being the same operations on the same numbers.
     /// </summary>
     /// <param name="edges">The bin edges.</param>
-    /// <param name="counts">The data's counts per bin.</param>
+    /// <param name="running">The data's running shares per bin (<see cref="RunningShares"/>).</param>
     /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
     /// <param name="data">The data (for the tails beyond the reference range).</param>
-    /// <param name="scratch">At least <c>counts.Length</c> doubles, overwritten.</param>
-    public static double WassersteinBinnedVector(double[] edges, ReadOnlySpan<long> counts, ReadOnlySpan<double> referenceCdf, ReadOnlySpan<double> data, Span<double> scratch)
+    /// <param name="scratch">At least <c>running.Length</c> doubles, overwritten.</param>
+    public static double WassersteinBinnedVector(double[] edges, ReadOnlySpan<double> running, ReadOnlySpan<double> referenceCdf, ReadOnlySpan<double> data, Span<double> scratch)
     {
         var (termSmaller, amountSmaller, termBigger) = Tails(edges[0], edges[^1], data);
-        var terms = scratch[..counts.Length];
-        RunningShares(counts, data.Length, terms);
-        TensorPrimitives.Add(terms, amountSmaller, terms);
-        TensorPrimitives.Subtract(referenceCdf[..counts.Length], terms, terms);
+        var terms = scratch[..running.Length];
+        TensorPrimitives.Add(running, amountSmaller, terms);
+        TensorPrimitives.Subtract(referenceCdf[..running.Length], terms, terms);
         TensorPrimitives.Abs(terms, terms);
         TensorPrimitives.Multiply(terms, edges[1] - edges[0], terms);
         return NumpyReductions.Sum(terms) + termSmaller + termBigger;
