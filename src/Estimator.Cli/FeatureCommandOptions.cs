@@ -104,15 +104,15 @@ internal sealed class FeatureCommandOptions
     }
 
     /// <summary>
-    /// Fits every calculator on the reference, then calculates the analysis: a Parquet analysis file is streamed row
-    /// group by row group (memory bounded by a row group and the open chunk), a CSV file, one whose timestamps are out
+    /// Fits every calculator on the reference, then calculates the analysis: a Parquet analysis file of several row groups is
+    /// streamed row group by row group (memory bounded by a row group and the open chunk), a CSV file, one whose timestamps are out
     /// of order (the in-memory path sorts them) or <paramref name="stream"/> false is read whole. Same rows either way.
     /// </summary>
     public IReadOnlyList<CalculatorResult> FitAndCalculate(ParseResult parse, IReadOnlyList<ICalculator> calculators, IReadOnlyList<string> columns, bool stream = true)
     {
         var timestamp = parse.GetValue(Timestamp);
         var analysisPath = parse.GetValue(Analysis)!;
-        if (!stream || !StreamingFeatureFile.CanStream(analysisPath))
+        if (!stream || !StreamingFeatureFile.WorthStreaming(analysisPath))
         {
             var (reference, analysis) = Read(parse, columns);
             return [.. calculators.Select(c => FitAndCalculate(parse, c, reference, analysis))];

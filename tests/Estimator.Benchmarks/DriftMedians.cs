@@ -145,11 +145,14 @@ internal static class DriftMedians
         // Warm-up: enough calls for the JIT's tiers to settle before anything is timed.
         var fitted = calculator.Fit(reference, compute);
         var result = fitted.Calculate(analysis, "m", compute);
-        for (var w = 0; w < 20; w++)
+        for (var w = 0; w < 40; w++)
         {
             fitted = calculator.Fit(reference, compute);
             result = fitted.Calculate(analysis, "m", compute);
         }
+
+        // Tier-1 code is compiled in the background some 100 ms after a method turns hot.
+        Thread.Sleep(300);
 
         var fit = new List<(double Wall, double Cpu)>();
         var calculate = new List<(double Wall, double Cpu)>();

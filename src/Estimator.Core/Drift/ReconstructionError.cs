@@ -51,6 +51,7 @@ internal sealed record ReconstructionModel(
         var continuousFill = new double[d];
         var categoricalFill = new string?[d];
         var frequencies = new Dictionary<string, double>[d];
+        var referenceColumns = new double[]?[d];
         for (var j = 0; j < d; j++)
         {
             var column = reference.Feature(columns[j]);
@@ -58,31 +59,49 @@ internal sealed record ReconstructionModel(
             if (column is CategoricalFeature c)
             {
                 categorical[j] = true;
-                var (counts, missing) = CountCategories(c.Values);
-                if (counts.Count == 0)
+                var (index, counts, rowCodes) = CountCategories(c.Values);
+                if (index.Count == 0)
                 {
                     throw new EstimatorDataException("has no values in the reference (all missing)", column: column.Name);
                 }
 
                 // scikit-learn's most_frequent: the smallest of the tied most frequent values.
                 string? fill = null;
-                foreach (var (value, count) in counts)
+                var fillCode = -1;
+                foreach (var (value, code) in index)
                 {
-                    if (fill is null || count > counts[fill] || (count == counts[fill] && string.CompareOrdinal(value, fill) < 0))
+                    if (fill is null || counts[code] > counts[fillCode] || (counts[code] == counts[fillCode] && string.CompareOrdinal(value, fill) < 0))
                     {
-                        fill = value;
+                        (fill, fillCode) = (value, code);
                     }
                 }
 
                 categoricalFill[j] = fill;
-                counts[fill!] += missing;
-                var shares = new Dictionary<string, double>(counts.Count, StringComparer.Ordinal);
-                foreach (var (value, count) in counts)
+                var missing = 0L;
+                foreach (var code in rowCodes)
                 {
-                    shares[value] = count / (double)c.Count;
+                    missing += code < 0 ? 1 : 0;
+                }
+
+                counts[fillCode] += missing;
+                var shares = new Dictionary<string, double>(index.Count, StringComparer.Ordinal);
+                var shareOf = new double[index.Count];
+                foreach (var (value, code) in index)
+                {
+                    shares[value] = shareOf[code] = counts[code] / (double)c.Count;
                 }
 
                 frequencies[j] = shares;
+
+                // The reference's encoding straight from its codes (a missing value takes the fill's share), so its
+                // strings are looked up once.
+                var encodedColumn = new double[rowCodes.Length];
+                for (var i = 0; i < rowCodes.Length; i++)
+                {
+                    encodedColumn[i] = shareOf[rowCodes[i] < 0 ? fillCode : rowCodes[i]];
+                }
+
+                referenceColumns[j] = encodedColumn;
             }
             else
             {
@@ -105,7 +124,18 @@ internal sealed record ReconstructionModel(
         // Column-major, as MathNet stores a dense matrix: the encoded rows become the standardised ones, then the
         // centred ones, in place.
         var x = new double[n * d];
-        model.Encode(reference, 0, n, x);
+        for (var j = 0; j < d; j++)
+        {
+            if (referenceColumns[j] is { } done)
+            {
+                done.CopyTo(x, j * n);
+            }
+            else
+            {
+                model.EncodeColumn(j, reference, 0, n, x.AsSpan(j * n, n));
+            }
+        }
+
         encoded = (double[])x.Clone();
         var mean = new double[d];
         var scale = new double[d];
@@ -202,62 +232,83 @@ internal sealed record ReconstructionModel(
     {
         for (var j = 0; j < Columns.Length; j++)
         {
-            var column = data.Feature(Columns[j]);
-            var target = x.Slice(j * length, length);
-            if (Categorical[j])
+            EncodeColumn(j, data, start, length, x.Slice(j * length, length));
+        }
+    }
+
+    /// <summary>Column <paramref name="j"/> of rows [start, start + length), imputed and count-encoded, into <paramref name="target"/>.</summary>
+    internal void EncodeColumn(int j, ModelData data, int start, int length, Span<double> target)
+    {
+        var column = data.Feature(Columns[j]);
+        if (Categorical[j])
+        {
+            var values = column as CategoricalFeature
+                ?? throw new EstimatorDataException("was categorical in the reference but is numeric here", column: column.Name);
+
+            // Readers hand out one string per distinct value more often than not: a repeat of the previous value's
+            // instance skips the lookup.
+            string? last = null;
+            var share = 0.0;
+            for (var i = 0; i < length; i++)
             {
-                var values = column as CategoricalFeature
-                    ?? throw new EstimatorDataException("was categorical in the reference but is numeric here", column: column.Name);
-
-                // Readers hand out one string per distinct value more often than not: a repeat of the previous
-                // value's instance skips the lookup.
-                string? last = null;
-                var share = 0.0;
-                for (var i = 0; i < length; i++)
+                var v = values.Values[start + i] ?? CategoricalFill[j]!;
+                if (!ReferenceEquals(v, last))
                 {
-                    var v = values.Values[start + i] ?? CategoricalFill[j]!;
-                    if (!ReferenceEquals(v, last))
-                    {
-                        share = Frequencies[j].GetValueOrDefault(v);
-                        last = v;
-                    }
-
-                    target[i] = share;
+                    share = Frequencies[j].GetValueOrDefault(v);
+                    last = v;
                 }
+
+                target[i] = share;
             }
-            else
+        }
+        else
+        {
+            var values = column as NumericFeature
+                ?? throw new EstimatorDataException("was numeric in the reference but is categorical here", column: column.Name);
+            var fill = ContinuousFill[j];
+            var source = values.Values.AsSpan(start, length);
+            for (var i = 0; i < source.Length; i++)
             {
-                var values = column as NumericFeature
-                    ?? throw new EstimatorDataException("was numeric in the reference but is categorical here", column: column.Name);
-                var fill = ContinuousFill[j];
-                var source = values.Values.AsSpan(start, length);
-                for (var i = 0; i < source.Length; i++)
-                {
-                    var v = source[i];
-                    target[i] = double.IsNaN(v) ? fill : v;
-                }
+                var v = source[i];
+                target[i] = double.IsNaN(v) ? fill : v;
             }
         }
     }
 
-    // Occurrences of each category and the number of missing values.
-    private static (Dictionary<string, long> Counts, long Missing) CountCategories(string?[] values)
+    // Each distinct value's code (in order of first appearance), its occurrences, and each row's code (−1 if missing).
+    private static (Dictionary<string, int> Index, List<long> Counts, int[] RowCodes) CountCategories(string?[] values)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        long missing = 0;
-        foreach (var v in values)
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new List<long>();
+        var rowCodes = new int[values.Length];
+        string? last = null;
+        var lastCode = -1;
+        for (var i = 0; i < values.Length; i++)
         {
+            var v = values[i];
             if (v is null)
             {
-                missing++;
+                rowCodes[i] = -1;
+                continue;
             }
-            else
+
+            if (!ReferenceEquals(v, last))
             {
-                counts[v] = counts.GetValueOrDefault(v) + 1;
+                if (!index.TryGetValue(v, out lastCode))
+                {
+                    lastCode = index.Count;
+                    index[v] = lastCode;
+                    counts.Add(0);
+                }
+
+                last = v;
             }
+
+            counts[lastCode]++;
+            rowCodes[i] = lastCode;
         }
 
-        return (counts, missing);
+        return (index, counts, rowCodes);
     }
 
     private static double[] PresentValues(double[] values, int present)

@@ -26,6 +26,38 @@ public static class StreamingFeatureFile
         return FileFormats.FromPath(path) == FileFormat.Parquet;
     }
 
+    /// <summary>
+    /// Whether streaming <paramref name="path"/> saves memory: a Parquet file of more than one row group (a single
+    /// group is read whole either way, and the in-memory path starts faster). A file that cannot be opened is left to
+    /// the in-memory path, which reports it.
+    /// </summary>
+    /// <param name="path">The analysis file.</param>
+    public static bool WorthStreaming(string path)
+    {
+        if (!CanStream(path) || !File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var stream = ParquetInput.OpenRead(path);
+            var reader = ParquetInput.CreateReaderAsync(stream, path).GetAwaiter().GetResult();
+            try
+            {
+                return reader.RowGroupCount > 1;
+            }
+            finally
+            {
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception ex) when (ParquetTableReader.IsReadFailure(ex) || ex is EstimatorDataException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Streams <paramref name="path"/> through each of <paramref name="fitted"/>, chunk by chunk.</summary>
     /// <param name="path">The analysis file (Parquet).</param>
     /// <param name="columns">The feature columns to read.</param>
