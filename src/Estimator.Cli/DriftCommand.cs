@@ -47,7 +47,6 @@ internal static class DriftCommand
                     CategoricalMethods = Methods(parse.GetValue(categoricalMethods)!, FeatureKind.Categorical, "--categorical-methods"),
                     Chunking = shared.Chunking(parse),
                 };
-                var (reference, analysis) = shared.Read(parse, names);
                 UnivariateDriftCalculator calculator;
                 try
                 {
@@ -58,22 +57,21 @@ internal static class DriftCommand
                     throw new OptionException(e.Message);
                 }
 
-                var results = new List<CalculatorResult> { shared.FitAndCalculate(parse, calculator, reference, analysis) };
+                var calculators = new List<ICalculator> { calculator };
                 if (method == MultivariateDrift.Reconstruction)
                 {
                     // NannyML's reconstruction error on the same columns, kinds by type (it has no overrides).
-                    var multivariateCalculator = new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking });
-                    results.Add(shared.FitAndCalculate(parse, multivariateCalculator, reference, analysis));
+                    calculators.Add(new ReconstructionErrorCalculator(new ReconstructionErrorOptions { Columns = names, Chunking = options.Chunking }));
                 }
                 else if (method == MultivariateDrift.Classifier)
                 {
                     // NannyML's domain classifier on the same columns, kinds by type: --categorical on a numeric column
                     // would only re-code it by its sorted values, which changes no tree split.
-                    var classifier = new DomainClassifierCalculator(new DomainClassifierOptions { Columns = names, Chunking = options.Chunking });
-                    results.Add(shared.FitAndCalculate(parse, classifier, reference, analysis));
+                    calculators.Add(new DomainClassifierCalculator(new DomainClassifierOptions { Columns = names, Chunking = options.Chunking }));
                 }
 
-                return results;
+                // The domain classifier cross-validates each chunk against the whole reference: it reads the analysis whole.
+                return shared.FitAndCalculate(parse, calculators, names, stream: method != MultivariateDrift.Classifier);
             });
     }
 

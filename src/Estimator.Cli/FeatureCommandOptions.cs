@@ -20,7 +20,7 @@ internal sealed class FeatureCommandOptions
         TextWriter stderr,
         Func<ParseResult, FeatureCommandOptions, IReadOnlyList<CalculatorResult>> calculate)
     {
-        var shared = new FeatureCommandOptions();
+        var shared = new FeatureCommandOptions { Stderr = stderr };
         var command = new Command(name, description);
         foreach (var option in options)
         {
@@ -37,6 +37,9 @@ internal sealed class FeatureCommandOptions
         }));
         return command;
     }
+
+    /// <summary>Where notes go (the out-of-order fallback).</summary>
+    public TextWriter Stderr { get; private init; } = TextWriter.Null;
 
     public Option<string> Reference { get; } = new("--reference") { Description = "Reference data (Parquet or CSV).", Required = true };
 
@@ -100,20 +103,55 @@ internal sealed class FeatureCommandOptions
         return (FeatureFileReader.Read(parse.GetValue(Reference)!, columns, timestamp), FeatureFileReader.Read(parse.GetValue(Analysis)!, columns, timestamp));
     }
 
-    /// <summary>Fits <paramref name="calculator"/> on the reference and calculates the analysis under <c>--model</c>'s name.</summary>
-    /// <remarks>The calculators convert the columns as they read them and do not know the file: a bad value is named with the file it came from.</remarks>
-    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis)
+    /// <summary>
+    /// Fits every calculator on the reference, then calculates the analysis: a Parquet analysis file of several row groups is
+    /// streamed row group by row group (memory bounded by a row group and the open chunk), a CSV file, one whose timestamps are out
+    /// of order (the in-memory path sorts them) or <paramref name="stream"/> false is read whole. Same rows either way.
+    /// </summary>
+    public IReadOnlyList<CalculatorResult> FitAndCalculate(ParseResult parse, IReadOnlyList<ICalculator> calculators, IReadOnlyList<string> columns, bool stream = true)
     {
-        IFittedCalculator fitted;
+        var timestamp = parse.GetValue(Timestamp);
+        var analysisPath = parse.GetValue(Analysis)!;
+        if (!stream || !StreamingFeatureFile.WorthStreaming(analysisPath))
+        {
+            var (reference, analysis) = Read(parse, columns);
+            return [.. calculators.Select(c => FitAndCalculate(parse, c, reference, analysis))];
+        }
+
+        var referenceData = FeatureFileReader.Read(parse.GetValue(Reference)!, columns, timestamp);
+        var fitted = calculators.Select(c => Fit(parse, c, referenceData)).ToList();
         try
         {
-            fitted = calculator.Fit(reference, ComputeOptions.Default);
+            return EstimateRunner.WithFile(analysisPath, () =>
+                StreamingFeatureFile.CalculateAsync(analysisPath, columns, timestamp, fitted, parse.GetValue(Model)!).GetAwaiter().GetResult());
+        }
+        catch (EstimatorDataException e) when (e.Kind == DataProblem.TimestampsOutOfOrder)
+        {
+            Stderr.WriteLine("note: the analysis rows are not in timestamp order; reading the whole file to sort it");
+            var analysis = FeatureFileReader.Read(analysisPath, columns, timestamp);
+            return [.. fitted.Select(f => Calculate(parse, f, analysis))];
+        }
+    }
+
+    /// <summary>Fits <paramref name="calculator"/> on the reference and calculates the analysis under <c>--model</c>'s name.</summary>
+    /// <remarks>The calculators convert the columns as they read them and do not know the file: a bad value is named with the file it came from.</remarks>
+    public CalculatorResult FitAndCalculate(ParseResult parse, ICalculator calculator, ModelData reference, ModelData analysis) =>
+        Calculate(parse, Fit(parse, calculator, reference), analysis);
+
+    private IFittedCalculator Fit(ParseResult parse, ICalculator calculator, ModelData reference)
+    {
+        try
+        {
+            return calculator.Fit(reference, ComputeOptions.Default);
         }
         catch (EstimatorDataException e) when (e.File is null && e.Column is not null)
         {
             throw e.WithFile(parse.GetValue(Reference)!);
         }
+    }
 
+    private CalculatorResult Calculate(ParseResult parse, IFittedCalculator fitted, ModelData analysis)
+    {
         try
         {
             return fitted.Calculate(analysis, parse.GetValue(Model)!, ComputeOptions.Default);

@@ -35,15 +35,11 @@ internal static class QualityCommand
                 }
 
                 var all = lists.SelectMany(l => l.Columns).Distinct(StringComparer.Ordinal).ToList();
-                var (reference, analysis) = shared.Read(parse, all);
                 var chunking = shared.Chunking(parse);
-                var results = new List<CalculatorResult>();
-                foreach (var (columns, create) in lists.Where(l => l.Columns.Count > 0))
-                {
-                    results.Add(shared.FitAndCalculate(parse, create(new DataQualityOptions { Columns = columns, Chunking = chunking }), reference, analysis));
-                }
-
-                return results;
+                var calculators = lists.Where(l => l.Columns.Count > 0)
+                    .Select(l => (ICalculator)l.Create(new DataQualityOptions { Columns = l.Columns, Chunking = chunking }))
+                    .ToList();
+                return shared.FitAndCalculate(parse, calculators, all);
             });
     }
 }

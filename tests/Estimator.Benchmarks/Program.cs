@@ -4,6 +4,27 @@ namespace Estimator.Benchmarks;
 
 internal static class Program
 {
-    /// <summary>Runs the kernels' benchmarks: <c>dotnet run -c Release --project tests/Estimator.Benchmarks -- --filter '*'</c>.</summary>
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>
+    /// Runs the kernels' benchmarks: <c>dotnet run -c Release --project tests/Estimator.Benchmarks -- --filter '*'</c>;
+    /// <c>-- drift-medians [REPEAT]</c> for the drift medians, <c>-- write-hotel DIR</c> for the hotel-shaped CSV files, <c>-- write-large FILE COPIES</c> for a large car-loan analysis Parquet file.
+    /// </summary>
+    private static void Main(string[] args)
+    {
+        if (args is ["drift-medians", ..])
+        {
+            DriftMedians.Run(args);
+        }
+        else if (args is ["write-hotel", var dir])
+        {
+            DriftMedians.WriteHotel(dir);
+        }
+        else if (args is ["write-large", var path, var copies])
+        {
+            DriftMedians.WriteLargeAsync(path, int.Parse(copies, System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
+        }
+        else
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        }
+    }
 }

@@ -82,6 +82,11 @@ internal sealed record CategoricalReference
     {
         var unseen = new Dictionary<string, long>(StringComparer.Ordinal);
         long size = 0;
+
+        // Readers often hand out one string instance per distinct value: a repeat of the previous known value's
+        // instance skips the lookup.
+        string? last = null;
+        var lastIndex = -1;
         foreach (var v in values)
         {
             if (v is null)
@@ -90,9 +95,15 @@ internal sealed record CategoricalReference
             }
 
             size++;
-            if (index.TryGetValue(v, out var k))
+            if (ReferenceEquals(v, last))
+            {
+                known[lastIndex]++;
+            }
+            else if (index.TryGetValue(v, out var k))
             {
                 known[k]++;
+                last = v;
+                lastIndex = k;
             }
             else
             {

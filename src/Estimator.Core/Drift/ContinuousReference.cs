@@ -1,3 +1,4 @@
+using System.Buffers;
 using Estimator.Numerics;
 
 namespace Estimator.Drift;
@@ -79,17 +80,18 @@ internal sealed record ContinuousReference
     }
 
     /// <summary>The method's value on a chunk's values (NaN removed; <paramref name="scratch"/> keeps what several methods share).</summary>
-    public double Value(DriftMethod method, double[] data, ChunkScratch scratch)
+    public double Value(DriftMethod method, ReadOnlySpan<double> data, ChunkScratch scratch)
     {
         switch (method)
         {
             case DriftMethod.KolmogorovSmirnov when KsGrid is { } grid:
-                var (ksCounts, below) = scratch.Counts(grid, data);
-                return DistributionDistances.KolmogorovSmirnovBinned(ksCounts, below, data.Length, KsCdf!);
+                var below = scratch.Running(grid, data, out var ksRunning);
+                return DistributionDistances.KolmogorovSmirnovBinnedVector(ksRunning, below, data.Length, KsCdf!, scratch.Doubles(grid.Bins));
             case DriftMethod.KolmogorovSmirnov:
                 return DistributionDistances.KolmogorovSmirnovExact(Sorted!, scratch.Sorted(data));
             case DriftMethod.Wasserstein when WassersteinGrid is { } grid:
-                return DistributionDistances.WassersteinBinned(grid.Edges(), scratch.Counts(grid, data).Counts, WassersteinCdf!, data);
+                scratch.Running(grid, data, out var running);
+                return DistributionDistances.WassersteinBinnedVector(grid.Edges(), running, WassersteinCdf!, data, scratch.Doubles(grid.Bins));
             case DriftMethod.Wasserstein:
                 return DistributionDistances.WassersteinExact(Sorted!, scratch.Sorted(data));
             case DriftMethod.JensenShannon or DriftMethod.Hellinger:
@@ -126,38 +128,131 @@ internal sealed record ContinuousReference
     }
 }
 
-/// <summary>What the methods computed on one chunk share: the sorted values, the Doane bin shares.</summary>
-internal sealed class ChunkScratch
+/// <summary>
+/// What the methods computed on one chunk share: the counts on the KS/Wasserstein grid, the sorted values, the Doane
+/// bin shares; the large arrays are pooled (a calculation would otherwise drop two 10,000-bin arrays per chunk and
+/// column) and go back to the pool on <see cref="Dispose"/>.
+/// </summary>
+internal sealed class ChunkScratch : IDisposable
 {
     private double[]? _sorted;
 
-    private (BinGrid Grid, long[] Counts, long Below)? _counts;
+    private BinGrid? _grid;
+
+    private long[]? _counts;
+
+    private long _below;
+
+    private double[]? _doubles;
+
+    private double[]? _running;
+
+    private BinGrid? _runningGrid;
+
+    private long _runningBelow;
 
     /// <summary>The chunk's counts on a grid; KS and Wasserstein share one grid unless the reference is constant.</summary>
-    public (long[] Counts, long Below) Counts(BinGrid grid, double[] data)
+    /// <returns>The values below the grid's first edge.</returns>
+    public long Counts(BinGrid grid, ReadOnlySpan<double> data, out ReadOnlySpan<long> counts)
     {
-        if (_counts is not { } c || c.Grid.First != grid.First || c.Grid.Last != grid.Last || c.Grid.Bins != grid.Bins)
+        if (_grid is not { } g || g.First != grid.First || g.Last != grid.Last || g.Bins != grid.Bins)
         {
-            var counts = Histogram.Count(data, grid.Edges(), out var below);
-            _counts = c = (grid, counts, below);
+            if (_counts is null || _counts.Length < grid.Bins)
+            {
+                Return();
+                _counts = ArrayPool<long>.Shared.Rent(grid.Bins);
+            }
+
+            _below = Histogram.Count(data, grid.Edges(), _counts);
+            _grid = grid;
         }
 
-        return (c.Counts, c.Below);
+        counts = _counts.AsSpan(0, grid.Bins);
+        return _below;
+    }
+
+    /// <summary>The chunk's running shares on a grid (<see cref="DistributionDistances.RunningShares"/>), computed once for KS and Wasserstein.</summary>
+    /// <returns>The values below the grid's first edge.</returns>
+    public long Running(BinGrid grid, ReadOnlySpan<double> data, out ReadOnlySpan<double> running)
+    {
+        if (_running is null || !ReferenceEquals(_runningGrid, grid))
+        {
+            var below = Counts(grid, data, out var counts);
+            if (_running is null || _running.Length < grid.Bins)
+            {
+                if (_running is not null)
+                {
+                    ArrayPool<double>.Shared.Return(_running);
+                }
+
+                _running = ArrayPool<double>.Shared.Rent(grid.Bins);
+            }
+
+            DistributionDistances.RunningShares(counts, data.Length, _running.AsSpan(0, grid.Bins));
+            _runningGrid = grid;
+            _runningBelow = below;
+        }
+
+        running = _running.AsSpan(0, grid.Bins);
+        return _runningBelow;
+    }
+
+    /// <summary>A pooled scratch array of at least <paramref name="length"/> doubles (contents undefined).</summary>
+    public Span<double> Doubles(int length)
+    {
+        if (_doubles is null || _doubles.Length < length)
+        {
+            if (_doubles is not null)
+            {
+                ArrayPool<double>.Shared.Return(_doubles);
+            }
+
+            _doubles = ArrayPool<double>.Shared.Rent(length);
+        }
+
+        return _doubles.AsSpan(0, length);
     }
 
     /// <summary>The chunk's shares per Doane bin (Jensen-Shannon and Hellinger).</summary>
     public double[]? DoaneShares { get; set; }
 
     /// <summary>The chunk's values sorted (sorted once).</summary>
-    public double[] Sorted(double[] data)
+    public double[] Sorted(ReadOnlySpan<double> data)
     {
         if (_sorted is null)
         {
-            _sorted = (double[])data.Clone();
+            _sorted = data.ToArray();
             Array.Sort(_sorted);
         }
 
         return _sorted;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Return();
+        if (_doubles is not null)
+        {
+            ArrayPool<double>.Shared.Return(_doubles);
+            _doubles = null;
+        }
+
+        if (_running is not null)
+        {
+            ArrayPool<double>.Shared.Return(_running);
+            _running = null;
+        }
+    }
+
+    private void Return()
+    {
+        if (_counts is not null)
+        {
+            ArrayPool<long>.Shared.Return(_counts);
+            _counts = null;
+            _grid = null;
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Estimator.Numerics;
 
 namespace Estimator.Drift;
@@ -40,7 +41,7 @@ internal static class DistributionDistances
     /// NannyML's binned KS for references of 10,000 rows or more: the reference CDF at the right edges of equal-width
     /// bins against the data's (share below the first edge plus the running sum of bin shares).
     /// </summary>
-    /// <param name="counts">The data's counts per bin (<see cref="Histogram.Count"/>).</param>
+    /// <param name="counts">The data's counts per bin (<see cref="Histogram.Count(ReadOnlySpan{double}, double[], out long)"/>).</param>
     /// <param name="below">The data's values below the first edge.</param>
     /// <param name="size">The data's size.</param>
     /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
@@ -62,6 +63,41 @@ internal static class DistributionDistances
         }
 
         return d;
+    }
+
+    /// <summary>
+    /// <see cref="KolmogorovSmirnovBinned"/> with the per-bin work as whole-array operations on the data's running
+    /// shares (<see cref="RunningShares"/>, which Wasserstein shares): |F_ref − F_data| and its maximum are vector
+    /// passes. Bit for bit the same value: each element is the same subtraction, and a maximum does not depend on the
+    /// order it is taken in.
+    /// </summary>
+    /// <param name="running">The data's running shares per bin (<see cref="RunningShares"/>).</param>
+    /// <param name="below">The data's values below the first edge.</param>
+    /// <param name="size">The data's size.</param>
+    /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
+    /// <param name="scratch">At least <c>running.Length</c> doubles, overwritten.</param>
+    public static double KolmogorovSmirnovBinnedVector(ReadOnlySpan<double> running, long below, int size, ReadOnlySpan<double> referenceCdf, Span<double> scratch)
+    {
+        double n = size;
+        var cdf = scratch[..running.Length];
+        TensorPrimitives.Add(running, below / n, cdf);
+        TensorPrimitives.Subtract(referenceCdf[..running.Length], cdf, cdf);
+        return cdf.IsEmpty ? 0.0 : Math.Max(0.0, Math.Abs(TensorPrimitives.MaxMagnitude(cdf)));
+    }
+
+    /// <summary>The running sum of count / n per bin, adding only where the bin has values (as the scalar kernels do).</summary>
+    public static void RunningShares(ReadOnlySpan<long> counts, double n, Span<double> running)
+    {
+        var sum = 0.0;
+        for (var k = 0; k < counts.Length; k++)
+        {
+            if (counts[k] != 0)
+            {
+                sum += counts[k] / n;
+            }
+
+            running[k] = sum;
+        }
     }
 
     /// <summary>
@@ -106,43 +142,13 @@ internal static class DistributionDistances
     /// bins, plus the data's tails beyond the reference range integrated from their own empirical CDF.
     /// </summary>
     /// <param name="edges">The bin edges.</param>
-    /// <param name="counts">The data's counts per bin (<see cref="Histogram.Count"/>).</param>
+    /// <param name="counts">The data's counts per bin (<see cref="Histogram.Count(ReadOnlySpan{double}, double[], out long)"/>).</param>
     /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
     /// <param name="data">The data (for the tails beyond the reference range).</param>
     public static double WassersteinBinned(double[] edges, long[] counts, double[] referenceCdf, ReadOnlySpan<double> data)
     {
-        double refMin = edges[0], refMax = edges[^1];
+        var (termSmaller, amountSmaller, termBigger) = Tails(edges[0], edges[^1], data);
         double n = data.Length;
-        var smaller = new List<double>();
-        var bigger = new List<double>();
-        foreach (var x in data)
-        {
-            if (x < refMin)
-            {
-                smaller.Add(x);
-            }
-            else if (x > refMax)
-            {
-                bigger.Add(x);
-            }
-        }
-
-        double termSmaller = 0, amountSmaller = 0, termBigger = 0;
-        if (smaller.Count > 0)
-        {
-            // NannyML counts the appended reference minimum in the tail's weight: (n_smaller + 1) / n.
-            amountSmaller = (smaller.Count + 1) / n;
-            smaller.Add(refMin);
-            termSmaller = TailIntegral(smaller, upperTail: false) * amountSmaller;
-        }
-
-        if (bigger.Count > 0)
-        {
-            var amountBigger = (bigger.Count + 1) / n;
-            bigger.Add(refMax);
-            termBigger = TailIntegral(bigger, upperTail: true) * amountBigger;
-        }
-
         var width = edges[1] - edges[0];
         var terms = new double[counts.Length];
         var running = 0.0;
@@ -157,6 +163,65 @@ internal static class DistributionDistances
         }
 
         return NumpyReductions.Sum(terms) + termSmaller + termBigger;
+    }
+
+    /// <summary>
+    /// <see cref="WassersteinBinned"/> with the per-bin terms as whole-array operations on the data's running shares
+    /// (subtract, absolute value and multiply as vector passes) and the same pairwise sum: bit for bit the same value,
+    /// each term being the same operations on the same numbers.
+    /// </summary>
+    /// <param name="edges">The bin edges.</param>
+    /// <param name="running">The data's running shares per bin (<see cref="RunningShares"/>).</param>
+    /// <param name="referenceCdf">The reference CDF at each bin's right edge.</param>
+    /// <param name="data">The data (for the tails beyond the reference range).</param>
+    /// <param name="scratch">At least <c>running.Length</c> doubles, overwritten.</param>
+    public static double WassersteinBinnedVector(double[] edges, ReadOnlySpan<double> running, ReadOnlySpan<double> referenceCdf, ReadOnlySpan<double> data, Span<double> scratch)
+    {
+        var (termSmaller, amountSmaller, termBigger) = Tails(edges[0], edges[^1], data);
+        var terms = scratch[..running.Length];
+        TensorPrimitives.Add(running, amountSmaller, terms);
+        TensorPrimitives.Subtract(referenceCdf[..running.Length], terms, terms);
+        TensorPrimitives.Abs(terms, terms);
+        TensorPrimitives.Multiply(terms, edges[1] - edges[0], terms);
+        return NumpyReductions.Sum(terms) + termSmaller + termBigger;
+    }
+
+    // NannyML's tails of the binned Wasserstein: the data beyond the reference range on either side, each integrated
+    // from its own empirical CDF and weighted by its share; most chunks have none, so nothing is gathered until one is seen.
+    private static (double TermSmaller, double AmountSmaller, double TermBigger) Tails(double refMin, double refMax, ReadOnlySpan<double> data)
+    {
+        double n = data.Length;
+        List<double>? smaller = null;
+        List<double>? bigger = null;
+        foreach (var x in data)
+        {
+            if (x < refMin)
+            {
+                (smaller ??= []).Add(x);
+            }
+            else if (x > refMax)
+            {
+                (bigger ??= []).Add(x);
+            }
+        }
+
+        double termSmaller = 0, amountSmaller = 0, termBigger = 0;
+        if (smaller is not null)
+        {
+            // NannyML counts the appended reference minimum in the tail's weight: (n_smaller + 1) / n.
+            amountSmaller = (smaller.Count + 1) / n;
+            smaller.Add(refMin);
+            termSmaller = TailIntegral(smaller, upperTail: false) * amountSmaller;
+        }
+
+        if (bigger is not null)
+        {
+            var amountBigger = (bigger.Count + 1) / n;
+            bigger.Add(refMax);
+            termBigger = TailIntegral(bigger, upperTail: true) * amountBigger;
+        }
+
+        return (termSmaller, amountSmaller, termBigger);
     }
 
     // NannyML's _ecdf over the tail values: Σ y[:-1] · diff(x) (lower tail) or Σ (1 − y)[:-1] · diff(x) (upper tail),

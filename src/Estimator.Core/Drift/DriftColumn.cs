@@ -1,3 +1,4 @@
+using System.Buffers;
 using Estimator.Calculators;
 using Estimator.Estimation;
 
@@ -31,22 +32,26 @@ internal sealed record DriftColumn(string Name, FeatureKind Kind, DriftMethod[] 
         if (Kind == FeatureKind.Continuous)
         {
             var values = ((NumericFeature)column).Values.AsSpan(start, length);
-            var present = new double[values.Length];
+            var buffer = ArrayPool<double>.Shared.Rent(Math.Max(values.Length, 1));
             var n = 0;
             foreach (var v in values)
             {
                 if (!double.IsNaN(v))
                 {
-                    present[n++] = v;
+                    buffer[n++] = v;
                 }
             }
 
-            Array.Resize(ref present, n);
-            var scratch = new ChunkScratch();
-            for (var m = 0; m < Methods.Length; m++)
+            var present = buffer.AsSpan(0, n);
+            using (var scratch = new ChunkScratch())
             {
-                result[m] = (n == 0 ? double.NaN : Continuous!.Value(Methods[m], present, scratch), double.NaN);
+                for (var m = 0; m < Methods.Length; m++)
+                {
+                    result[m] = (n == 0 ? double.NaN : Continuous!.Value(Methods[m], present, scratch), double.NaN);
+                }
             }
+
+            ArrayPool<double>.Shared.Return(buffer);
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Estimator.Numerics;
 
 namespace Estimator.Drift;
@@ -13,11 +15,44 @@ internal static class Histogram
     /// </summary>
     public static long[] Count(ReadOnlySpan<double> values, double[] edges, out long below)
     {
+        var counts = new long[edges.Length - 1];
+        below = Count(values, edges, counts);
+        return counts;
+    }
+
+    /// <summary>
+    /// <see cref="Count(ReadOnlySpan{double}, double[], out long)"/> into <paramref name="counts"/> (its first
+    /// <c>edges.Length − 1</c> entries, cleared here), so a caller can reuse a pooled array; returns the values below.
+    /// </summary>
+    public static long Count(ReadOnlySpan<double> values, double[] edges, Span<long> counts)
+    {
         var bins = edges.Length - 1;
-        var counts = new long[bins];
-        below = 0;
+        counts = counts[..bins];
+        counts.Clear();
+        long below = 0;
         double first = edges[0], last = edges[^1];
+        if (!(last > first))
+        {
+            // All edges equal (a constant reference without numpy's ±0.5 widening): np.searchsorted puts every
+            // value on the edge in the last bin.
+            foreach (var x in values)
+            {
+                if (x < first)
+                {
+                    below++;
+                }
+                else if (x <= last)
+                {
+                    counts[bins - 1]++;
+                }
+            }
+
+            return below;
+        }
+
         var scale = bins / (last - first);
+        ref var edge = ref MemoryMarshal.GetArrayDataReference(edges);
+        ref var count = ref MemoryMarshal.GetReference(counts);
         foreach (var x in values)
         {
             if (x < first)
@@ -31,34 +66,24 @@ internal static class Histogram
                 continue;
             }
 
-            int i;
-            if (last > first)
+            // numpy's fast path computes the bin arithmetically and corrects it against the edges; walking until the
+            // edges agree gives np.searchsorted's answer however far rounding moved the guess. x ≥ first, so the
+            // guess is not negative; i stays within [0, bins − 1], so the unchecked reads stay within the edges.
+            var i = Math.Min((int)((x - first) * scale), bins - 1);
+            while (i > 0 && x < Unsafe.Add(ref edge, i))
             {
-                // numpy's fast path computes the bin arithmetically and corrects it against the edges; walking until
-                // the edges agree gives np.searchsorted's answer however far rounding moved the guess.
-                i = (int)((x - first) * scale);
-                i = Math.Clamp(i, 0, bins - 1);
-                while (i > 0 && x < edges[i])
-                {
-                    i--;
-                }
-
-                while (i < bins - 1 && x >= edges[i + 1])
-                {
-                    i++;
-                }
-            }
-            else
-            {
-                // All edges equal (a constant reference without numpy's ±0.5 widening): np.searchsorted puts every
-                // value on the edge in the last bin.
-                i = bins - 1;
+                i--;
             }
 
-            counts[i]++;
+            while (i < bins - 1 && x >= Unsafe.Add(ref edge, i + 1))
+            {
+                i++;
+            }
+
+            Unsafe.Add(ref count, i)++;
         }
 
-        return counts;
+        return below;
     }
 
     /// <summary>

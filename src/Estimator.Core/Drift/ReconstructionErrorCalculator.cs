@@ -51,10 +51,15 @@ public sealed class ReconstructionErrorCalculator : ICalculator
         }
 
         var data = reference.SortedByTimestamp();
-        var model = ReconstructionModel.Fit(data, Options.Columns, Options.VarianceShare);
+        var model = ReconstructionModel.Fit(data, Options.Columns, Options.VarianceShare, out var encoded);
         var chunks = Chunker.Split(data.Count, data.Timestamps, Options.Chunking);
-        var unfitted = new FittedReconstructionError(model, null, null) { Options = Options, ReferenceRows = [] };
-        var values = chunks.Select(c => unfitted.Measure(data, c)).ToArray();
+        var values = new (double Value, double SamplingError)[chunks.Count];
+        for (var k = 0; k < chunks.Count; k++)
+        {
+            var (mean, std) = model.Errors(encoded, data.Count, (int)chunks[k].StartIndex, (int)chunks[k].Rows);
+            values[k] = (mean, std / Math.Sqrt(chunks[k].Rows));
+        }
+
         var (lower, upper) = Options.Threshold.Compute([.. values.Select(v => v.Value)], null, null);
 
         // NannyML drops (rather than clips) a lower threshold at or below 0.
