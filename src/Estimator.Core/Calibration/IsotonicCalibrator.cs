@@ -122,6 +122,13 @@ public sealed class IsotonicCalibrator
         return new IsotonicCalibrator(thresholds, values, trusted: true);
     }
 
+    /// <summary>Weighted fit on pairs already sorted by score (ascending), NaN-free, with at least one positive weight.</summary>
+    internal static IsotonicCalibrator FitSortedWeighted(ReadOnlySpan<double> sortedScores, ReadOnlySpan<double> targets, ReadOnlySpan<double> weights)
+    {
+        var (thresholds, values) = IsotonicFit.FromSortedWeighted(sortedScores, targets, weights);
+        return new IsotonicCalibrator(thresholds, values, trusted: true);
+    }
+
     /// <summary>
     /// Fits on pairs already sorted by score (ascending; the order of tied scores only affects the rounding of their
     /// mean, and not at all for 0/1 targets). Inputs must be NaN-free and non-empty.
