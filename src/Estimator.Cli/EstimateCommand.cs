@@ -163,9 +163,14 @@ internal static class EstimateCommand
                     throw new OptionException($"{regressionOnly.Name} applies to regression models: give --problem regression");
                 }
 
-                if (shiftEstimator == ShiftEstimator.Cbpe && new Option[] { features, domainClassifier }.FirstOrDefault(o => IsGiven(parse, o)) is { } shiftOnly)
+                if (shiftEstimator == ShiftEstimator.Cbpe && IsGiven(parse, features))
                 {
-                    throw new OptionException($"{shiftOnly.Name} applies to regression models (--problem regression) and to --estimator auto, weighted or prior");
+                    throw new OptionException("--features applies to regression models: give --problem regression (or, for a binary classifier, --estimator auto, weighted or prior)");
+                }
+
+                if (shiftEstimator == ShiftEstimator.Cbpe && IsGiven(parse, domainClassifier))
+                {
+                    throw new OptionException("--domain-classifier applies to --estimator auto and weighted");
                 }
 
                 var scores = parse.GetValue(yPredProba)!;
