@@ -59,7 +59,12 @@ internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe 
             prior is null ? double.NaN : prior.LikelihoodRatio / 2,
             weightingShift,
             weighted?.EffectiveSampleSize ?? double.NaN,
-            wanted.Name() + " (forced)");
+            wanted switch
+            {
+                ShiftEstimator.Prior => FormattableString.Invariant($"prior (forced): π {reference.Prior:F3} → {prior!.Prior:F3}, LR {prior.LikelihoodRatio:F1}"),
+                ShiftEstimator.Weighted => FormattableString.Invariant($"weighted (forced): domain AUC {auc:F4}, ESS {weighted!.EffectiveSampleSize:F0}"),
+                _ => wanted.Name(),
+            });
         if (wanted != ShiftEstimator.Auto)
         {
             return (wanted == ShiftEstimator.Prior ? priorValues! : weighted!, evidence);

@@ -81,23 +81,52 @@ internal static class DensityRatioClassifier
         return raw;
     }
 
-    /// <summary>One-feature logistic regression by Newton's method: log-odds = slope · score + intercept.</summary>
+    /// <summary>
+    /// One-feature logistic regression: log-odds = slope · score + intercept, by Newton's method from the flat model
+    /// (slope 0, intercept the log prior odds) with step halving, so every step raises the likelihood and a score that
+    /// carries no signal keeps a slope near 0 (undamped Newton from slope 1 could overshoot to a negative slope).
+    /// </summary>
     internal static (double Slope, double Intercept) Platt(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
     {
-        double a = 1, b = 0;
+        var n = scores.Length;
+        var s = new double[n];
+        double mean = 0, positives = 0;
+        for (var i = 0; i < n; i++)
+        {
+            s[i] = double.IsFinite(scores[i]) ? scores[i] : Math.Sign(scores[i]) * 50;
+            mean += s[i];
+            positives += labels[i] ? 1 : 0;
+        }
+
+        mean /= n;
+        double spread = 0;
+        for (var i = 0; i < n; i++)
+        {
+            spread += (s[i] - mean) * (s[i] - mean);
+        }
+
+        spread = Math.Sqrt(spread / n);
+        spread = spread > 0 ? spread : 1;
+        for (var i = 0; i < n; i++)
+        {
+            s[i] = (s[i] - mean) / spread;
+        }
+
+        var rate = Math.Clamp(positives / n, 1e-9, 1 - 1e-9);
+        double a = 0, b = Math.Log(rate / (1 - rate));
+        var current = LogLikelihood(s, labels, a, b);
         for (var iteration = 0; iteration < 100; iteration++)
         {
             double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
-            for (var i = 0; i < scores.Length; i++)
+            for (var i = 0; i < n; i++)
             {
-                var s = double.IsFinite(scores[i]) ? scores[i] : Math.Sign(scores[i]) * 50;
-                var p = 1 / (1 + Math.Exp(-((a * s) + b)));
+                var p = 1 / (1 + Math.Exp(-((a * s[i]) + b)));
                 var residual = (labels[i] ? 1 : 0) - p;
                 var v = p * (1 - p);
-                ga += residual * s;
+                ga += residual * s[i];
                 gb += residual;
-                haa += v * s * s;
-                hab += v * s;
+                haa += v * s[i] * s[i];
+                hab += v * s[i];
                 hbb += v;
             }
 
@@ -109,15 +138,41 @@ internal static class DensityRatioClassifier
 
             var da = ((hbb * ga) - (hab * gb)) / determinant;
             var db = ((haa * gb) - (hab * ga)) / determinant;
-            a += da;
-            b += db;
-            if (Math.Abs(da) + Math.Abs(db) < 1e-10)
+            var step = 1.0;
+            var next = LogLikelihood(s, labels, a + da, b + db);
+            while (next < current && step > 1e-6)
+            {
+                step *= 0.5;
+                next = LogLikelihood(s, labels, a + (step * da), b + (step * db));
+            }
+
+            a += step * da;
+            b += step * db;
+            var gain = next - current;
+            current = next;
+            if (Math.Abs(step * da) + Math.Abs(step * db) < 1e-10 || gain < 1e-12)
             {
                 break;
             }
         }
 
-        return (a, b);
+        // Back to the raw score's scale.
+        return (a / spread, b - (a * mean / spread));
+    }
+
+    private static double LogLikelihood(ReadOnlySpan<double> s, ReadOnlySpan<bool> labels, double a, double b)
+    {
+        double sum = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var z = (a * s[i]) + b;
+
+            // log σ(z) = −log(1 + e^−z), log(1 − σ(z)) = −log(1 + e^z), each computed without overflow.
+            var t = labels[i] ? -z : z;
+            sum -= t > 0 ? t + Math.Log(1 + Math.Exp(-t)) : Math.Log(1 + Math.Exp(t));
+        }
+
+        return sum;
     }
 
     private static IEnumerable<Row> Rows(float[] matrix, int width, bool[] labels)
