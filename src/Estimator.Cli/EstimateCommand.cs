@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Estimator.Estimation.Shift;
 using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Metrics;
@@ -56,7 +57,20 @@ internal static class EstimateCommand
             Description = "classification (binary or multiclass CBPE, the default) or regression (direct loss estimation from --features).",
             DefaultValueFactory = _ => "classification",
         };
-        var features = new Option<string?>("--features") { Description = "Regression: the model's input columns, comma-separated; DLE learns each row's expected loss from them and the prediction." };
+        var features = new Option<string?>("--features")
+        {
+            Description = "The model's input columns, comma-separated. Regression: DLE learns each row's expected loss from them and the prediction. Classification with --estimator auto or weighted: the domain classifier learns the shift from them (numeric or categorical, as drift reads them).",
+        };
+        var estimator = new Option<string>("--estimator")
+        {
+            Description = "Binary classification: cbpe (plain CBPE, NannyML's), weighted (importance-weighted CBPE: a domain classifier on --features reweights the reference), prior (prior-shift corrected CBPE: the chunk's class prior re-estimated by EM) or auto (chosen per chunk from the evidence; the estimate file's estimator column names it).",
+            DefaultValueFactory = _ => "cbpe",
+        };
+        var domainClassifier = new Option<string>("--domain-classifier")
+        {
+            Description = "With --estimator auto or weighted: logistic (logistic regression, the default) or boosting (gradient-boosted trees, scored out of fold).",
+            DefaultValueFactory = _ => "logistic",
+        };
         var seed = new Option<int>("--seed") { Description = "Regression: seed of the error models (same seed, same estimates).", DefaultValueFactory = _ => 42 };
         var tune = new Option<bool>("--tune") { Description = "Regression: tune the error models' hyperparameters on a 20 % validation split of the reference (slower)." };
 
@@ -66,7 +80,7 @@ internal static class EstimateCommand
         {
             reference, analysis, targets, idColumn, yPredProba, yPred, yTrue, timestamp, chunkSize, chunkNumber, chunkPeriod,
             incomplete, metrics, calibration, normalization, businessValue, perPrediction, thresholds, model, output, saveFitted, plot, quiet,
-            perClass, problemOption, features, seed, tune,
+            perClass, problemOption, features, seed, tune, estimator, domainClassifier,
         };
 
         command.Validators.Add(result =>
@@ -122,7 +136,7 @@ internal static class EstimateCommand
                 if (problem == ProblemType.Regression)
                 {
                     // Options of classifiers only: given explicitly, they are a mistake worth one line, not silence.
-                    Option[] classificationOnly = [yPredProba, calibration, businessValue, perPrediction, normalization, perClass];
+                    Option[] classificationOnly = [yPredProba, calibration, businessValue, perPrediction, normalization, perClass, estimator, domainClassifier];
                     if (classificationOnly.FirstOrDefault(o => IsGiven(parse, o)) is { } misplaced)
                     {
                         throw new OptionException($"{misplaced.Name} applies to classification models, not to --problem regression");
@@ -138,9 +152,25 @@ internal static class EstimateCommand
                     return RegressionEstimateRunner.Run(request, settings, metricsGiven: IsGiven(parse, metrics), stdout, stderr);
                 }
 
-                if (new Option[] { features, seed, tune }.FirstOrDefault(o => IsGiven(parse, o)) is { } regressionOnly)
+                var estimatorName = parse.GetValue(estimator)!;
+                if (!ShiftEstimators.TryParse(estimatorName, out var shiftEstimator))
+                {
+                    throw new OptionException($"--estimator: '{estimatorName}' is not one of {string.Join(", ", ShiftEstimators.All)}");
+                }
+
+                if (new Option[] { seed, tune }.FirstOrDefault(o => IsGiven(parse, o)) is { } regressionOnly)
                 {
                     throw new OptionException($"{regressionOnly.Name} applies to regression models: give --problem regression");
+                }
+
+                if (shiftEstimator == ShiftEstimator.Cbpe && IsGiven(parse, features))
+                {
+                    throw new OptionException("--features applies to regression models: give --problem regression (or, for a binary classifier, --estimator auto, weighted or prior)");
+                }
+
+                if (shiftEstimator == ShiftEstimator.Cbpe && IsGiven(parse, domainClassifier))
+                {
+                    throw new OptionException("--domain-classifier applies to --estimator auto and weighted");
                 }
 
                 var scores = parse.GetValue(yPredProba)!;
@@ -154,6 +184,11 @@ internal static class EstimateCommand
                     parse.GetValue(businessValue),
                     parse.GetValue(perPrediction),
                     parse.GetValue(thresholds) ?? []);
+                if (classScores is not null && shiftEstimator != ShiftEstimator.Cbpe)
+                {
+                    throw new OptionException($"--estimator {estimatorName} applies to binary models; a multiclass model is estimated with plain CBPE (--estimator cbpe)");
+                }
+
                 if (classScores is not null)
                 {
                     var businessValueGiven = parse.GetValue(businessValue) is not null || parse.GetValue(perPrediction);
@@ -164,6 +199,12 @@ internal static class EstimateCommand
                 if (parse.GetValue(perClass))
                 {
                     throw new OptionException("--per-class applies to multiclass models: give --y-pred-proba as CLASS=COLUMN pairs");
+                }
+
+                if (shiftEstimator != ShiftEstimator.Cbpe)
+                {
+                    var shift = ShiftEstimateRunner.Options(options, shiftEstimator, parse.GetValue(features), parse.GetValue(domainClassifier)!);
+                    return ShiftEstimateRunner.Run(request, shift, stdout, stderr);
                 }
 
                 return EstimateRunner.Run(request, options, stdout, stderr);

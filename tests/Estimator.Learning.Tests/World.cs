@@ -54,7 +54,7 @@ internal sealed class World
         };
     }
 
-    private static string SharedScenarios()
+    internal static string SharedScenarios()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -69,7 +69,7 @@ internal sealed class World
     }
 
     // Every column as double[], string?[] or DateTime[] (UTC), whatever numeric width the file stores.
-    private static Dictionary<string, Array> ReadColumns(string path) => ReadColumnsAsync(path).GetAwaiter().GetResult();
+    internal static Dictionary<string, Array> ReadColumns(string path) => ReadColumnsAsync(path).GetAwaiter().GetResult();
 
     private static async Task<Dictionary<string, Array>> ReadColumnsAsync(string path)
     {

@@ -81,6 +81,55 @@ public sealed class IsotonicCalibrator
     }
 
     /// <summary>
+    /// Fits the weighted isotonic regression of <paramref name="targets"/> on <paramref name="scores"/>: each pair counts
+    /// with its weight (importance-weighted calibration); pairs of weight 0 are left out.
+    /// </summary>
+    /// <param name="scores">Raw scores; no NaN.</param>
+    /// <param name="targets">Targets; no NaN.</param>
+    /// <param name="weights">Non-negative weights, at least one positive.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the input is empty, or it contains NaN.</exception>
+    public static IsotonicCalibrator FitWeighted(ReadOnlySpan<double> scores, ReadOnlySpan<double> targets, ReadOnlySpan<double> weights)
+    {
+        ColumnLength.Same(scores.Length, targets.Length, "Scores", nameof(targets));
+        ColumnLength.Same(scores.Length, weights.Length, "Scores", nameof(weights));
+        if (scores.Length == 0)
+        {
+            throw new ArgumentException("Cannot fit an isotonic calibrator on no data.", nameof(scores));
+        }
+
+        var keys = scores.ToArray();
+        var order = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (double.IsNaN(keys[i]) || double.IsNaN(targets[i]) || !(weights[i] >= 0))
+            {
+                throw new ArgumentException($"Row {i} has a NaN score or target, or a negative weight.", nameof(scores));
+            }
+
+            order[i] = i;
+        }
+
+        Array.Sort(keys, order);
+        var y = new double[keys.Length];
+        var w = new double[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            y[i] = targets[order[i]];
+            w[i] = weights[order[i]];
+        }
+
+        var (thresholds, values) = IsotonicFit.FromSortedWeighted(keys, y, w);
+        return new IsotonicCalibrator(thresholds, values, trusted: true);
+    }
+
+    /// <summary>Weighted fit on pairs already sorted by score (ascending), NaN-free, with at least one positive weight.</summary>
+    internal static IsotonicCalibrator FitSortedWeighted(ReadOnlySpan<double> sortedScores, ReadOnlySpan<double> targets, ReadOnlySpan<double> weights)
+    {
+        var (thresholds, values) = IsotonicFit.FromSortedWeighted(sortedScores, targets, weights);
+        return new IsotonicCalibrator(thresholds, values, trusted: true);
+    }
+
+    /// <summary>
     /// Fits on pairs already sorted by score (ascending; the order of tied scores only affects the rounding of their
     /// mean, and not at all for 0/1 targets). Inputs must be NaN-free and non-empty.
     /// </summary>

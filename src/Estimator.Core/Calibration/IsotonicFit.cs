@@ -25,6 +25,36 @@ internal static class IsotonicFit
     }
 
     /// <summary>
+    /// Fits on pairs sorted by score (ascending) with a weight per pair (scikit-learn's <c>sample_weight</c>): tied
+    /// scores pool into one point whose target is their weighted mean; pairs of weight 0 are skipped. Inputs must be
+    /// NaN-free with at least one positive weight.
+    /// </summary>
+    public static (double[] Thresholds, double[] Values) FromSortedWeighted(ReadOnlySpan<double> sortedScores, ReadOnlySpan<double> targets, ReadOnlySpan<double> weights)
+    {
+        var first = 0;
+        while (first < weights.Length && !(weights[first] > 0))
+        {
+            first++;
+        }
+
+        if (first == weights.Length)
+        {
+            throw new ArgumentException("Cannot fit an isotonic calibrator with no positive weight.", nameof(weights));
+        }
+
+        var points = new TiedPoints(sortedScores.Length, sortedScores[first]);
+        for (var j = first; j < sortedScores.Length; j++)
+        {
+            if (weights[j] > 0)
+            {
+                points.Add(sortedScores[j], weights[j], weights[j] * targets[j]);
+            }
+        }
+
+        return points.Fit();
+    }
+
+    /// <summary>
     /// Fits on runs of equal scores: run r holds <paramref name="counts"/>[r] rows with score <paramref name="values"/>[r],
     /// <paramref name="positives"/>[r] of them with target 1; runs with no rows are skipped. Bit for bit
     /// <see cref="FromSorted"/> on the rows the runs stand for: a run's rows are pooled together (equal scores), and the

@@ -48,6 +48,15 @@ public sealed record ChunkEstimate(
     /// <summary>The class of a per-class (one-vs-rest) row of a multiclass model; null on macro-averaged rows.</summary>
     public string? Class { get; init; }
 
+    /// <summary>
+    /// The estimator behind a shift-aware estimate (<c>cbpe</c>, <c>weighted</c>, <c>prior</c>; see
+    /// <see cref="Shift.ShiftEstimator"/>); null on rows of plain CBPE and of every other calculator.
+    /// </summary>
+    public string? Estimator { get; init; }
+
+    /// <summary>Kish's effective sample size of the reference weights behind an importance-weighted estimate; null otherwise.</summary>
+    public double? EffectiveSampleSize { get; init; }
+
     /// <summary>The p-value of a statistical test (chi-square drift); null where the method has none.</summary>
     public double? PValue { get; init; }
 }

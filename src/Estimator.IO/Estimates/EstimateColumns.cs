@@ -28,13 +28,20 @@ internal static class EstimateColumns
     public const string RunId = "run_id";
     public const string Class = "class";
 
+    public const string Estimator = "estimator";
+
+    public const string EffectiveSampleSize = "effective_sample_size";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period,
         ChunkRows, Metric, Estimated, SamplingError, LowerConfidenceBound, UpperConfidenceBound, LowerThreshold,
-        UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId, Class,
+        UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId, Class, Estimator, EffectiveSampleSize,
     ];
 
-    /// <summary>The columns of a version-2 file: <see cref="All"/> without <c>class</c>.</summary>
-    public static IReadOnlyList<string> Version2 { get; } = [.. All.Take(All.Count - 1)];
+    /// <summary>The columns of a version-3 file: <see cref="All"/> without <c>estimator</c> and <c>effective_sample_size</c>.</summary>
+    public static IReadOnlyList<string> Version3 { get; } = [.. All.Take(24)];
+
+    /// <summary>The columns of a version-2 file: version 3 without <c>class</c>.</summary>
+    public static IReadOnlyList<string> Version2 { get; } = [.. All.Take(23)];
 }

@@ -5,20 +5,21 @@ namespace Estimator.IO;
 
 /// <summary>Reads estimate files written by <see cref="EstimateFileWriter"/> (Parquet, CSV or JSON, by extension).</summary>
 /// <remarks>
-/// The columns must be exactly those of schema version 3, or of version 2 (without <c>class</c>, read as null), in
+/// The columns must be exactly those of schema version 4, of version 3 (without <c>estimator</c> and
+/// <c>effective_sample_size</c>, read as null) or of version 2 (also without <c>class</c>), in
 /// order, and every row's <c>schema_version</c> must be that version; anything else is an <see cref="EstimatorDataException"/>.
 /// </remarks>
 public static class EstimateFileReader
 {
     /// <summary>Reads all rows of an estimate file.</summary>
     /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2 or 3.</exception>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2, 3 or 4.</exception>
     public static IReadOnlyList<EstimateRecord> Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
 
     /// <summary>Reads all rows of an estimate file.</summary>
     /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2 or 3.</exception>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2, 3 or 4.</exception>
     public static async Task<IReadOnlyList<EstimateRecord>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -57,12 +58,17 @@ public static class EstimateFileReader
         }
     }
 
-    /// <summary>The schema version the columns are laid out in: 3, or 2 (no <c>class</c> column).</summary>
+    /// <summary>The schema version the columns are laid out in: 4, 3 (no <c>estimator</c>, <c>effective_sample_size</c>) or 2 (no <c>class</c> either).</summary>
     private static int CheckColumns(IReadOnlyList<string> actual, string path)
     {
         if (actual.SequenceEqual(EstimateColumns.All, StringComparer.Ordinal))
         {
             return EstimateRecord.CurrentSchemaVersion;
+        }
+
+        if (actual.SequenceEqual(EstimateColumns.Version3, StringComparer.Ordinal))
+        {
+            return 3;
         }
 
         if (actual.SequenceEqual(EstimateColumns.Version2, StringComparer.Ordinal))
@@ -71,7 +77,7 @@ public static class EstimateFileReader
         }
 
         throw new EstimatorDataException(
-            $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}] (version 2: without class)",
+            $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}] (version 3: without estimator and effective_sample_size; version 2: also without class)",
             path);
     }
 
@@ -113,7 +119,9 @@ public static class EstimateFileReader
                 var provisional = await Values<bool>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var estimatedAt = await Values<DateTime>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false);
                 var runId = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
-                var classes = version >= 3 ? await Strings(rg, fields[c], n, cancellationToken).ConfigureAwait(false) : new string?[n];
+                var classes = version >= 3 ? await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false) : new string?[n];
+                var estimators = version >= 4 ? await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false) : new string?[n];
+                var sizes = version >= 4 ? await Values<double>(rg, fields[c], n, path, cancellationToken).ConfigureAwait(false) : new double?[n];
                 for (var i = 0; i < n; i++)
                 {
                     var row = records.Count;
@@ -141,7 +149,9 @@ public static class EstimateFileReader
                         Required(provisional[i], EstimateColumns.Provisional, path, row),
                         EstimateRecord.ToUtc(estimatedAt[i]),
                         runId[i],
-                        classes[i]));
+                        classes[i],
+                        estimators[i],
+                        sizes[i]));
                 }
             }
 
@@ -211,7 +221,9 @@ public static class EstimateFileReader
                 f.Bool(20),
                 f.Date(21),
                 f.Text(22) is { Length: > 0 } run ? run : null,
-                version >= 3 && f.Text(23) is { Length: > 0 } @class ? @class : null));
+                version >= 3 && f.Text(23) is { Length: > 0 } @class ? @class : null,
+                version >= 4 && f.Text(24) is { Length: > 0 } estimator ? estimator : null,
+                version >= 4 ? f.Double(25) : null));
         }
 
         return (records, version);
@@ -264,7 +276,9 @@ public static class EstimateFileReader
                     f.Bool(EstimateColumns.Provisional),
                     f.Date(EstimateColumns.EstimatedAt),
                     f.OptionalText(EstimateColumns.RunId),
-                    version >= 3 ? f.OptionalText(EstimateColumns.Class) : null));
+                    version >= 3 ? f.OptionalText(EstimateColumns.Class) : null,
+                    version >= 4 ? f.OptionalText(EstimateColumns.Estimator) : null,
+                    version >= 4 ? f.Double(EstimateColumns.EffectiveSampleSize) : null));
             }
 
             return (records, version);

@@ -12,10 +12,10 @@ namespace Estimator.IO;
 /// (RFC 4180, header row, invariant culture, shortest round-trippable doubles, <c>true</c>/<c>false</c>, ISO 8601
 /// UTC timestamps with <c>Z</c>, null as an empty field) or <c>.json</c> (an array of objects keyed by the column
 /// names, null as <c>null</c>).</para>
-/// <para>Columns, in order (schema version 3):</para>
+/// <para>Columns, in order (schema version 4):</para>
 /// <list type="table">
 /// <listheader><term>column (type)</term><description>meaning</description></listheader>
-/// <item><term><c>schema_version</c> (int32)</term><description>3.</description></item>
+/// <item><term><c>schema_version</c> (int32)</term><description>4.</description></item>
 /// <item><term><c>model</c> (string)</term><description>The model's name.</description></item>
 /// <item><term><c>chunk_key</c> (string)</term><description>NannyML's chunk key (<c>[0:4999]</c>, <c>2018-10</c>).</description></item>
 /// <item><term><c>chunk_index</c> (int32)</term><description>0-based position of the chunk within its period.</description></item>
@@ -39,6 +39,8 @@ namespace Estimator.IO;
 /// <item><term><c>estimated_at</c> (UTC timestamp, nullable)</term><description>When the row was computed.</description></item>
 /// <item><term><c>run_id</c> (string, nullable)</term><description>The job run that computed the row; null outside the job host.</description></item>
 /// <item><term><c>class</c> (string, nullable)</term><description>The class of a multiclass model's per-class (one-vs-rest) row; null on macro-averaged and binary rows.</description></item>
+/// <item><term><c>estimator</c> (string, nullable)</term><description>The estimator behind a shift-aware estimate (<c>cbpe</c>, <c>weighted</c>, <c>prior</c>); null on plain CBPE rows.</description></item>
+/// <item><term><c>effective_sample_size</c> (double, nullable)</term><description>Kish's effective sample size behind an importance-weighted estimate; null otherwise.</description></item>
 /// </list>
 /// <para>NaN is written as null in every nullable double column. The write is atomic: the file is written to a
 /// temporary file <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> in the target directory and moved over <c>path</c> only after a
@@ -96,7 +98,7 @@ public static class EstimateFileWriter
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The Parquet schema of estimate files (schema version 3).</summary>
+    /// <summary>The Parquet schema of estimate files (schema version 4).</summary>
     internal static ParquetSchema ParquetSchema { get; } = new(
         new DataField<int>(EstimateColumns.SchemaVersion, false),
         new DataField<string>(EstimateColumns.Model, false),
@@ -121,7 +123,9 @@ public static class EstimateFileWriter
         new DataField<bool>(EstimateColumns.Provisional, false),
         new DateTimeDataField(EstimateColumns.EstimatedAt, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
         new DataField<string>(EstimateColumns.RunId, true),
-        new DataField<string>(EstimateColumns.Class, true));
+        new DataField<string>(EstimateColumns.Class, true),
+        new DataField<string>(EstimateColumns.Estimator, true),
+        new DataField<double?>(EstimateColumns.EffectiveSampleSize, true));
 
     private static async Task WriteParquetColumnsAsync(IReadOnlyList<EstimateRecord> records, ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
     {
@@ -149,7 +153,9 @@ public static class EstimateFileWriter
         await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Provisional), null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.EstimatedAt), null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], Column(records, static r => r.RunId)).ConfigureAwait(false);
-        await group.WriteAsync(fields[f], Column(records, static r => r.Class)).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Column(records, static r => r.Class)).ConfigureAwait(false);
+        await group.WriteAsync(fields[f++], Column(records, static r => r.Estimator)).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f], Column(records, static r => r.EffectiveSampleSize), null, null, cancellationToken).ConfigureAwait(false);
     }
 
     private static void WriteCsvFields(CsvRecordWriter csv, EstimateRecord r)
@@ -178,6 +184,8 @@ public static class EstimateFileWriter
         csv.WriteField(TableFileWriter.FormatDate(r.EstimatedAt));
         csv.WriteField(r.RunId ?? "");
         csv.WriteField(r.Class ?? "");
+        csv.WriteField(r.Estimator ?? "");
+        csv.WriteField(TableFileWriter.FormatDouble(r.EffectiveSampleSize));
     }
 
     private static void WriteJsonProperties(Utf8JsonWriter json, EstimateRecord r)
@@ -221,6 +229,17 @@ public static class EstimateFileWriter
         {
             json.WriteString(EstimateColumns.Class, r.Class);
         }
+
+        if (r.Estimator is null)
+        {
+            json.WriteNull(EstimateColumns.Estimator);
+        }
+        else
+        {
+            json.WriteString(EstimateColumns.Estimator, r.Estimator);
+        }
+
+        TableFileWriter.WriteDouble(json, EstimateColumns.EffectiveSampleSize, r.EffectiveSampleSize);
     }
 
     private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select) => TableFileWriter.Column(records, select);

@@ -4,10 +4,10 @@ using Estimator.Estimation;
 namespace Estimator.IO;
 
 /// <summary>
-/// One row of an estimate file (schema version 3): one metric on one chunk (for one class, on a multiclass model's per-class rows). Property order is the file's column order;
+/// One row of an estimate file (schema version 4): one metric on one chunk (for one class, on a multiclass model's per-class rows). Property order is the file's column order;
 /// see <c>ESTIMATE_FILE_SCHEMA.md</c> and <see cref="EstimateFileWriter"/>.
 /// </summary>
-/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 3 (2 when read from a version-2 file).</param>
+/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 4 (2 or 3 when read from an older file).</param>
 /// <param name="Model"><c>model</c> (string): the model's name.</param>
 /// <param name="ChunkKey"><c>chunk_key</c> (string): NannyML's chunk key, e.g. <c>[0:4999]</c> or <c>2018-10</c>.</param>
 /// <param name="ChunkIndex"><c>chunk_index</c> (int32): 0-based position of the chunk within its period.</param>
@@ -31,6 +31,8 @@ namespace Estimator.IO;
 /// <param name="EstimatedAt"><c>estimated_at</c> (UTC timestamp, nullable): when the row was computed.</param>
 /// <param name="RunId"><c>run_id</c> (string, nullable): the job run that computed the row; null outside the job host.</param>
 /// <param name="Class"><c>class</c> (string, nullable): the class of a multiclass model's per-class (one-vs-rest) row; null on macro-averaged and binary rows, and in version-2 files.</param>
+/// <param name="Estimator"><c>estimator</c> (string, nullable): the estimator behind a shift-aware estimate (<c>cbpe</c>, <c>weighted</c>, <c>prior</c>); null on plain CBPE rows, other calculators' rows and in older files.</param>
+/// <param name="EffectiveSampleSize"><c>effective_sample_size</c> (double, nullable): Kish's effective sample size of the reference weights behind an importance-weighted estimate; null otherwise.</param>
 public sealed record EstimateRecord(
     int SchemaVersion,
     string Model,
@@ -55,14 +57,16 @@ public sealed record EstimateRecord(
     bool Provisional,
     DateTime? EstimatedAt,
     string? RunId,
-    string? Class = null)
+    string? Class = null,
+    string? Estimator = null,
+    double? EffectiveSampleSize = null)
 {
     /// <summary>The schema version this library writes.</summary>
     /// <remarks>
     /// Version 2 added <c>provisional</c>, <c>estimated_at</c> and <c>run_id</c> after the version-1 columns; version 3
     /// added <c>class</c> after them. <see cref="EstimateFileReader"/> reads versions 2 and 3.
     /// </remarks>
-    public const int CurrentSchemaVersion = 3;
+    public const int CurrentSchemaVersion = 4;
 
     /// <summary>The rows of a result as estimate-file records: NaN becomes null, dates become UTC.</summary>
     /// <param name="result">The result.</param>
@@ -100,8 +104,8 @@ public sealed record EstimateRecord(
     /// <param name="period">The period.</param>
     public static string PeriodName(Period period) => period switch
     {
-        Estimator.Period.Reference => "reference",
-        Estimator.Period.Analysis => "analysis",
+        global::Estimator.Period.Reference => "reference",
+        global::Estimator.Period.Analysis => "analysis",
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Unknown period."),
     };
 
@@ -134,10 +138,12 @@ public sealed record EstimateRecord(
             row.Alert,
             Value(row.Realized),
             Value(row.TargetsMissingRate),
-            provisional && row.Period == Estimator.Period.Analysis,
+            provisional && row.Period == global::Estimator.Period.Analysis,
             estimatedAt,
             runId,
-            row.Class);
+            row.Class,
+            row.Estimator,
+            Value(row.EffectiveSampleSize));
     }
 
     internal static double? Value(double? v) => v is double d && !double.IsNaN(d) ? d : null;

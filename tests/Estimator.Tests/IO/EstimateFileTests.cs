@@ -27,7 +27,7 @@ public sealed class EstimateFileTests : IDisposable
         var c2 = new Chunk("2018-10", 0, 10000, 10499, new DateTime(2018, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2018, 10, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(9999));
         ChunkEstimate[] rows =
         [
-            new(c0, Period.Reference, "roc_auc", 0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0),
+            new(c0, Period.Reference, "roc_auc", 0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0) { Estimator = "weighted", EffectiveSampleSize = 8123.25 },
             new(c1, Period.Reference, "f1", double.NaN, 0.01, double.NaN, double.NaN, null, null, true, null, null),
             new(c2, Period.Analysis, "true_positive", 1234.5, 1e-17, -0.1, 2e300, null, 0.5, true, double.NaN, 0.25),
         ];
@@ -36,11 +36,11 @@ public sealed class EstimateFileTests : IDisposable
 
     private static readonly EstimateRecord[] Expected =
     [
-        new(3, "car \"loan\", v2", "[0:4999]", 0, 0, 4999, Jan1, new DateTime(2018, 2, 5, 17, 51, 16, 848, DateTimeKind.Utc), "reference", 5000, "roc_auc",
-            0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0, false, At, "run-1"),
-        new(3, "car \"loan\", v2", "[5000:9999]", 1, 5000, 9999, null, null, "reference", 5000, "f1",
+        new(4, "car \"loan\", v2", "[0:4999]", 0, 0, 4999, Jan1, new DateTime(2018, 2, 5, 17, 51, 16, 848, DateTimeKind.Utc), "reference", 5000, "roc_auc",
+            0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0, false, At, "run-1", null, "weighted", 8123.25),
+        new(4, "car \"loan\", v2", "[5000:9999]", 1, 5000, 9999, null, null, "reference", 5000, "f1",
             null, 0.01, null, null, null, null, true, null, null, false, At, "run-1"),
-        new(3, "car \"loan\", v2", "2018-10", 0, 10000, 10499, new DateTime(2018, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2018, 10, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(9990),
+        new(4, "car \"loan\", v2", "2018-10", 0, 10000, 10499, new DateTime(2018, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2018, 10, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(9990),
             "analysis", 500, "true_positive", 1234.5, 1e-17, -0.1, 2e300, null, 0.5, true, null, 0.25, true, At, "run-1"),
     ];
 
@@ -74,13 +74,13 @@ public sealed class EstimateFileTests : IDisposable
         Assert.Equal(
             "schema_version,model,chunk_key,chunk_index,chunk_start_index,chunk_end_index,chunk_start_date,chunk_end_date,period,chunk_rows,metric,"
             + "estimated,sampling_error,lower_confidence_bound,upper_confidence_bound,lower_threshold,upper_threshold,alert,realized,targets_missing_rate,"
-            + "provisional,estimated_at,run_id,class",
+            + "provisional,estimated_at,run_id,class,estimator,effective_sample_size",
             lines[0]);
         Assert.Equal(
-            "3,\"car \"\"loan\"\", v2\",[0:4999],0,0,4999,2018-01-01T00:00:00.0000000Z,2018-02-05T17:51:16.8480000Z,reference,5000,roc_auc,"
-            + "0.9712345678901234,0.0017,0.9661,0.9763,0.96,0.98,false,0.97,0,false,2026-11-23T10:00:00.1230000Z,run-1,",
+            "4,\"car \"\"loan\"\", v2\",[0:4999],0,0,4999,2018-01-01T00:00:00.0000000Z,2018-02-05T17:51:16.8480000Z,reference,5000,roc_auc,"
+            + "0.9712345678901234,0.0017,0.9661,0.9763,0.96,0.98,false,0.97,0,false,2026-11-23T10:00:00.1230000Z,run-1,,weighted,8123.25",
             lines[1]);
-        Assert.Equal("3,\"car \"\"loan\"\", v2\",[5000:9999],1,5000,9999,,,reference,5000,f1,,0.01,,,,,true,,,false,2026-11-23T10:00:00.1230000Z,run-1,", lines[2]);
+        Assert.Equal("4,\"car \"\"loan\"\", v2\",[5000:9999],1,5000,9999,,,reference,5000,f1,,0.01,,,,,true,,,false,2026-11-23T10:00:00.1230000Z,run-1,,,", lines[2]);
         Assert.Equal(5, lines.Length);
         Assert.Equal("", lines[4]);
     }
@@ -119,7 +119,7 @@ public sealed class EstimateFileTests : IDisposable
             ("lower_threshold", typeof(double), true), ("upper_threshold", typeof(double), true), ("alert", typeof(bool), false),
             ("realized", typeof(double), true), ("targets_missing_rate", typeof(double), true),
             ("provisional", typeof(bool), false), ("estimated_at", typeof(DateTime), true), ("run_id", typeof(string), true),
-            ("class", typeof(string), true),
+            ("class", typeof(string), true), ("estimator", typeof(string), true), ("effective_sample_size", typeof(double), true),
         ];
         var fields = reader.Schema.GetDataFields();
         Assert.Equal(expected.Select(e => e.Name), fields.Select(f => f.Name));

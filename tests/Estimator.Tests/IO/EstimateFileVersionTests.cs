@@ -71,7 +71,45 @@ public sealed class EstimateFileVersionTests : IDisposable
 
         Assert.Equal([null, "prepaid card, \"gold\"", "0"], records.Select(r => r.Class));
         Assert.All(records, r => Assert.Equal(EstimateRecord.CurrentSchemaVersion, r.SchemaVersion));
-        Assert.Equal(3, EstimateRecord.CurrentSchemaVersion);
+        Assert.Equal(4, EstimateRecord.CurrentSchemaVersion);
+    }
+
+    [Fact]
+    public void Read_GivesNullEstimatorColumns_ForAVersion3File()
+    {
+        // A version-3 file: the version-2 columns plus class, no estimator or effective_sample_size.
+        var v2 = File.ReadAllLines(Version2(".csv"));
+        var lines = new[] { v2[0] + ",class" }.Concat(v2.Skip(1).Where(l => l.Length > 0).Select(l => "3" + l[1..] + ",")).ToArray();
+        var path = _files.WriteText("v3.csv", string.Join("\n", lines) + "\n");
+
+        var records = EstimateFileReader.Read(path);
+
+        Assert.Equal(lines.Length - 1, records.Count);
+        Assert.All(records, r => Assert.Equal(3, r.SchemaVersion));
+        Assert.All(records, r => Assert.Null(r.Estimator));
+        Assert.All(records, r => Assert.Null(r.EffectiveSampleSize));
+    }
+
+    [Theory]
+    [InlineData("estimates.parquet")]
+    [InlineData("estimates.csv")]
+    [InlineData("estimates.json")]
+    public void Write_RoundTripsTheEstimatorColumns_WhenRowsNameTheirEstimator(string name)
+    {
+        var path = _files.PathOf(name);
+        var chunk = new Chunk("[0:99]", 0, 0, 99, null, null);
+        ChunkEstimate[] rows =
+        [
+            new(chunk, Period.Analysis, "recall", 0.7, 0.01, 0.67, 0.73, 0.6, 0.8, false, null, null),
+            new(chunk, Period.Analysis, "f1", 0.9, 0.02, 0.84, 0.96, 0.6, 0.95, false, null, null) { Estimator = "weighted", EffectiveSampleSize = 10_076.5 },
+            new(chunk, Period.Analysis, "accuracy", 0.5, 0.02, 0.44, 0.56, 0.6, 0.95, true, null, null) { Estimator = "prior", EffectiveSampleSize = double.NaN },
+        ];
+
+        EstimateFileWriter.Write(new Estimator.Calculators.CalculatorResult("m", rows), path);
+        var records = EstimateFileReader.Read(path);
+
+        Assert.Equal([null, "weighted", "prior"], records.Select(r => r.Estimator));
+        Assert.Equal([null, 10_076.5, null], records.Select(r => r.EffectiveSampleSize));
     }
 
     [Fact]

@@ -1,0 +1,182 @@
+using Estimator.Calculators;
+using Estimator.Estimation;
+using Estimator.Estimation.Shift;
+using Estimator.Metrics;
+
+namespace Estimator.Learning;
+
+/// <summary>One chunk's estimates by an estimator: a value and a sampling error per component, and the effective sample size.</summary>
+internal sealed record ShiftValues(double[] Estimates, double[] SamplingErrors, double? EffectiveSampleSize);
+
+/// <summary>
+/// Estimates one analysis chunk by the importance-weighted and the prior-shift corrected estimator, and gathers the
+/// evidence the automatic choice reads. Plain CBPE's values come from <see cref="FittedCbpe"/> itself.
+/// </summary>
+internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe cbpe, ShiftAwareCbpeOptions options)
+{
+    private readonly List<(Metric Metric, int Component, string Name)> _specs = [.. cbpe.Components.Select(c => (c.Metric, c.Component, c.Name))];
+    private readonly ProbabilityEstimates _estimates = new();
+
+    /// <summary>
+    /// The chunk's rows [start, start + length) of the timestamp-sorted analysis: the estimator's values, or for
+    /// <see cref="ShiftEstimator.Auto"/> the chosen one's; <paramref name="plain"/> holds plain CBPE's.
+    /// </summary>
+    public (ShiftValues Values, ShiftEvidence Evidence) Estimate(ModelData data, int chunkIndex, int start, int length, ShiftValues plain)
+    {
+        var scores = data.Scores.AsSpan(start, length);
+        var predictions = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
+        var probabilities = new double[length];
+        if (cbpe.Calibrator is { } calibrator)
+        {
+            calibrator.Calibrate(scores, probabilities);
+        }
+        else
+        {
+            scores.CopyTo(probabilities);
+        }
+
+        var wanted = options.Estimator;
+        var prior = wanted is ShiftEstimator.Prior or ShiftEstimator.Auto ? PriorShift.Estimate(probabilities, reference.Prior) : null;
+        ShiftValues? priorValues = prior is null ? null : PriorCorrected(probabilities, scores, predictions, prior, plain);
+
+        double auc = double.NaN, covariateLogLikelihood = double.NaN, weightingShift = double.NaN;
+        ShiftValues? weighted = null;
+        if (wanted is ShiftEstimator.Weighted or ShiftEstimator.Auto)
+        {
+            (weighted, auc, covariateLogLikelihood) = Weighted(data, start, length, scores, predictions, plain);
+            weightingShift = WeightingShift(plain, weighted, length);
+        }
+
+        var evidence = new ShiftEvidence(
+            chunkIndex,
+            wanted,
+            auc,
+            reference.NullMean + (options.EvidenceLevel * reference.NullSpread),
+            prior?.Prior ?? double.NaN,
+            reference.Prior,
+            prior?.LikelihoodRatio ?? double.NaN,
+            covariateLogLikelihood,
+            prior is null ? double.NaN : prior.LikelihoodRatio / 2,
+            weightingShift,
+            weighted?.EffectiveSampleSize ?? double.NaN,
+            wanted switch
+            {
+                ShiftEstimator.Prior => FormattableString.Invariant($"prior (forced): π {reference.Prior:F3} → {prior!.Prior:F3}, LR {prior.LikelihoodRatio:F1}"),
+                ShiftEstimator.Weighted => FormattableString.Invariant($"weighted (forced): domain AUC {auc:F4}, ESS {weighted!.EffectiveSampleSize:F0}"),
+                _ => wanted.Name(),
+            });
+        if (wanted != ShiftEstimator.Auto)
+        {
+            return (wanted == ShiftEstimator.Prior ? priorValues! : weighted!, evidence);
+        }
+
+        var (chosen, reason) = ShiftChoice.Choose(evidence, options, reference.Encoder.Width + 1);
+        var values = chosen switch
+        {
+            ShiftEstimator.Prior => priorValues!,
+            ShiftEstimator.Weighted => weighted!,
+            _ => plain,
+        };
+        return (values, evidence with { Estimator = chosen, Reason = reason });
+    }
+
+    /// <summary>
+    /// Posteriors adjusted to the re-estimated prior; the sampling error adds the spread the prior's own standard error
+    /// gives the estimate (half the change between the prior ± one standard error).
+    /// </summary>
+    private ShiftValues PriorCorrected(double[] probabilities, ReadOnlySpan<double> scores, ReadOnlySpan<double> predictions, PriorShiftFit fit, ShiftValues plain)
+    {
+        var k = _specs.Count;
+        var adjusted = new double[probabilities.Length];
+        var estimates = new double[k];
+        var rows = new long[k];
+        PriorShift.Adjust(probabilities, reference.Prior, fit.Prior, adjusted);
+        _estimates.Estimate(_specs, adjusted, scores, predictions, cbpe.Options, estimates, rows);
+
+        var up = new double[k];
+        var down = new double[k];
+        var step = double.IsFinite(fit.StandardError) ? fit.StandardError : 0;
+        PriorShift.Adjust(probabilities, reference.Prior, Math.Min(fit.Prior + step, 1 - 1e-6), adjusted);
+        _estimates.Estimate(_specs, adjusted, scores, predictions, cbpe.Options, up, rows);
+        PriorShift.Adjust(probabilities, reference.Prior, Math.Max(fit.Prior - step, 1e-6), adjusted);
+        _estimates.Estimate(_specs, adjusted, scores, predictions, cbpe.Options, down, rows);
+
+        var errors = new double[k];
+        for (var c = 0; c < k; c++)
+        {
+            var spread = 0.5 * (up[c] - down[c]);
+            errors[c] = Math.Sqrt((plain.SamplingErrors[c] * plain.SamplingErrors[c]) + (double.IsNaN(spread) ? 0 : spread * spread));
+        }
+
+        return new ShiftValues(estimates, errors, null);
+    }
+
+    /// <summary>
+    /// Density-ratio weights of the reference rows from the domain classifier, clipped; the weighted isotonic
+    /// calibrator; CBPE's formulas. The sampling error is widened by √(1 + n / ESS): the calibration now rests on ESS
+    /// reference rows instead of all of them.
+    /// </summary>
+    private (ShiftValues Values, double Auc, double LogLikelihood) Weighted(
+        ModelData data, int start, int length, ReadOnlySpan<double> scores, ReadOnlySpan<double> predictions, ShiftValues plain)
+    {
+        var n0 = reference.Count;
+        var width = reference.Encoder.Width;
+        var matrix = new float[checked((n0 + length) * width)];
+        reference.Matrix.CopyTo(matrix, 0);
+        reference.Encoder.Encode(data, start, length, matrix.AsSpan(n0 * width), "analysis");
+        var labels = new bool[n0 + length];
+        labels.AsSpan(n0).Fill(true);
+        var logOdds = DensityRatioClassifier.LogOdds(matrix, width, labels, options);
+        var auc = Auroc.Of(logOdds, labels) ?? 0.5;
+
+        // Density ratio of every row: odds × n₀/n₁, scaled so its reference mean is 1 (a proper ratio).
+        var offset = Math.Log((double)n0 / length);
+        var weights = new double[n0];
+        double sum = 0;
+        for (var i = 0; i < n0; i++)
+        {
+            weights[i] = Math.Exp(Math.Clamp(logOdds[i] + offset, -50, 50));
+            sum += weights[i];
+        }
+
+        var logMean = Math.Log(sum / n0);
+        double logLikelihood = 0;
+        for (var j = 0; j < length; j++)
+        {
+            logLikelihood += Math.Clamp(logOdds[n0 + j] + offset, -50, 50) - logMean;
+        }
+
+        ImportanceWeights.Normalize(weights, options.WeightClip);
+        var ess = ImportanceWeights.EffectiveSampleSize(weights);
+        var calibrator = reference.WeightedCalibrator(weights);
+        var probabilities = new double[length];
+        calibrator.Calibrate(scores, probabilities);
+        var k = _specs.Count;
+        var estimates = new double[k];
+        var rows = new long[k];
+        _estimates.Estimate(_specs, probabilities, scores, predictions, cbpe.Options, estimates, rows);
+        var widen = Math.Sqrt(1 + (length / ess));
+        var errors = new double[k];
+        for (var c = 0; c < k; c++)
+        {
+            errors[c] = plain.SamplingErrors[c] * widen;
+        }
+
+        return (new ShiftValues(estimates, errors, ess), auc, logLikelihood);
+    }
+
+    /// <summary>max over components of |weighted − plain| / (SE · √(n / ESS)): the move in units of the weighted calibration's own noise.</summary>
+    private static double WeightingShift(ShiftValues plain, ShiftValues weighted, int length)
+    {
+        var ess = weighted.EffectiveSampleSize ?? double.NaN;
+        var largest = 0.0;
+        for (var c = 0; c < plain.Estimates.Length; c++)
+        {
+            var noise = plain.SamplingErrors[c] * Math.Sqrt(length / ess);
+            var move = Math.Abs(weighted.Estimates[c] - plain.Estimates[c]) / noise;
+            largest = double.IsFinite(move) ? Math.Max(largest, move) : largest;
+        }
+
+        return largest;
+    }
+}

@@ -1,0 +1,128 @@
+using Estimator.Calculators;
+
+namespace Estimator.Learning;
+
+/// <summary>
+/// What shift-aware CBPE keeps of the reference beside plain CBPE's fit: the labelled rows (score, target, encoded
+/// features, in timestamp order), their order by score (the weighted calibration refits on them per chunk), the
+/// positive rate, and the domain classifier's null spread — its AUROC when a reference chunk is told from the rest of
+/// the reference, where there is no shift to find.
+/// </summary>
+internal sealed class ShiftReference
+{
+    private ShiftReference(DomainFeatureMatrix encoder, float[] matrix, double[] scores, double[] targets, int[] byScore, double prior)
+    {
+        Encoder = encoder;
+        Matrix = matrix;
+        Scores = scores;
+        Targets = targets;
+        ByScore = byScore;
+        Prior = prior;
+    }
+
+    public DomainFeatureMatrix Encoder { get; }
+
+    /// <summary>Encoded features of the labelled rows, row-major, in timestamp order.</summary>
+    public float[] Matrix { get; }
+
+    /// <summary>Raw scores of the labelled rows, in timestamp order.</summary>
+    public double[] Scores { get; }
+
+    /// <summary>Targets of the labelled rows, in timestamp order.</summary>
+    public double[] Targets { get; }
+
+    /// <summary>The labelled rows' positions sorted by ascending score.</summary>
+    public int[] ByScore { get; }
+
+    /// <summary>The reference's positive rate π₀.</summary>
+    public double Prior { get; }
+
+    public int Count => Scores.Length;
+
+    /// <summary>Mean AUROC of the reference chunks against the rest; NaN until measured.</summary>
+    public double NullMean { get; private set; } = double.NaN;
+
+    /// <summary>Spread of the null AUROC: the larger of the reference chunks' standard deviation and Mann–Whitney's.</summary>
+    public double NullSpread { get; private set; } = double.NaN;
+
+    /// <summary>Keeps the labelled rows of the (timestamp-sorted) reference and encodes them.</summary>
+    /// <exception cref="EstimatorDataException">A feature is missing from the reference.</exception>
+    public static ShiftReference Learn(ModelData sorted, IReadOnlyList<string> features)
+    {
+        var scores = sorted.Scores ?? throw new EstimatorDataException("the reference has no score column (y_pred_proba)");
+        var targets = sorted.Targets ?? throw new EstimatorDataException("the reference has no targets");
+        var labelled = new List<int>(sorted.Count);
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (!double.IsNaN(scores[i]) && !double.IsNaN(targets[i]))
+            {
+                labelled.Add(i);
+            }
+        }
+
+        var encoder = DomainFeatureMatrix.Learn(sorted, features);
+        var width = encoder.Width;
+        var all = new float[checked(sorted.Count * width)];
+        encoder.Encode(sorted, 0, sorted.Count, all, "reference");
+        var matrix = new float[checked(labelled.Count * width)];
+        var s = new double[labelled.Count];
+        var y = new double[labelled.Count];
+        double positives = 0;
+        for (var k = 0; k < labelled.Count; k++)
+        {
+            var row = labelled[k];
+            all.AsSpan(row * width, width).CopyTo(matrix.AsSpan(k * width, width));
+            s[k] = scores[row];
+            y[k] = targets[row];
+            positives += y[k];
+        }
+
+        var byScore = Enumerable.Range(0, s.Length).ToArray();
+        Array.Sort(s.ToArray(), byScore);
+        return new ShiftReference(encoder, matrix, s, y, byScore, positives / s.Length);
+    }
+
+    /// <summary>
+    /// Measures the null spread on up to ten reference chunks of the chunking: each chunk told from the rest of the
+    /// labelled reference by the same classifier the analysis chunks get.
+    /// </summary>
+    public void MeasureNull(Chunking chunking, ShiftAwareCbpeOptions options)
+    {
+        var chunks = Chunker.Split(Count, null, chunking is PeriodChunking ? Chunking.ByNumber(10) : chunking);
+        var typical = chunks.Select(c => c.Rows).DefaultIfEmpty(Count / 10).Max();
+        var values = new List<double>();
+        foreach (var chunk in chunks.Where(c => c.Rows == typical && c.Rows < Count).Take(10))
+        {
+            var labels = new bool[Count];
+            labels.AsSpan((int)chunk.StartIndex, (int)chunk.Rows).Fill(true);
+            var logOdds = DensityRatioClassifier.LogOdds(Matrix, Encoder.Width, labels, options);
+            values.Add(Auroc.Of(logOdds, labels) ?? 0.5);
+        }
+
+        var n1 = (double)typical;
+        var n0 = Count - n1;
+        var mannWhitney = n0 > 0 && n1 > 0 ? Math.Sqrt((n0 + n1 + 1) / (12 * n0 * n1)) : 0;
+        NullMean = values.Count == 0 ? 0.5 : values.Average();
+        var sd = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - NullMean) * (v - NullMean)) / (values.Count - 1));
+        NullSpread = Math.Max(sd, mannWhitney);
+    }
+
+    /// <summary>The weighted isotonic calibrator of the labelled rows under <paramref name="weights"/> (timestamp order).</summary>
+    public Calibration.IsotonicCalibrator WeightedCalibrator(ReadOnlySpan<double> weights)
+    {
+        var n = Count;
+        var s = new double[n];
+        var y = new double[n];
+        var w = new double[n];
+        for (var k = 0; k < n; k++)
+        {
+            var row = ByScore[k];
+            s[k] = Scores[row];
+            y[k] = Targets[row];
+            w[k] = weights[row];
+        }
+
+        return Calibration.IsotonicCalibrator.FitSortedWeighted(s, y, w);
+    }
+
+}
