@@ -121,7 +121,7 @@ public sealed class InputSectionsConfigTests : IDisposable
     [InlineData("    drift: { columns: [a], categorical: [b] }", "6:42: models[0].drift.categorical[0]: 'b' is not one of models[0].drift.columns")]
     [InlineData("    drift: { columns: a }", "6:23: models[0].drift.columns: expected a list of the model's input columns, e.g. [car_value, salary_range]")]
     [InlineData("    drift: [a]", "6:12: models[0].drift: expected a mapping with keys columns, categorical, continuous_methods, categorical_methods, multivariate; got a list")]
-    [InlineData("    quality: { missing_columns: [a], unseen: [b] }", "6:38: models[0].quality.unseen: unknown key 'unseen'; expected one of: missing_columns, unseen_columns")]
+    [InlineData("    quality: { missing_columns: [a], unseen: [b] }", "6:38: models[0].quality.unseen: unknown key 'unseen'; expected one of: missing_columns, unseen_columns, range_columns, statistics_columns")]
     [InlineData("    drift: { columns: [a], continuous_methods: [wasserstein, wasserstein] }", "6:62: models[0].drift.continuous_methods[1]: 'wasserstein' is listed twice")]
     public void Load_Fails_WithTheKeyAndLine_WhenASectionIsWrong(string lines, string problem)
     {
