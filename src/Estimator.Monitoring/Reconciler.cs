@@ -117,7 +117,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         var ledger = new List<LedgerRecord>();
         var updated = 0;
         long matchedIds = 0;
-        foreach (var chunk in state.Chunks)
+        foreach (var chunk in context.ChunkLog.ReadAll(model.Name, state))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!state.HasIds)
