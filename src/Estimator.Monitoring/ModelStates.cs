@@ -42,6 +42,15 @@ internal sealed class ModelStates(long capacityBytes = ModelStates.DefaultCapaci
         }
     }
 
+    /// <summary>Whether the cache holds a parsed state of <paramref name="path"/>.</summary>
+    public bool Holds(string path)
+    {
+        lock (_lock)
+        {
+            return _entries.ContainsKey(path);
+        }
+    }
+
     public ModelState Load(string path)
     {
         var info = new FileInfo(path);
