@@ -100,6 +100,17 @@ public sealed class ModelRunner
     /// <value>Default: zero (it starts at once).</value>
     public TimeSpan WorkItemGrace { get => _context.WorkItemGrace; init => _context.WorkItemGrace = value; }
 
+    /// <summary>
+    /// How long a delivered notification stays in the model's <c>outbox/sent/</c>; older ones are removed after a later
+    /// delivery (except the newest of each alert and the newest firing one, which a resolve is routed by).
+    /// </summary>
+    /// <value>Default: 30 days.</value>
+    public TimeSpan SentRetention { get => _outbox.Sent.Retention; init => _outbox.Sent.Retention = value; }
+
+    /// <summary>How many delivered notifications a model's <c>outbox/sent/</c> keeps at most (the same exceptions as <see cref="SentRetention"/>).</summary>
+    /// <value>Default: 1,000.</value>
+    public int SentLimit { get => _outbox.Sent.Limit; init => _outbox.Sent.Limit = value; }
+
     /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
     internal Action<string>? BeforeCommit { get => _context.BeforeCommit; init => _context.BeforeCommit = value; }
 
