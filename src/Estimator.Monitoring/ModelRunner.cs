@@ -40,7 +40,9 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 /// chunk × metric is in exactly one file and a provisional chunk is replaced by one rename.</item>
 /// <item><c>rows/chunk-NNNNNN-runRRRRRR.parquet</c> — the chunk's rows (id, timestamp, score, prediction; a regression
 /// model's predicted value and input columns), to complete open chunks, merge late rows, join labels and re-estimate.</item>
-/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator; <c>state.json</c> — consumed files and chunks.</item>
+/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator; <c>state.json</c> — the open chunks, the latest
+/// consumed files and the logs' committed lengths (<see cref="ModelState"/>); <c>chunks/</c> — the final chunks' log;
+/// <c>consumed.jsonl</c>, <c>consumed.idx</c> — the older consumed files.</item>
 /// </list>
 /// <para>Rows are ordered by timestamp when there is one. Size chunks: rows that arrive later than the last final
 /// chunk's end go to the open chunk (final chunks are never reshuffled) and are counted in the log. Period chunks: late
