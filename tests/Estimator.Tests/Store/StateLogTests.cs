@@ -126,6 +126,34 @@ public sealed class StateLogTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_RemovesWhatAFailedRunWrote_WhenTheSameRunnerCommitsNext()
+    {
+        var model = StoreFixture.CarLoan(fixture.Incoming, Chunking.BySize(1000));
+        var fail = false;
+        var runner = new ModelRunner(fixture.Store) { FileSettleTime = TimeSpan.Zero, BeforeCommit = _ => { if (fail) { fail = false; throw new IOException("failed"); } } };
+        DropFiles(0, 3);
+        runner.Estimate(model);
+        DropFiles(3, 1);
+        runner.Estimate(model);
+
+        // This run writes rows files for chunks 2 and 3 under its run number, then fails before its commit; the next
+        // run of the same runner (no new process) forms the chunks under the same run number but from more rows.
+        DropFiles(4, 2);
+        fail = true;
+        Assert.Throws<IOException>(() => runner.Estimate(model));
+        var stray = Path.Combine(fixture.Store, "car_loan", "rows", "chunk-000009-run000003.parquet");
+        File.Copy(Directory.GetFiles(Path.Combine(fixture.Store, "car_loan", "rows"))[0], stray);
+        DropFiles(6, 1);
+        runner.Estimate(model);
+
+        // 3,500 rows: chunks 0-2 final and chunk 3 open; the stray and replaced files are gone.
+        Assert.False(File.Exists(stray));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(fixture.Store, "car_loan", "rows")).Length);
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(fixture.Store, "car_loan", "estimates", "analysis")).Length);
+        Assert.Equal(OnePass(model), Comparable(runner));
+    }
+
+    [Fact]
     public void Calibrate_RewritesTheLog_WhenTheOptionsChange()
     {
         var model = StoreFixture.CarLoan(fixture.Incoming, Chunking.BySize(1000));
