@@ -174,7 +174,7 @@ for mode in $modes; do
     kill "$host"; wait "$host" 2>/dev/null || true
     echo "serve peak RSS: $rss MiB"
   fi
-  first=$(ls "$dir/in" | head -1)
+  first=$(cd "$dir/in" && set -- *; echo "$1")  # not `ls | head`: under pipefail, ls killed by SIGPIPE ends the script
   echo "$mode: $first's state.json $(stat -c %s "$dir/store/$first/state.json") bytes, alerts/flags.json $(stat -c %s "$dir/store/$first/alerts/flags.json") bytes, outbox/sent/ $(ls "$dir/store/$first/outbox/sent" 2>/dev/null | wc -l) files"
   printf '%s: median of cycles 2-5: %s s wall, %s s CPU\n' "$mode" "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"
 done
