@@ -23,17 +23,42 @@ public static class EstimatorHost
     public static WebApplicationBuilder CreateBuilder(EstimatorConfig config, string? urls, HostRole role)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var root = Path.GetDirectoryName(config.ConfigFile)!;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            ContentRootPath = Path.GetDirectoryName(config.ConfigFile),
-            Args = [],
+            ContentRootPath = root,
+
+            // The content root is the configuration's folder, which usually holds the store and the analysis folders:
+            // the default reload of appsettings*.json watches it recursively (an inotify watch per folder, an event per
+            // file the store writes, for every model). The two files are polled instead (below).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
+        PollAppSettings(builder.Configuration, root);
         builder.WebHost.UseUrls(urls ?? DefaultUrl);
         // One Info line per HTTP request (ASP.NET Core's request logging, the dashboard polling every few seconds) drowns
         // the job lines; requests are logged from Warning up unless appsettings or ESTIMATOR_LOGGING__... say otherwise.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddEstimator(config, role);
         return builder;
+    }
+
+    /// <summary>Reloads <c>appsettings*.json</c> when they change by polling the files (every 4 s), not by watching the folder.</summary>
+    private static void PollAppSettings(ConfigurationManager configuration, string root)
+    {
+        var sources = configuration.Sources;
+        for (var k = 0; k < sources.Count; k++)
+        {
+            if (sources[k] is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: { } path } json && path.StartsWith("appsettings", StringComparison.Ordinal))
+            {
+                sources[k] = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+                {
+                    Path = path,
+                    Optional = json.Optional,
+                    ReloadOnChange = true,
+                    FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(root) { UsePollingFileWatcher = true, UseActivePolling = true },
+                };
+            }
+        }
     }
 
     /// <summary>The Prometheus endpoint's path.</summary>

@@ -108,22 +108,38 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
             return null;
         }
 
+        // The chunk log holds final (so visible) chunks only, in index order: the ones after the watermark are read without
+        // reading the log.
         var records = new List<EstimateRecord>();
-        foreach (var chunk in state.Chunks)
+        for (var index = summary.Watermark + 1; index < state.Log.Count; index++)
         {
-            if (chunk.Visible && chunk.Final && chunk.Index > summary.Watermark)
+            if (!Add(index))
             {
-                var path = Layout.AnalysisEstimatesPath(model, chunk.Index);
-                if (!File.Exists(path))
-                {
-                    return null;
-                }
+                return null;
+            }
+        }
 
-                records.AddRange(EstimateFileReader.Read(path).Where(r => !r.Provisional));
+        foreach (var chunk in state.Tail)
+        {
+            if (chunk.Visible && chunk.Final && chunk.Index > summary.Watermark && !Add(chunk.Index))
+            {
+                return null;
             }
         }
 
         return (summary, records);
+
+        bool Add(int index)
+        {
+            var path = Layout.AnalysisEstimatesPath(model, index);
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            records.AddRange(EstimateFileReader.Read(path).Where(r => !r.Provisional));
+            return true;
+        }
     }
 
     private Folded Full(ModelDefinition model, string definition)

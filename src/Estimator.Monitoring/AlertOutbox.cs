@@ -10,6 +10,9 @@ namespace Estimator.Monitoring;
 /// </summary>
 internal sealed class AlertOutbox(StoreContext context)
 {
+    /// <summary>Bounds <c>outbox/sent/</c>.</summary>
+    public SentPruning Sent { get; } = new(context);
+
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     // Compact: the flags file holds every final chunk's flags and grows with the model's history.
@@ -60,6 +63,7 @@ internal sealed class AlertOutbox(StoreContext context)
             var sent = Layout.OutboxPath(model, "sent", notification.Id);
             Directory.CreateDirectory(Path.GetDirectoryName(sent)!);
             File.Move(pending, sent, overwrite: true);
+            Sent.AfterDelivery(model);
         }
 
         return updated;

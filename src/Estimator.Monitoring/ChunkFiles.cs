@@ -120,37 +120,6 @@ internal sealed class ChunkFiles(StoreContext context)
             : throw new EstimatorDataException(FormattableString.Invariant($"the store's rows of chunk {chunk.Key} hold {rows.Count} rows, the state says {chunk.Rows}"), path);
     }
 
-    /// <summary>Removes chunk files the committed state no longer names (replaced provisional chunks, re-formed chunks).</summary>
-    public void RemoveOrphans(string model, ModelState state)
-    {
-        var visible = state.Chunks.Where(c => c.Visible).Select(c => Layout.AnalysisEstimatesPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
-        var rows = state.Chunks.Select(c => Layout.RowsPath(model, c)).ToHashSet(StringComparer.Ordinal);
-        var drift = state.InputFingerprint is null ? [] : state.Chunks.Where(c => c.Visible).Select(c => Layout.DriftPath(model, c.Index)).ToHashSet(StringComparer.Ordinal);
-        Remove(Layout.AnalysisEstimatesDirectory(model), visible);
-        Remove(Layout.RowsDirectory(model), rows);
-        Remove(Layout.DriftDirectory(model), drift);
-        if (state.InputFingerprint is null && File.Exists(Layout.DriftReferencePath(model)))
-        {
-            File.Delete(Layout.DriftReferencePath(model));
-        }
-
-        static void Remove(string directory, HashSet<string> keep)
-        {
-            if (!Directory.Exists(directory))
-            {
-                return;
-            }
-
-            foreach (var file in Directory.GetFiles(directory, "chunk-*.parquet"))
-            {
-                if (!keep.Contains(file))
-                {
-                    File.Delete(file);
-                }
-            }
-        }
-    }
-
     /// <summary>The model's current estimates: reference rows, then analysis chunks in order; each chunk × metric once.</summary>
     public IReadOnlyList<EstimateRecord> ReadEstimates(string model)
     {

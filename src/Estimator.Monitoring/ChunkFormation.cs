@@ -9,25 +9,33 @@ namespace Estimator.Monitoring;
 /// </summary>
 internal sealed class ChunkFormation(StoreContext context, ChunkFiles files)
 {
-    /// <summary>Forms the chunks after adding <paramref name="newRows"/>: which chunks the state keeps and which are (re)written.</summary>
-    public (List<ChunkState> Chunks, List<(ChunkState Chunk, RowBatch Rows)> Changed) Advance(ModelDefinition model, ModelState state, RowBatch newRows, bool rebuild)
+    /// <summary>
+    /// Forms the chunks after adding <paramref name="newRows"/>: how many chunks at the head of the state's chunk list
+    /// stay as they are (<c>Kept</c>), the chunks after them, and which chunks are (re)written. Continuing needs only the
+    /// state's open chunks and its last final one; a rebuild reads every chunk (the chunk log, <see cref="ChunkLog"/>).
+    /// </summary>
+    public (int Kept, List<ChunkState> After, List<(ChunkState Chunk, RowBatch Rows)> Changed) Advance(ModelDefinition model, ModelState state, RowBatch newRows, bool rebuild)
     {
         var chunking = model.Options.Chunking;
         var incremental = chunking is SizeChunking or PeriodChunking;
-        var keep = new List<ChunkState>();
+        var kept = 0;
+        ChunkState? lastKept = null;
         RowBatch pending = newRows;
         if (incremental && !rebuild)
         {
-            keep.AddRange(state.Chunks.Where(c => c.Final));
-            var open = state.Chunks.Where(c => !c.Final).ToList();
+            // The final chunks stay: the logged ones and those at the head of the tail (a format-1 state's).
+            var finals = state.Tail.TakeWhile(c => c.Final).ToList();
+            kept = state.Log.Count + finals.Count;
+            lastKept = finals.Count > 0 ? finals[^1] : state.Log.Last;
+            var open = state.Tail.Skip(finals.Count).ToList();
             var parts = open.Select(c => files.LoadRows(model.Name, c, state)).Append(newRows).ToList();
             pending = RowBatch.Concat(parts, model.Name).SortedByTimestamp();
-            if (keep.Count > 0 && pending.Timestamps is { Length: > 0 } ts && keep[^1].EndDate is DateTime lastEnd)
+            if (lastKept is not null && pending.Timestamps is { Length: > 0 } ts && lastKept.EndDate is DateTime lastEnd)
             {
                 if (chunking is PeriodChunking period)
                 {
                     // A row for a period that is already closed: re-form every chunk from the stored rows.
-                    rebuild = Chunker.PeriodStart(ts[0], period.Period) <= keep[^1].StartDate;
+                    rebuild = Chunker.PeriodStart(ts[0], period.Period) <= lastKept.StartDate;
                 }
                 else if (ts[0] < lastEnd)
                 {
@@ -39,14 +47,15 @@ internal sealed class ChunkFormation(StoreContext context, ChunkFiles files)
 
         if (rebuild || !incremental)
         {
-            keep.Clear();
-            var parts = state.Chunks.Select(c => files.LoadRows(model.Name, c, state)).Append(newRows).ToList();
+            kept = 0;
+            lastKept = null;
+            var parts = context.ChunkLog.ReadAll(model.Name, state).Select(c => files.LoadRows(model.Name, c, state)).Append(newRows).ToList();
             pending = RowBatch.Concat(parts, model.Name).SortedByTimestamp();
         }
 
-        var start = keep.Count == 0 ? 0 : keep[^1].EndIndex + 1;
-        var formed = Form(pending, chunking, start, keep.Count, state.Runs + 1);
-        return ([.. keep, .. formed.Select(f => f.Chunk)], formed);
+        var start = lastKept is null ? 0 : lastKept.EndIndex + 1;
+        var formed = Form(pending, chunking, start, kept, state.Runs + 1);
+        return (kept, [.. formed.Select(f => f.Chunk)], formed);
     }
 
     private static List<(ChunkState Chunk, RowBatch Rows)> Form(RowBatch rows, Chunking chunking, long start, int firstIndex, long run)

@@ -50,11 +50,12 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
 
         var run = state.Runs + 1;
         var runId = StoreLayout.RunId(run, now);
-        var (chunks, changed) = formation.Advance(model, state, newRows, rebuild: false);
+        var (kept, after, changed) = formation.Advance(model, state, newRows, rebuild: false);
         var items = handOff is null ? [changed] : WorkItems.Partition(changed, context.WorkItemRows);
         summaries.BeforeRewrite(model.Name, changed);
         tracker.TotalChunks += changed.Count;
         tracker.Enter(RunPhase.Estimating);
+        context.Orphans.BeginWrites(model.Name);
         files.Write(model.Name, fitted, inputs, items[0], runId, now.UtcDateTime, tracker.ChunkWritten);
         var pending = new List<WorkItemState>(items.Count - 1);
         for (var k = 1; k < items.Count; k++)
@@ -68,10 +69,10 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             pending.Add(item);
         }
 
-        var committed = state with
+        // The logs are appended first; the state that counts their new entries is the commit.
+        var logged = context.Consumed.Advance(model.Name, context.ChunkLog.Advance(model.Name, state, kept, after), read);
+        var committed = logged with
         {
-            Files = [.. state.Files, .. read],
-            Chunks = chunks,
             Runs = run,
             HasIds = newRows.Ids is not null,
             HasTimestamps = newRows.Timestamps is not null,
@@ -88,7 +89,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             // After the state: a crash in between only means a rejected file is tried once more.
             RejectedFiles.Save(rejectedPath, [.. stillRejected, .. rejected]);
         }
-        files.RemoveOrphans(model.Name, committed);
+        context.Orphans.Remove(model.Name, state, committed, kept, changed.Select(c => c.Chunk));
         if (pending.Count > 0)
         {
             handOff!([.. pending.Select(p => p.Id)]);
@@ -110,7 +111,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
     /// </summary>
     private (List<string> Fresh, List<RejectedFile> StillRejected) NewFiles(ModelDefinition model, ModelState state, List<RejectedFile> rejectedBefore, DateTimeOffset now)
     {
-        var processed = state.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var processed = context.Consumed.Open(model.Name, state);
         var rejected = rejectedBefore.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var fresh = new List<string>();
         var stillRejected = new List<RejectedFile>();
@@ -118,7 +119,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         foreach (var file in analysis)
         {
             var info = new FileInfo(file);
-            if (processed.TryGetValue(file, out var seen))
+            if (processed.Find(file) is { } seen)
             {
                 if (seen.Length != info.Length || seen.LastWriteUtc != info.LastWriteTimeUtc)
                 {
@@ -157,7 +158,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var batches = new List<RowBatch>(fresh.Count);
         var read = new List<ProcessedFile>(fresh.Count);
         var rejected = new List<RejectedFile>();
-        (bool Ids, bool Timestamps, bool Predictions)? shape = state.Chunks.Count > 0 ? (state.HasIds, state.HasTimestamps, state.HasPredictions) : null;
+        (bool Ids, bool Timestamps, bool Predictions)? shape = state.ChunkCount > 0 ? (state.HasIds, state.HasTimestamps, state.HasPredictions) : null;
         IReadOnlyList<StoredFeature>? features = null;
         IReadOnlyList<StoredFeature>? inputs = null;
         foreach (var file in fresh)
@@ -185,20 +186,20 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
 
                 batch = WithInputs(model, batch, file);
                 var has = (batch.Ids is not null, batch.Timestamps is not null, batch.Predictions is not null);
-                if ((shape is { } expected && expected != has) || (state.Chunks.Count > 0 && !RowBatch.SameClasses(batch.Classes, state.Classes)))
+                if ((shape is { } expected && expected != has) || (state.ChunkCount > 0 && !RowBatch.SameClasses(batch.Classes, state.Classes)))
                 {
                     throw new EstimatorDataException($"model '{model.Name}': this file carries other columns (id, timestamp, prediction, classes) than the files already processed", file);
                 }
 
                 // A regression file's inputs must have the kinds the stream's rows are stored with (a numeric column read
                 // as text in one file cannot join the others' rows).
-                var kinds = features ?? (state.Chunks.Count > 0 ? state.Features : null);
+                var kinds = features ?? (state.ChunkCount > 0 ? state.Features : null);
                 if (kinds is not null && !StoredFeatures.Same(batch.FeatureShapes, kinds))
                 {
                     throw new EstimatorDataException($"model '{model.Name}': this file's input columns are {StoredFeatures.Describe(batch.FeatureShapes)}, the files already processed have {StoredFeatures.Describe(kinds)}", file);
                 }
 
-                var inputKinds = inputs ?? (state.Chunks.Count > 0 ? state.Inputs : null);
+                var inputKinds = inputs ?? (state.ChunkCount > 0 ? state.Inputs : null);
                 if (inputKinds is not null && !StoredFeatures.Same(batch.InputShapes, inputKinds))
                 {
                     throw new EstimatorDataException($"model '{model.Name}': this file's drift and quality columns are {StoredFeatures.Describe(batch.InputShapes)}, the files already processed have {StoredFeatures.Describe(inputKinds)}", file);

@@ -64,18 +64,19 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         // A new reference or new options change thresholds and calibration: re-estimate the stored chunks now, so the
         // store never mixes estimates of two fitted models.
         var committed = state with { Fingerprint = fingerprint, InputFingerprint = inputFingerprint };
-        if (state.Chunks.Count > 0)
+        if (state.ChunkCount > 0)
         {
             var empty = RowBatch.Empty(state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features, state.Inputs);
-            var (chunks, changed) = formation.Advance(model, state, empty, rebuild: true);
+            var (kept, after, changed) = formation.Advance(model, state, empty, rebuild: true);
             tracker.TotalChunks += changed.Count;
             tracker.Enter(RunPhase.Estimating);
+            context.Orphans.BeginWrites(model.Name);
             files.Write(model.Name, fitted, inputs, changed, runId, now.UtcDateTime, tracker.ChunkWritten);
-            committed = committed with { Chunks = chunks };
+            committed = context.ChunkLog.Advance(model.Name, committed, kept, after);
         }
 
         context.States.Save(statePath, committed);
-        files.RemoveOrphans(model.Name, committed);
+        context.Orphans.RemoveAll(model.Name, committed);
         context.Logger?.LogInformation("Model {Model}: fitted on {Reference} ({Calibration})", model.Name, model.Reference, CalibrationReason(fitted));
         return new FitResult(new CalibrationOutcome(true, fingerprint, CalibrationApplied(fitted)), fitted, inputs, inputFingerprint);
     }
@@ -103,7 +104,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
     /// </summary>
     private static void CheckClasses(ModelDefinition model, ModelState state)
     {
-        if (state.Chunks.Count > 0 && model.IsRegression() != state.Features is not null)
+        if (state.ChunkCount > 0 && model.IsRegression() != state.Features is not null)
         {
             throw new EstimatorDataException(
                 $"model '{model.Name}': it is now a {(model.IsRegression() ? "regression model" : "classifier")}, the store's rows are a {(state.Features is null ? "classifier" : "regression model")}'s; remove the model's store directory to rebuild it");
@@ -116,7 +117,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
         }
 
         var classes = model.Columns.ClassScores?.Classes.Order(StringComparer.Ordinal).ToArray();
-        if (state.Chunks.Count > 0 && !RowBatch.SameClasses(classes, state.Classes))
+        if (state.ChunkCount > 0 && !RowBatch.SameClasses(classes, state.Classes))
         {
             throw new EstimatorDataException(
                 $"model '{model.Name}': its classes are now {RowBatch.Describe(classes)}, the store's rows hold {RowBatch.Describe(state.Classes)}; remove the model's store directory to rebuild it with the new classes");

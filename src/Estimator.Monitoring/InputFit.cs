@@ -66,7 +66,7 @@ internal sealed class InputFit(StoreContext context, ChunkFiles files, ModelSumm
         if (fitted is not null)
         {
             WriteReference(model.Name, fitted);
-            var visible = state.Chunks.Where(c => c.Visible).ToList();
+            var visible = context.ChunkLog.ReadAll(model.Name, state).Where(c => c.Visible).ToList();
             tracker.TotalChunks += visible.Count;
             tracker.Enter(RunPhase.Estimating);
             foreach (var chunk in visible)
@@ -79,7 +79,7 @@ internal sealed class InputFit(StoreContext context, ChunkFiles files, ModelSumm
 
         var committed = state with { InputFingerprint = fingerprint };
         context.States.Save(Layout.StatePath(model.Name), committed);
-        files.RemoveOrphans(model.Name, committed);
+        context.Orphans.RemoveAll(model.Name, committed);
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ internal sealed class InputFit(StoreContext context, ChunkFiles files, ModelSumm
     {
         var wanted = model.StoredInputs() ?? [];
         var stored = state.Inputs?.Select(f => f.Name).ToList() ?? [];
-        if (state.Chunks.Count > 0 && !wanted.SequenceEqual(stored, StringComparer.Ordinal))
+        if (state.ChunkCount > 0 && !wanted.SequenceEqual(stored, StringComparer.Ordinal))
         {
             throw new EstimatorDataException(
                 $"model '{model.Name}': its drift and quality columns are now {Describe(wanted)}, the store's rows hold {Describe(stored)}; remove the model's store directory to rebuild it with the new columns");

@@ -42,7 +42,9 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 /// <item><c>rows/chunk-NNNNNN-runRRRRRR.parquet</c> — the chunk's rows (id, timestamp, score, prediction; a regression
 /// model's predicted value and input columns), to complete open chunks, merge late rows, join labels and re-estimate.</item>
 /// <item><c>drift/reference.parquet</c>, <c>drift/chunk-NNNNNN.parquet</c> — a model's drift and data-quality rows (drift-file schema), when it measures its inputs.</item>
-/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator, and the fitted drift and quality calculators; <c>state.json</c> — consumed files and chunks.</item>
+/// <item><c>fitted/&lt;fingerprint&gt;.json</c> — the fitted estimator, and the fitted drift and quality calculators; <c>state.json</c> — the open chunks, the latest
+/// consumed files and the logs' committed lengths (<see cref="ModelState"/>); <c>chunks/</c> — the final chunks' log;
+/// <c>consumed.jsonl</c>, <c>consumed.idx</c> — the older consumed files.</item>
 /// </list>
 /// <para>Rows are ordered by timestamp when there is one. Size chunks: rows that arrive later than the last final
 /// chunk's end go to the open chunk (final chunks are never reshuffled) and are counted in the log. Period chunks: late
@@ -101,6 +103,17 @@ public sealed class ModelRunner
     /// <summary>How long a split run's planner leaves its handed-off items to other workers before it runs the ones nobody has started.</summary>
     /// <value>Default: zero (it starts at once).</value>
     public TimeSpan WorkItemGrace { get => _context.WorkItemGrace; init => _context.WorkItemGrace = value; }
+
+    /// <summary>
+    /// How long a delivered notification stays in the model's <c>outbox/sent/</c>; older ones are removed after a later
+    /// delivery (except the newest of each alert and the newest firing one, which a resolve is routed by).
+    /// </summary>
+    /// <value>Default: 30 days.</value>
+    public TimeSpan SentRetention { get => _outbox.Sent.Retention; init => _outbox.Sent.Retention = value; }
+
+    /// <summary>How many delivered notifications a model's <c>outbox/sent/</c> keeps at most (the same exceptions as <see cref="SentRetention"/>).</summary>
+    /// <value>Default: 1,000.</value>
+    public int SentLimit { get => _outbox.Sent.Limit; init => _outbox.Sent.Limit = value; }
 
     /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
     internal Action<string>? BeforeCommit { get => _context.BeforeCommit; init => _context.BeforeCommit = value; }
@@ -247,7 +260,7 @@ public sealed class ModelRunner
         }
 
         var state = _context.States.Load(statePath);
-        var latest = state.Chunks.LastOrDefault(c => c.Visible && c.Final);
+        var latest = _context.ChunkLog.ReadAll(name, state).LastOrDefault(c => c.Visible && c.Final);
         return state.InputFingerprint is null || latest is null ? [] : [.. _files.ReadDrift(name, [latest.Index]).Select(DriftValue.From)];
     }
 

@@ -58,11 +58,17 @@ internal sealed record WorkItemState(string Id, string RunId, DateTime Estimated
     public string? InputFingerprint { get; init; }
 }
 
-/// <summary>A model's committed state in the store; written last, so a crash before it leaves the previous state.</summary>
-/// <param name="FormatVersion">Format of this file.</param>
+/// <summary>
+/// A model's committed state in the store; written last, so a crash before it leaves the previous state. It does not
+/// grow with the model's history: the final chunks are in the chunk log (<see cref="Log"/>, <see cref="ChunkLog"/>) and
+/// all but the latest consumed files in the consumed-file log (<see cref="FileLog"/>, <see cref="ConsumedFiles"/>).
+/// </summary>
+/// <param name="FormatVersion">Format of this file: 2; a format-1 file (every chunk and file in the state) is read as
+/// a state with empty logs, and written as format 2 (its final chunks and older files moved to the logs) by the next
+/// estimate run.</param>
 /// <param name="Fingerprint">Identifies the fitted model: the reference content and the estimation options.</param>
-/// <param name="Files">Consumed analysis files, in processing order.</param>
-/// <param name="Chunks">Analysis chunks in index order.</param>
+/// <param name="Files">The latest consumed analysis files, in processing order (older ones are in the consumed-file log).</param>
+/// <param name="Tail">Analysis chunks after the chunk log's, in index order (<c>chunks</c> in the file).</param>
 /// <param name="Runs">Estimate runs committed so far.</param>
 /// <param name="HasIds">Whether the stream's rows carry ids.</param>
 /// <param name="HasTimestamps">Whether the stream's rows carry timestamps.</param>
@@ -71,15 +77,32 @@ internal sealed record ModelState(
     int FormatVersion,
     string? Fingerprint,
     IReadOnlyList<ProcessedFile> Files,
-    IReadOnlyList<ChunkState> Chunks,
+    [property: JsonPropertyName("chunks")] IReadOnlyList<ChunkState> Tail,
     long Runs,
     bool HasIds,
     bool HasTimestamps,
     bool HasPredictions)
 {
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
 
-    /// <summary>Work items planned by a run and not yet settled: their chunks are in <see cref="Chunks"/>, their rows in a segment file.</summary>
+    /// <summary>The format before the logs: every chunk and consumed file in the state file.</summary>
+    public const int UnloggedFormat = 1;
+
+    /// <summary>The final chunks before <see cref="Tail"/>.</summary>
+    public ChunkLogPosition Log { get; init; } = ChunkLogPosition.Empty;
+
+    /// <summary>The consumed files before <see cref="Files"/>.</summary>
+    public FileLogPosition FileLog { get; init; } = FileLogPosition.Empty;
+
+    /// <summary>Chunks in all: the logged ones and the tail.</summary>
+    [JsonIgnore]
+    public int ChunkCount => Log.Count + Tail.Count;
+
+    /// <summary>The last chunk, or null when there is none.</summary>
+    [JsonIgnore]
+    public ChunkState? LastChunk => Tail.Count > 0 ? Tail[^1] : Log.Last;
+
+    /// <summary>Work items planned by a run and not yet settled: their chunks are in the state (<see cref="Tail"/> or the chunk log), their rows in a segment file.</summary>
     public IReadOnlyList<WorkItemState> Pending { get; init; } = [];
 
     /// <summary>
@@ -109,14 +132,15 @@ internal sealed record ModelState(
 
     private static readonly JsonSerializerOptions Json = new()
     {
-        // Compact: the file grows with the model's history and is read at every run.
+        // Compact: the file is read and written at every run.
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
     public static ModelState Empty { get; } = new(CurrentFormat, null, [], [], 0, false, false, false);
 
-    public long StreamRows => Chunks.Count == 0 ? 0 : Chunks[^1].EndIndex + 1;
+    [JsonIgnore]
+    public long StreamRows => LastChunk is { } last ? last.EndIndex + 1 : 0;
 
     public static ModelState Load(string path)
     {
@@ -127,11 +151,11 @@ internal sealed record ModelState(
 
         try
         {
-            // Streamed, not read into one string: the file grows with the history and a large string lands on the
-            // large-object heap, whose collections are what a long-lived host with many models pays for.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            // Streamed, not read into one string: a format-1 file grows with the history, and a large string lands on
+            // the large-object heap, whose collections are what a long-lived host with many models pays for.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12, FileOptions.SequentialScan);
             var state = JsonSerializer.Deserialize<ModelState>(stream, Json);
-            return state is { FormatVersion: CurrentFormat } ? state
+            return state is { FormatVersion: CurrentFormat or UnloggedFormat } ? state
                 : throw new EstimatorDataException($"store state format {state?.FormatVersion} is not supported (expected {CurrentFormat})", path);
         }
         catch (JsonException e)
@@ -140,5 +164,5 @@ internal sealed record ModelState(
         }
     }
 
-    public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json));
+    public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this with { FormatVersion = CurrentFormat }, Json));
 }

@@ -119,7 +119,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         var writes = new List<(ChunkState Chunk, IReadOnlyList<ChunkEstimate> Result, bool Changed)>();
         var updated = 0;
         long matchedIds = 0;
-        foreach (var chunk in state.Chunks)
+        foreach (var chunk in context.ChunkLog.ReadAll(model.Name, state))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!state.HasIds)

@@ -15,7 +15,11 @@ internal sealed class StoreContext
         Logger = logger;
         Locks = new ModelLocks(Layout, time);
         Fitted = new FittedModels(Layout);
+        ChunkLog = new ChunkLog(Layout);
+        Consumed = new ConsumedFiles(Layout);
+        Orphans = new ChunkOrphans(Layout, ChunkLog);
         Locks.HolderDied += Fitted.ForgetSweep;
+        Locks.HolderDied += Orphans.Forget;
     }
 
     public StoreLayout Layout { get; }
@@ -29,6 +33,15 @@ internal sealed class StoreContext
     public FittedModels Fitted { get; }
 
     public ModelStates States { get; } = new();
+
+    /// <summary>Removes the chunk files a commit left unnamed.</summary>
+    public ChunkOrphans Orphans { get; }
+
+    /// <summary>The models' final-chunk logs.</summary>
+    public ChunkLog ChunkLog { get; }
+
+    /// <summary>The models' consumed-file logs.</summary>
+    public ConsumedFiles Consumed { get; }
 
     public TimeSpan FileSettleTime { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -95,7 +95,7 @@ internal sealed partial class WorkItems(StoreContext context, ChunkFiles files)
         var rows = RowBatch.Read(segment, state.HasIds, state.HasTimestamps, state.HasPredictions, state.Classes, state.Features, state.Inputs);
         var chunks = new List<(ChunkState Chunk, RowBatch Rows)>(work.LastChunk - work.FirstChunk + 1);
         var at = 0;
-        foreach (var chunk in state.Chunks)
+        foreach (var chunk in context.ChunkLog.ReadAll(model, state))
         {
             if (chunk.Index < work.FirstChunk || chunk.Index > work.LastChunk)
             {

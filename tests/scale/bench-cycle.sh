@@ -15,7 +15,9 @@
 #   SCHEDULE="*/5 * * * * *" (cron of the serve jobs), IDLE=10 (seconds serve idles after each cycle),
 #   KEEP=1 (keep the work directory), CLI=path/to/estimator.dll,
 #   HISTORY=0 (chunks of history every model's store holds before cycle 1: one model's store is built once from
-#   copies of part-01 and cloned, hard-linked, to every model; so cycle 1 fits nothing and every cycle pays the history).
+#   copies of part-01 and cloned, hard-linked, to every model; so cycle 1 fits nothing and every cycle pays the history),
+#   TEMPLATE_CLI=path/to/estimator.dll (the build that writes that store, default CLI: an older build's store layout is
+#   then migrated by cycle 1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 models=${1:-1000}
@@ -93,11 +95,18 @@ YAML
   done; } > "$1/estimator.yaml"; }
 
 # history DIR: clones the template store (built once, below) into every model's store folder. Files are hard links
-# (the store replaces files by rename, never in place) except each model's lock file, which is written in place.
+# (the store replaces files by rename) except the files written in place, which each model gets its own copy of: the
+# lock file (left out) and the append-only logs (the chunk log, the consumed-file log and its index).
 history_to() {
   [ "$history" -gt 0 ] || return 0
   mkdir -p "$1/store"
-  for m in $(ls "$1/in"); do cp -al "$work/template/store/t" "$1/store/$m"; rm -f "$1/store/$m/.lock"; done
+  local t="$work/template/store/t"
+  for m in $(ls "$1/in"); do
+    cp -al "$t" "$1/store/$m"; rm -f "$1/store/$m/.lock"
+    for f in "$t"/chunks/*.jsonl "$t"/consumed.jsonl "$t"/consumed.idx; do
+      if [ -f "$f" ]; then cp --remove-destination "$f" "$1/store/$m/${f#"$t"/}"; fi
+    done
+  done
 }
 if [ "$history" -gt 0 ]; then
   files=$(( (history * chunk + 9999) / 10000 ))
@@ -115,7 +124,7 @@ if [ "$history" -gt 0 ]; then
 YAML
   } > "$work/template/estimator.yaml"
   t0=$(date +%s.%N)
-  dotnet "$cli" run --config "$work/template/estimator.yaml" >"$work/template/run.log"
+  dotnet "${TEMPLATE_CLI:-$cli}" run --config "$work/template/estimator.yaml" >"$work/template/run.log"
   # The history's notifications count as delivered (a host would have sent them as the history arrived).
   if [ -d "$work/template/store/t/outbox/pending" ]; then
     mkdir -p "$work/template/store/t/outbox/sent"
@@ -165,5 +174,7 @@ for mode in $modes; do
     kill "$host"; wait "$host" 2>/dev/null || true
     echo "serve peak RSS: $rss MiB"
   fi
+  first=$(cd "$dir/in" && set -- *; echo "$1")  # not `ls | head`: under pipefail, ls killed by SIGPIPE ends the script
+  echo "$mode: $first's state.json $(stat -c %s "$dir/store/$first/state.json") bytes, alerts/flags.json $(stat -c %s "$dir/store/$first/alerts/flags.json") bytes, outbox/sent/ $(ls "$dir/store/$first/outbox/sent" 2>/dev/null | wc -l) files"
   printf '%s: median of cycles 2-5: %s s wall, %s s CPU\n' "$mode" "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"
 done
