@@ -221,7 +221,8 @@ internal static class ChunkComputation
         return n;
     }
 
-    private static double Estimate(Metric metric, int component, in ExpectedConfusionMatrix cm, ReadOnlySpan<double> ranked, CbpeOptions options) => metric switch
+    /// <summary>One metric's estimate from the expected confusion matrix (label metrics) or the ranked scores (ranking metrics).</summary>
+    internal static double Estimate(Metric metric, int component, in ExpectedConfusionMatrix cm, ReadOnlySpan<double> ranked, CbpeOptions options) => metric switch
     {
         Metric.RocAuc => EstimatedMetrics.RocAucFromRanked(ranked),
         Metric.AveragePrecision => EstimatedMetrics.AveragePrecisionFromRanked(ranked),

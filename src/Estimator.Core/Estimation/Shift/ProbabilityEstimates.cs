@@ -60,19 +60,7 @@ public sealed class ProbabilityEstimates
         for (var k = 0; k < components.Count; k++)
         {
             var (metric, component, _) = components[k];
-            estimates[k] = metric switch
-            {
-                Metric.RocAuc => EstimatedMetrics.RocAucFromRanked(rankedSpan),
-                Metric.AveragePrecision => EstimatedMetrics.AveragePrecisionFromRanked(rankedSpan),
-                Metric.Precision => EstimatedMetrics.Precision(cm),
-                Metric.Recall => EstimatedMetrics.Recall(cm),
-                Metric.F1 => EstimatedMetrics.F1(cm),
-                Metric.Accuracy => EstimatedMetrics.Accuracy(cm),
-                Metric.Specificity => EstimatedMetrics.Specificity(cm),
-                Metric.ConfusionMatrix => EstimatedMetrics.ConfusionMatrixComponent(cm, component, options.ConfusionMatrixNormalization),
-                Metric.BusinessValue => EstimatedMetrics.BusinessValue(cm, options.BusinessValueMatrix!, options.NormalizeBusinessValuePerPrediction),
-                _ => throw new ArgumentOutOfRangeException(nameof(components), metric, "Unknown metric."),
-            };
+            estimates[k] = ChunkComputation.Estimate(metric, component, cm, rankedSpan, options);
             rows[k] = metric.RequiresPredictions() ? cm.Count : ranked;
         }
     }
