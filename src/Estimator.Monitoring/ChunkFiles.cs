@@ -89,15 +89,9 @@ internal sealed class ChunkFiles(StoreContext context)
             return rows;
         }
 
-        var directory = Layout.DriftDirectory(model);
-        if (Directory.Exists(directory))
+        foreach (var file in ChunkFilesIn(Layout.DriftDirectory(model)))
         {
-            var files = Directory.GetFiles(directory, "chunk-*.parquet");
-            Array.Sort(files, StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                rows.AddRange(DriftFileReader.Read(file));
-            }
+            rows.AddRange(DriftFileReader.Read(file));
         }
 
         return rows;
@@ -130,18 +124,25 @@ internal sealed class ChunkFiles(StoreContext context)
             records.AddRange(EstimateFileReader.Read(reference));
         }
 
-        var analysis = Layout.AnalysisEstimatesDirectory(model);
-        if (Directory.Exists(analysis))
+        foreach (var file in ChunkFilesIn(Layout.AnalysisEstimatesDirectory(model)))
         {
-            var files = Directory.GetFiles(analysis, "chunk-*.parquet");
-            Array.Sort(files, StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                records.AddRange(EstimateFileReader.Read(file));
-            }
+            records.AddRange(EstimateFileReader.Read(file));
         }
 
         return records;
+    }
+
+    /// <summary>The <c>chunk-NNNNNN.parquet</c> files of a folder in chunk order (none when it does not exist).</summary>
+    private static string[] ChunkFilesIn(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var files = Directory.GetFiles(directory, "chunk-*.parquet");
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
     }
 
     /// <summary>The labels of the reconciliation state (empty before any arrived).</summary>

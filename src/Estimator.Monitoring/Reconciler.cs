@@ -137,9 +137,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
 
             labelledPerChunk[chunk.Index] = matched;
             var result = rows.Estimate(fitted, targets, chunk.ToChunk());
-            var drifting = DriftingColumns(model, chunk.Index);
-            var chunkLedger = result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId) with { DriftColumns = drifting }).ToList();
-            ledger.AddRange(chunkLedger);
+            ledger.AddRange(result.Select(r => ToLedger(model.Name, chunk, r, matched, latest, now.UtcDateTime, runId)));
             var changed = !reconcile.LabelledPerChunk.TryGetValue(chunk.Index, out var before) || before != matched
                 || !File.Exists(Layout.LedgerPath(model.Name, chunk.Index));
             writes.Add((chunk, result, changed));
@@ -151,6 +149,7 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         ledger = [.. ledger.Select(r => r with { AssumptionViolated = AssumptionFlags.Marks(violations, r) })];
         var violatedPerChunk = ledger.Where(r => r.AssumptionViolated == true).GroupBy(r => r.ChunkIndex)
             .ToDictionary(g => g.Key, g => string.Join(',', g.Select(r => r.Metric)));
+        var byChunk = ledger.GroupBy(r => r.ChunkIndex).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var (chunk, result, changed) in writes)
         {
             var marks = violatedPerChunk.GetValueOrDefault(chunk.Index);
@@ -166,7 +165,9 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
                 ChunkFiles.WriteEstimates(EstimateRecord.FromRows(model.Name, result, now.UtcDateTime, runId, provisional: !chunk.Final), Layout.AnalysisEstimatesPath(model.Name, chunk.Index));
             }
 
-            LedgerRecord.Write([.. ledger.Where(r => r.ChunkIndex == chunk.Index)], Layout.LedgerPath(model.Name, chunk.Index));
+            // The chunk's drifting inputs are read only for the ledger files written: they do not change once the chunk is final.
+            var drifting = DriftingColumns(model, chunk.Index);
+            LedgerRecord.Write([.. byChunk[chunk.Index].Select(r => r with { DriftColumns = drifting })], Layout.LedgerPath(model.Name, chunk.Index));
             updated++;
         }
 

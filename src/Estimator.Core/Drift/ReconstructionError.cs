@@ -190,9 +190,7 @@ internal sealed record ReconstructionModel(
         try
         {
             Encode(data, start, length, x);
-            ReconstructionKernel.Vector(x, length, this, errors);
-            var e = errors.AsSpan(0, length);
-            return (NumpyReductions.Mean(e), NumpyReductions.Std(e, ddof: 1));
+            return Summarize(x, length, errors);
         }
         finally
         {
@@ -216,15 +214,21 @@ internal sealed record ReconstructionModel(
                 encoded.Slice((j * rows) + start, length).CopyTo(x.AsSpan(j * length, length));
             }
 
-            ReconstructionKernel.Vector(x, length, this, errors);
-            var e = errors.AsSpan(0, length);
-            return (NumpyReductions.Mean(e), NumpyReductions.Std(e, ddof: 1));
+            return Summarize(x, length, errors);
         }
         finally
         {
             ArrayPool<double>.Shared.Return(x);
             ArrayPool<double>.Shared.Return(errors);
         }
+    }
+
+    /// <summary>Mean and sample standard deviation of the errors of the <paramref name="length"/> encoded rows in <paramref name="x"/>.</summary>
+    private (double Mean, double Std) Summarize(double[] x, int length, double[] errors)
+    {
+        ReconstructionKernel.Vector(x, length, this, errors);
+        var e = errors.AsSpan(0, length);
+        return (NumpyReductions.Mean(e), NumpyReductions.Std(e, ddof: 1));
     }
 
     /// <summary>Imputed, count-encoded rows [start, start + length), column-major into <paramref name="x"/> (column j at [j·length, (j+1)·length)).</summary>

@@ -39,6 +39,9 @@ public static class RootCause
         var chunks = alertingChunks as IReadOnlySet<int> ?? new HashSet<int>(alertingChunks);
         var byColumnMethod = new Dictionary<(string Column, string Method), List<ChunkEstimate>>();
         var importance = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+
+        // A column's alert count is over any method: it alerted in a chunk if one of its methods did.
+        var alertedChunks = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (row.Calculator == CalculatorKind.DomainClassifier && row.Metric == ImportanceMethod && row.Column is not null
@@ -61,6 +64,15 @@ public static class RootCause
             }
 
             list.Add(row);
+            if (row.Alert)
+            {
+                if (!alertedChunks.TryGetValue(row.Column, out var alerted))
+                {
+                    alertedChunks[row.Column] = alerted = [];
+                }
+
+                alerted.Add(row.Chunk.Index);
+            }
         }
 
         var best = new Dictionary<string, DriftEvidence>(StringComparer.Ordinal);
@@ -91,31 +103,9 @@ public static class RootCause
             }
         }
 
-        // A column's alert count is over any method: it alerted in a chunk if one of its methods did.
-        var anyAlert = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var column in best.Keys)
-        {
-            var alertedChunks = new HashSet<int>();
-            foreach (var ((c, _), list) in byColumnMethod)
-            {
-                if (c == column)
-                {
-                    foreach (var row in list)
-                    {
-                        if (row.Alert)
-                        {
-                            alertedChunks.Add(row.Chunk.Index);
-                        }
-                    }
-                }
-            }
-
-            anyAlert[column] = alertedChunks.Count;
-        }
-
         var ranked = best.Values.Select(e => e with
         {
-            AlertingChunks = anyAlert[e.Column],
+            AlertingChunks = alertedChunks.TryGetValue(e.Column, out var alerted) ? alerted.Count : 0,
             Importance = importance.TryGetValue(e.Column, out var share) ? share.Sum / share.Count : null,
         }).ToList();
         ranked.Sort((a, b) => Stronger(a, b) ? -1 : Stronger(b, a) ? 1 : 0);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Estimator.Drift;
+using Estimator.Host.Notifications;
 using Estimator.Monitoring;
 
 namespace Estimator.Host.Dashboard;
@@ -46,17 +47,10 @@ internal static class RootCauseRenderer
         html.Append("</small></div>");
     }
 
-    private static string Describe(DriftEvidence e)
-    {
-        var value = e.Method == "chi2" && e.PValue is double p
-            ? Invariant($"chi2 p {p:G3}")
-            : Invariant($"{Encode(e.Method)} {Number(e.Value)}{(e.UpperThreshold is double u ? " &gt; " + Number(u) : "")}");
-        return Invariant($"<span data-column=\"{Encode(e.Column)}\"><strong>{Encode(e.Column)}</strong> ({value}; {e.AlertingChunks} of {e.Chunks} chunks)</span>");
-    }
+    private static string Describe(DriftEvidence e) =>
+        Invariant($"<span data-column=\"{Encode(e.Column)}\"><strong>{Encode(e.Column)}</strong> ({Encode(NotificationPayloads.MethodValue(e))}; {e.AlertingChunks} of {e.Chunks} chunks)</span>");
 
     private static bool Later(AlertNotification a, AlertNotification b) => a.ChunkIndex != b.ChunkIndex ? a.ChunkIndex > b.ChunkIndex : a.At > b.At;
-
-    private static string Number(double? value) => value is double v ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–";
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 

@@ -112,9 +112,17 @@ public static class NotificationPayloads
             return evidence is null ? "" : "; no input drifted";
         }
 
-        return "; drifting: " + string.Join(", ", alerting.Select(e => e.Method == "chi2" && e.PValue is double p
-            ? string.Create(CultureInfo.InvariantCulture, $"{e.Column} (chi2 p {p:G3})")
-            : string.Create(CultureInfo.InvariantCulture, $"{e.Column} ({e.Method} {e.Value:0.####}{(e.UpperThreshold is double u ? $" > {u:0.####}" : "")})")));
+        return "; drifting: " + string.Join(", ", alerting.Select(e => $"{e.Column} ({MethodValue(e)})"));
+    }
+
+    /// <summary>A column's evidence for people: <c>jensen_shannon 0.4648 &gt; 0.0353</c>, or <c>chi2 p 1.2E-10</c>.</summary>
+    /// <param name="e">The evidence.</param>
+    public static string MethodValue(DriftEvidence e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Method == "chi2" && e.PValue is double p
+            ? string.Create(CultureInfo.InvariantCulture, $"chi2 p {p:G3}")
+            : string.Create(CultureInfo.InvariantCulture, $"{e.Method} {e.Value:0.####}{(e.UpperThreshold is double u ? $" > {u:0.####}" : "")}");
     }
 
     private static JsonArray? Drift(IReadOnlyList<DriftEvidence>? evidence)

@@ -59,7 +59,8 @@ public sealed class AssumptionFlagTests : IDisposable
 
         // One P2 per violated metric, queued once although reconcile ran again after it with more labels.
         var notes = runner.PendingNotifications(model.Name).Where(n => n.Rule == "assumption").ToList();
-        Assert.Equal(final.AssumptionViolations.Count(v => v.ClearedIndex is null), notes.Count(n => n.State == "firing"));
+        Assert.Equal(final.AssumptionViolations.Count, notes.Count(n => n.State == "firing"));
+        Assert.Equal(final.AssumptionViolations.Count(v => v.ClearedIndex is not null), notes.Count(n => n.State == "resolved"));
         Assert.All(notes, n => Assert.Equal(("P2", $"{model.Name}/{n.Metric}/assumption"), (n.Severity, n.DedupKey)));
         Assert.Single(notes, n => n.Metric == "roc_auc");
         runner.Reconcile(model);
