@@ -83,17 +83,8 @@ internal static class BenchRunner
         // background compiler a moment.
         var warmReference = BenchData.Generate(Math.Min(WarmUpRows, referenceRows), true, new Random(request.Seed), source?.Reference);
         var warmOptions = options with { Chunking = Chunking.BySize(Math.Min(request.ChunkSize, 2_000)) };
-        var warmWatch = Stopwatch.StartNew();
-        var warmRuns = 0;
-        while (warmRuns < WarmUpRuns && warmWatch.Elapsed < WarmUpLimit)
-        {
-            var warmFitted = Cbpe.Fit(warmReference, warmOptions, compute);
-            _ = warmFitted.Estimate(warmReference, "warm-up", compute);
-            warmRuns++;
-        }
-
+        WarmUp(WarmUpRuns, json, () => Cbpe.Fit(warmReference, warmOptions, compute).Estimate(warmReference, "warm-up", compute));
         Thread.Sleep(WarmUpSettle);
-        json["warm_up_runs"] = warmRuns;
 
         var (fitted, fitRuns) = Timed(
             request.Repeat,
@@ -230,6 +221,23 @@ internal static class BenchRunner
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, not timed, up to <paramref name="maxRuns"/> times or for 5 s, so the timed runs meet
+    /// optimised code; records the count as <c>warm_up_runs</c>.
+    /// </summary>
+    internal static void WarmUp(int maxRuns, Dictionary<string, object?> json, Func<object> body)
+    {
+        var watch = Stopwatch.StartNew();
+        var runs = 0;
+        while (runs < maxRuns && watch.Elapsed < WarmUpLimit)
+        {
+            _ = body();
+            runs++;
+        }
+
+        json["warm_up_runs"] = runs;
     }
 
     /// <summary>Runs <paramref name="body"/> <paramref name="repeat"/> times, each after a full collection; the last result and every run's seconds.</summary>

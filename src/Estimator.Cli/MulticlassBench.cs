@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
@@ -14,7 +13,6 @@ internal static class MulticlassBench
 {
     private const int WarmUpRows = 12_000;
     private const int WarmUpRuns = 40;
-    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(5);
 
     public static void Run(BenchRequest request, int referenceRows, ComputeOptions compute, Dictionary<string, object?> json, TerminalProgress progress)
     {
@@ -29,15 +27,7 @@ internal static class MulticlassBench
         // Warm-up on a small slice, not timed, until the kernels have been promoted to optimised code (see BenchRunner).
         var warmReference = MulticlassBenchData.Generate(Math.Min(WarmUpRows, referenceRows), request.Classes, true, new Random(request.Seed));
         var warmCalculator = new MulticlassCbpeCalculator(options with { Chunking = Chunking.BySize(Math.Min(request.ChunkSize, 2_000)) });
-        var watch = Stopwatch.StartNew();
-        var warmRuns = 0;
-        while (warmRuns < WarmUpRuns && watch.Elapsed < WarmUpLimit)
-        {
-            _ = warmCalculator.Fit(warmReference, compute).Estimate(warmReference, "warm-up", compute);
-            warmRuns++;
-        }
-
-        json["warm_up_runs"] = warmRuns;
+        BenchRunner.WarmUp(WarmUpRuns, json, () => warmCalculator.Fit(warmReference, compute).Estimate(warmReference, "warm-up", compute));
 
         var (fitted, fitRuns) = BenchRunner.Timed(
             request.Repeat,

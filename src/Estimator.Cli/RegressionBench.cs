@@ -16,7 +16,6 @@ internal static class RegressionBench
 {
     private const int WarmUpRows = 20_000;
     private const int WarmUpRuns = 10;
-    private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(5);
 
     public static void Run(BenchRequest request, int referenceRows, IReadOnlyList<DleMetric> metrics, ComputeOptions compute, Dictionary<string, object?> json, TerminalProgress progress)
     {
@@ -33,15 +32,7 @@ internal static class RegressionBench
         // Warm-up on a small slice, not timed, so the timed runs do not pay for the first JIT of ML.NET and the tree walk.
         var warmReference = RegressionBenchData.Generate(Math.Min(WarmUpRows, referenceRows), true, 0, new Random(request.Seed));
         var warmCalculator = new DleCalculator(options with { Chunking = Chunking.BySize(Math.Min(request.ChunkSize, 2_000)) });
-        var watch = Stopwatch.StartNew();
-        var warmRuns = 0;
-        while (warmRuns < WarmUpRuns && watch.Elapsed < WarmUpLimit)
-        {
-            _ = warmCalculator.FitDle(warmReference, compute).Calculate(warmReference, "warm-up", compute);
-            warmRuns++;
-        }
-
-        json["warm_up_runs"] = warmRuns;
+        BenchRunner.WarmUp(WarmUpRuns, json, () => warmCalculator.FitDle(warmReference, compute).Calculate(warmReference, "warm-up", compute));
 
         var calculator = new DleCalculator(options);
         var fitCpu = new List<double>(request.Repeat);

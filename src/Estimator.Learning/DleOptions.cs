@@ -38,4 +38,23 @@ public sealed record DleOptions : ICalculatorOptions
 /// <param name="Leaves">Leaves per tree.</param>
 /// <param name="MinimumRowsPerLeaf">Minimum rows in a leaf.</param>
 /// <param name="LearningRate">Shrinkage.</param>
-public sealed record BoostingSettings(int Trees = 100, int Leaves = 31, int MinimumRowsPerLeaf = 20, double LearningRate = 0.1);
+public sealed record BoostingSettings(int Trees = 100, int Leaves = 31, int MinimumRowsPerLeaf = 20, double LearningRate = 0.1)
+{
+    /// <summary>
+    /// Sets these settings on a FastTree trainer's options, single-threaded and seeded (so a fit is reproducible), reading
+    /// the <c>Features</c> vector and the <c>Label</c> column.
+    /// </summary>
+    internal T Apply<T>(T options, int seed)
+        where T : Microsoft.ML.Trainers.FastTree.BoostedTreeOptions
+    {
+        options.NumberOfTrees = Trees;
+        options.NumberOfLeaves = Leaves;
+        options.MinimumExampleCountPerLeaf = MinimumRowsPerLeaf;
+        options.LearningRate = LearningRate;
+        options.NumberOfThreads = 1;
+        options.Seed = seed;
+        options.FeatureColumnName = "Features";
+        options.LabelColumnName = "Label";
+        return options;
+    }
+}

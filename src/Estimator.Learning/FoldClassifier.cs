@@ -30,17 +30,7 @@ internal static class FoldClassifier
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         var data = context.Data.LoadFromEnumerable(Rows(matrix, width, labels, train), schema);
-        var trainer = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            NumberOfTrees = settings.Trees,
-            NumberOfLeaves = settings.Leaves,
-            MinimumExampleCountPerLeaf = settings.MinimumRowsPerLeaf,
-            LearningRate = settings.LearningRate,
-            NumberOfThreads = 1,
-            Seed = seed,
-            FeatureColumnName = "Features",
-            LabelColumnName = "Label",
-        });
+        var trainer = context.BinaryClassification.Trainers.FastTree(settings.Apply(new FastTreeBinaryTrainer.Options(), seed));
         var model = trainer.Fit(data);
         var ensemble = model.Model.SubModel.TrainedTreeEnsemble;
         foreach (var tree in ensemble.Trees)

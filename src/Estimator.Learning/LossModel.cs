@@ -34,17 +34,7 @@ internal sealed class LossModel
     {
         var context = new MLContext(seed);
         var data = Load(context, matrix, width, losses, rows);
-        var trainer = context.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-        {
-            NumberOfTrees = settings.Trees,
-            NumberOfLeaves = settings.Leaves,
-            MinimumExampleCountPerLeaf = settings.MinimumRowsPerLeaf,
-            LearningRate = settings.LearningRate,
-            NumberOfThreads = 1,
-            Seed = seed,
-            FeatureColumnName = "Features",
-            LabelColumnName = "Label",
-        });
+        var trainer = context.Regression.Trainers.FastTree(settings.Apply(new FastTreeRegressionTrainer.Options(), seed));
         var model = trainer.Fit(data);
         using var stream = new MemoryStream();
         context.Model.Save(model, data.Schema, stream);

@@ -123,16 +123,7 @@ public static class DriftFileWriter
     private static void WriteCsvFields(CsvRecordWriter csv, (string Model, ChunkEstimate Row) r)
     {
         var c = r.Row.Chunk;
-        csv.WriteField(SchemaVersion);
-        csv.WriteField(r.Model);
-        csv.WriteField(c.Key);
-        csv.WriteField(c.Index);
-        csv.WriteField(c.StartIndex);
-        csv.WriteField(c.EndIndex);
-        csv.WriteField(TableFileWriter.FormatDate(c.StartDate));
-        csv.WriteField(TableFileWriter.FormatDate(c.EndDate));
-        csv.WriteField(PeriodName(r.Row.Period));
-        csv.WriteField(c.Rows);
+        TableFileWriter.WriteChunkFields(csv, SchemaVersion, r.Model, c, PeriodName(r.Row.Period));
         csv.WriteField(r.Row.Calculator.Name());
         csv.WriteField(r.Row.Column ?? "");
         csv.WriteField(r.Row.ColumnKind ?? "");

@@ -160,16 +160,7 @@ public static class EstimateFileWriter
 
     private static void WriteCsvFields(CsvRecordWriter csv, EstimateRecord r)
     {
-        csv.WriteField(r.SchemaVersion);
-        csv.WriteField(r.Model);
-        csv.WriteField(r.ChunkKey);
-        csv.WriteField(r.ChunkIndex);
-        csv.WriteField(r.ChunkStartIndex);
-        csv.WriteField(r.ChunkEndIndex);
-        csv.WriteField(TableFileWriter.FormatDate(r.ChunkStartDate));
-        csv.WriteField(TableFileWriter.FormatDate(r.ChunkEndDate));
-        csv.WriteField(r.Period);
-        csv.WriteField(r.ChunkRows);
+        TableFileWriter.WriteChunkFields(csv, r.SchemaVersion, r.Model, r.ChunkKey, r.ChunkIndex, r.ChunkStartIndex, r.ChunkEndIndex, r.ChunkStartDate, r.ChunkEndDate, r.Period, r.ChunkRows);
         csv.WriteField(r.Metric);
         csv.WriteField(TableFileWriter.FormatDouble(r.Estimated));
         csv.WriteField(TableFileWriter.FormatDouble(r.SamplingError));

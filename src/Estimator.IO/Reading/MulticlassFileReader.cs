@@ -99,8 +99,8 @@ public static class MulticlassFileReader
             targets = Encode(classes.Classes, ColumnConverter.ToClassLabels(target, source, out missingTarget), target.Name, source);
         }
 
-        var timestamps = table.Find(mapping.Timestamp) is { } ts ? ColumnConverter.ToTimestamps(ts, source) : null;
-        var ids = table.Find(mapping.Id) is { } id ? ColumnConverter.ToIds(id, source) : null;
+        var timestamps = table.Timestamps(mapping);
+        var ids = table.Ids(mapping);
         var data = new ModelData(table.RowCount, timestamps)
         {
             Classes = classes.Classes,

@@ -141,23 +141,8 @@ public static class PredictionFileReader
         var source = table.Source;
         var scores = ColumnConverter.ToScores(table.Find(mapping.YPredProba)!, source, out var missingScore);
 
-        double[]? predictions = null;
-        long missingPrediction = 0;
-        if (table.Find(mapping.YPred) is { } pred)
-        {
-            predictions = ColumnConverter.ToLabels(pred, source, out missingPrediction);
-        }
-
-        double[]? targets = null;
-        long missingTarget = 0;
-        if (table.Find(mapping.YTrue) is { } target)
-        {
-            targets = ColumnConverter.ToLabels(target, source, out missingTarget);
-        }
-
-        var timestamps = table.Find(mapping.Timestamp) is { } ts ? ColumnConverter.ToTimestamps(ts, source) : null;
-        var ids = table.Find(mapping.Id) is { } id ? ColumnConverter.ToIds(id, source) : null;
-
-        return new PredictionData(source, new PredictionSet(scores, predictions, targets, timestamps), ids, missingScore, missingPrediction, missingTarget);
+        var predictions = table.Optional(mapping.YPred, ColumnConverter.ToLabels, out var missingPrediction);
+        var targets = table.Optional(mapping.YTrue, ColumnConverter.ToLabels, out var missingTarget);
+        return new PredictionData(source, new PredictionSet(scores, predictions, targets, table.Timestamps(mapping)), table.Ids(mapping), missingScore, missingPrediction, missingTarget);
     }
 }

@@ -89,15 +89,9 @@ public static class RegressionFileReader
     {
         var source = table.Source;
         var predictions = ColumnConverter.ToValues(table.Find(mapping.YPred)!, source, out var missingPrediction);
-        double[]? targets = null;
-        long missingTarget = 0;
-        if (table.Find(mapping.YTrue) is { } target)
-        {
-            targets = ColumnConverter.ToValues(target, source, out missingTarget);
-        }
-
-        var timestamps = table.Find(mapping.Timestamp) is { } ts ? ColumnConverter.ToTimestamps(ts, source) : null;
-        var ids = table.Find(mapping.Id) is { } id ? ColumnConverter.ToIds(id, source) : null;
+        var targets = table.Optional(mapping.YTrue, ColumnConverter.ToValues, out var missingTarget);
+        var timestamps = table.Timestamps(mapping);
+        var ids = table.Ids(mapping);
         var inputs = features.Distinct(StringComparer.Ordinal).Select(f => FeatureFileReader.ToFeature(table.Find(f)!, source)).ToList();
         var data = new ModelData(table.RowCount, timestamps) { Predictions = predictions, Targets = targets, Features = inputs };
         return new RegressionPredictionData(source, data, ids, missingPrediction, missingTarget);
