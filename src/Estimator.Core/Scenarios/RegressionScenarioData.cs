@@ -26,26 +26,14 @@ public sealed class RegressionScenarioData
 }
 
 /// <summary>One period of a regression world, columnar; row i of every array is the same row.</summary>
-public sealed class RegressionScenarioPeriod
+public sealed class RegressionScenarioPeriod : ScenarioRows
 {
     internal RegressionScenarioPeriod()
     {
     }
 
-    /// <summary>Names of the numeric feature columns, in <see cref="Features"/> order.</summary>
-    public static IReadOnlyList<string> FeatureNames { get; } = ["x1", "x2", "x3"];
-
     /// <summary>Name of the categorical feature column (<see cref="Groups"/>).</summary>
     public const string GroupName = "g";
-
-    /// <summary>Row ids, unique across reference and analysis.</summary>
-    public required long[] Ids { get; init; }
-
-    /// <summary>Row timestamps (UTC), increasing.</summary>
-    public required DateTime[] Timestamps { get; init; }
-
-    /// <summary>Numeric feature columns: <c>Features[f][i]</c> is feature f of row i.</summary>
-    public required double[][] Features { get; init; }
 
     /// <summary>The categorical feature <c>g</c> of each row: <c>A</c>, <c>B</c> or <c>C</c>.</summary>
     public required string[] Groups { get; init; }

@@ -49,14 +49,17 @@ public sealed class ScenarioData
     }
 }
 
-/// <summary>One period of a scenario, columnar; row i of every array is the same row.</summary>
-public sealed class ScenarioPeriod
+/// <summary>
+/// The rows every world's period has, columnar (row i of every array is the same row): ids, timestamps and the numeric
+/// features <c>x1, x2, x3</c>.
+/// </summary>
+public abstract class ScenarioRows
 {
-    internal ScenarioPeriod()
+    private protected ScenarioRows()
     {
     }
 
-    /// <summary>Names of the feature columns, in <see cref="Features"/> order.</summary>
+    /// <summary>Names of the numeric feature columns, in <see cref="Features"/> order.</summary>
     public static IReadOnlyList<string> FeatureNames { get; } = ["x1", "x2", "x3"];
 
     /// <summary>Row ids, unique across reference and analysis.</summary>
@@ -65,8 +68,16 @@ public sealed class ScenarioPeriod
     /// <summary>Row timestamps (UTC), increasing.</summary>
     public required DateTime[] Timestamps { get; init; }
 
-    /// <summary>Feature columns: <c>Features[f][i]</c> is feature f of row i.</summary>
+    /// <summary>Numeric feature columns: <c>Features[f][i]</c> is feature f of row i.</summary>
     public required double[][] Features { get; init; }
+}
+
+/// <summary>One period of a scenario, columnar; row i of every array is the same row.</summary>
+public sealed class ScenarioPeriod : ScenarioRows
+{
+    internal ScenarioPeriod()
+    {
+    }
 
     /// <summary>The world's true P(y=1|x) of each row: the ground truth the labels are drawn from.</summary>
     public required double[] TrueProbabilities { get; init; }

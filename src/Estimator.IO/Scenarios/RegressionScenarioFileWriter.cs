@@ -56,33 +56,16 @@ public static class RegressionScenarioFileWriter
 
     private static async Task WritePeriodAsync(RegressionScenarioPeriod period, string path, bool withTargets, CancellationToken cancellationToken)
     {
-        var id = new DataField<long>("id");
-        var timestamp = new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
-        var features = RegressionScenarioPeriod.FeatureNames.Select(n => new DataField<double>(n)).ToArray();
+        var rows = new ScenarioRowFields();
         var group = new DataField<string>(RegressionScenarioPeriod.GroupName);
         var prediction = new DataField<double>("y_pred");
-        var target = new DataField<double>("y_true");
-        var fields = new List<Field> { id, timestamp };
-        fields.AddRange(features);
-        fields.Add(group);
-        fields.Add(prediction);
-        if (withTargets)
+        var target = withTargets ? new DataField<double>("y_true") : null;
+        await ScenarioFileWriter.WriteAsync(path, rows.Schema(group, prediction, target), async rowGroup =>
         {
-            fields.Add(target);
-        }
-
-        await ScenarioFileWriter.WriteAsync(path, new ParquetSchema(fields), async rowGroup =>
-        {
-            await rowGroup.WriteAsync<long>(id, period.Ids, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await rowGroup.WriteAsync<DateTime>(timestamp, period.Timestamps, cancellationToken: cancellationToken).ConfigureAwait(false);
-            for (var f = 0; f < features.Length; f++)
-            {
-                await rowGroup.WriteAsync<double>(features[f], period.Features[f], cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
+            await rows.WriteAsync(rowGroup, period, cancellationToken).ConfigureAwait(false);
             await rowGroup.WriteAsync(group, period.Groups).ConfigureAwait(false);
             await rowGroup.WriteAsync<double>(prediction, period.Predictions, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (withTargets)
+            if (target is not null)
             {
                 await rowGroup.WriteAsync<double>(target, period.Targets, cancellationToken: cancellationToken).ConfigureAwait(false);
             }

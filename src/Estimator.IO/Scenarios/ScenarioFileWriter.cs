@@ -107,33 +107,16 @@ public static class ScenarioFileWriter
 
     private static async Task WritePeriodAsync(ScenarioPeriod period, string path, bool withTargets, CancellationToken cancellationToken)
     {
-        var id = new DataField<long>("id");
-        var timestamp = new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros);
-        var features = ScenarioPeriod.FeatureNames.Select(n => new DataField<double>(n)).ToArray();
+        var rows = new ScenarioRowFields();
         var score = new DataField<double>("y_pred_proba");
         var prediction = new DataField<int>("y_pred");
-        var target = new DataField<int>("y_true");
-        var fields = new List<Field> { id, timestamp };
-        fields.AddRange(features);
-        fields.Add(score);
-        fields.Add(prediction);
-        if (withTargets)
+        var target = withTargets ? new DataField<int>("y_true") : null;
+        await WriteAsync(path, rows.Schema(score, prediction, target), async group =>
         {
-            fields.Add(target);
-        }
-
-        await WriteAsync(path, new ParquetSchema(fields), async group =>
-        {
-            await group.WriteAsync<long>(id, period.Ids, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await group.WriteAsync<DateTime>(timestamp, period.Timestamps, cancellationToken: cancellationToken).ConfigureAwait(false);
-            for (var f = 0; f < features.Length; f++)
-            {
-                await group.WriteAsync<double>(features[f], period.Features[f], cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
+            await rows.WriteAsync(group, period, cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<double>(score, period.Scores, cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync<int>(prediction, period.Predictions.Select(p => (int)p).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (withTargets)
+            if (target is not null)
             {
                 await group.WriteAsync<int>(target, period.Targets.Select(t => (int)t).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
