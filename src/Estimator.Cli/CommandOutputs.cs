@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.IO;
 
 namespace Estimator.Cli;
@@ -88,6 +89,21 @@ internal sealed class CommandOutputs : IDisposable
     /// <summary>The staging path of the output <paramref name="option"/> declared, or null when it was not given.</summary>
     /// <param name="option">The option.</param>
     public string? Staged(string option) => _targets.Find(t => t.Option == option)?.Staged;
+
+    /// <summary>
+    /// Writes an estimate command's result to <c>--out</c> and, when asked, its chart to <c>--plot</c>
+    /// (<paramref name="plotted"/> when the chart shows fewer rows than the file holds), then commits every output.
+    /// </summary>
+    public void CommitEstimates(CalculatorResult result, CalculatorResult? plotted = null)
+    {
+        EstimateFileWriter.Write(result, Staged("--out")!);
+        if (Staged("--plot") is { } plotPath)
+        {
+            Plots.PerformancePlot.Render(plotted ?? result).Save(plotPath);
+        }
+
+        Commit();
+    }
 
     /// <summary>Moves every staged output into place (outputs the command did not write are skipped).</summary>
     public void Commit()

@@ -70,13 +70,7 @@ internal static class RegressionEstimateRunner
                 AtomicFile.WriteText(fittedPath, fitted.ToJson());
             }
 
-            EstimateFileWriter.Write(result, outputs.Staged("--out")!);
-            if (outputs.Staged("--plot") is { } plotPath)
-            {
-                Plots.PerformancePlot.Render(result).Save(plotPath);
-            }
-
-            outputs.Commit();
+            outputs.CommitEstimates(result);
             Summarize(result, rowsMissingPrediction, request, stdout, stderr);
             return 0;
         });

@@ -86,15 +86,12 @@ internal static class RegressionInputChecks
             return;
         }
 
-        for (var i = 0; i < targets.Length; i++)
+        if (DleMetrics.FirstNegative(targets) is var i and >= 0)
         {
-            if (targets[i] < 0)
-            {
-                throw new EstimatorDataException(
-                    FormattableString.Invariant($"the actual value {targets[i]} joined to analysis row {i} is negative; {metrics}"),
-                    targetsFile,
-                    column);
-            }
+            throw new EstimatorDataException(
+                FormattableString.Invariant($"the actual value {targets[i]} joined to analysis row {i} is negative; {metrics}"),
+                targetsFile,
+                column);
         }
     }
 
@@ -105,16 +102,9 @@ internal static class RegressionInputChecks
             return;
         }
 
-        for (var i = 0; i < values.Length; i++)
+        if (DleMetrics.FirstNegative(values) is var i and >= 0)
         {
-            if (values[i] < 0)
-            {
-                throw new EstimatorDataException(
-                    FormattableString.Invariant($"the value {values[i]} is negative; {metrics}"),
-                    file,
-                    column,
-                    i);
-            }
+            throw new EstimatorDataException(FormattableString.Invariant($"the value {values[i]} is negative; {metrics}"), file, column, i);
         }
     }
 

@@ -61,13 +61,7 @@ internal static class ShiftEstimateRunner
 
             var analysisData = WithFeatures(analysisSet, request.Analysis, options.Features);
             var result = EstimateRunner.WithFile(request.Analysis, () => fitted.Estimate(analysisData, request.Model, ComputeOptions.Default));
-            EstimateFileWriter.Write(result, outputs.Staged("--out")!);
-            if (outputs.Staged("--plot") is { } plotPath)
-            {
-                Plots.PerformancePlot.Render(result).Save(plotPath);
-            }
-
-            outputs.Commit();
+            outputs.CommitEstimates(result);
             Summarize(result, request, options, stdout, stderr);
             return 0;
         });

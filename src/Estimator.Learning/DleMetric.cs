@@ -73,6 +73,21 @@ public static class DleMetrics
     /// <returns>True for msle and rmsle.</returns>
     public static bool IsLogarithmic(this DleMetric metric) => metric is DleMetric.Msle or DleMetric.Rmsle;
 
+    /// <summary>The first row whose value a logarithmic metric refuses (a negative one), or −1 when there is none.</summary>
+    /// <param name="values">Predicted or actual values.</param>
+    public static int FirstNegative(ReadOnlySpan<double> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] < 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Whether the chunk value is the square root of the mean loss.</summary>
     /// <param name="metric">The metric.</param>
     /// <returns>True for rmse and rmsle.</returns>

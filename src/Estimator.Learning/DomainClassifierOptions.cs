@@ -4,14 +4,8 @@ using Estimator.Thresholds;
 namespace Estimator.Learning;
 
 /// <summary>Options of the domain classifier (NannyML 0.13.1's <c>DomainClassifierCalculator</c>).</summary>
-public sealed record DomainClassifierOptions : ICalculatorOptions
+public sealed record DomainClassifierOptions : ColumnCalculatorOptions
 {
-    /// <summary>The input columns the classifier learns from; their kinds (numeric or categorical) are the data's.</summary>
-    public required IReadOnlyList<string> Columns { get; init; }
-
-    /// <summary>How rows are cut into chunks.</summary>
-    public Chunking Chunking { get; init; } = Chunking.Default;
-
     /// <summary>NannyML's default: a constant band, alert when the AUROC is above 0.65 or below 0.45.</summary>
     public Threshold Threshold { get; init; } = Threshold.Constant(0.45, 0.65);
 

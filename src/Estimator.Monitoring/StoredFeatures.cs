@@ -40,16 +40,13 @@ internal static class StoredFeatures
         }
 
         var metric = model.Regression.Metrics.First(m => m.IsLogarithmic());
-        for (var i = 0; i < values.Length; i++)
+        if (DleMetrics.FirstNegative(values) is var i and >= 0)
         {
-            if (values[i] < 0)
-            {
-                throw new EstimatorDataException(
-                    FormattableString.Invariant($"{column} holds the negative value {values[i]}; the model estimates {metric.Name()}, which takes logarithms and needs values ≥ 0"),
-                    file,
-                    column,
-                    i);
-            }
+            throw new EstimatorDataException(
+                FormattableString.Invariant($"{column} holds the negative value {values[i]}; the model estimates {metric.Name()}, which takes logarithms and needs values ≥ 0"),
+                file,
+                column,
+                i);
         }
     }
 

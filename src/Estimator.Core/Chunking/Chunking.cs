@@ -62,37 +62,38 @@ public sealed record DefaultChunking : Chunking
     internal DefaultChunking() { }
 }
 
-/// <summary>Chunks counted in rows (<see cref="SizeChunking"/>, <see cref="NumberChunking"/>), which may leave a remainder.</summary>
-public abstract record CountedChunking : Chunking
+/// <summary>Fixed-size chunks.</summary>
+public sealed record SizeChunking : Chunking
 {
-    private protected CountedChunking(int count, IncompleteChunk incomplete)
+    internal SizeChunking(int size, IncompleteChunk incomplete)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        Size = size;
         Incomplete = incomplete;
     }
+
+    /// <summary>Rows per chunk (positive).</summary>
+    public int Size { get; }
 
     /// <summary>What happens to the remainder.</summary>
     public IncompleteChunk Incomplete { get; }
 }
 
-/// <summary>Fixed-size chunks.</summary>
-public sealed record SizeChunking : CountedChunking
-{
-    internal SizeChunking(int size, IncompleteChunk incomplete)
-        : base(size, incomplete) => Size = size;
-
-    /// <summary>Rows per chunk (positive).</summary>
-    public int Size { get; }
-}
-
 /// <summary>A fixed number of equal-size chunks.</summary>
-public sealed record NumberChunking : CountedChunking
+public sealed record NumberChunking : Chunking
 {
     internal NumberChunking(int number, IncompleteChunk incomplete)
-        : base(number, incomplete) => Number = number;
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(number);
+        Number = number;
+        Incomplete = incomplete;
+    }
 
     /// <summary>Requested number of chunks (positive).</summary>
     public int Number { get; }
+
+    /// <summary>What happens to the remainder.</summary>
+    public IncompleteChunk Incomplete { get; }
 }
 
 /// <summary>Calendar-period chunks.</summary>

@@ -16,7 +16,7 @@ public sealed class FittedUnivariateDrift : FittedCalculator<UnivariateDriftOpti
     internal FittedUnivariateDrift(IReadOnlyList<DriftColumn> columns)
         : base(CalculatorKind.UnivariateDrift) => Columns = columns;
 
-    /// <summary>Each column's kind as fitted (inferred or overridden), in the order of <see cref="UnivariateDriftOptions.Columns"/>.</summary>
+    /// <summary>Each column's kind as fitted (inferred or overridden), in the order of <see cref="ColumnCalculatorOptions.Columns"/>.</summary>
     public IReadOnlyDictionary<string, FeatureKind> ColumnKinds => Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
 
     internal IReadOnlyList<DriftColumn> Columns { get; }

@@ -7,15 +7,8 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Estimator.Drift;
 
 /// <summary>Options of multivariate drift by PCA reconstruction error (NannyML's <c>DataReconstructionDriftCalculator</c>).</summary>
-public sealed record ReconstructionErrorOptions : ICalculatorOptions
+public sealed record ReconstructionErrorOptions : ColumnCalculatorOptions
 {
-    /// <summary>The input columns; numeric ones are continuous, text and boolean ones categorical.</summary>
-    public required IReadOnlyList<string> Columns { get; init; }
-
-    /// <summary>How reference and analysis are chunked.</summary>
-    /// <value>Default: <see cref="Chunking.Default"/>.</value>
-    public Chunking Chunking { get; init; } = Chunking.Default;
-
     /// <summary>Thresholds over the reference chunks' errors.</summary>
     /// <value>Default: mean ± 3 standard deviations (NannyML's); a lower threshold at or below 0 is dropped.</value>
     public Threshold Threshold { get; init; } = Threshold.StandardDeviation(3, 3);

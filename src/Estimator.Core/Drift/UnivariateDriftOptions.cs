@@ -20,13 +20,10 @@ public enum ReferenceBinning
 /// Options of univariate drift detection (NannyML's <c>UnivariateDriftCalculator</c>): which columns, how each kind
 /// is compared, chunking and thresholds. Defaults are NannyML's.
 /// </summary>
-public sealed record UnivariateDriftOptions : ICalculatorOptions
+public sealed record UnivariateDriftOptions : ColumnCalculatorOptions
 {
     /// <summary>NannyML's reference size from which <see cref="ReferenceBinning.Auto"/> bins KS and Wasserstein.</summary>
     public const int BinnedReferenceSize = 10_000;
-
-    /// <summary>The input columns to compare, in output order.</summary>
-    public required IReadOnlyList<string> Columns { get; init; }
 
     /// <summary>Columns compared as categorical whatever their type (numbers become their shortest round-trip text).</summary>
     /// <value>Default: none; numeric columns are continuous, text and boolean columns categorical.</value>
@@ -43,10 +40,6 @@ public sealed record UnivariateDriftOptions : ICalculatorOptions
     /// <summary>Methods for categorical columns.</summary>
     /// <value>Default: <c>jensen_shannon</c> (NannyML's).</value>
     public IReadOnlyList<DriftMethod> CategoricalMethods { get; init; } = [DriftMethod.JensenShannon];
-
-    /// <summary>How reference and analysis are chunked.</summary>
-    /// <value>Default: <see cref="Chunking.Default"/> (ten chunks).</value>
-    public Chunking Chunking { get; init; } = Chunking.Default;
 
     /// <summary>Per-method thresholds over the reference chunks' values; chi2 ignores them (it alerts on p &lt; 0.05).</summary>
     /// <value>Default: empty, so every method uses <see cref="DefaultThreshold"/>.</value>

@@ -7,15 +7,8 @@ namespace Estimator.Quality;
 /// Options of the data-quality calculators (NannyML's <c>MissingValuesCalculator</c>, <c>UnseenValuesCalculator</c>,
 /// <c>NumericalRangeCalculator</c> and summary statistics): which columns, chunking, thresholds.
 /// </summary>
-public sealed record DataQualityOptions : ICalculatorOptions
+public sealed record DataQualityOptions : ColumnCalculatorOptions
 {
-    /// <summary>The columns, in output order.</summary>
-    public required IReadOnlyList<string> Columns { get; init; }
-
-    /// <summary>How reference and analysis are chunked.</summary>
-    /// <value>Default: <see cref="Chunking.Default"/> (ten chunks).</value>
-    public Chunking Chunking { get; init; } = Chunking.Default;
-
     /// <summary>
     /// Alert thresholds; null for NannyML's default of the calculator: mean ± 3 standard deviations of the reference
     /// chunks' values for missing values and summary statistics, a constant upper threshold of 0 (any occurrence

@@ -94,6 +94,56 @@ internal sealed class ConfigNodes(string file)
         }
     }
 
+    /// <summary>Reads one list item's (non-empty) text; false, with a problem recorded, when it is wrong.</summary>
+    public delegate bool ItemReader<T>(string text, string path, YamlNode node, out T value);
+
+    /// <summary>
+    /// A list of distinct items, each read by <paramref name="read"/>; null, with problems recorded, when the node is no
+    /// list, an item is wrong or listed twice, or the list is empty and <paramref name="whenEmpty"/> says what to give.
+    /// </summary>
+    public List<T>? DistinctList<T>(YamlNode node, string path, string expected, ItemReader<T> read, string? whenEmpty)
+    {
+        if (Sequence(node, path, expected) is not { } sequence)
+        {
+            return null;
+        }
+
+        var items = new List<T>();
+        var ok = true;
+        foreach (var (item, itemPath) in Items(sequence, path))
+        {
+            if (NonEmptyString(item, itemPath) is not { } text || !read(text, itemPath, item, out var value))
+            {
+                ok = false;
+            }
+            else if (items.Contains(value))
+            {
+                Problem(itemPath, item.Start, $"'{text}' is listed twice");
+                ok = false;
+            }
+            else
+            {
+                items.Add(value);
+            }
+        }
+
+        if (ok && whenEmpty is not null && items.Count == 0)
+        {
+            Problem(path, node.Start, $"the list is empty: {whenEmpty}");
+            ok = false;
+        }
+
+        return ok ? items : null;
+    }
+
+    /// <summary>A list of distinct names (columns, features); see <see cref="DistinctList{T}"/>.</summary>
+    public List<string>? DistinctNames(YamlNode node, string path, string expected, string? whenEmpty) =>
+        DistinctList(node, path, expected, static (string text, string _, YamlNode _, out string value) =>
+        {
+            value = text;
+            return true;
+        }, whenEmpty);
+
     /// <summary>A trimmed, non-empty, non-null scalar.</summary>
     public string? NonEmptyString(YamlNode node, string path)
     {

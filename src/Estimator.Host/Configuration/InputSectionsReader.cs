@@ -98,41 +98,8 @@ internal sealed class InputSectionsReader(ConfigNodes nodes)
         ConfigNodes.Get(map, key) is { } node ? Columns(node, path + "." + key, what, allowEmpty: false) : [];
 
     /// <summary>A list of column names, each once; empty only when <paramref name="allowEmpty"/>.</summary>
-    private List<string>? Columns(YamlNode node, string path, string what, bool allowEmpty)
-    {
-        if (nodes.Sequence(node, path, $"expected a list of {what}") is not { } sequence)
-        {
-            return null;
-        }
-
-        var names = new List<string>();
-        var ok = true;
-        foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
-        {
-            var name = nodes.NonEmptyString(item, itemPath);
-            if (name is null)
-            {
-                ok = false;
-            }
-            else if (names.Contains(name, StringComparer.Ordinal))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
-                ok = false;
-            }
-            else
-            {
-                names.Add(name);
-            }
-        }
-
-        if (ok && !allowEmpty && names.Count == 0)
-        {
-            nodes.Problem(path, node.Start, $"the list is empty: give {what}");
-            ok = false;
-        }
-
-        return ok ? names : null;
-    }
+    private List<string>? Columns(YamlNode node, string path, string what, bool allowEmpty) =>
+        nodes.DistinctNames(node, path, $"expected a list of {what}", allowEmpty ? null : $"give {what}");
 
     /// <summary>Drift methods by Core's names (<see cref="DriftMethods.TryParse"/>), each applying to <paramref name="kind"/> columns, each once.</summary>
     private List<DriftMethod>? Methods(YamlNode node, string path, FeatureKind kind)

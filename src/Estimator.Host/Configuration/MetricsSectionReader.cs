@@ -26,41 +26,17 @@ internal sealed class MetricsSectionReader(ConfigNodes nodes)
         node is null ? [.. DleMetrics.Default] : ReadList<DleMetric>(node, path, "[mae, rmse]", RegressionMetricName);
 
     private List<T>? ReadList<T>(YamlNode node, string path, string example, Func<string, string, YamlNode, T?> parse)
-        where T : struct
-    {
-        if (nodes.Sequence(node, path, $"expected a list of metric names, e.g. {example}") is not { } sequence)
-        {
-            return null;
-        }
-
-        var metrics = new List<T>();
-        var ok = true;
-        foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
-        {
-            var name = nodes.NonEmptyString(item, itemPath);
-            if (name is null || parse(name, itemPath, item) is not { } metric)
+        where T : struct => nodes.DistinctList(
+            node,
+            path,
+            $"expected a list of metric names, e.g. {example}",
+            (string text, string itemPath, YamlNode item, out T value) =>
             {
-                ok = false;
-            }
-            else if (metrics.Contains(metric))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
-                ok = false;
-            }
-            else
-            {
-                metrics.Add(metric);
-            }
-        }
-
-        if (ok && metrics.Count == 0)
-        {
-            nodes.Problem(path, node.Start, "the list is empty: name at least one metric");
-            ok = false;
-        }
-
-        return ok ? metrics : null;
-    }
+                var parsed = parse(text, itemPath, item);
+                value = parsed.GetValueOrDefault();
+                return parsed.HasValue;
+            },
+            "name at least one metric");
 
     /// <summary>The thresholds by metric (none when <paramref name="node"/> is null), or null when any has a problem.</summary>
     /// <param name="node">The <c>thresholds</c> value, or null.</param>

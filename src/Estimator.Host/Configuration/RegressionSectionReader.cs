@@ -54,39 +54,9 @@ internal sealed class RegressionSectionReader(ConfigNodes nodes, MetricsSectionR
     }
 
     /// <summary><c>features</c>: a non-empty list of column names, each once.</summary>
-    private List<string>? Features(YamlNode node, string path)
-    {
-        if (nodes.Sequence(node, path, "expected a list of the model's input columns, e.g. [x1, x2, g]") is not { } sequence)
-        {
-            return null;
-        }
-
-        var features = new List<string>();
-        var ok = true;
-        foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
-        {
-            var name = nodes.NonEmptyString(item, itemPath);
-            if (name is null)
-            {
-                ok = false;
-            }
-            else if (features.Contains(name, StringComparer.Ordinal))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
-                ok = false;
-            }
-            else
-            {
-                features.Add(name);
-            }
-        }
-
-        if (ok && features.Count == 0)
-        {
-            nodes.Problem(path, node.Start, "the list is empty: name the model's input columns (direct loss estimation learns the error from them)");
-            ok = false;
-        }
-
-        return ok ? features : null;
-    }
+    private List<string>? Features(YamlNode node, string path) => nodes.DistinctNames(
+        node,
+        path,
+        "expected a list of the model's input columns, e.g. [x1, x2, g]",
+        "name the model's input columns (direct loss estimation learns the error from them)");
 }
