@@ -17,11 +17,7 @@ public sealed class DomainClassifierCalculator : ICalculator
     /// <exception cref="ArgumentException">No columns, a duplicate, fewer than two folds, or boosting settings out of range.</exception>
     public DomainClassifierCalculator(DomainClassifierOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Columns is null || options.Columns.Count == 0 || options.Columns.Distinct(StringComparer.Ordinal).Count() != options.Columns.Count)
-        {
-            throw new ArgumentException("The domain classifier needs at least one column, each listed once.", nameof(options));
-        }
+        ColumnCalculatorOptions.CheckColumns(options, "The domain classifier");
 
         if (options.Folds < 2)
         {

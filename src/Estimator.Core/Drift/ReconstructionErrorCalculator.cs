@@ -17,11 +17,7 @@ public sealed class ReconstructionErrorCalculator : ICalculator
     /// <exception cref="ArgumentException">No columns, a duplicate, or a variance share outside (0, 1).</exception>
     public ReconstructionErrorCalculator(ReconstructionErrorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Columns is null || options.Columns.Count == 0 || options.Columns.Distinct(StringComparer.Ordinal).Count() != options.Columns.Count)
-        {
-            throw new ArgumentException("Reconstruction error needs at least one column, each listed once.", nameof(options));
-        }
+        ColumnCalculatorOptions.CheckColumns(options, "Reconstruction error");
 
         if (!(options.VarianceShare is > 0 and < 1))
         {

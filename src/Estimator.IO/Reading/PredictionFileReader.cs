@@ -21,13 +21,7 @@ namespace Estimator.IO;
 /// </remarks>
 public static class PredictionFileReader
 {
-    /// <summary>Reads a Parquet or CSV prediction file.</summary>
-    /// <param name="path">The file; its extension selects the format.</param>
-    /// <param name="mapping">Which columns hold what.</param>
-    /// <param name="requireTargets">Whether the target column (<see cref="ColumnMapping.YTrue"/>) must be mapped and present; when false it is read if present.</param>
-    /// <param name="requirePredictions">Whether the predicted label column must be mapped and present; when false it is read if present.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or holds bad data.</exception>
-    /// <exception cref="ArgumentException">A required column is not mapped.</exception>
+    /// <inheritdoc cref="ReadAsync"/>
     public static PredictionData Read(string path, ColumnMapping mapping, bool requireTargets, bool requirePredictions) =>
         ReadAsync(path, mapping, requireTargets, requirePredictions).GetAwaiter().GetResult();
 

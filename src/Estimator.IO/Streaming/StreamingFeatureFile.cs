@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Estimator.Calculators;
 
 namespace Estimator.IO;
@@ -16,15 +15,9 @@ namespace Estimator.IO;
 /// </remarks>
 public static class StreamingFeatureFile
 {
-    private const int ReadAhead = 2;
-
     /// <summary>Whether <paramref name="path"/> can be streamed (a Parquet file; CSV files are read whole).</summary>
     /// <param name="path">The analysis file.</param>
-    public static bool CanStream(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return FileFormats.FromPath(path) == FileFormat.Parquet;
-    }
+    public static bool CanStream(string path) => ReadAheadPipeline.CanStream(path);
 
     /// <summary>
     /// Whether streaming <paramref name="path"/> saves memory: a Parquet file of more than one row group (a single
@@ -81,11 +74,6 @@ public static class StreamingFeatureFile
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(fitted);
         ArgumentNullException.ThrowIfNull(model);
-        if (!File.Exists(path))
-        {
-            throw new EstimatorDataException("file not found", path);
-        }
-
         var names = columns.Distinct(StringComparer.Ordinal).ToList();
         var requests = names.Select(c => new ColumnRequest(c, true)).ToList();
         if (timestamp is not null)
@@ -93,20 +81,11 @@ public static class StreamingFeatureFile
             requests.Add(new ColumnRequest(timestamp, true));
         }
 
-        var total = await ParquetTableReader.CountRowsAsync(path, cancellationToken).ConfigureAwait(false);
-        if (total == 0)
-        {
-            throw new EstimatorDataException("the analysis data has no rows", path);
-        }
-
-        if (total > Array.MaxLength)
-        {
-            throw new EstimatorDataException(FormattableString.Invariant($"has {total} rows; at most {Array.MaxLength} can be chunked"), path);
-        }
+        var total = await ReadAheadPipeline.CountRowsAsync(path, "the analysis data has no rows", cancellationToken).ConfigureAwait(false);
 
         var feeds = fitted.Select(f => new ChunkFeed(
             f, f.Chunking.RequiresTimestamps ? null : Chunker.Split((int)total, default, f.Chunking), path, timestamp)).ToList();
-        var channel = Channel.CreateBounded<(ModelData Data, long FirstRow)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var channel = ReadAheadPipeline.Channel<(ModelData Data, long FirstRow)>();
         await ReadAheadPipeline.RunAsync(
             channel,
             async token =>

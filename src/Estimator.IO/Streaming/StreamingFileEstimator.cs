@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Estimator.Estimation;
 using Estimator.Metrics;
 
@@ -20,8 +19,6 @@ public readonly record struct StreamProgress(long RowsRead, long TotalRows, int 
 public static class StreamingFileEstimator
 {
     /// <summary>Row groups read ahead of the estimate (bounds memory to about this many groups plus one).</summary>
-    private const int ReadAhead = 2;
-
     /// <summary>Streams <paramref name="path"/> through <paramref name="fitted"/> and returns the result.</summary>
     /// <param name="path">The analysis file (.parquet, .parq or .csv).</param>
     /// <param name="mapping">Which columns hold what (the id column is not read).</param>
@@ -72,7 +69,7 @@ public static class StreamingFileEstimator
         }
 
         var stream = fitted.BeginStreaming(total, compute);
-        var channel = Channel.CreateBounded<(PredictionSet Set, long FirstRow)>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var channel = ReadAheadPipeline.Channel<(PredictionSet Set, long FirstRow)>();
         // Producer: read and convert row groups on another thread while the estimate consumes them.
         await ReadAheadPipeline.RunAsync(
             channel,

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Estimator.Calculators;
 
 namespace Estimator.IO;
@@ -15,15 +14,9 @@ namespace Estimator.IO;
 /// </remarks>
 public static class StreamingRegressionFile
 {
-    private const int ReadAhead = 2;
-
     /// <summary>Whether <paramref name="path"/> can be streamed (a Parquet file; CSV files are read whole).</summary>
     /// <param name="path">The analysis file.</param>
-    public static bool CanStream(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return FileFormats.FromPath(path) == FileFormat.Parquet;
-    }
+    public static bool CanStream(string path) => ReadAheadPipeline.CanStream(path);
 
     /// <summary>Streams <paramref name="path"/> through <paramref name="fitted"/>, chunk by chunk.</summary>
     /// <param name="path">The analysis file (Parquet).</param>
@@ -51,28 +44,13 @@ public static class StreamingRegressionFile
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(fitted);
         ArgumentNullException.ThrowIfNull(model);
-        if (!File.Exists(path))
-        {
-            throw new EstimatorDataException("file not found", path);
-        }
-
         mapping = mapping with { Id = null };
         var requests = RegressionFileReader.Requests(mapping, features, requireTargets: false);
-        var total = await ParquetTableReader.CountRowsAsync(path, cancellationToken).ConfigureAwait(false);
-        if (total == 0)
-        {
-            throw new EstimatorDataException("has no rows", path);
-        }
-
-        if (total > Array.MaxLength)
-        {
-            throw new EstimatorDataException(FormattableString.Invariant($"has {total} rows; at most {Array.MaxLength} can be chunked"), path);
-        }
+        var total = await ReadAheadPipeline.CountRowsAsync(path, "has no rows", cancellationToken).ConfigureAwait(false);
 
         var sizeChunks = fitted.Chunking.RequiresTimestamps ? null : Chunker.Split((int)total, default, fitted.Chunking);
         var chunker = new ChunkFeed(fitted, sizeChunks, path, mapping.Timestamp);
-        var channel = Channel.CreateBounded<(RegressionPredictionData Data, long FirstRow)>(
-            new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var channel = ReadAheadPipeline.Channel<(RegressionPredictionData Data, long FirstRow)>();
         await ReadAheadPipeline.RunAsync(
             channel,
             async token =>

@@ -11,12 +11,7 @@ namespace Estimator.IO;
 /// </remarks>
 public static class TargetJoin
 {
-    /// <summary>Reads a Parquet or CSV targets file and left-joins its targets onto <paramref name="analysis"/> by id.</summary>
-    /// <param name="analysis">Analysis data read with an id column mapped.</param>
-    /// <param name="targetsPath">The targets file; its extension selects the format.</param>
-    /// <param name="idColumn">The id column in the targets file.</param>
-    /// <param name="yTrueColumn">The target column in the targets file (0/1, null = missing).</param>
-    /// <exception cref="EstimatorDataException">The analysis has no ids, the targets file is unreadable or holds bad data, or an id repeats.</exception>
+    /// <inheritdoc cref="LeftJoinAsync"/>
     public static TargetJoinResult LeftJoin(PredictionData analysis, string targetsPath, string idColumn, string yTrueColumn) =>
         LeftJoinAsync(analysis, targetsPath, idColumn, yTrueColumn).GetAwaiter().GetResult();
 
