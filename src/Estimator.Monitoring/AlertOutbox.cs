@@ -22,13 +22,28 @@ internal sealed class AlertOutbox(StoreContext context)
 
     private string FlagsPath(string model) => Path.Combine(Layout.AlertsDirectory(model), "flags.json");
 
-    /// <summary>Queues the notification unless it was queued or sent before; true when queued now.</summary>
+    /// <summary>
+    /// Queues the notification unless it was queued or sent before; true when queued now. One that no channel will
+    /// receive (<see cref="StoreContext.Unrouted"/>) is recorded as delivered to no channel at once, in <c>sent/</c>.
+    /// </summary>
     public bool Enqueue(AlertNotification notification)
     {
         var pending = Layout.OutboxPath(notification.Model, "pending", notification.Id);
-        if (File.Exists(pending) || File.Exists(Layout.OutboxPath(notification.Model, "sent", notification.Id)))
+        var sent = Layout.OutboxPath(notification.Model, "sent", notification.Id);
+        if (File.Exists(pending) || File.Exists(sent))
         {
             return false;
+        }
+
+        if (context.Unrouted?.Invoke(notification) == true)
+        {
+            // What the delivery pass would write for it (the same file in the same place), without the pending file it
+            // would first write, read back, rewrite and move: a crash before this write loses nothing the state holds,
+            // since the alert evaluation that queues it commits its summary after this.
+            var delivered = new Dictionary<string, DateTime>(notification.Delivered) { [ModelRunner.NoChannel] = context.Time.GetUtcNow().UtcDateTime };
+            AtomicFile.WriteText(sent, JsonSerializer.Serialize(notification with { Delivered = delivered }, Json));
+            Sent.AfterDelivery(notification.Model);
+            return true;
         }
 
         AtomicFile.WriteText(pending, JsonSerializer.Serialize(notification, Json));
