@@ -96,14 +96,14 @@ YAML
 
 # history DIR: clones the template store (built once, below) into every model's store folder. Files are hard links
 # (the store replaces files by rename) except the files written in place, which each model gets its own copy of: the
-# lock file (left out) and the append-only logs (the chunk log, the consumed-file log and its index).
+# lock file (left out) and the append-only files (the chunk log, the consumed-file log and its index, alerts/flags.json).
 history_to() {
   [ "$history" -gt 0 ] || return 0
   mkdir -p "$1/store"
   local t="$work/template/store/t"
   for m in $(ls "$1/in"); do
     cp -al "$t" "$1/store/$m"; rm -f "$1/store/$m/.lock"
-    for f in "$t"/chunks/*.jsonl "$t"/consumed.jsonl "$t"/consumed.idx; do
+    for f in "$t"/chunks/*.jsonl "$t"/consumed.jsonl "$t"/consumed.idx "$t"/alerts/flags.json; do
       if [ -f "$f" ]; then cp --remove-destination "$f" "$1/store/$m/${f#"$t"/}"; fi
     done
   done
