@@ -38,10 +38,11 @@ internal sealed class AlertOutbox(StoreContext context)
         if (context.Unrouted?.Invoke(notification) == true)
         {
             // What the delivery pass would write for it (the same file in the same place), without the pending file it
-            // would first write, read back, rewrite and move: a crash before this write loses nothing the state holds,
-            // since the alert evaluation that queues it commits its summary after this.
+            // would first write, read back, rewrite and move. Not flushed to disk: nothing is to be delivered, so after a
+            // power loss a lost record only shortens the history (the evaluation that queued it may queue it again), and
+            // an empty or partial one is skipped by the readers (Read, SentPruning).
             var delivered = new Dictionary<string, DateTime>(notification.Delivered) { [ModelRunner.NoChannel] = context.Time.GetUtcNow().UtcDateTime };
-            AtomicFile.WriteText(sent, JsonSerializer.Serialize(notification with { Delivered = delivered }, Json));
+            AtomicFile.WriteText(sent, JsonSerializer.Serialize(notification with { Delivered = delivered }, Json), durable: false);
             Sent.AfterDelivery(notification.Model);
             return true;
         }
@@ -61,7 +62,20 @@ internal sealed class AlertOutbox(StoreContext context)
 
         var files = Directory.GetFiles(directory, "*.json");
         Array.Sort(files, StringComparer.Ordinal);
-        return files.Select(f => JsonSerializer.Deserialize<AlertNotification>(File.ReadAllText(f), Json)!).ToList();
+        return [.. files.Select(Parse).OfType<AlertNotification>()];
+    }
+
+    /// <summary>The notification in <paramref name="path"/>; null when the file is empty or not a notification (a record not flushed before a power loss).</summary>
+    public static AlertNotification? Parse(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AlertNotification>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Records a delivery to <paramref name="channel"/>; moves the notification to <c>sent/</c> when <paramref name="complete"/>.</summary>
