@@ -55,9 +55,17 @@ public static class EstimatorServiceCollectionExtensions
         services.TryAddSingleton(new EstimatorHostRole(role, serverName));
         services.TryAddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>()) { WorkItemRows = config.WorkItemRows, WorkItemGrace = config.WorkItemGrace });
+        services.TryAddSingleton(sp => new ModelRunner(config.StoreDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelRunner>())
+        {
+            WorkItemRows = config.WorkItemRows,
+            WorkItemGrace = config.WorkItemGrace,
+            Unrouted = sp.GetRequiredService<NotificationRouting>().Unrouted,
+        });
+        services.TryAddSingleton<NotificationRouting>();
         services.TryAddSingleton<IModelStore, ModelRunnerStore>();
         services.TryAddTransient<ModelJobs>();
+        services.TryAddTransient<ModelTickJob>();
+        services.TryAddSingleton<RunStamps>();
         services.TryAddSingleton<HostMetrics>();
         services.TryAddSingleton<NotificationDispatcher>();
         services.TryAddTransient<NotifyJob>();

@@ -94,6 +94,13 @@ public interface IModelStore
     /// <param name="channel">The channel's name.</param>
     /// <param name="complete">Whether every routed channel now has it.</param>
     AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete);
+
+    /// <summary>
+    /// The stamp of what the model's estimate run depends on, taken now; null when file stamps cannot tell (the default:
+    /// the scheduler then runs the model at every due time).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    InputStamp? Stamp(ModelDefinition model) => null;
 }
 
 /// <summary>The store as <see cref="ModelRunner"/> implements it.</summary>
@@ -150,4 +157,7 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete) => runner.RecordDelivery(notification, channel, complete);
+
+    /// <inheritdoc />
+    public InputStamp? Stamp(ModelDefinition model) => runner.Stamp(model);
 }

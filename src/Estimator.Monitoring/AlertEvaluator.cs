@@ -103,7 +103,7 @@ internal sealed class AlertEvaluator(StoreContext context, ChunkFiles files, Ale
     /// <summary>The summary and the records of the chunks that became final since; null when a full evaluation is needed.</summary>
     private (ModelSummary Summary, List<EstimateRecord> Records)? Incremental(string model, string definition, ModelState state)
     {
-        if (state.Pending.Count > 0 || summaries.Load(model) is not { } summary || summary.Definition != definition || outbox.FlagBytes(model) != summary.FlagBytes)
+        if (state.Pending.Count > 0 || summaries.Load(model) is not { } summary || summary.Definition != definition || !outbox.FlagsIntact(model, summary.FlagBytes))
         {
             return null;
         }

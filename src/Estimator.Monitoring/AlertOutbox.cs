@@ -22,13 +22,29 @@ internal sealed class AlertOutbox(StoreContext context)
 
     private string FlagsPath(string model) => Path.Combine(Layout.AlertsDirectory(model), "flags.json");
 
-    /// <summary>Queues the notification unless it was queued or sent before; true when queued now.</summary>
+    /// <summary>
+    /// Queues the notification unless it was queued or sent before; true when queued now. One that no channel will
+    /// receive (<see cref="StoreContext.Unrouted"/>) is recorded as delivered to no channel at once, in <c>sent/</c>.
+    /// </summary>
     public bool Enqueue(AlertNotification notification)
     {
         var pending = Layout.OutboxPath(notification.Model, "pending", notification.Id);
-        if (File.Exists(pending) || File.Exists(Layout.OutboxPath(notification.Model, "sent", notification.Id)))
+        var sent = Layout.OutboxPath(notification.Model, "sent", notification.Id);
+        if (File.Exists(pending) || File.Exists(sent))
         {
             return false;
+        }
+
+        if (context.Unrouted?.Invoke(notification) == true)
+        {
+            // What the delivery pass would write for it (the same file in the same place), without the pending file it
+            // would first write, read back, rewrite and move. Not flushed to disk: nothing is to be delivered, so after a
+            // power loss a lost record only shortens the history (the evaluation that queued it may queue it again), and
+            // an empty or partial one is skipped by the readers (Read, SentPruning).
+            var delivered = new Dictionary<string, DateTime>(notification.Delivered) { [ModelRunner.NoChannel] = context.Time.GetUtcNow().UtcDateTime };
+            AtomicFile.WriteText(sent, JsonSerializer.Serialize(notification with { Delivered = delivered }, Json), durable: false);
+            Sent.AfterDelivery(notification.Model);
+            return true;
         }
 
         AtomicFile.WriteText(pending, JsonSerializer.Serialize(notification, Json));
@@ -46,7 +62,20 @@ internal sealed class AlertOutbox(StoreContext context)
 
         var files = Directory.GetFiles(directory, "*.json");
         Array.Sort(files, StringComparer.Ordinal);
-        return files.Select(f => JsonSerializer.Deserialize<AlertNotification>(File.ReadAllText(f), Json)!).ToList();
+        return [.. files.Select(Parse).OfType<AlertNotification>()];
+    }
+
+    /// <summary>The notification in <paramref name="path"/>; null when the file is empty or not a notification (a record not flushed before a power loss).</summary>
+    public static AlertNotification? Parse(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AlertNotification>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Records a delivery to <paramref name="channel"/>; moves the notification to <c>sent/</c> when <paramref name="complete"/>.</summary>
@@ -103,9 +132,11 @@ internal sealed class AlertOutbox(StoreContext context)
     }
 
     /// <summary>
-    /// Appends <paramref name="added"/> to the flags file (atomically: the file is rewritten, but its earlier flags are
-    /// copied as bytes, not parsed); the result is the same text <see cref="WriteFlags"/> would write for the whole list.
-    /// Returns the file's length.
+    /// Appends <paramref name="added"/> to the flags file in place (its closing <c>]</c> is overwritten by the new items
+    /// and a new <c>]</c>, in one write): the result is the same text <see cref="WriteFlags"/> would write for the whole
+    /// list. The file grows with the model's history, so it is not copied per run. Returns the file's length, which the
+    /// summary records: a write cut short leaves another length (or a file not ending in <c>]</c>,
+    /// <see cref="FlagsIntact"/>), and the next evaluation then rewrites the file from the estimates.
     /// </summary>
     public long AppendFlags(string model, IReadOnlyList<AlertFlag> added)
     {
@@ -116,51 +147,50 @@ internal sealed class AlertOutbox(StoreContext context)
         }
 
         var items = JsonSerializer.SerializeToUtf8Bytes(added, FlagJson);
-        using var before = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-
-        // The file ends with the array's ']' (compact JSON, no trailing whitespace): copy everything before it in pooled
-        // blocks (never the whole file in one array: it grows with the history), then the new items and a new ']'.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
         Span<byte> tail = stackalloc byte[2];
-        before.Seek(-Math.Min(2, before.Length), SeekOrigin.End);
-        var read = before.Read(tail);
+        file.Seek(-Math.Min(2, file.Length), SeekOrigin.End);
+        var read = file.Read(tail);
         if (read < 2 || tail[1] != (byte)']' || items.Length < 2)
         {
             throw new InvalidOperationException($"{path} is not a compact JSON array");
         }
 
+        // ",item,...,item]" from the old ']' on (the new array's '[' dropped; no comma after an empty array).
         var empty = tail[0] == (byte)'[';
-        var keep = before.Length - 1;
-        AtomicFile.Write(path, stream =>
+        if (!empty)
         {
-            before.Seek(0, SeekOrigin.Begin);
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
-            try
-            {
-                for (long left = keep; left > 0;)
-                {
-                    var n = before.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-                    if (n == 0)
-                    {
-                        throw new EndOfStreamException($"{path} shrank while it was copied");
-                    }
+            items[0] = (byte)',';
+        }
 
-                    stream.Write(buffer, 0, n);
-                    left -= n;
-                }
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            }
+        file.Seek(-1, SeekOrigin.End);
+        file.Write(items, empty ? 1 : 0, items.Length - (empty ? 1 : 0));
+        file.Flush();
+        return file.Length;
+    }
 
-            if (!empty)
+    /// <summary>Whether the flags file has <paramref name="bytes"/> bytes and ends its array (an append was not cut short).</summary>
+    public bool FlagsIntact(string model, long bytes)
+    {
+        try
+        {
+            using var file = new FileStream(FlagsPath(model), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            if (file.Length != bytes || bytes < 2)
             {
-                stream.WriteByte((byte)',');
+                return false;
             }
 
-            stream.Write(items, 1, items.Length - 1);
-        });
-        return FlagBytes(model);
+            file.Seek(-1, SeekOrigin.End);
+            return file.ReadByte() == ']';
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes <paramref name="text"/> atomically unless the file already holds exactly it.</summary>
@@ -178,6 +208,8 @@ internal sealed class AlertOutbox(StoreContext context)
             // Unreadable: rewrite it.
         }
 
-        AtomicFile.WriteText(path, text);
+        // Not flushed to disk: the alert files are derived from the estimates (and checked against the summary), so
+        // after a power loss the next evaluation rewrites whichever did not survive.
+        AtomicFile.WriteText(path, text, durable: false);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var now = context.Time.GetUtcNow();
         var rejectedPath = Layout.RejectedPath(model.Name);
         var rejectedBefore = RejectedFiles.Load(rejectedPath);
-        var (fresh, stillRejected) = NewFiles(model, state, rejectedBefore, now);
+        var (fresh, stillRejected, unsettled) = NewFiles(model, state, rejectedBefore, now);
         if (fresh.Count == 0)
         {
             if (stillRejected.Count != rejectedBefore.Count)
@@ -33,7 +33,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             }
 
             tracker.Finish();
-            return new EstimateOutcome("", [], 0, 0, 0);
+            return new EstimateOutcome("", [], 0, 0, 0) { Waiting = unsettled + stillRejected.Count };
         }
 
         tracker.TotalFiles = fresh.Count;
@@ -45,7 +45,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             // Every new file was unusable: record them, so they are not read again until they change.
             RejectedFiles.Save(rejectedPath, [.. stillRejected, .. rejected]);
             tracker.Finish();
-            return new EstimateOutcome("", [], 0, 0, 0) { Rejected = rejected };
+            return new EstimateOutcome("", [], 0, 0, 0) { Rejected = rejected, Waiting = unsettled + stillRejected.Count + rejected.Count };
         }
 
         var run = state.Runs + 1;
@@ -102,19 +102,20 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             "Model {Model}: run {Run} read {Files} files ({Rows} rows); {Final} chunks final, {Provisional} provisional, {Items} work item(s)",
             model.Name, runId, read.Count, newRows.Count, finalized, provisional, items.Count);
         tracker.Finish();
-        return new EstimateOutcome(runId, [.. read.Select(f => f.Path)], newRows.Count, finalized, provisional) { WorkItems = items.Count, Rejected = rejected };
+        return new EstimateOutcome(runId, [.. read.Select(f => f.Path)], newRows.Count, finalized, provisional) { WorkItems = items.Count, Rejected = rejected, Waiting = unsettled + stillRejected.Count + rejected.Count };
     }
 
     /// <summary>
     /// Analysis files not processed before and not written to for the settle time, in processing order; and the files
     /// rejected before that are still there unchanged (a changed one is tried again, so it is among the new files).
     /// </summary>
-    private (List<string> Fresh, List<RejectedFile> StillRejected) NewFiles(ModelDefinition model, ModelState state, List<RejectedFile> rejectedBefore, DateTimeOffset now)
+    private (List<string> Fresh, List<RejectedFile> StillRejected, int Unsettled) NewFiles(ModelDefinition model, ModelState state, List<RejectedFile> rejectedBefore, DateTimeOffset now)
     {
         var processed = context.Consumed.Open(model.Name, state);
         var rejected = rejectedBefore.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var fresh = new List<string>();
         var stillRejected = new List<RejectedFile>();
+        var unsettled = 0;
         var analysis = FileSource.List(model.Analysis);
         foreach (var file in analysis)
         {
@@ -139,12 +140,16 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             {
                 fresh.Add(file);
             }
+            else
+            {
+                unsettled++;
+            }
         }
 
         // Label files set aside by reconciliation stay set aside while they are there; reconciliation retries them.
         var labels = model.Targets is null ? [] : FileSource.List(model.Targets).ToHashSet(StringComparer.Ordinal);
         stillRejected.AddRange(rejectedBefore.Where(r => labels.Contains(r.Path) && !analysis.Contains(r.Path, StringComparer.Ordinal)));
-        return (fresh, stillRejected);
+        return (fresh, stillRejected, unsettled);
     }
 
     /// <summary>

@@ -23,6 +23,12 @@ public sealed record EstimateOutcome(string RunId, IReadOnlyList<string> FilesPr
 
     /// <summary>Analysis files this run set aside as unusable (each with its error); the run estimated the others around them.</summary>
     public IReadOnlyList<RejectedFile> Rejected { get; init; } = [];
+
+    /// <summary>
+    /// Analysis files the run left for a later one: not yet settled (still being written), or set aside before and
+    /// unchanged (tried again once they change). While there are any, the next run is needed even if no file arrives.
+    /// </summary>
+    public int Waiting { get; init; }
 }
 
 /// <summary>
@@ -114,6 +120,29 @@ public sealed class ModelRunner
     /// <summary>How many delivered notifications a model's <c>outbox/sent/</c> keeps at most (the same exceptions as <see cref="SentRetention"/>).</summary>
     /// <value>Default: 1,000.</value>
     public int SentLimit { get => _outbox.Sent.Limit; init => _outbox.Sent.Limit = value; }
+
+    /// <summary>
+    /// Tells, when an evaluation queues a notification, that no channel will receive it (the host's routing: a model
+    /// without channels, or a trigger whose severity no channel takes). Such a notification is recorded as delivered to
+    /// <see cref="NoChannel"/> straight in <c>outbox/sent/</c>, in one atomic write, instead of waiting in
+    /// <c>outbox/pending/</c> for a delivery pass that would only move it there; the file is the same either way.
+    /// </summary>
+    /// <value>Default: null (every notification waits in <c>outbox/pending/</c>).</value>
+    public Func<AlertNotification, bool>? Unrouted { get => _context.Unrouted; init => _context.Unrouted = value; }
+
+    /// <summary>The channel name under which a notification routed to no channel is recorded as delivered.</summary>
+    public const string NoChannel = "(none)";
+
+    /// <summary>
+    /// The stamp of what <paramref name="model"/>'s estimate run depends on (reference, analysis folder, committed state),
+    /// taken now; null when file stamps cannot tell (the model is then run every time).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    public InputStamp? Stamp(ModelDefinition model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return InputStamp.Of(model, _context.Layout.StatePath(StoreLayout.CheckedName(model.Name)), _context.Time.GetUtcNow().UtcDateTime);
+    }
 
     /// <summary>Called just before an estimate run commits its state (tests use it to simulate a crash there).</summary>
     internal Action<string>? BeforeCommit { get => _context.BeforeCommit; init => _context.BeforeCommit = value; }

@@ -70,7 +70,11 @@ internal sealed class ModelSummaries(StoreContext context)
         }
     }
 
-    public void Save(string model, ModelSummary summary) => AtomicFile.WriteText(context.Layout.SummaryPath(model), JsonSerializer.Serialize(summary, Json));
+    /// <summary>
+    /// Writes the summary atomically but without flushing it to disk: it is derived from the committed chunks (a summary
+    /// that is lost, stale or does not match the flags file makes the next evaluation read every estimate file again).
+    /// </summary>
+    public void Save(string model, ModelSummary summary) => AtomicFile.WriteText(context.Layout.SummaryPath(model), JsonSerializer.Serialize(summary, Json), durable: false);
 
     /// <summary>Drops the summary: the next evaluation reads every estimate file again.</summary>
     public void Invalidate(string model) => File.Delete(context.Layout.SummaryPath(model));

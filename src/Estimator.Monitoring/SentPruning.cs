@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 
 namespace Estimator.Monitoring;
 
@@ -52,7 +51,7 @@ internal sealed class SentPruning(StoreContext context)
 
         // Newest first, by delivery time (the file's last write is the delivery that completed it).
         var sent = files
-            .Select(f => (File: f, Notification: JsonSerializer.Deserialize<AlertNotification>(File.ReadAllText(f.FullName), AlertOutbox.Json)!))
+            .Select(f => (File: f, Notification: AlertOutbox.Parse(f.FullName)))
             .OrderByDescending(s => s.File.LastWriteTimeUtc).ThenByDescending(s => s.File.Name, StringComparer.Ordinal)
             .ToList();
         var newest = new HashSet<string>(StringComparer.Ordinal);
@@ -61,7 +60,8 @@ internal sealed class SentPruning(StoreContext context)
         for (var k = 0; k < sent.Count; k++)
         {
             var (file, n) = sent[k];
-            var protectedOne = newest.Add(n.DedupKey) | (n.State == "firing" && newestFiring.Add(n.DedupKey));
+            // An unreadable record (not flushed before a power loss) protects nothing and goes like any other.
+            var protectedOne = n is not null && (newest.Add(n.DedupKey) | (n.State == "firing" && newestFiring.Add(n.DedupKey)));
             if (!protectedOne && (k >= Limit || now - file.LastWriteTimeUtc > Retention))
             {
                 file.Delete();

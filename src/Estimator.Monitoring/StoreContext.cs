@@ -50,4 +50,7 @@ internal sealed class StoreContext
     public TimeSpan WorkItemGrace { get; set; } = TimeSpan.Zero;
 
     public Action<string>? BeforeCommit { get; set; }
+
+    /// <summary>Whether no channel will receive a notification (see <see cref="ModelRunner.Unrouted"/>).</summary>
+    public Func<AlertNotification, bool>? Unrouted { get; set; }
 }

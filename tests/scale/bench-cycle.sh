@@ -17,7 +17,9 @@
 #   HISTORY=0 (chunks of history every model's store holds before cycle 1: one model's store is built once from
 #   copies of part-01 and cloned, hard-linked, to every model; so cycle 1 fits nothing and every cycle pays the history),
 #   TEMPLATE_CLI=path/to/estimator.dll (the build that writes that store, default CLI: an older build's store layout is
-#   then migrated by cycle 1).
+#   then migrated by cycle 1),
+#   LINK=1 (each cycle's file reaches the models as hard links of one back-dated copy instead of one copy per model:
+#   the same bytes and times, without 420 KB of disk per model and cycle; for 10,000 models).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 models=${1:-1000}
@@ -35,8 +37,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n 
 trap cleanup EXIT
 cp datasets/car_loan/reference.parquet "$work/reference.parquet"
 
-# helper.py drop DIR CYCLE FILE  : copies FILE once per model into DIR/staging, back-dates it, renames it into each
-#                                 model's folder and prints the wall-clock time right after the last rename.
+# helper.py drop DIR CYCLE FILE  : copies FILE once per model into DIR/staging (LINK=1: one copy, hard-linked per model),
+#                                 back-dates it, renames it into each model's folder and prints the wall-clock time right
+#                                 after the last rename.
 # helper.py wait DIR INDEX T0 [PID]: waits until every model has chunk INDEX and a later flags.json; prints seconds since T0
 #                                 (stops when process PID has exited; PID 0: checks once).
 # helper.py cpu PID             : utime+stime of PID in seconds.
@@ -49,11 +52,17 @@ if cmd == "drop":
     staging = os.path.join(d, "staging"); os.makedirs(staging, exist_ok=True)
     old = time.time() - 300
     names = models(d)
+    link = os.environ.get("LINK") == "1"
+    if link:
+        one = os.path.join(staging, ".one")
+        shutil.copyfile(src, one); os.utime(one, (old, old))
     for m in names:
         p = os.path.join(staging, m)
-        shutil.copyfile(src, p); os.utime(p, (old, old))
+        if link: os.link(one, p)
+        else: shutil.copyfile(src, p); os.utime(p, (old, old))
     for m in names:
         os.rename(os.path.join(staging, m), os.path.join(d, "in", m, "part-%02d.parquet" % int(cycle)))
+    if link: os.remove(one)
     print("%.3f" % time.time())
 elif cmd == "wait":
     d, index, t0 = args[0], int(args[1]), float(args[2])
@@ -96,14 +105,14 @@ YAML
 
 # history DIR: clones the template store (built once, below) into every model's store folder. Files are hard links
 # (the store replaces files by rename) except the files written in place, which each model gets its own copy of: the
-# lock file (left out) and the append-only logs (the chunk log, the consumed-file log and its index).
+# lock file (left out) and the append-only files (the chunk log, the consumed-file log and its index, alerts/flags.json).
 history_to() {
   [ "$history" -gt 0 ] || return 0
   mkdir -p "$1/store"
   local t="$work/template/store/t"
   for m in $(ls "$1/in"); do
     cp -al "$t" "$1/store/$m"; rm -f "$1/store/$m/.lock"
-    for f in "$t"/chunks/*.jsonl "$t"/consumed.jsonl "$t"/consumed.idx; do
+    for f in "$t"/chunks/*.jsonl "$t"/consumed.jsonl "$t"/consumed.idx "$t"/alerts/flags.json; do
       if [ -f "$f" ]; then cp --remove-destination "$f" "$1/store/$m/${f#"$t"/}"; fi
     done
   done

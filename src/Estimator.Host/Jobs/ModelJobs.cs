@@ -24,9 +24,10 @@ namespace Estimator.Host.Jobs;
 /// <param name="metrics">Where job durations and rows processed are counted (for <c>/metrics</c>); none when null.</param>
 /// <param name="jobs">Queues the work items of a split estimate run; a run is never split when null.</param>
 /// <param name="time">The clock of the progress reports (default: the system's).</param>
+/// <param name="stamps">Where a complete run records its input stamp for the model scheduler (<see cref="ModelTickJob"/>); none when null.</param>
 [SkipWhileQueued]
 [CurrentJob]
-public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null, IBackgroundJobClient? jobs = null, TimeProvider? time = null)
+public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStorage storage, ILogger<ModelJobs> logger, HostMetrics? metrics = null, IBackgroundJobClient? jobs = null, TimeProvider? time = null, RunStamps? stamps = null)
 {
     /// <summary>How long a job waits for another run of the same model to finish.</summary>
     public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
@@ -58,7 +59,15 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
             definition =>
             {
                 regression = definition.IsRegression();
-                return store.Calibrate(new CalibrateRequest(definition) { Progress = progress }, cancellationToken);
+                var before = store.Stamp(definition);
+                var fitted = store.Calibrate(new CalibrateRequest(definition) { Progress = progress }, cancellationToken);
+                if (stamps is not null && before is not null)
+                {
+                    // The fit read the reference as stamped (or a later one): until it changes, calibrating again finds nothing.
+                    stamps.Record(CalibrateJobId(model), stamps.CalibrateLine(before));
+                }
+
+                return fitted;
             },
             cancellationToken,
             progress);
@@ -87,8 +96,17 @@ public sealed class ModelJobs(EstimatorConfig config, IModelStore store, JobStor
         {
             // A large backlog is split into work items queued for any worker; this job takes its share and waits for the rest.
             Action<IReadOnlyList<string>>? handOff = jobs is null ? null : items => HandOff(model, items);
+            var before = store.Stamp(definition);
             var estimated = store.Estimate(new EstimateRequest(definition) { HandOff = handOff, Progress = progress }, cancellationToken);
-            return (estimated, store.EvaluateAlerts(definition, cancellationToken));
+            var evaluated = store.EvaluateAlerts(definition, cancellationToken);
+            if (stamps is not null && before is { Settled: true } && estimated.Waiting == 0 && store.Stamp(definition) is { } after)
+            {
+                // Complete: every file the folder held when stamped was read, none waits. Until the inputs or the state
+                // change from what they are now, another run would find nothing new.
+                stamps.Record(EstimateJobId(model), stamps.EstimateLine(before with { State = after.State }));
+            }
+
+            return (estimated, evaluated);
         }, cancellationToken, progress);
         metrics?.RowsProcessed("estimate", model, outcome.RowsProcessed);
         if (outcome.FilesProcessed.Count == 0 && outcome.RowsProcessed == 0 && outcome.WorkItems == 0 && alerts.Enqueued.Count == 0)

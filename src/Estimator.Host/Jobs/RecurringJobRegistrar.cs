@@ -6,10 +6,11 @@ using Hangfire.Storage;
 namespace Estimator.Host.Jobs;
 
 /// <summary>
-/// At start-up, registers (or updates) the recurring <c>calibrate &lt;model&gt;</c> and <c>estimate &lt;model&gt;</c>
-/// jobs of every configured model on its cron, <c>reconcile &lt;model&gt;</c> for models with a targets source, and the
-/// <c>notify</c> job on the delivery schedule; removes those of models no longer configured (they persist in
-/// PostgreSQL storage).
+/// At start-up, registers (or updates) the model scheduler (<c>models</c>, every second: it queues each model's
+/// <c>calibrate</c> and <c>estimate</c> jobs on the model's cron, see <see cref="ModelTickJob"/>), the recurring
+/// <c>reconcile &lt;model&gt;</c> job of models with a targets source, and the <c>notify</c> job on the delivery schedule;
+/// removes per-model recurring jobs no longer wanted (they persist in PostgreSQL storage): those of models no longer
+/// configured, and the recurring <c>calibrate</c>/<c>estimate</c> jobs of earlier versions.
 /// </summary>
 internal sealed class RecurringJobRegistrar(
     EstimatorConfig config,
@@ -46,15 +47,12 @@ internal sealed class RecurringJobRegistrar(
     {
         var options = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         var wanted = new HashSet<string>(StringComparer.Ordinal);
+        manager.AddOrUpdate<ModelTickJob>(ModelTickJob.JobId, job => job.Tick(CancellationToken.None), ModelTickJob.Schedule, options);
         foreach (var model in config.Models)
         {
             var name = model.Name;
             var cron = model.Schedule.Expression;
-            manager.AddOrUpdate<ModelJobs>(ModelJobs.CalibrateJobId(name), jobs => jobs.Calibrate(name, CancellationToken.None), cron, options);
-            manager.AddOrUpdate<ModelJobs>(ModelJobs.EstimateJobId(name), jobs => jobs.Estimate(name, CancellationToken.None), cron, options);
-            wanted.Add(ModelJobs.CalibrateJobId(name));
-            wanted.Add(ModelJobs.EstimateJobId(name));
-            logger.LogInformation("model {Model}: calibrate and estimate jobs scheduled '{Cron}' (UTC)", name, cron);
+            logger.LogInformation("model {Model}: calibrate and estimate jobs scheduled '{Cron}' (UTC), when its inputs changed", name, cron);
             if (model.ReconcileSchedule is { } reconcile)
             {
                 manager.AddOrUpdate<ModelJobs>(ModelJobs.ReconcileJobId(name), jobs => jobs.Reconcile(name, CancellationToken.None), reconcile.Expression, options);
@@ -74,7 +72,7 @@ internal sealed class RecurringJobRegistrar(
             if (ours && !wanted.Contains(job.Id))
             {
                 manager.RemoveIfExists(job.Id);
-                logger.LogInformation("removed recurring job '{Job}': its model is no longer configured", job.Id);
+                logger.LogInformation("removed recurring job '{Job}': its model is no longer configured, or the model scheduler queues it", job.Id);
             }
         }
     }

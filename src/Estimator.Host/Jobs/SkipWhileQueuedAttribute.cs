@@ -36,14 +36,33 @@ public sealed class SkipWhileQueuedAttribute : JobFilterAttribute, IClientFilter
             return;
         }
 
-        var entries = context.Connection.GetAllEntriesFromHash(Key(recurringJobId));
+        context.Canceled = IsQueued(context.Connection, recurringJobId);
+    }
+
+    /// <summary>Whether the last run enqueued under <paramref name="id"/> is still queued or running.</summary>
+    /// <param name="connection">A storage connection.</param>
+    /// <param name="id">The recurring job's id (or the id the model scheduler enqueues a model's job under).</param>
+    internal static bool IsQueued(IStorageConnection connection, string id)
+    {
+        var entries = connection.GetAllEntriesFromHash(Key(id));
         if (entries is null || !entries.TryGetValue(Field, out var last) || string.IsNullOrEmpty(last))
         {
-            return;
+            return false;
         }
 
-        var state = context.Connection.GetStateData(last)?.Name;
-        context.Canceled = state == EnqueuedState.StateName || state == ProcessingState.StateName;
+        var state = connection.GetStateData(last)?.Name;
+        return state == EnqueuedState.StateName || state == ProcessingState.StateName;
+    }
+
+    /// <summary>Remembers <paramref name="jobId"/> as the last run enqueued under <paramref name="id"/>.</summary>
+    /// <param name="connection">A storage connection.</param>
+    /// <param name="id">The id the job was enqueued under.</param>
+    /// <param name="jobId">The background job's id.</param>
+    internal static void Remember(IStorageConnection connection, string id, string jobId)
+    {
+        using var transaction = connection.CreateWriteTransaction();
+        transaction.SetRangeInHash(Key(id), [new KeyValuePair<string, string>(Field, jobId)]);
+        transaction.Commit();
     }
 
     /// <inheritdoc />

@@ -3,7 +3,6 @@ using System.Text;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Monitoring;
-using Estimator.Slo;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -35,7 +34,7 @@ public sealed record DeliveryOutcome(int Delivered, int Failed, int Pending);
 public sealed class NotificationDispatcher
 {
     /// <summary>The name under which a notification routed to no channel is recorded when it moves to <c>sent/</c>.</summary>
-    public const string NoChannel = "(none)";
+    public const string NoChannel = ModelRunner.NoChannel;
 
     /// <summary>The named <see cref="HttpClient"/> the dispatcher uses.</summary>
     public const string HttpClientName = "estimator-notify";
@@ -109,7 +108,7 @@ public sealed class NotificationDispatcher
         {
             cancellationToken.ThrowIfCancellationRequested();
             var n = original;
-            var routed = Route(model, n, triggered);
+            var routed = NotificationRouting.Route(model, n, triggered);
             if (routed.Count == 0)
             {
                 store.RecordDelivery(n, NoChannel, complete: true);
@@ -160,13 +159,6 @@ public sealed class NotificationDispatcher
         }
 
         return (delivered, failed, left);
-    }
-
-    private static List<NotifyChannel> Route(ModelConfig model, AlertNotification n, Dictionary<string, HashSet<string>> triggered)
-    {
-        var severity = Enum.TryParse<Severity>(n.Severity, ignoreCase: false, out var s) ? s : Severity.None;
-        var receivedTrigger = n.State == "resolved" && triggered.TryGetValue(n.DedupKey, out var set) ? set : null;
-        return model.Notify.Where(c => c.Routes(severity) || receivedTrigger?.Contains(c.Name) == true).ToList();
     }
 
     private async Task<bool> SendAsync(string model, NotifyChannel channel, AlertNotification n, CancellationToken cancellationToken)

@@ -97,24 +97,44 @@ public static class AtomicFile
     /// <summary>Writes what <paramref name="write"/> produces, composed in memory and written in one call.</summary>
     /// <param name="path">The target; its directory is created when missing.</param>
     /// <param name="write">Writes the content to the stream it is given.</param>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, durable: true);
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> produces, composed in memory and written in one call; without
+    /// <paramref name="durable"/> the file is not flushed to disk before the rename (still atomic for readers and
+    /// against a killed process, but after a power loss it may hold its previous content or none): for files derived
+    /// from durable ones, whose readers rebuild them when they are missing or do not match.
+    /// </summary>
+    /// <param name="path">The target; its directory is created when missing.</param>
+    /// <param name="write">Writes the content to the stream it is given.</param>
+    /// <param name="durable">Flush to disk before the rename.</param>
+    public static void Write(string path, Action<Stream> write, bool durable)
     {
         ArgumentNullException.ThrowIfNull(write);
-        WriteAsync(
+        WriteCoreAsync(
             path,
             (stream, _) =>
             {
                 write(stream);
                 return Task.CompletedTask;
             },
-            inMemory: true).GetAwaiter().GetResult();
+            inMemory: true,
+            durable,
+            beforeCommit: null,
+            CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8.</summary>
     /// <param name="path">The target; its directory is created when missing.</param>
     /// <param name="text">The content.</param>
-    public static void WriteText(string path, string text) =>
-        Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+    public static void WriteText(string path, string text) => WriteText(path, text, durable: true);
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8, flushed to disk before the rename only when <paramref name="durable"/> (see <see cref="Write(string, Action{Stream}, bool)"/>).</summary>
+    /// <param name="path">The target; its directory is created when missing.</param>
+    /// <param name="text">The content.</param>
+    /// <param name="durable">Flush to disk before the rename.</param>
+    public static void WriteText(string path, string text, bool durable) =>
+        Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)), durable);
 
     /// <summary>Writes what <paramref name="write"/> produces.</summary>
     /// <param name="path">The target; its directory is created when missing.</param>
@@ -125,7 +145,10 @@ public static class AtomicFile
     /// </param>
     /// <param name="beforeCommit">Called with the temporary file's path just before the rename (tests use it).</param>
     /// <param name="cancellationToken">Cancels the write; the target is left untouched.</param>
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, bool inMemory, Action<string>? beforeCommit = null, CancellationToken cancellationToken = default)
+    public static Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, bool inMemory, Action<string>? beforeCommit = null, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync(path, write, inMemory, durable: true, beforeCommit, cancellationToken);
+
+    private static async Task WriteCoreAsync(string path, Func<Stream, CancellationToken, Task> write, bool inMemory, bool durable, Action<string>? beforeCommit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -143,11 +166,11 @@ public static class AtomicFile
                 {
                     using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
                     file.Write(memory.GetBuffer(), 0, checked((int)memory.Length));
-                    file.Flush(flushToDisk: true);
+                    file.Flush(flushToDisk: durable);
                 }
                 else
                 {
-                    ((FileStream)stream).Flush(flushToDisk: true);
+                    ((FileStream)stream).Flush(flushToDisk: durable);
                 }
             }
 

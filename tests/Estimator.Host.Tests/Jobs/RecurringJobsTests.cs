@@ -13,7 +13,7 @@ public sealed class RecurringJobsTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public async Task Host_RegistersACalibrateAndAnEstimateJobPerModel_OnItsCron()
+    public async Task Host_RegistersTheModelScheduler_AndNoRecurringJobPerModel()
     {
         var config = TwoModels("*/7 * * * *", "0 */2 * * * *");
         await using var app = await TestHosts.StartAsync(config, new FakeModelStore(config.StoreDirectory));
@@ -21,15 +21,29 @@ public sealed class RecurringJobsTests : IDisposable
         var storage = app.Services.GetRequiredService<JobStorage>();
         using var connection = storage.GetConnection();
         var all = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
-        var notify = Assert.Single(all, j => j.Id == "notify");
-        Assert.Equal("*/5 * * * * *", notify.Cron);
-        var jobs = all.Where(j => j.Id != "notify").ToList();
 
-        Assert.Equal(["calibrate first", "calibrate second", "estimate first", "estimate second"], jobs.Select(j => j.Id));
-        Assert.Equal(["*/7 * * * *", "0 */2 * * * *", "*/7 * * * *", "0 */2 * * * *"], jobs.Select(j => j.Cron));
-        Assert.All(jobs, j => Assert.Equal(typeof(ModelJobs), j.Job.Type));
-        Assert.Equal(["first"], jobs[0].Job.Args.Take(1).Cast<string>());
-        Assert.Equal(nameof(ModelJobs.Estimate), jobs[2].Job.Method.Name);
+        // The models' schedules are the scheduler's business (every second it queues the models that fell due).
+        Assert.Equal(["models", "notify"], all.Select(j => j.Id));
+        Assert.Equal("*/5 * * * * *", all[1].Cron);
+        Assert.Equal("* * * * * *", all[0].Cron);
+        Assert.Equal(typeof(ModelTickJob), all[0].Job.Type);
+        Assert.Equal(nameof(ModelTickJob.Tick), all[0].Job.Method.Name);
+    }
+
+    [Fact]
+    public void Registrar_RemovesTheRecurringModelJobsOfEarlierVersions()
+    {
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        var config = TwoModels("*/7 * * * *", "0 */2 * * * *");
+        using var storage = new Hangfire.InMemory.InMemoryStorage();
+        var manager = new RecurringJobManager(storage);
+        manager.AddOrUpdate<ModelJobs>("estimate first", jobs => jobs.Estimate("first", CancellationToken.None), "*/7 * * * *");
+        manager.AddOrUpdate<ModelJobs>("calibrate gone", jobs => jobs.Calibrate("gone", CancellationToken.None), "*/7 * * * *");
+
+        RecurringJobRegistrar.Register(config, manager, storage, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        using var connection = storage.GetConnection();
+        Assert.Equal(["models", "notify"], connection.GetRecurringJobs().Select(j => j.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Estimator.Host.Configuration;
+using Estimator.Host.Notifications;
+using Estimator.Monitoring;
 
 namespace Estimator.Host.Tests.Notifications;
 
@@ -159,6 +161,54 @@ public sealed class NotificationDeliveryTests : IDisposable
         var pending = runner.PendingNotifications("car_loan").Where(n => n.Severity == "P2").ToList();
         Assert.Equal(2, pending.Count);
         Assert.All(pending, n => Assert.Equal(["up"], n.Delivered.Keys));
+    }
+
+    [Fact]
+    public async Task Queue_RecordsTriggersNoChannelTakes_AsSent_AndTheDispatcherStillRoutesTheRest()
+    {
+        using var receiver = Receiver.Start();
+        var config = EstimatorConfig.Load(AlertDemo.Copy(temp.Path, $"""
+                  - {"{"} kind: webhook, url: "{receiver.Url("/p1")}", severities: [P1] {"}"}
+            """));
+        var runner = new ModelRunner(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero, Unrouted = new NotificationRouting(config).Unrouted };
+        var model = config.Models[0].Definition;
+        var dispatcher = AlertDemo.Dispatcher(config, runner);
+
+        // The decay's two P2 triggers (independent expectation as above): only a P1 channel, so neither waits for delivery.
+        runner.Estimate(model);
+        var queued = runner.EvaluateAlerts(model).Enqueued;
+        Assert.Equal(["P2", "P2"], queued.Select(n => n.Severity));
+        Assert.Empty(runner.PendingNotifications("car_loan"));
+        var sent = runner.SentNotifications("car_loan");
+        Assert.Equal(queued.Select(n => n.Id).Order(StringComparer.Ordinal), sent.Select(n => n.Id));
+        Assert.All(sent, n => Assert.Equal([NotificationDispatcher.NoChannel], n.Delivered.Keys));
+
+        // Their resolves wait in the outbox (a resolve follows its trigger's channels), and go to no channel.
+        await AlertDemo.DropHealthyReplayAsync(config);
+        runner.Estimate(model);
+        Assert.Equal(2, runner.EvaluateAlerts(model).Enqueued.Count(n => n.State == "resolved"));
+        Assert.Equal(2, runner.PendingNotifications("car_loan").Count);
+        var outcome = await dispatcher.DeliverAsync(CancellationToken.None);
+        Assert.Equal((0, 0, 0), (outcome.Delivered, outcome.Failed, outcome.Pending));
+        Assert.Equal(4, runner.SentNotifications("car_loan").Count);
+        Assert.Empty(receiver.Posts);
+    }
+
+    [Fact]
+    public void Unrouted_IsTrueOnlyWhenNoChannelCanReceiveTheNotification()
+    {
+        var config = EstimatorConfig.Load(AlertDemo.Copy(temp.Path, """
+                  - { kind: webhook, url: "http://127.0.0.1:9/p1", severities: [P1] }
+            """));
+        var routing = new NotificationRouting(config);
+        AlertNotification N(string severity, string state, string model = "car_loan") =>
+            new("id", model, "roc_auc", "objective", severity, state, "[0:4999]", 0, null, null, null, null, null, null, $"{model}/roc_auc/objective", default, "", new Dictionary<string, DateTime>());
+
+        Assert.False(routing.Unrouted(N("P1", "firing")));
+        Assert.True(routing.Unrouted(N("P2", "firing")));
+        Assert.True(routing.Unrouted(N("P3", "firing")));
+        Assert.False(routing.Unrouted(N("P2", "resolved")));  // its trigger may have reached a channel under another severity
+        Assert.False(routing.Unrouted(N("P2", "firing", model: "not-configured")));
     }
 
     private static (string, string, string, int) Key(JsonElement e) => (

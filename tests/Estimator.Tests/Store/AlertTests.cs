@@ -105,6 +105,34 @@ public sealed class AlertTests : IDisposable
     }
 
     [Fact]
+    public void EvaluateAlerts_RecordsUnroutedNotificationsAsSent_WithoutAPendingFile()
+    {
+        // The same data queued twice: once as before (pending), once with every P2 routed nowhere.
+        var routedBefore = fixture.Runner();
+        var model = Model();
+        fixture.Drop("a.parquet", 0, 50_000);
+        routedBefore.Estimate(model);
+        var expected = routedBefore.EvaluateAlerts(model).Enqueued;
+        using var other = new StoreFixture();
+        var runner = new ModelRunner(other.Store) { FileSettleTime = TimeSpan.Zero, Unrouted = n => n.Severity == "P2" };
+        other.Drop("a.parquet", 0, 50_000);
+        var otherModel = StoreFixture.CarLoan(other.Incoming, Chunking.BySize(5000)) with { Slos = model.Slos, Alerting = model.Alerting };
+        runner.Estimate(otherModel);
+
+        var outcome = runner.EvaluateAlerts(otherModel);
+
+        Assert.Equal(expected.Select(n => n.Id), outcome.Enqueued.Select(n => n.Id));
+        var p2 = expected.Where(n => n.Severity == "P2").Select(n => n.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(p2);
+        Assert.Equal(expected.Select(n => n.Id).Except(p2).Order(StringComparer.Ordinal), runner.PendingNotifications("car_loan").Select(n => n.Id));
+        var sent = runner.SentNotifications("car_loan");
+        Assert.Equal(p2, sent.Select(n => n.Id));
+        Assert.All(sent, n => Assert.Equal([ModelRunner.NoChannel], n.Delivered.Keys));
+        Assert.False(Directory.Exists(Path.Combine(other.Store, "car_loan", "outbox", "pending")) && Directory.GetFiles(Path.Combine(other.Store, "car_loan", "outbox", "pending"), "*P2*").Length > 0);
+        Assert.Empty(runner.EvaluateAlerts(otherModel).Enqueued);
+    }
+
+    [Fact]
     public void EvaluateAlerts_IgnoresProvisionalChunks()
     {
         var runner = fixture.Runner();

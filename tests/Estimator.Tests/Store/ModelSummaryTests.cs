@@ -98,6 +98,36 @@ public sealed class ModelSummaryTests : IDisposable
         Assert.Equal(latest.Select(r => (r.Metric, r.ChunkIndex, r.Estimated, r.UpperThreshold)), fromSummary.Select(r => (r.Metric, r.ChunkIndex, r.Estimated, r.UpperThreshold)));
     }
 
+    [Theory]
+    [InlineData("cut")]
+    [InlineData("comma")]
+    [InlineData("longer")]
+    public void EvaluateAlerts_AfterAFlagsAppendWasCutShort_RewritesTheFlagsAsOneEvaluationOfEverything(string damage)
+    {
+        var model = Model(fixture.Incoming);
+        fixture.Drop("part-00.parquet", 0, 25_000);
+        fixture.Runner().Estimate(model);
+        fixture.Runner().EvaluateAlerts(model);
+
+        // What a power loss can leave of an in-place append: a shorter file, the closing bracket already overwritten at
+        // the summary's length, or bytes beyond it.
+        var path = Path.Combine(fixture.Store, model.Name, "alerts", "flags.json");
+        var text = File.ReadAllText(path);
+        File.WriteAllText(path, damage switch
+        {
+            "cut" => text[..^1],
+            "comma" => text[..^1] + ",",
+            _ => text[..^1] + ",{\"metric\":",
+        });
+        fixture.Drop("part-01.parquet", 25_000, 25_000);
+        fixture.Runner().Estimate(model);
+        var last = fixture.Runner().EvaluateAlerts(model);
+
+        var (expected, _, _, flagsFile) = Oracle(model);
+        Assert.Equal(expected.Flags, last.Flags);
+        Assert.Equal(flagsFile, File.ReadAllText(path));
+    }
+
     [Fact]
     public void EvaluateAlerts_AfterLabelsRewriteFoldedChunks_JudgesFlagsAsAFullEvaluation()
     {

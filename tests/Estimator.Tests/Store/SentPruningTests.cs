@@ -60,6 +60,22 @@ public sealed class SentPruningTests : IDisposable
         Assert.Equal(["000002", "000003"], Sent());
     }
 
+    [Fact]
+    public void SentNotifications_SkipAnEmptyRecord_AndPruningRemovesIt()
+    {
+        // An unrouted notification's record is not flushed to disk: a power loss can leave it empty.
+        var clock = new ManualClock(TimeProvider.System.GetUtcNow());
+        var runner = new ModelRunner(fixture.Store, clock) { SentLimit = 1 };
+        Deliver(runner, Notification(2, "f1", "firing"));
+        File.WriteAllText(Path.Combine(fixture.Store, "car_loan", "outbox", "sent", "000001-f1-threshold-firing-Warning.json"), "");
+
+        Assert.Equal(["000002-f1-threshold-firing-Warning"], runner.SentNotifications("car_loan").Select(n => n.Id));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        Deliver(runner, Notification(3, "f1", "resolved"));
+        Assert.Equal(["000002", "000003"], Sent());
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         private DateTimeOffset now = now;
