@@ -37,6 +37,19 @@ public sealed class RemediationConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_ReadsTheReadmesBlockStyleExample()
+    {
+        Environment.SetEnvironmentVariable("DEPLOY_TOKEN", "deploy-secret");
+        var readme = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "README.md"));
+        var start = readme.IndexOf("    remediation:\n      - on: P1", StringComparison.Ordinal);
+        Assert.True(start > 0);
+        var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var target = Assert.Single(Assert.Single(Load(temp.Path, example).Models).Remediation);
+        Assert.Equal(("deploy", Severity.P1, "https://deploy.example/v1/rollback", "ml-platform", "deploy-secret", 5.0), (target.Name, target.On, target.Url.ToString(), target.Headers["X-Team"], target.BearerToken, target.Timeout!.Value.TotalSeconds));
+    }
+
+    [Fact]
     public void Load_DefaultsToNoRemediation()
     {
         var config = Load(temp.Path, "");
