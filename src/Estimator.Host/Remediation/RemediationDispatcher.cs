@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
@@ -22,7 +23,7 @@ internal sealed class RemediationDispatcher
     private readonly DeliveryConfig delivery;
     private readonly HostMetrics metrics;
     private readonly ILogger logger;
-    private readonly Dictionary<TimeSpan, JsonPoster> posters = [];
+    private readonly ConcurrentDictionary<TimeSpan, JsonPoster> posters = new();
 
     public RemediationDispatcher(IModelStore store, IHttpClientFactory http, DeliveryConfig delivery, HostMetrics metrics, ILogger logger)
     {
@@ -90,16 +91,7 @@ internal sealed class RemediationDispatcher
     }
 
     /// <summary>One poster per time limit (a target may set its own).</summary>
-    private JsonPoster Poster(RemediationTarget target)
-    {
-        var timeout = target.Timeout ?? delivery.Timeout;
-        if (!posters.TryGetValue(timeout, out var poster))
-        {
-            poster = new JsonPoster(http, delivery, timeout, r =>
-                logger.LogInformation("remediation {Model}: {Target} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", r.Model, r.Receiver, r.Attempt, r.Error, (int)r.Delay.TotalMilliseconds));
-            posters[timeout] = poster;
-        }
-
-        return poster;
-    }
+    private JsonPoster Poster(RemediationTarget target) =>
+        posters.GetOrAdd(target.Timeout ?? delivery.Timeout, timeout => new JsonPoster(http, delivery, timeout, r =>
+            logger.LogInformation("remediation {Model}: {Target} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", r.Model, r.Receiver, r.Attempt, r.Error, (int)r.Delay.TotalMilliseconds)));
 }
