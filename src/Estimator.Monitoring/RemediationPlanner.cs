@@ -9,9 +9,12 @@ namespace Estimator.Monitoring;
 /// the estimate runs, so every source of alerts (file runs, reconciliation, an online window) gets the same remediation.
 /// </summary>
 /// <remarks>
-/// Crash safety: actions are queued (idempotently: their ids name the incident and target) before the ledger records
+/// <para>Order: an alert's notification ids sort in the order of its state changes (the alert engine names them
+/// <c>{chunk index:D6}-...</c>); the ledger keeps, per alert, the last id folded, so a notification still pending (a
+/// channel is down) or queued again is never folded twice.</para>
+/// <para>Crash safety: actions are queued (idempotently: their ids name the incident and target) before the ledger records
 /// the notifications as folded, and the caller plans before any of those notifications can leave the outbox; so a
-/// crash at any point re-folds the same notifications into the same actions, never new ones.
+/// crash at any point re-folds the same notifications into the same actions, never new ones.</para>
 /// </remarks>
 internal sealed class RemediationPlanner(StoreContext context, AlertOutbox alerts, RemediationOutbox actions, RemediationLedger ledger)
 {
@@ -41,7 +44,7 @@ internal sealed class RemediationPlanner(StoreContext context, AlertOutbox alert
                 var acted = entry.Acted.ToList();
                 foreach (var rule in rules)
                 {
-                    if (!rule.Triggers(n.Severity) || acted.Contains(rule.Target, StringComparer.Ordinal))
+                    if (!rule.Applies(n) || acted.Contains(rule.Target, StringComparer.Ordinal))
                     {
                         continue;
                     }

@@ -55,7 +55,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         {
             var model = ReadModel(item, path, globalNotify);
             var remediation = item is YamlMappingNode map && ConfigNodes.Get(map, "remediation") is { } remediationNode
-                ? remediationReader.Read(remediationNode, path + ".remediation")
+                ? remediationReader.Read(remediationNode, path + ".remediation", model is null ? null : MetricNames(model.Definition))
                 : [];
             if (model is not null && remediation is not null)
             {
@@ -229,6 +229,10 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
 
         return ok ? metrics : null;
     }
+
+    /// <summary>The names a model's alerts carry as their metric: its metrics (and confusion-matrix components).</summary>
+    private static List<string> MetricNames(ModelDefinition model) =>
+        model.IsRegression() ? [.. model.Regression.Metrics.Select(m => m.Name())] : SloSectionReader.ObjectiveNames([.. model.Options.Metrics]);
 
     /// <summary>A model name by Core's rule (<see cref="ModelNames"/>), unique in the file.</summary>
     private string? ModelName(YamlNode node, string path)

@@ -5,17 +5,22 @@ namespace Estimator.Host.Configuration;
 
 /// <summary>
 /// Reads a model's <c>remediation</c> list: <c>[{ on: P1, kind: webhook, url, name, headers, bearer_token |
-/// bearer_token_env, timeout_seconds }]</c>. Every mistake is a problem at its line and column.
+/// bearer_token_env, timeout_seconds, metrics, rules }]</c>. Every mistake is a problem at its line and column.
 /// </summary>
 internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionReader notify)
 {
-    private static readonly string[] Keys = ["on", "kind", "url", "name", "headers", "bearer_token", "bearer_token_env", "timeout_seconds"];
+    private static readonly string[] Keys = ["on", "kind", "url", "name", "headers", "bearer_token", "bearer_token_env", "timeout_seconds", "metrics", "rules"];
+
+    private static readonly string[] AlertRules = ["objective", "threshold", "assumption"];
 
     // Set by the dispatcher: a configured value would break the idempotency contract or the JSON body.
     private static readonly string[] ReservedHeaders = ["Idempotency-Key", "Content-Type", "Content-Length", "Host"];
 
     /// <summary>The targets, or null when the list has problems.</summary>
-    public IReadOnlyList<RemediationTarget>? Read(YamlNode node, string path)
+    /// <param name="node">The <c>remediation</c> value.</param>
+    /// <param name="path">Its key path.</param>
+    /// <param name="metricNames">The model's metric names (what <c>metrics</c> may list), or null when they could not be read.</param>
+    public IReadOnlyList<RemediationTarget>? Read(YamlNode node, string path, IReadOnlyList<string>? metricNames)
     {
         if (nodes.Sequence(node, path, "expected a list of targets, e.g. [{ on: P1, kind: webhook, url: \"https://deploy.example/rollback\" }]") is not { } sequence)
         {
@@ -26,7 +31,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var targets = new List<(RemediationTarget Target, bool Named, YamlNode Node)>();
         foreach (var (item, itemPath) in ConfigNodes.Items(sequence, path))
         {
-            if (ReadTarget(item, itemPath) is { } target)
+            if (ReadTarget(item, itemPath, metricNames) is { } target)
             {
                 targets.Add(target);
             }
@@ -52,7 +57,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         return nodes.ProblemCount > before ? null : result;
     }
 
-    private (RemediationTarget Target, bool Named, YamlNode Node)? ReadTarget(YamlNode node, string path)
+    private (RemediationTarget Target, bool Named, YamlNode Node)? ReadTarget(YamlNode node, string path, IReadOnlyList<string>? metricNames)
     {
         var map = nodes.Mapping(node, path, Keys);
         if (map is null)
@@ -69,6 +74,8 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var token = nodes.Secret(map, "bearer_token", "bearer_token_env", path);
         var timeout = ConfigNodes.Get(map, "timeout_seconds") is { } t ? nodes.PositiveSeconds(t, path + ".timeout_seconds") : null;
         var headers = ConfigNodes.Get(map, "headers") is { } h ? Headers(h, path + ".headers", token is not null) : new Dictionary<string, string>();
+        var metrics = ConfigNodes.Get(map, "metrics") is { } m ? Names(m, path + ".metrics", metricNames, "the model's metrics") : null;
+        var rules = ConfigNodes.Get(map, "rules") is { } r ? Names(r, path + ".rules", AlertRules, "the alert rules") : null;
         string? name = null;
         if (ConfigNodes.Get(map, "name") is { } nameNode && nodes.NonEmptyString(nameNode, path + ".name") is { } n)
         {
@@ -82,7 +89,41 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
 
         return nodes.ProblemCount > before || on is null || kind is null || url is null || headers is null
             ? null
-            : (new RemediationTarget(name ?? kind.Name, kind, on.Value, url, headers, token, timeout), name is not null, node);
+            : (new RemediationTarget(name ?? kind.Name, kind, on.Value, url, headers, token, timeout) { Metrics = metrics, Rules = rules }, name is not null, node);
+    }
+
+    /// <summary>A non-empty list of distinct names, each among <paramref name="known"/> when that is given.</summary>
+    private List<string>? Names(YamlNode node, string path, IReadOnlyList<string>? known, string what)
+    {
+        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        {
+            nodes.Problem(path, node.Start, $"expected a non-empty list of {what}; got {ConfigNodes.Describe(node)}");
+            return null;
+        }
+
+        var names = new List<string>();
+        foreach (var (item, itemPath) in ConfigNodes.Items(list, path))
+        {
+            if (nodes.NonEmptyString(item, itemPath) is not { } name)
+            {
+                continue;
+            }
+
+            if (known is not null && !known.Contains(name, StringComparer.Ordinal))
+            {
+                nodes.Problem(itemPath, item.Start, $"'{name}' is not among {what}: {string.Join(", ", known)}");
+            }
+            else if (names.Contains(name, StringComparer.Ordinal))
+            {
+                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
+            }
+            else
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
     }
 
     private RemediationKind? Kind(YamlNode node, string path)

@@ -5,7 +5,7 @@ namespace Estimator.Host.Configuration;
 
 /// <summary>
 /// One remediation target of a model (<c>remediation: [{ on: P1, kind: webhook, url, name, headers, bearer_token,
-/// timeout_seconds }]</c>): where a rollback request is posted, once per incident, when the incident reaches
+/// timeout_seconds, metrics, rules }]</c>): where a rollback request is posted, once per incident, when the incident reaches
 /// <see cref="On"/> or worse. Immutable.
 /// </summary>
 /// <param name="Name">Unique per model; actions are recorded under it. Default: the kind, with <c>-2</c>, <c>-3</c>, ... for further ones.</param>
@@ -24,8 +24,20 @@ public sealed record RemediationTarget(
     string? BearerToken,
     TimeSpan? Timeout)
 {
-    /// <summary>What the store's planner needs: the name, the kind and the severity.</summary>
-    public RemediationRule ToRule() => new(Name, Kind.Name, On);
+    /// <summary>The metrics whose incidents count (<c>metrics</c>), or null for all of the model's.</summary>
+    /// <value>Default: null.</value>
+    public IReadOnlyList<string>? Metrics { get; init; }
+
+    /// <summary>The alert rules whose incidents count (<c>rules</c>: objective, threshold, assumption), or null for all.</summary>
+    /// <value>Default: null.</value>
+    public IReadOnlyList<string>? Rules { get; init; }
+
+    /// <summary>What the store's planner needs: the name, the kind, the severity and the filters.</summary>
+    public RemediationRule ToRule() => new(Name, Kind.Name, On)
+    {
+        Metrics = Metrics is null ? null : new HashSet<string>(Metrics, StringComparer.Ordinal),
+        Rules = Rules is null ? null : new HashSet<string>(Rules, StringComparer.Ordinal),
+    };
 
     /// <summary>Name, kind and severity; neither the URL nor the headers or token.</summary>
     public override string ToString() => $"{Name} ({Kind.Name} on {On})";

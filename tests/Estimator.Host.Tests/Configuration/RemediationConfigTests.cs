@@ -17,7 +17,7 @@ public sealed class RemediationConfigTests : IDisposable
                 remediation:
                   - { on: P1, kind: webhook, url: "https://deploy.example/rollback" }
                   - { on: p2, kind: WEBHOOK, url: "http://127.0.0.1:9000/r", headers: { X-Team: ml }, bearer_token_env: ESTIMATOR_TEST_ROLLBACK_TOKEN, timeout_seconds: 2.5 }
-                  - { on: P3, kind: webhook, name: canary.gate, url: "http://127.0.0.1:9001/r", bearer_token: direct }
+                  - { on: P3, kind: webhook, name: canary.gate, url: "http://127.0.0.1:9001/r", bearer_token: direct, metrics: [roc_auc, f1], rules: [objective] }
             """);
 
         var targets = Assert.Single(config.Models).Remediation;
@@ -33,7 +33,12 @@ public sealed class RemediationConfigTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(2.5), targets[1].Timeout);
         Assert.Equal("direct", targets[2].BearerToken);
         Assert.Equal("webhook-2 (webhook on P2)", targets[1].ToString());
-        Assert.Equal(new Estimator.Monitoring.RemediationRule("canary.gate", "webhook", Severity.P3), targets[2].ToRule());
+        Assert.Null(targets[0].Metrics);
+        Assert.Null(targets[0].Rules);
+        var rule = targets[2].ToRule();
+        Assert.Equal(("canary.gate", "webhook", Severity.P3), (rule.Target, rule.Kind, rule.On));
+        Assert.Equal(["f1", "roc_auc"], rule.Metrics!.Order(StringComparer.Ordinal));
+        Assert.Equal(["objective"], rule.Rules!);
     }
 
     [Fact]
@@ -46,6 +51,8 @@ public sealed class RemediationConfigTests : IDisposable
         var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
 
         var target = Assert.Single(Assert.Single(Load(temp.Path, example).Models).Remediation);
+        Assert.Equal(["roc_auc"], target.Metrics!);
+        Assert.Equal(["objective"], target.Rules!);
         Assert.Equal(("deploy", Severity.P1, "https://deploy.example/v1/rollback", "ml-platform", "deploy-secret", 5.0), (target.Name, target.On, target.Url.ToString(), target.Headers["X-Team"], target.BearerToken, target.Timeout!.Value.TotalSeconds));
     }
 
@@ -85,6 +92,8 @@ public sealed class RemediationConfigTests : IDisposable
                   - { on: P1, kind: webhook, url: "http://x", bearer_token: t, headers: { Authorization: "Basic x" } }
                   - { on: P1, kind: webhook, url: "http://x", retries: 3 }
                   - { on: P1, kind: webhook, url: "http://x", timeout_seconds: 0 }
+                  - { on: P1, kind: webhook, url: "http://x", metrics: [roc_acu] }
+                  - { on: P1, kind: webhook, url: "http://x", rules: [objective, slo] }
             """;
         var path = Write(temp.Path, lines);
         var e = Assert.Throws<EstimatorConfigException>(() => EstimatorConfig.Load(path));
@@ -108,6 +117,8 @@ public sealed class RemediationConfigTests : IDisposable
             At("Basic x", "Authorization") + "models[0].remediation[5].headers.Authorization: 'Authorization' is set by the dispatcher from bearer_token",
             At("retries: 3", "retries") + "models[0].remediation[6].retries: unknown key 'retries'",
             At("timeout_seconds: 0", "0 }") + "models[0].remediation[7].timeout_seconds: expected seconds in (0, 3600]",
+            At("roc_acu", "roc_acu") + "models[0].remediation[8].metrics[0]: 'roc_acu' is not among the model's metrics: roc_auc, ",
+            At("rules: [objective, slo]", "slo") + "models[0].remediation[9].rules[1]: 'slo' is not among the alert rules: objective, threshold, assumption",
         ];
         var problems = e.Problems.Select(p => p.ToString()).ToList();
         foreach (var fragment in expected)

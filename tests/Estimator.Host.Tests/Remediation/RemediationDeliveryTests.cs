@@ -174,6 +174,7 @@ public sealed class RemediationDeliveryTests : IDisposable
         var config = RemediationDemo.Load(temp.Path, receiver, AlertDemo.Objective, $$"""
                   - { on: P1, kind: webhook, name: on-p1, url: "{{receiver.Url("/p1")}}" }
                   - { on: p2, kind: WebHook, name: on-p2, url: "{{receiver.Url("/p2")}}" }
+                  - { on: P2, kind: webhook, name: objective-only, url: "{{receiver.Url("/objective")}}", metrics: [roc_auc], rules: [objective] }
             """);
         Assert.All(AlertDemo.ExpectedRocAuc(), e => Assert.NotEqual("P1", e.Tier));
         var runner = AlertDemo.Runner(config);
@@ -192,7 +193,8 @@ public sealed class RemediationDeliveryTests : IDisposable
         Assert.All(p2, b => Assert.Equal(("rollback", "P2"), (Text(b, "action"), Text(b, "severity"))));
         Assert.Equal(JsonValueKind.Null, p2.Single(b => Text(b, "dedup_key").EndsWith("threshold", StringComparison.Ordinal)).GetProperty("objective").ValueKind);
         Assert.Equal(AlertDemo.Objective, p2.Single(b => Text(b, "dedup_key").EndsWith("objective", StringComparison.Ordinal)).GetProperty("objective").GetDouble());
-        Assert.Equal(2, runner.RemediationActions("car_loan", "sent").Count);
+        Assert.Equal("car_loan/roc_auc/objective", Text(Assert.Single(receiver.On("/objective")), "dedup_key"));
+        Assert.Equal(3, runner.RemediationActions("car_loan", "sent").Count);
     }
 
     private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString()!;

@@ -82,6 +82,20 @@ public sealed class RemediationPlannerTests : IDisposable
     public void Triggers_MeansThisSeverityOrWorse(Severity on, string severity, bool expected) =>
         Assert.Equal(expected, new RemediationRule("t", "webhook", on).Triggers(severity));
 
+    [Theory]
+    [InlineData("roc_auc", "objective", true)]
+    [InlineData("f1", "objective", false)]
+    [InlineData("roc_auc", "assumption", false)]
+    [InlineData("roc_auc", "threshold", true)]
+    public void Applies_OnlyToTheListedMetricsAndRules(string metric, string rule, bool expected)
+    {
+        var filtered = new RemediationRule("t", "webhook", Severity.P2) { Metrics = new HashSet<string> { "roc_auc" }, Rules = new HashSet<string> { "objective", "threshold" } };
+        var n = new AlertNotification("000001-x", "m", metric, rule, "P1", "firing", "[0:9]", 1, 0.9, 0.8, 0.95, null, null, null, $"m/{metric}/{rule}", default, "", new Dictionary<string, DateTime>());
+        Assert.Equal(expected, filtered.Applies(n));
+        Assert.True(new RemediationRule("t", "webhook", Severity.P2).Applies(n));
+        Assert.False((filtered with { On = Severity.P1 }).Applies(n with { Severity = "P2" }));
+    }
+
     private static string[] Ids(IEnumerable<RemediationAction> actions) => [.. actions.Select(a => a.Id)];
 
     /// <summary>Writes a state change into the model's outbox as the alert engine does (one JSON file per notification).</summary>
