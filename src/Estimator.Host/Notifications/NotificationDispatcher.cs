@@ -34,6 +34,9 @@ public sealed record DeliveryOutcome(int Delivered, int Failed, int Pending)
 /// the next pass, so a resolve never overtakes its trigger. A resolve also goes to every channel that received a
 /// trigger of the same alert, even if routed by another severity (a P3 trigger's receiver learns the alert resolved
 /// after it escalated to P2).</para>
+/// <para>Remediation: before a model's notifications, its remediation actions are decided from them and posted
+/// (<see cref="Remediation.RemediationDispatcher"/>), so an action is decided while its notification is still pending;
+/// both go through the same <see cref="JsonPoster"/>.</para>
 /// </remarks>
 public sealed class NotificationDispatcher
 {
