@@ -101,6 +101,29 @@ public interface IModelStore
     /// </summary>
     /// <param name="model">The model.</param>
     InputStamp? Stamp(ModelDefinition model) => null;
+
+    /// <summary>
+    /// Folds the pending notifications into the model's incidents and queues one remediation action per incident and
+    /// rule once the incident reaches the rule's severity; returns the actions queued now. Called before the
+    /// notifications are delivered.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="rules">The model's remediation rules.</param>
+    IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => [];
+
+    /// <summary>The model's remediation actions in <paramref name="box"/> (<c>pending</c> or <c>sent</c>), oldest incident first.</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="box"><c>pending</c> or <c>sent</c>.</param>
+    IReadOnlyList<RemediationAction> RemediationActions(string model, string box) => [];
+
+    /// <summary>Whether a pending action was sent already (a crash between its delivery steps); its pending copy is then removed.</summary>
+    /// <param name="action">The action.</param>
+    bool RemediationSent(RemediationAction action) => false;
+
+    /// <summary>Records a delivery pass of an action: sent when <paramref name="failure"/> is null, else failed (it stays pending).</summary>
+    /// <param name="action">The action as last read.</param>
+    /// <param name="failure">Why the target did not accept it, or null when it did.</param>
+    RemediationAction RecordRemediation(RemediationAction action, string? failure) => throw new NotSupportedException("this store keeps no remediation actions");
 }
 
 /// <summary>The store as <see cref="ModelRunner"/> implements it.</summary>
@@ -160,4 +183,16 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 
     /// <inheritdoc />
     public InputStamp? Stamp(ModelDefinition model) => runner.Stamp(model);
+
+    /// <inheritdoc />
+    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => runner.PlanRemediation(model, rules);
+
+    /// <inheritdoc />
+    public IReadOnlyList<RemediationAction> RemediationActions(string model, string box) => runner.RemediationActions(model, box);
+
+    /// <inheritdoc />
+    public bool RemediationSent(RemediationAction action) => runner.RemediationSent(action);
+
+    /// <inheritdoc />
+    public RemediationAction RecordRemediation(RemediationAction action, string? failure) => runner.RecordRemediation(action, failure);
 }

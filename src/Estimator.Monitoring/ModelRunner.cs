@@ -69,6 +69,8 @@ public sealed class ModelRunner
     private readonly AlertOutbox _outbox;
     private readonly AlertEvaluator _alerts;
     private readonly FittedSummaries _fittedSummaries;
+    private readonly RemediationOutbox _remediation;
+    private readonly RemediationPlanner _planner;
 
     /// <summary>Creates a runner over the store directory.</summary>
     /// <param name="storeDirectory">The store's root; created when missing.</param>
@@ -89,6 +91,8 @@ public sealed class ModelRunner
         _reconciler = new Reconciler(_context, _files, _fit, _summaries, _outbox);
         _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries, (model, chunks) => model.Inputs.Drift is null ? null : _files.ReadDrift(model.Name, chunks));
         _fittedSummaries = new FittedSummaries(_context);
+        _remediation = new RemediationOutbox(_context);
+        _planner = new RemediationPlanner(_context, _outbox, _remediation, new RemediationLedger(_context));
     }
 
     /// <summary>The store's root directory.</summary>
@@ -369,4 +373,20 @@ public sealed class ModelRunner
     /// so after a crash a channel already recorded is never sent to again.
     /// </summary>
     public AlertNotification RecordDelivery(AlertNotification notification, string channel, bool complete) => _outbox.RecordDelivery(notification, channel, complete);
+
+    /// <summary>
+    /// Folds the model's pending notifications into its incidents and queues one remediation action per incident and
+    /// target once the incident reaches the target's severity (<c>remediation/pending/</c>); returns the actions queued
+    /// now. Call it before delivering the notifications (a notification that left the outbox is never folded).
+    /// </summary>
+    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => _planner.Plan(model, rules);
+
+    /// <summary>The model's remediation actions in <paramref name="box"/> (<c>pending</c> or <c>sent</c>), oldest incident first.</summary>
+    public IReadOnlyList<RemediationAction> RemediationActions(string model, string box) => _remediation.Read(model, box);
+
+    /// <summary>Whether the action was sent already (after a crash between its delivery steps).</summary>
+    public bool RemediationSent(RemediationAction action) => _remediation.WasSent(action);
+
+    /// <summary>Records a delivery pass of an action: sent when <paramref name="error"/> is null, else failed (it stays pending).</summary>
+    public RemediationAction RecordRemediation(RemediationAction action, string? error) => _remediation.Record(action, error);
 }

@@ -66,6 +66,12 @@ internal sealed class StoreLayout(string root)
 
     public string OutboxDirectory(string model, string box) => Path.Combine(ModelDirectory(model), "outbox", box);
 
+    public string RemediationDirectory(string model, string box) => Path.Combine(ModelDirectory(model), "remediation", box);
+
+    public string RemediationPath(string model, string box, string id) => Path.Combine(RemediationDirectory(model, box), id + ".json");
+
+    public string IncidentsPath(string model) => Path.Combine(ModelDirectory(model), "remediation", "incidents.json");
+
     public string SummaryPath(string model) => Path.Combine(ModelDirectory(model), "summary.json");
 
     /// <summary>Run ids sort by time and sequence: <c>yyyyMMddTHHmmssZ-NNNNNN</c>.</summary>

@@ -131,6 +131,13 @@ public sealed record ModelConfig(ModelDefinition Definition, CronSchedule Schedu
     /// <summary>The channels this model's notifications go to: its own <c>notify</c> list, then the top-level one.</summary>
     /// <value>Default: none (notifications are still queued and recorded as delivered to no channel).</value>
     public IReadOnlyList<NotifyChannel> Notify { get; init; } = [];
+
+    /// <summary>
+    /// Where rollback requests go (<c>remediation</c>): each target gets one action per incident that reaches its
+    /// severity (<see cref="RemediationTarget.On"/> or worse), delivered through the outbox by the <c>notify</c> job.
+    /// </summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<RemediationTarget> Remediation { get; init; } = [];
 }
 
 /// <summary>Which storage Hangfire keeps its jobs in.</summary>

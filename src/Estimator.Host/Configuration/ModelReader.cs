@@ -23,7 +23,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
         "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
         "slos", "alerting", "notify", "reconcile_schedule", "problem", "features", "seed", "tune_hyperparameters",
-        "drift", "quality",
+        "drift", "quality", "remediation",
     ];
 
     private readonly ColumnsSectionReader columnsReader = new(nodes);
@@ -32,6 +32,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
     private readonly SloSectionReader sloReader = new(nodes);
     private readonly InputSectionsReader inputsReader = new(nodes);
     private readonly RegressionSectionReader regressionReader = new(nodes, new MetricsSectionReader(nodes));
+    private readonly RemediationSectionReader remediationReader = new(nodes, notify);
     private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
 
     /// <summary>The models that read without problems, in file order.</summary>
@@ -52,9 +53,13 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
 
         foreach (var (item, path) in ConfigNodes.Items(sequence, "models"))
         {
-            if (ReadModel(item, path, globalNotify) is { } model)
+            var model = ReadModel(item, path, globalNotify);
+            var remediation = item is YamlMappingNode map && ConfigNodes.Get(map, "remediation") is { } remediationNode
+                ? remediationReader.Read(remediationNode, path + ".remediation", model is null ? null : MetricNames(model.Definition))
+                : [];
+            if (model is not null && remediation is not null)
             {
-                models.Add(model);
+                models.Add(model with { Remediation = remediation });
             }
         }
 
@@ -224,6 +229,10 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
 
         return ok ? metrics : null;
     }
+
+    /// <summary>The names a model's alerts carry as their metric: its metrics (and confusion-matrix components).</summary>
+    private static List<string> MetricNames(ModelDefinition model) =>
+        model.IsRegression() ? [.. model.Regression.Metrics.Select(m => m.Name())] : SloSectionReader.ObjectiveNames([.. model.Options.Metrics]);
 
     /// <summary>A model name by Core's rule (<see cref="ModelNames"/>), unique in the file.</summary>
     private string? ModelName(YamlNode node, string path)

@@ -133,7 +133,8 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
             : new ChannelSpec(name, kind.Value, url, kind == NotifyKind.PagerDuty ? routingKey : null, severities, map.Start);
     }
 
-    private Uri? Url(YamlNode node, string path)
+    /// <summary>An absolute http:// or https:// URL.</summary>
+    public Uri? Url(YamlNode node, string path)
     {
         if (nodes.NonEmptyString(node, path) is not { } text)
         {

@@ -79,6 +79,7 @@ internal sealed class ModelsPage : RazorPage
         html.Append(Invariant($"<p><strong>{chunks.Count}</strong> analysis chunk(s), <strong class=\"{(alerts > 0 ? "text-danger" : "text-success")}\">{alerts}</strong> alert(s).</p>"));
 
         RenderAlerts(html, store, name);
+        RemediationRenderer.Render(html, store, model);
         RenderTable(html, chunks.Skip(Math.Max(0, chunks.Count - LatestChunks)).Reverse().ToList(), metrics);
 
         var selected = Query("metric") is { Length: > 0 } q && metrics.Contains(q) ? q : metrics[0];

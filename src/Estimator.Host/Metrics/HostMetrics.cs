@@ -15,6 +15,7 @@ public sealed class HostMetrics
     private readonly Dictionary<(string Job, string Model), long> rows = [];
     private readonly Dictionary<(string Model, string Channel), long> delivered = [];
     private readonly Dictionary<(string Model, string Channel), long> failures = [];
+    private readonly Dictionary<(string Model, string Kind, string Result), long> remediation = [];
 
     /// <summary>Records a finished job run.</summary>
     /// <param name="job"><c>calibrate</c>, <c>estimate</c>, <c>reconcile</c> or <c>notify</c>.</param>
@@ -71,6 +72,18 @@ public sealed class HostMetrics
         }
     }
 
+    /// <summary>Counts a remediation delivery pass: <c>sent</c> when the target accepted the action, <c>failed</c> when it did not after the retries.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="kind">The target's kind (<c>webhook</c>).</param>
+    /// <param name="result"><c>sent</c> or <c>failed</c>.</param>
+    public void RemediationAction(string model, string kind, string result)
+    {
+        lock (gate)
+        {
+            remediation[(model, kind, result)] = remediation.GetValueOrDefault((model, kind, result)) + 1;
+        }
+    }
+
     /// <summary>A consistent copy of every counter.</summary>
     public Snapshot Read()
     {
@@ -81,7 +94,10 @@ public sealed class HostMetrics
                 durations.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()),
                 rows.ToDictionary(),
                 delivered.ToDictionary(),
-                failures.ToDictionary());
+                failures.ToDictionary())
+            {
+                Remediation = remediation.ToDictionary(),
+            };
         }
     }
 
@@ -96,7 +112,11 @@ public sealed class HostMetrics
         IReadOnlyDictionary<(string Job, string Model), Histogram> Durations,
         IReadOnlyDictionary<(string Job, string Model), long> Rows,
         IReadOnlyDictionary<(string Model, string Channel), long> Delivered,
-        IReadOnlyDictionary<(string Model, string Channel), long> Failures);
+        IReadOnlyDictionary<(string Model, string Channel), long> Failures)
+    {
+        /// <summary>Remediation delivery passes by model, target kind and result (<c>sent</c>/<c>failed</c>).</summary>
+        public IReadOnlyDictionary<(string Model, string Kind, string Result), long> Remediation { get; init; } = new Dictionary<(string, string, string), long>();
+    }
 
     /// <summary>A duration histogram: per-bucket (non-cumulative) counts over <see cref="DurationBuckets"/>, plus sum and count.</summary>
     /// <param name="Buckets">Observations per bucket (the last bucket's bound is the last of <see cref="DurationBuckets"/>; above it only count).</param>

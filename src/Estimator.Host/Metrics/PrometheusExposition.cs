@@ -45,6 +45,7 @@ public static class PrometheusExposition
         var labelled = new Family("estimator_reconciliation_chunks_complete", "gauge", "Analysis chunks with every label in.");
         var violated = new Family("estimator_assumption_violated", "gauge", "1 while the metric's realized values have left the estimate's band on consecutive fully labelled chunks (the estimator's assumption looks violated: concept drift?), else 0.");
         var outbox = new Family("estimator_notifications_pending", "gauge", "Notifications waiting in the outbox.");
+        var actions = new Family("estimator_remediation_actions", "gauge", "Remediation actions in the store, by model, target kind and status (pending, failed: its last delivery pass failed, sent).");
         var rejected = new Family("estimator_rejected_files", "gauge", "Analysis and label files set aside as unusable (corrupt, wrong schema, bad values); tried again once they change.");
         var driftValue = new Family("estimator_drift_value", "gauge", "Drift or data-quality value of the latest final analysis chunk, by calculator, column (empty for multivariate methods) and method.");
         var driftAlert = new Family("estimator_drift_alert", "gauge", "1 when the drift or data-quality value of the latest final chunk lies outside its thresholds (chi2: p < 0.05), else 0.");
@@ -123,6 +124,14 @@ public static class PrometheusExposition
             }
 
             outbox.Add(["model", name], store.PendingNotifications(name).Count);
+            if (model.Remediation.Count > 0)
+            {
+                foreach (var group in store.RemediationActions(name, "pending").Concat(store.RemediationActions(name, "sent")).GroupBy(a => (a.Kind, a.Status)).OrderBy(g => g.Key))
+                {
+                    actions.Add(["model", name, "kind", group.Key.Kind, "status", group.Key.Status], group.Count());
+                }
+            }
+
             rejected.Add(["model", name], store.ReadRejected(name).Count);
         }
 
@@ -157,11 +166,17 @@ public static class PrometheusExposition
             failures.Add(["model", model, "channel", channel], count);
         }
 
+        var remediation = new Family("estimator_remediation_actions_total", "counter", "Remediation delivery passes since the host started, by model, target kind and result (sent: accepted; failed: not accepted after the retries).");
+        foreach (var ((model, kind, result), count) in snapshot.Remediation.OrderBy(kv => kv.Key))
+        {
+            remediation.Add(["model", model, "kind", kind, "result", result], count);
+        }
+
         var text = new StringBuilder();
         foreach (var family in new[]
         {
             estimated, lower, upper, lowerThreshold, upperThreshold, realized, chunkIndex, chunkEnd, firing, firingCount, pendingCount,
-            budgetRemaining, burnRate, coverage, mae, bias, labelled, violated, driftValue, driftAlert, driftLower, driftUpper, outbox, rejected, runs, rows, delivered, failures,
+            budgetRemaining, burnRate, coverage, mae, bias, labelled, violated, driftValue, driftAlert, driftLower, driftUpper, outbox, actions, rejected, runs, rows, delivered, failures, remediation,
         })
         {
             family.WriteTo(text);

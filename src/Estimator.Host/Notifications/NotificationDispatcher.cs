@@ -1,11 +1,8 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
+using Estimator.Host.Remediation;
 using Estimator.Monitoring;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
+using Estimator.Slo;
 
 namespace Estimator.Host.Notifications;
 
@@ -13,7 +10,14 @@ namespace Estimator.Host.Notifications;
 /// <param name="Delivered">Channel deliveries recorded by this pass.</param>
 /// <param name="Failed">Channel deliveries that failed after their retries (they stay pending for the next pass).</param>
 /// <param name="Pending">Notifications still pending after the pass, over all models.</param>
-public sealed record DeliveryOutcome(int Delivered, int Failed, int Pending);
+public sealed record DeliveryOutcome(int Delivered, int Failed, int Pending)
+{
+    /// <summary>Remediation actions the receivers accepted in this pass.</summary>
+    public int ActionsSent { get; init; }
+
+    /// <summary>Remediation actions still not accepted after their retries (they stay pending for the next pass).</summary>
+    public int ActionsFailed { get; init; }
+}
 
 /// <summary>
 /// Delivers every model's pending notifications (the outbox in the store) to the channels routed by severity, with
@@ -30,6 +34,9 @@ public sealed record DeliveryOutcome(int Delivered, int Failed, int Pending);
 /// the next pass, so a resolve never overtakes its trigger. A resolve also goes to every channel that received a
 /// trigger of the same alert, even if routed by another severity (a P3 trigger's receiver learns the alert resolved
 /// after it escalated to P2).</para>
+/// <para>Remediation: before a model's notifications, its remediation actions are decided from them and posted
+/// (<see cref="Remediation.RemediationDispatcher"/>), so an action is decided while its notification is still pending;
+/// both go through the same <see cref="JsonPoster"/>.</para>
 /// </remarks>
 public sealed class NotificationDispatcher
 {
@@ -44,7 +51,8 @@ public sealed class NotificationDispatcher
     private readonly IHttpClientFactory http;
     private readonly HostMetrics metrics;
     private readonly ILogger<NotificationDispatcher> logger;
-    private readonly ResiliencePipeline pipeline;
+    private readonly JsonPoster poster;
+    private readonly RemediationDispatcher remediation;
 
     /// <summary>Creates the dispatcher.</summary>
     /// <param name="config">The configuration (channels per model, delivery options).</param>
@@ -60,23 +68,35 @@ public sealed class NotificationDispatcher
         this.http = http;
         this.metrics = metrics;
         this.logger = logger;
-        pipeline = BuildPipeline(config.Delivery);
+        poster = new JsonPoster(http, config.Delivery, config.Delivery.Timeout, r =>
+        {
+            metrics.DeliveryFailed(r.Model, r.Receiver);
+            logger.LogInformation("notify {Model}: {Channel} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", r.Model, r.Receiver, r.Attempt, r.Error, (int)r.Delay.TotalMilliseconds);
+        });
+        remediation = new RemediationDispatcher(store, http, config.Delivery, metrics, logger);
     }
 
-    /// <summary>One pass over every model's outbox.</summary>
+    /// <summary>
+    /// One pass over every model's outbox: first the model's remediation (its incidents' actions are decided from the
+    /// pending notifications, then the actions are posted), then its notifications.
+    /// </summary>
     /// <param name="cancellationToken">Stops the pass (what was recorded stays recorded).</param>
     public async Task<DeliveryOutcome> DeliverAsync(CancellationToken cancellationToken)
     {
-        int delivered = 0, failed = 0, pending = 0;
+        int delivered = 0, failed = 0, pending = 0, actionsSent = 0, actionsFailed = 0;
         foreach (var model in config.Models)
         {
+            // Before the notifications: an action is decided from a notification while it is still pending.
+            var (sent, notSent) = await remediation.DeliverAsync(model, cancellationToken).ConfigureAwait(false);
+            actionsSent += sent;
+            actionsFailed += notSent;
             var (d, f, p) = await DeliverModelAsync(model, cancellationToken).ConfigureAwait(false);
             delivered += d;
             failed += f;
             pending += p;
         }
 
-        return new DeliveryOutcome(delivered, failed, pending);
+        return new DeliveryOutcome(delivered, failed, pending) { ActionsSent = actionsSent, ActionsFailed = actionsFailed };
     }
 
     private async Task<(int Delivered, int Failed, int Pending)> DeliverModelAsync(ModelConfig model, CancellationToken cancellationToken)
@@ -170,68 +190,15 @@ public sealed class NotificationDispatcher
             NotifyKind.PagerDuty => NotificationPayloads.PagerDuty(n, channel.RoutingKey ?? ""),
             _ => throw new InvalidOperationException($"unknown channel kind {channel.Kind}"),
         };
-        var client = http.CreateClient(HttpClientName);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
+        var error = await poster.PostAsync(model, channel.Name, channel.Url, body, n.Id, null, cancellationToken).ConfigureAwait(false);
+        if (error is null)
         {
-            context.Properties.Set(ChannelKey, (model, channel.Name));
-            await pipeline.ExecuteAsync(
-                async (ctx, state) =>
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, state.Url) { Content = new StringContent(state.Body, Encoding.UTF8) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                    request.Headers.TryAddWithoutValidation("Idempotency-Key", state.Id);
-                    using var response = await state.Client.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        throw new NotificationDeliveryException($"the receiver answered {(int)response.StatusCode} {response.ReasonPhrase}");
-                    }
-                },
-                context,
-                (Client: client, Url: channel.Url, Body: body, n.Id)).ConfigureAwait(false);
             logger.LogInformation("notify {Model}: {Id} ({Severity} {State}) delivered to {Channel}", model, n.Id, n.Severity, n.State, channel.Name);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or NotificationDeliveryException or TimeoutRejectedException)
-        {
-            logger.LogWarning("notify {Model}: {Id} not delivered to {Channel} after retries ({Error}); it stays in the outbox for the next run", model, n.Id, channel.Name, e.Message);
-            return false;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
 
-    private static readonly ResiliencePropertyKey<(string Model, string Channel)> ChannelKey = new("estimator.channel");
-
-    private ResiliencePipeline BuildPipeline(DeliveryConfig delivery)
-    {
-        var builder = new ResiliencePipelineBuilder();
-        if (delivery.Retries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<NotificationDeliveryException>().Handle<TimeoutRejectedException>(),
-                MaxRetryAttempts = delivery.Retries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = delivery.Backoff,
-                OnRetry = args =>
-                {
-                    var (model, channel) = args.Context.Properties.GetValue(ChannelKey, ("", ""));
-                    metrics.DeliveryFailed(model, channel);
-                    logger.LogInformation(
-                        "notify {Model}: {Channel} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
-                        model, channel, args.AttemptNumber + 1, args.Outcome.Exception?.Message, (int)args.RetryDelay.TotalMilliseconds);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        // Each attempt has its own time limit (inside the retry).
-        builder.AddTimeout(delivery.Timeout);
-        return builder.Build();
+        logger.LogWarning("notify {Model}: {Id} not delivered to {Channel} after retries ({Error}); it stays in the outbox for the next run", model, n.Id, channel.Name, error);
+        return false;
     }
 }
 

@@ -155,8 +155,8 @@ public static class NotificationPayloads
         return array;
     }
 
-    private static JsonValue? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;
+    internal static JsonValue? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;
 
-    private static string Timestamp(DateTime at) =>
+    internal static string Timestamp(DateTime at) =>
         (at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

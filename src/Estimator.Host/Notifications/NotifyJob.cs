@@ -6,7 +6,7 @@ using Hangfire;
 namespace Estimator.Host.Notifications;
 
 /// <summary>
-/// The recurring <c>notify</c> job: one delivery pass over every model's outbox. Never runs twice at once (a
+/// The recurring <c>notify</c> job: one delivery pass over every model's outbox (remediation actions, then notifications). Never runs twice at once (a
 /// distributed lock, also across hosts sharing PostgreSQL storage); not retried by Hangfire, since the next run retries
 /// whatever is still pending.
 /// </summary>
@@ -30,9 +30,11 @@ public sealed class NotifyJob(NotificationDispatcher dispatcher, HostMetrics met
         try
         {
             var outcome = await dispatcher.DeliverAsync(cancellationToken).ConfigureAwait(false);
-            if (outcome.Delivered + outcome.Failed > 0)
+            if (outcome.Delivered + outcome.Failed + outcome.ActionsSent + outcome.ActionsFailed > 0)
             {
-                logger.LogInformation("notify: {Delivered} delivered, {Failed} failed, {Pending} still pending", outcome.Delivered, outcome.Failed, outcome.Pending);
+                logger.LogInformation(
+                    "notify: {Delivered} delivered, {Failed} failed, {Pending} still pending; remediation: {ActionsSent} sent, {ActionsFailed} failed",
+                    outcome.Delivered, outcome.Failed, outcome.Pending, outcome.ActionsSent, outcome.ActionsFailed);
             }
 
             succeeded = true;

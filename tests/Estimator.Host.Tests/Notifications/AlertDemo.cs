@@ -85,21 +85,28 @@ internal static class AlertDemo
 
     public static ModelRunner Runner(EstimatorConfig config) => new(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero };
 
-    public static NotificationDispatcher Dispatcher(EstimatorConfig config, ModelRunner runner)
+    public static NotificationDispatcher Dispatcher(EstimatorConfig config, ModelRunner runner, HostMetrics? metrics = null)
     {
         var services = new ServiceCollection();
         services.AddHttpClient(NotificationDispatcher.HttpClientName);
         var provider = services.BuildServiceProvider();
-        return new NotificationDispatcher(config, new ModelRunnerStore(runner), provider.GetRequiredService<IHttpClientFactory>(), new HostMetrics(), NullLogger<NotificationDispatcher>.Instance);
+        return new NotificationDispatcher(config, new ModelRunnerStore(runner), provider.GetRequiredService<IHttpClientFactory>(), metrics ?? new HostMetrics(), NullLogger<NotificationDispatcher>.Instance);
     }
 
     /// <summary>
     /// Writes the healthy first <paramref name="rows"/> analysis rows again, a year later and with new ids, into the
     /// model's analysis folder: performance recovers.
     /// </summary>
-    public static async Task DropHealthyReplayAsync(EstimatorConfig config, int rows = 20_000)
+    public static Task DropHealthyReplayAsync(EstimatorConfig config, int rows = 20_000) => DropReplayAsync(config, 0, rows, "part-99-replay.parquet", 1_000_000, TimeSpan.FromDays(365));
+
+    /// <summary>
+    /// Writes analysis rows <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="rows"/> again as
+    /// <paramref name="file"/> in the model's analysis folder, with ids shifted by <paramref name="idShift"/> and
+    /// timestamps by <paramref name="later"/> (rows from 25,000 on are the decayed ones).
+    /// </summary>
+    public static async Task DropReplayAsync(EstimatorConfig config, int skip, int rows, string file, long idShift, TimeSpan later)
     {
-        var target = Path.Combine(Path.GetDirectoryName(config.Models[0].Definition.Analysis)!, "part-99-replay.parquet");
+        var target = Path.Combine(Path.GetDirectoryName(config.Models[0].Definition.Analysis)!, file);
         await using var input = File.OpenRead(TestData.CarLoanAnalysis);
         await using var reader = await ParquetReader.CreateAsync(input);
         var fields = reader.Schema.GetDataFields();
@@ -113,25 +120,25 @@ internal static class AlertDemo
             switch (column)
             {
                 case long?[] ids when field.Name == "id":
-                    await rowGroup.WriteAsync<long>(field, ids.Take(rows).Select(v => v + 1_000_000).ToArray().AsMemory(), null, null, CancellationToken.None);
+                    await rowGroup.WriteAsync<long>(field, ids.Skip(skip).Take(rows).Select(v => v + idShift).ToArray().AsMemory(), null, null, CancellationToken.None);
                     break;
                 case DateTime?[] times:
-                    await rowGroup.WriteAsync<DateTime>(field, times.Take(rows).Select(t => t + TimeSpan.FromDays(365)).ToArray().AsMemory(), null, null, CancellationToken.None);
+                    await rowGroup.WriteAsync<DateTime>(field, times.Skip(skip).Take(rows).Select(t => t + later).ToArray().AsMemory(), null, null, CancellationToken.None);
                     break;
                 case long?[] a:
-                    await rowGroup.WriteAsync<long>(field, a.Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
+                    await rowGroup.WriteAsync<long>(field, a.Skip(skip).Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
                     break;
                 case int?[] a:
-                    await rowGroup.WriteAsync<int>(field, a.Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
+                    await rowGroup.WriteAsync<int>(field, a.Skip(skip).Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
                     break;
                 case double?[] a:
-                    await rowGroup.WriteAsync<double>(field, a.Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
+                    await rowGroup.WriteAsync<double>(field, a.Skip(skip).Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
                     break;
                 case bool?[] a:
-                    await rowGroup.WriteAsync<bool>(field, a.Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
+                    await rowGroup.WriteAsync<bool>(field, a.Skip(skip).Take(rows).ToArray().AsMemory(), null, null, CancellationToken.None);
                     break;
                 case string?[] a:
-                    await rowGroup.WriteAsync(field, a.Take(rows).ToArray(), null);
+                    await rowGroup.WriteAsync(field, a.Skip(skip).Take(rows).ToArray(), null);
                     break;
                 default:
                     throw new NotSupportedException(field.Name);

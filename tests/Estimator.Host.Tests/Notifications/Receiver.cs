@@ -5,17 +5,19 @@ using System.Text.Json;
 
 namespace Estimator.Host.Tests.Notifications;
 
-/// <summary>A real HTTP receiver on 127.0.0.1 (HttpListener) that records every POST; it can refuse the first N with 503.</summary>
+/// <summary>A real HTTP receiver on 127.0.0.1 (HttpListener) that records every POST; it can refuse the first N (with 503 unless told otherwise).</summary>
 internal sealed class Receiver : IDisposable
 {
     private readonly HttpListener listener = new();
     private readonly Task loop;
+    private readonly int refuseStatus;
     private int refuse;
 
-    private Receiver(int port, int refuseFirst)
+    private Receiver(int port, int refuseFirst, int refuseStatus)
     {
         Port = port;
         refuse = refuseFirst;
+        this.refuseStatus = refuseStatus;
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         loop = Task.Run(LoopAsync);
@@ -28,7 +30,10 @@ internal sealed class Receiver : IDisposable
     /// <summary>Accepted posts: path and parsed JSON body.</summary>
     public ConcurrentQueue<(string Path, JsonElement Body, string? IdempotencyKey)> Posts { get; } = new();
 
-    /// <summary>Requests answered 503.</summary>
+    /// <summary>Every request, refused ones too: path, the status answered and the request headers.</summary>
+    public ConcurrentQueue<(string Path, int Status, Dictionary<string, string> Headers)> Requests { get; } = new();
+
+    /// <summary>Requests refused.</summary>
     public int Refused { get; private set; }
 
     public static int FreePort()
@@ -38,7 +43,7 @@ internal sealed class Receiver : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    public static Receiver Start(int? port = null, int refuseFirst = 0) => new(port ?? FreePort(), refuseFirst);
+    public static Receiver Start(int? port = null, int refuseFirst = 0, int refuseStatus = 503) => new(port ?? FreePort(), refuseFirst, refuseStatus);
 
     public List<JsonElement> On(string path) => Posts.Where(p => p.Path == path).Select(p => p.Body).ToList();
 
@@ -71,10 +76,11 @@ internal sealed class Receiver : IDisposable
 
             using var reader = new StreamReader(context.Request.InputStream);
             var text = await reader.ReadToEndAsync();
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             if (Interlocked.Decrement(ref refuse) >= 0)
             {
                 Refused++;
-                context.Response.StatusCode = 503;
+                context.Response.StatusCode = refuseStatus;
             }
             else
             {
@@ -82,6 +88,7 @@ internal sealed class Receiver : IDisposable
                 context.Response.StatusCode = context.Request.Url!.AbsolutePath.StartsWith("/v2/", StringComparison.Ordinal) ? 202 : 200;
             }
 
+            Requests.Enqueue((context.Request.Url!.AbsolutePath, context.Response.StatusCode, headers));
             context.Response.Close();
         }
     }
