@@ -115,7 +115,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var rejected = rejectedBefore.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var fresh = new List<string>();
         var stillRejected = new List<RejectedFile>();
-        var analysis = FileSource.List(model.Analysis);
+        var analysis = model.AnalysisFiles();
         foreach (var file in analysis)
         {
             var info = new FileInfo(file);
@@ -135,14 +135,14 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                 continue;
             }
 
-            if (now - info.LastWriteTimeUtc >= context.FileSettleTime)
+            if (now - info.LastWriteTimeUtc >= context.FileSettleTime || model.IsOnlineFile(file))
             {
                 fresh.Add(file);
             }
         }
 
         // Label files set aside by reconciliation stay set aside while they are there; reconciliation retries them.
-        var labels = model.Targets is null ? [] : FileSource.List(model.Targets).ToHashSet(StringComparer.Ordinal);
+        var labels = model.TargetFiles().ToHashSet(StringComparer.Ordinal);
         stillRejected.AddRange(rejectedBefore.Where(r => labels.Contains(r.Path) && !analysis.Contains(r.Path, StringComparer.Ordinal)));
         return (fresh, stillRejected);
     }

@@ -131,6 +131,10 @@ public sealed record ModelConfig(ModelDefinition Definition, CronSchedule Schedu
     /// <summary>The channels this model's notifications go to: its own <c>notify</c> list, then the top-level one.</summary>
     /// <value>Default: none (notifications are still queued and recorded as delivered to no channel).</value>
     public IReadOnlyList<NotifyChannel> Notify { get; init; } = [];
+
+    /// <summary>The model's online path (<c>online</c>): posted predictions, a sliding window, chunks closed every N rows.</summary>
+    /// <value>Default: none (the model reads files only).</value>
+    public OnlineConfig? Online { get; init; }
 }
 
 /// <summary>Which storage Hangfire keeps its jobs in.</summary>
