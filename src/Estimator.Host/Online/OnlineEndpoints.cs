@@ -14,6 +14,9 @@ internal static class OnlineEndpoints
 {
     public const string Prefix = "/v1/models/{model}";
 
+    /// <summary>425 Too Early (RFC 8470): the gate's answer while the verdict is inconclusive.</summary>
+    private const int TooEarly = 425;
+
     public static void MapEstimatorOnline(this WebApplication app)
     {
         var group = app.MapGroup(Prefix);
@@ -21,6 +24,9 @@ internal static class OnlineEndpoints
         group.MapPost("/labels", PostLabelsAsync);
         group.MapGet("/online", GetOnlineAsync);
         group.MapGet("/verdict", GetVerdictAsync);
+
+        // Flagger's webhooks POST their metadata: the same verdict, the body ignored.
+        group.MapPost("/verdict", GetVerdictAsync);
     }
 
     private static async Task PostPredictionsAsync(HttpContext http, string model, OnlineModels models)
@@ -111,8 +117,19 @@ internal static class OnlineEndpoints
         }
 
         var (verdict, reasons) = OnlineVerdict.Decide(online.Model.Definition, online.Snapshot(), store.ReadAlertStatus(model));
-        await SendAsync(http, StatusCodes.Status200OK, OnlineJson.Verdict(model, verdict, reasons, time.GetUtcNow())).ConfigureAwait(false);
+        await SendAsync(http, GateStatus(http.Request.Query["gate"].ToString(), verdict), OnlineJson.Verdict(model, verdict, reasons, time.GetUtcNow())).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The verdict's status code for webhook gates that read only the status (Flagger): <c>?gate=pass</c> answers 2xx
+    /// only for pass (412 fail, 425 inconclusive), <c>?gate=fail</c> answers 2xx unless fail (412); otherwise always 200.
+    /// </summary>
+    private static int GateStatus(string gate, string verdict) => (gate, verdict) switch
+    {
+        ("pass", OnlineVerdict.Inconclusive) => TooEarly,
+        ("pass" or "fail", OnlineVerdict.Fail) => StatusCodes.Status412PreconditionFailed,
+        _ => StatusCodes.Status200OK,
+    };
 
     /// <summary>The model's online path for a post, or null once the refusal (404, 401, 503) is sent.</summary>
     private static async Task<OnlineModel?> AdmitPostAsync(HttpContext http, string model, OnlineModels models)

@@ -96,6 +96,7 @@ public sealed class OnlineDoneWhenTests : IDisposable
         Assert.InRange(firstFail, 25_001, 30_000);
         var final = await VerdictAsync(http);
         Assert.Equal("fail", final.GetProperty("verdict").GetString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await http.GetAsync("/v1/models/car_loan/verdict?gate=fail")).StatusCode);
         Assert.Contains(final.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.StartsWith("window of the last 5000 rows: roc_auc whole band", StringComparison.Ordinal));
 
         // Every N rows closed a chunk: the store holds the demo's ten chunks with its numbers, and its P1 fires.

@@ -125,6 +125,8 @@ public sealed class OnlineEndpointTests : IDisposable
         var verdict = await JsonAsync(await http.GetAsync("/v1/models/car_loan/verdict"));
         Assert.Equal("inconclusive", verdict.GetProperty("verdict").GetString());
         Assert.Equal("the window holds 5 of 100 rows", Assert.Single(verdict.GetProperty("reasons").EnumerateArray()).GetString());
+        Assert.Equal((HttpStatusCode)425, (await http.GetAsync("/v1/models/car_loan/verdict?gate=pass")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/models/car_loan/verdict?gate=fail")).StatusCode);
     }
 
     [Fact]
