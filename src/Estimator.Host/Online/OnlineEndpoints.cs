@@ -175,10 +175,11 @@ internal static class OnlineEndpoints
             await online.Ready.WaitAsync(TimeSpan.FromSeconds(30), http.RequestAborted).ConfigureAwait(false);
             return online;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (TimeoutException)
         {
             http.Response.Headers.RetryAfter = "5";
-            await SendAsync(http, StatusCodes.Status503ServiceUnavailable, OnlineJson.Error($"the online path of '{online.Model.Name}' is not available: {e.Message}")).ConfigureAwait(false);
+            var why = online.StartError ?? "its window is still being rebuilt from the store";
+            await SendAsync(http, StatusCodes.Status503ServiceUnavailable, OnlineJson.Error($"the online path of '{online.Model.Name}' is not available yet: {why}")).ConfigureAwait(false);
             return null;
         }
     }

@@ -62,33 +62,66 @@ internal sealed class OnlineModel : IAsyncDisposable
     /// <summary>Bounds the ingestion requests in progress; one more is refused (429).</summary>
     public ConcurrencyLimiter Limiter { get; }
 
-    /// <summary>Completes once the window is rebuilt from the store; faults when it cannot be.</summary>
+    /// <summary>Completes once the window is rebuilt from the store.</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>Rebuilds the window from the store (log and closed chunks) and starts the writer and the closer.</summary>
-    public void Start()
+    /// <summary>Why the last attempt to start failed, or null.</summary>
+    public string? StartError { get; private set; }
+
+    /// <summary>
+    /// Rebuilds the window from the store (log and closed chunks) and starts the writer and the closer; a failure (the
+    /// model's lock held by a long run, an unreadable file) is logged and tried again every 5 seconds until the host stops.
+    /// </summary>
+    public async Task StartAsync()
     {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                Start();
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                StartError = e.Message;
+                _logger.LogError(e, "Online {Model}: cannot start, trying again in 5 s: {Error}", Model.Name, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Start()
+    {
+        var definition = Model.Definition;
+        var fitted = _fitter.Fitted(definition, _stopping.Token) as FittedCbpe
+            ?? throw new InvalidOperationException($"model '{Model.Name}': the store gave no fitted binary CBPE estimator");
+        var log = new OnlineLog(_store, definition, Online.Window, _logger);
         try
         {
-            var definition = Model.Definition;
-            var fitted = _fitter.Fitted(definition, _stopping.Token) as FittedCbpe
-                ?? throw new InvalidOperationException($"model '{Model.Name}': the store gave no fitted binary CBPE estimator");
-            var log = new OnlineLog(_store, definition, Online.Window, _logger);
             var (last, open) = log.Recover();
             var window = new SlidingWindowCbpe(fitted, Online.Window);
             window.Add(last.Scores, definition.Columns.YPred is null ? default : last.Predictions);
             (_log, _window, _rowsSeen) = (log, window, log.RowsSeen);
             _open = new OpenChunk(Online.Window, definition.Columns.Timestamp is not null, (log.RowsSeen - open.Count) / Online.Window, open);
-            _writer = Task.Run(WriteLoopAsync);
-            _closer = Task.Run(CloseLoopAsync);
-            _logger.LogInformation("Online {Model}: {Rows} rows seen, window rebuilt with {Window} rows ({Config})", Model.Name, _rowsSeen, window.Count, Online);
-            _ready.TrySetResult();
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch
         {
-            _logger.LogError(e, "Online {Model}: cannot start: {Error}", Model.Name, e.Message);
-            _ready.TrySetException(e);
+            log.Dispose();
+            throw;
         }
+
+        _writer = Task.Run(WriteLoopAsync);
+        _closer = Task.Run(CloseLoopAsync);
+        StartError = null;
+        _logger.LogInformation("Online {Model}: {Rows} rows seen, window rebuilt with {Window} rows ({Config})", Model.Name, _rowsSeen, _window.Count, Online);
+        _ready.TrySetResult();
     }
 
     /// <summary>Queues rows; completes with the stream's row count once they are durable and in the window.</summary>
@@ -129,13 +162,16 @@ internal sealed class OnlineModel : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops a start that keeps failing (the host is stopping).</summary>
+    public void RequestStop() => _stopping.Cancel();
+
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         _closing.Writer.TryComplete();
         await _closer.ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
         _log?.Dispose();
         _stopping.Dispose();
         Limiter.Dispose();

@@ -39,12 +39,17 @@ internal sealed class OnlineModels : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Rebuilding a window reads the store and may fit the model: not on the start-up path of the host.
-        _starting = Task.Run(() => Parallel.ForEach(_models.Values, m => m.Start()), CancellationToken.None);
+        _starting = Task.WhenAll(_models.Values.Select(m => Task.Run(m.StartAsync, CancellationToken.None)));
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        foreach (var model in _models.Values)
+        {
+            model.RequestStop();
+        }
+
         await _starting.ConfigureAwait(false);
         foreach (var model in _models.Values)
         {
