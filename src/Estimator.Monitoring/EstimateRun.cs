@@ -89,6 +89,8 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             // After the state: a crash in between only means a rejected file is tried once more.
             RejectedFiles.Save(rejectedPath, [.. stillRejected, .. rejected]);
         }
+
+        Online.OnlineInboxPruning.Prune(model, read.Select(f => f.Path));
         context.Orphans.Remove(model.Name, state, committed, kept, changed.Select(c => c.Chunk));
         if (pending.Count > 0)
         {
