@@ -2,6 +2,7 @@ using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
 using Estimator.Host.Health;
 using Estimator.Host.Metrics;
+using Estimator.Host.Online;
 
 namespace Estimator.Host;
 
@@ -81,6 +82,7 @@ public static class EstimatorHost
         }
 
         app.UseEstimatorDashboard();
+        app.MapEstimatorOnline();
         app.MapGet("/", () => Results.Redirect(EstimatorServiceCollectionExtensions.ModelsPagePath));
         app.MapGet(MetricsPath, (HttpContext http, EstimatorConfig config, IModelStore store, HostMetrics metrics) =>
         {

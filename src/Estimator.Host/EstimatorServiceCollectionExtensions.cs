@@ -3,6 +3,7 @@ using Estimator.Host.Dashboard;
 using Estimator.Host.Jobs;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
+using Estimator.Host.Online;
 using Estimator.Host.Storage;
 using Estimator.Monitoring;
 using Hangfire;
@@ -80,6 +81,13 @@ public static class EstimatorServiceCollectionExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddHostedService<RecurringJobRegistrar>();
+        if (role != HostRole.Worker)
+        {
+            // The online path lives where HTTP is served (one process per store: its log has one writer).
+            services.TryAddSingleton<OnlineModels>();
+            services.AddHostedService(sp => sp.GetRequiredService<OnlineModels>());
+        }
+
         if (role == HostRole.Web)
         {
             return services;

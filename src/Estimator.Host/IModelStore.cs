@@ -15,6 +15,11 @@ public interface IModelStore
     /// <param name="cancellationToken">Cancels the run.</param>
     CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken);
 
+    /// <summary>The model's fitted estimator (fitting it first when needed), or null when the store cannot give one (a test double).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    Calculators.IFittedCalculator? Fitted(ModelDefinition model, CancellationToken cancellationToken) => null;
+
     /// <summary>
     /// Estimates the analysis files that arrived since the last run. With <see cref="EstimateRequest.HandOff"/>, a large
     /// run is split into work items whose ids go to it (to be queued for other workers), and the call returns once every
@@ -132,6 +137,9 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
 {
     /// <inheritdoc />
     public CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken) => runner.Calibrate(request, cancellationToken);
+
+    /// <inheritdoc />
+    public Calculators.IFittedCalculator? Fitted(ModelDefinition model, CancellationToken cancellationToken) => runner.Fitted(model, cancellationToken);
 
     /// <inheritdoc />
     public EstimateOutcome Estimate(EstimateRequest request, CancellationToken cancellationToken) => runner.Estimate(request, cancellationToken);

@@ -89,6 +89,8 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
             // After the state: a crash in between only means a rejected file is tried once more.
             RejectedFiles.Save(rejectedPath, [.. stillRejected, .. rejected]);
         }
+
+        Online.OnlineInboxPruning.Prune(model, read.Select(f => f.Path));
         context.Orphans.Remove(model.Name, state, committed, kept, changed.Select(c => c.Chunk));
         if (pending.Count > 0)
         {
@@ -116,7 +118,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         var fresh = new List<string>();
         var stillRejected = new List<RejectedFile>();
         var unsettled = 0;
-        var analysis = FileSource.List(model.Analysis);
+        var analysis = model.AnalysisFiles();
         foreach (var file in analysis)
         {
             var info = new FileInfo(file);
@@ -136,7 +138,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
                 continue;
             }
 
-            if (now - info.LastWriteTimeUtc >= context.FileSettleTime)
+            if (now - info.LastWriteTimeUtc >= context.FileSettleTime || model.IsOnlineFile(file))
             {
                 fresh.Add(file);
             }
@@ -147,7 +149,7 @@ internal sealed class EstimateRun(StoreContext context, ChunkFiles files, ChunkF
         }
 
         // Label files set aside by reconciliation stay set aside while they are there; reconciliation retries them.
-        var labels = model.Targets is null ? [] : FileSource.List(model.Targets).ToHashSet(StringComparer.Ordinal);
+        var labels = model.TargetFiles().ToHashSet(StringComparer.Ordinal);
         stillRejected.AddRange(rejectedBefore.Where(r => labels.Contains(r.Path) && !analysis.Contains(r.Path, StringComparer.Ordinal)));
         return (fresh, stillRejected, unsettled);
     }

@@ -43,9 +43,23 @@ public sealed record InputStamp(string Reference, string Analysis, string State,
             return null;
         }
 
-        var folder = new DirectoryInfo(root);
-        var changed = folder.Exists ? folder.LastWriteTimeUtc : DateTime.MinValue;
-        return new InputStamp(Stamp(reference), folder.Exists ? Ticks(changed) : "-", Stamp(new FileInfo(statePath)), now - changed > SettleTime);
+        var (analysis, changed) = Folder(root);
+
+        // An online model's closed chunks land in its inbox, a second analysis source beside the configured one.
+        if (model.OnlineInbox is { } inbox && !string.Equals(Path.GetFullPath(inbox), Path.GetFullPath(root), StringComparison.Ordinal))
+        {
+            var (online, onlineChanged) = Folder(inbox);
+            analysis += "+" + online;
+            changed = onlineChanged > changed ? onlineChanged : changed;
+        }
+
+        return new InputStamp(Stamp(reference), analysis, Stamp(new FileInfo(statePath)), now - changed > SettleTime);
+    }
+
+    private static (string Stamp, DateTime Changed) Folder(string path)
+    {
+        var folder = new DirectoryInfo(path);
+        return folder.Exists ? (Ticks(folder.LastWriteTimeUtc), folder.LastWriteTimeUtc) : ("-", DateTime.MinValue);
     }
 
     private static string Stamp(FileInfo info) => info.Exists ? FormattableString.Invariant($"{info.Length}:{info.LastWriteTimeUtc.Ticks}") : "-";

@@ -64,6 +64,43 @@ public sealed record ModelDefinition(
     /// <value>Default: <see cref="AlertPolicy"/>'s defaults.</value>
     public AlertPolicy Alerting { get; init; } = new();
 
+    /// <summary>
+    /// The folder where the online path (<c>online:</c>) closes each chunk of posted rows as an analysis file, read as a
+    /// second analysis source beside <see cref="Analysis"/> (or as the only one, when <see cref="Analysis"/> is the same
+    /// folder). Its files are written atomically, so they are taken without the settle time.
+    /// </summary>
+    /// <value>Default: none (no online path).</value>
+    public string? OnlineInbox { get; init; }
+
+    /// <summary>The folder where the online path writes posted labels, read as a second targets source beside <see cref="Targets"/>.</summary>
+    /// <value>Default: none.</value>
+    public string? OnlineLabels { get; init; }
+
+    /// <summary>The model's analysis files: <see cref="Analysis"/>'s and <see cref="OnlineInbox"/>'s, in ordinal order.</summary>
+    public IReadOnlyList<string> AnalysisFiles() => Merge(Analysis, OnlineInbox);
+
+    /// <summary>The model's label files: <see cref="Targets"/>'s and <see cref="OnlineLabels"/>'s, in ordinal order.</summary>
+    public IReadOnlyList<string> TargetFiles() => Targets is null ? [] : Merge(Targets, OnlineLabels);
+
+    /// <summary>Whether <paramref name="file"/> was written by the online path (atomically: no settle time needed).</summary>
+    public bool IsOnlineFile(string file) =>
+        (OnlineInbox is not null && file.StartsWith(OnlineInbox + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        || (OnlineLabels is not null && file.StartsWith(OnlineLabels + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
+    private static IReadOnlyList<string> Merge(string source, string? online)
+    {
+        var files = FileSource.List(source);
+        if (online is null || string.Equals(Path.GetFullPath(online), Path.GetFullPath(source), StringComparison.Ordinal))
+        {
+            return files;
+        }
+
+        var merged = new List<string>(files);
+        merged.AddRange(FileSource.List(online));
+        merged.Sort(StringComparer.Ordinal);
+        return merged;
+    }
+
     /// <summary>Whether the model is multiclass (<see cref="ColumnMapping.ClassScores"/> is set).</summary>
     public bool IsMulticlass() => Problem == ProblemKind.Classification && Columns.ClassScores is not null;
 

@@ -1,3 +1,4 @@
+using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.IO;
 using Microsoft.Extensions.Logging;
@@ -208,6 +209,21 @@ public sealed class ModelRunner
     /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
     public EstimateOutcome Estimate(ModelDefinition model, Action<IReadOnlyList<string>>? handOff, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default) =>
         _estimate.Run(model, handOff, progress, cancellationToken);
+
+    /// <summary>
+    /// The model's fitted estimator for its current reference and options, fitting it first when needed (as a calibrate
+    /// run does); the online path estimates its window with it.
+    /// </summary>
+    /// <exception cref="EstimatorDataException">The reference is missing or holds bad data.</exception>
+    public IFittedCalculator Fitted(ModelDefinition model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var _ = _context.Locks.Acquire(model.Name, cancellationToken);
+        var tracker = new RunTracker(model.Name, null, _context.Time);
+        var fitted = _fit.RunLocked(model, tracker, cancellationToken).Fitted;
+        tracker.Finish();
+        return fitted;
+    }
 
     /// <summary>A calibrate run as a request (see <see cref="Calibrate(ModelDefinition, IProgress{RunProgress}?, CancellationToken)"/>).</summary>
     public CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken = default)

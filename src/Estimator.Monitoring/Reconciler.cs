@@ -47,12 +47,12 @@ internal sealed class Reconciler(StoreContext context, ChunkFiles files, FitRun 
         var yTrue = model.Columns.YTrue ?? "y_true";
         var rejectedPath = Layout.RejectedPath(model.Name);
         var rejectedBefore = RejectedFiles.Load(rejectedPath);
-        var labelFiles = FileSource.List(model.Targets).ToList();
+        var labelFiles = model.TargetFiles().ToList();
         var rejected = new List<RejectedFile>();
         foreach (var file in labelFiles)
         {
             var info = new FileInfo(file);
-            if (seen.Contains(file) || now - info.LastWriteTimeUtc < context.FileSettleTime)
+            if (seen.Contains(file) || (now - info.LastWriteTimeUtc < context.FileSettleTime && !model.IsOnlineFile(file)))
             {
                 continue;
             }

@@ -39,7 +39,7 @@ internal sealed class ConfigReader
         var workItemGrace = Section(root, "work_item_grace_seconds") is { } graceNode ? nodes.NonNegativeInt(graceNode, "work_item_grace_seconds") : 0;
         var workerThreads = Section(root, "worker_threads") is { } threadsNode ? nodes.PositiveInt(threadsNode, "worker_threads") : null;
         var progressLog = Section(root, "progress_log_seconds") is { } progressNode ? nodes.NonNegativeInt(progressNode, "progress_log_seconds") : null;
-        var models = Section(root, "models") is { } modelsNode ? new ModelReader(nodes, paths, notify).ReadModels(modelsNode, globalNotify) : [];
+        var models = Section(root, "models") is { } modelsNode ? new ModelReader(nodes, paths, notify, storeDirectory).ReadModels(modelsNode, globalNotify) : [];
         if (root is not null && Section(root, "models") is null)
         {
             nodes.Problem("models", root.Start, "missing: list the models to monitor");

@@ -138,6 +138,10 @@ public sealed record ModelConfig(ModelDefinition Definition, CronSchedule Schedu
     /// </summary>
     /// <value>Default: none.</value>
     public IReadOnlyList<RemediationTarget> Remediation { get; init; } = [];
+
+    /// <summary>The model's online path (<c>online</c>): posted predictions, a sliding window, chunks closed every N rows.</summary>
+    /// <value>Default: none (the model reads files only).</value>
+    public OnlineConfig? Online { get; init; }
 }
 
 /// <summary>Which storage Hangfire keeps its jobs in.</summary>

@@ -16,14 +16,14 @@ namespace Estimator.Host.Configuration;
 /// Reads <c>models</c>: each model's name, inputs and schedules, and its sections through their readers (columns,
 /// metrics and thresholds, chunking, SLOs and alerting, notification channels).
 /// </summary>
-internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySectionReader notify)
+internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySectionReader notify, string? storeDirectory)
 {
     private static readonly string[] ModelKeys =
     [
         "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
         "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
         "slos", "alerting", "notify", "reconcile_schedule", "problem", "features", "seed", "tune_hyperparameters",
-        "drift", "quality", "remediation",
+        "drift", "quality", "remediation", "online",
     ];
 
     private readonly ColumnsSectionReader columnsReader = new(nodes);
@@ -31,6 +31,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
     private readonly ChunkingSectionReader chunkingReader = new(nodes);
     private readonly SloSectionReader sloReader = new(nodes);
     private readonly InputSectionsReader inputsReader = new(nodes);
+    private readonly OnlineSectionReader onlineReader = new(nodes);
     private readonly RegressionSectionReader regressionReader = new(nodes, new MetricsSectionReader(nodes));
     private readonly RemediationSectionReader remediationReader = new(nodes, notify);
     private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
@@ -77,7 +78,11 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var before = nodes.ProblemCount;
         var name = nodes.Required(map, "name", path) is { } nameNode ? ModelName(nameNode, path + ".name") : null;
         var reference = nodes.Required(map, "reference", path) is { } referenceNode ? paths.File(referenceNode, path + ".reference") : null;
-        var analysis = nodes.Required(map, "analysis", path) is { } analysisNode ? paths.Source(analysisNode, path + ".analysis") : null;
+        // A model posted to over HTTP (online) may have no analysis files.
+        var onlineNode = ConfigNodes.Get(map, "online");
+        var online = onlineNode is null ? null : onlineReader.Read(onlineNode, path + ".online");
+        var analysisNode = onlineNode is null ? nodes.Required(map, "analysis", path) : ConfigNodes.Get(map, "analysis");
+        var analysis = analysisNode is null ? null : paths.Source(analysisNode, path + ".analysis");
         var targets = ConfigNodes.Get(map, "targets") is { } targetsNode ? paths.Source(targetsNode, path + ".targets") : null;
         var problem = ConfigNodes.Get(map, "problem") is { } problemNode
             ? nodes.Choice(problemNode, path + ".problem", "expected classification or regression", ("CLASSIFICATION", ProblemKind.Classification), ("REGRESSION", ProblemKind.Regression))
@@ -85,6 +90,11 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var columns = columnsReader.Read(map, path, problem ?? ProblemKind.Classification);
         var inputs = inputsReader.Read(map, path);
         var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
+        if (onlineNode is not null)
+        {
+            chunking = onlineReader.Check(map, onlineNode, path, online, problem, columns, chunking);
+        }
+
         if (problem == ProblemKind.Regression)
         {
             return ReadRegressionModel(map, path, before, (name, reference, analysis, targets, columns, chunking, inputs), globalNotify);
@@ -116,7 +126,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
 
         var perPrediction = ConfigNodes.Get(map, "normalize_business_value") is { } bvNode && PerPrediction(bvNode, path + ".normalize_business_value");
         var (schedule, reconcileSchedule, slos, alerting, channels) = ReadCommon(map, path, metrics is null ? null : SloSectionReader.ObjectiveNames(metrics), globalNotify);
-        if (nodes.ProblemCount > before || name is null || reference is null || analysis is null || columns is null || metrics is null
+        if (nodes.ProblemCount > before || name is null || reference is null || (analysis is null && online is null) || columns is null || metrics is null
             || chunking is null || thresholds is null || calibration is null || normalization is null
             || schedule is null || slos is null || alerting is null || channels is null || inputs is null)
         {
@@ -133,11 +143,34 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             BusinessValueMatrix = matrix,
             NormalizeBusinessValuePerPrediction = perPrediction,
         };
-        var definition = new ModelDefinition(name, reference, analysis, targets, columns.Id, columns, options) { Slos = slos, Alerting = alerting, Inputs = inputs };
+        var definition = new ModelDefinition(name, reference, analysis ?? "", targets, columns.Id, columns, options) { Slos = slos, Alerting = alerting, Inputs = inputs };
+        if (online is not null && storeDirectory is not null)
+        {
+            definition = WithOnline(definition, storeDirectory);
+        }
+
         return new ModelConfig(definition, schedule)
         {
-            ReconcileSchedule = targets is null ? null : reconcileSchedule ?? schedule,
+            ReconcileSchedule = definition.Targets is null ? null : reconcileSchedule ?? schedule,
             Notify = channels,
+            Online = online,
+        };
+    }
+
+    /// <summary>
+    /// The model with its online folders in the store: the closed chunks are an analysis source (the only one without
+    /// <c>analysis</c>), the posted labels a targets source (the only one without <c>targets</c>).
+    /// </summary>
+    private static ModelDefinition WithOnline(ModelDefinition definition, string store)
+    {
+        var inbox = Monitoring.Online.OnlineLog.InboxOf(store, definition.Name);
+        var labels = Monitoring.Online.OnlineLog.LabelsOf(store, definition.Name);
+        return definition with
+        {
+            Analysis = definition.Analysis.Length == 0 ? inbox : definition.Analysis,
+            Targets = definition.Targets ?? labels,
+            OnlineInbox = inbox,
+            OnlineLabels = labels,
         };
     }
 
@@ -146,7 +179,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         YamlMappingNode map, string path, IReadOnlyList<string>? objectiveNames, List<ChannelSpec> globalNotify)
     {
         var schedule = nodes.Required(map, "schedule", path) is { } scheduleNode ? nodes.Schedule(scheduleNode, path + ".schedule") : null;
-        var reconcileSchedule = ConfigNodes.Get(map, "reconcile_schedule") is { } reconcileNode ? ReconcileSchedule(reconcileNode, path + ".reconcile_schedule", targets: ConfigNodes.Get(map, "targets")) : null;
+        var reconcileSchedule = ConfigNodes.Get(map, "reconcile_schedule") is { } reconcileNode ? ReconcileSchedule(reconcileNode, path + ".reconcile_schedule", targets: ConfigNodes.Get(map, "targets") ?? ConfigNodes.Get(map, "online")) : null;
         var slos = ConfigNodes.Get(map, "slos") is { } slosNode ? sloReader.ReadSlos(slosNode, path + ".slos", objectiveNames) : [];
         var alerting = ConfigNodes.Get(map, "alerting") is { } alertingNode ? sloReader.ReadAlerting(alertingNode, path + ".alerting") : new AlertPolicy();
         var ownNotify = ConfigNodes.Get(map, "notify") is { } notifyNode ? notify.ReadNotify(notifyNode, path + ".notify") : [];

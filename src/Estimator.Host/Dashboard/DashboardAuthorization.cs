@@ -93,6 +93,6 @@ public sealed class DashboardAuthorization(DashboardConfig config) : IDashboardA
     }
 
     /// <summary>Constant-time comparison (of hashes, so the length does not leak either).</summary>
-    private static bool SecretEquals(string given, string expected) =>
+    internal static bool SecretEquals(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Linq.Expressions;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Hangfire;
@@ -65,12 +64,12 @@ public sealed class ModelTickJob(EstimatorConfig config, IModelStore store, RunS
                 var stamp = store.Stamp(model.Definition);
                 if (stamp is null || recorded.GetValueOrDefault(ModelJobs.CalibrateJobId(name)) != stamps.CalibrateLine(stamp))
                 {
-                    queued += Enqueue(connection, ModelJobs.CalibrateJobId(name), j => j.Calibrate(name, CancellationToken.None));
+                    queued += ModelJobQueue.Enqueue(connection, jobs, ModelJobs.CalibrateJobId(name), j => j.Calibrate(name, CancellationToken.None));
                 }
 
                 if (stamp is null || recorded.GetValueOrDefault(ModelJobs.EstimateJobId(name)) != stamps.EstimateLine(stamp))
                 {
-                    queued += Enqueue(connection, ModelJobs.EstimateJobId(name), j => j.Estimate(name, CancellationToken.None));
+                    queued += ModelJobQueue.Enqueue(connection, jobs, ModelJobs.EstimateJobId(name), j => j.Estimate(name, CancellationToken.None));
                 }
             }
 
@@ -82,16 +81,5 @@ public sealed class ModelTickJob(EstimatorConfig config, IModelStore store, RunS
         {
             metrics.JobFinished(JobId, "", Stopwatch.GetElapsedTime(started).TotalSeconds, succeeded);
         }
-    }
-
-    private int Enqueue(IStorageConnection connection, string id, Expression<Action<ModelJobs>> call)
-    {
-        if (SkipWhileQueuedAttribute.IsQueued(connection, id))
-        {
-            return 0;
-        }
-
-        SkipWhileQueuedAttribute.Remember(connection, id, jobs.Enqueue(call));
-        return 1;
     }
 }
