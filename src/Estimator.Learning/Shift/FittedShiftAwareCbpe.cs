@@ -10,7 +10,8 @@ namespace Estimator.Learning;
 /// reference as the weighted and prior-shift corrected estimators need it. Each analysis chunk's rows carry the values
 /// of the estimator asked for, or with <see cref="ShiftEstimator.Auto"/> of the one the evidence picks; the rows name
 /// it (<see cref="ChunkEstimate.Estimator"/>) and, for the weighted one, the effective sample size. Realized values,
-/// thresholds and the reference rows are plain CBPE's.
+/// thresholds and the reference rows are plain CBPE's. Serialisable (<see cref="ToJson"/>, <see cref="FromJson"/>, also
+/// through <see cref="CalculatorJson.FromJson"/>) so a host reloads it without refitting.
 /// </summary>
 public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOptions>, IFittedCalculator
 {

@@ -12,7 +12,8 @@ namespace Estimator.Tests.Store;
 /// A model with <c>estimator: auto</c> in the store, over the subgroup-shift world of shared/scenarios (P(x) moves
 /// toward a subgroup the model is miscalibrated on from chunk 4 on): the analysis arrives in three parts that cut
 /// chunks in two, and after the last run every chunk's estimates are those of <c>estimator estimate --estimator auto</c>
-/// on the whole file (1e-9), with the same estimator and effective sample size; open chunks were estimated the same way.
+/// on the whole file (1e-9), with the same estimator and effective sample size; open chunks were estimated the same way,
+/// and reconciliation, which estimates the chunks again from their stored rows once labels arrive, keeps them.
 /// </summary>
 public sealed class ShiftAwareStoreTests : IDisposable
 {
@@ -31,18 +32,20 @@ public sealed class ShiftAwareStoreTests : IDisposable
         var (code, _, stderr) = CliRunner.Run(
         [
             "estimate", "--reference", Path.Combine(world, "reference.parquet"), "--analysis", Path.Combine(world, "analysis.parquet"),
-            "--timestamp", "timestamp", "--chunk-size", "5000", "--estimator", "auto", "--features", string.Join(",", Features), "--out", cli,
+            "--targets", Path.Combine(world, "analysis_targets.parquet"), "--id-column", "id", "--timestamp", "timestamp", "--chunk-size", "5000", "--estimator", "auto", "--features", string.Join(",", Features), "--out", cli,
         ]);
         Assert.True(code == 0, stderr);
         var expected = EstimateFileReader.Read(cli).Where(r => r.Period == "analysis").ToDictionary(r => (r.ChunkIndex, r.Metric));
 
         var incoming = files.PathOf("incoming");
+        var labels = files.PathOf("labels");
         Directory.CreateDirectory(incoming);
+        Directory.CreateDirectory(labels);
         var model = new ModelDefinition(
             "subgroup",
             Path.Combine(world, "reference.parquet"),
             Path.Combine(incoming, "*.parquet"),
-            null,
+            Path.Combine(labels, "*.parquet"),
             "id",
             new ColumnMapping { YTrue = "y_true", Timestamp = "timestamp" },
             new CbpeOptions { Chunking = Chunking.BySize(ChunkRows) })
@@ -67,6 +70,11 @@ public sealed class ShiftAwareStoreTests : IDisposable
             }
         }
 
+        // The labels arrive: reconciliation estimates each chunk again from its stored rows (features included), now with
+        // realized values, and the estimates stay the command line's.
+        File.Copy(Path.Combine(world, "analysis_targets.parquet"), Path.Combine(labels, "labels.parquet"));
+        runner.Reconcile(model);
+
         var stored = runner.ReadEstimates(model.Name).Where(r => r.Period == "analysis").ToList();
         Assert.Equal(expected.Count, stored.Count);
         Assert.All(stored, r => Assert.False(r.Provisional));
@@ -78,6 +86,7 @@ public sealed class ShiftAwareStoreTests : IDisposable
             Assert.Equal(e.SamplingError!.Value, r.SamplingError!.Value, 1e-9);
             Assert.Equal(e.EffectiveSampleSize ?? double.NaN, r.EffectiveSampleSize ?? double.NaN, 1e-6);
             Assert.Equal(e.Alert, r.Alert);
+            Assert.Equal(e.Realized!.Value, r.Realized!.Value, 1e-12);
         }
 
         // The world's subgroup shift from chunk 4 makes auto leave plain CBPE: the comparison covers weighted chunks.
