@@ -25,12 +25,11 @@ internal static class ShiftEstimateRunner
             throw new OptionException($"--estimator {estimator.Name()} needs --features: the model's input columns, comma-separated (the domain classifier learns the shift from them)");
         }
 
-        var learner = domainClassifier switch
+        if (!DomainLearners.TryParse(domainClassifier, out var learner))
         {
-            "logistic" => DomainLearner.LogisticRegression,
-            "boosting" => DomainLearner.GradientBoosting,
-            _ => throw new OptionException($"--domain-classifier: '{domainClassifier}' is not logistic or boosting"),
-        };
+            throw new OptionException($"--domain-classifier: '{domainClassifier}' is not logistic or boosting");
+        }
+
         return new ShiftAwareCbpeOptions { Cbpe = cbpe, Estimator = estimator, Features = featureList, Learner = learner };
     }
 
@@ -38,15 +37,10 @@ internal static class ShiftEstimateRunner
         EstimatorCli.Guarded(stderr, () =>
         {
             EstimateRunner.EnsureWritableTarget(request.Output);
-            if (request.SaveFitted is not null)
-            {
-                throw new OptionException($"--save-fitted is not available with --estimator {options.Estimator.Name()} yet (the shift-aware fit is not serialisable); leave it out or use --estimator cbpe");
-            }
-
             using var outputs = EstimateRunner.Outputs(request);
             var needsPredictions = options.Cbpe.Metrics.Any(m => m.RequiresPredictions());
             var reference = PredictionFileReader.Read(request.Reference, request.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-            var referenceData = WithFeatures(reference.Set, request.Reference, options.Features);
+            var referenceData = reference.Set.WithFeatures(request.Reference, options.Features);
             var fitted = EstimateRunner.WithFile(request.Reference, () => new ShiftAwareCbpeCalculator(options).Fit(referenceData, ComputeOptions.Default));
 
             var analysisColumns = request.Targets is null ? request.Columns : request.Columns with { YTrue = null };
@@ -59,30 +53,18 @@ internal static class ShiftEstimateRunner
                 EstimateRunner.ReportJoin(join, request, stderr);
             }
 
-            var analysisData = WithFeatures(analysisSet, request.Analysis, options.Features);
+            var analysisData = analysisSet.WithFeatures(request.Analysis, options.Features);
             var result = EstimateRunner.WithFile(request.Analysis, () => fitted.Estimate(analysisData, request.Model, ComputeOptions.Default));
+            if (outputs.Staged("--save-fitted") is { } fittedPath)
+            {
+                // The shift-aware fit with the reference rows its estimators refit on; read back by CalculatorJson.
+                AtomicFile.WriteText(fittedPath, fitted.ToJson());
+            }
+
             outputs.CommitEstimates(result);
             Summarize(result, request, options, stdout, stderr);
             return 0;
         });
-
-    /// <summary>The prediction set with the feature columns of the same file (read as drift reads them).</summary>
-    private static ModelData WithFeatures(PredictionSet set, string path, IReadOnlyList<string> features)
-    {
-        var columns = features.Count == 0 ? null : FeatureFileReader.Read(path, features);
-        if (columns is not null && columns.Count != set.Count)
-        {
-            throw new EstimatorDataException(FormattableString.Invariant($"has {columns.Count} rows of features but {set.Count} rows of predictions"), path);
-        }
-
-        return new ModelData(set.Count, set.Timestamps)
-        {
-            Scores = set.Scores,
-            Predictions = set.Predictions,
-            Targets = set.Targets,
-            Features = columns?.Features ?? [],
-        };
-    }
 
     private static void Summarize(ShiftAwareResult result, EstimateRequest request, ShiftAwareCbpeOptions options, TextWriter stdout, TextWriter stderr)
     {

@@ -1,6 +1,7 @@
 using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
+using Estimator.Estimation.Shift;
 using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Metrics;
@@ -85,6 +86,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
     private static bool CalibrationApplied(IFittedCalculator fitted) => fitted switch
     {
         FittedCbpe cbpe => cbpe.Calibration.Applied,
+        FittedShiftAwareCbpe shift => shift.Cbpe.Calibration.Applied,
         FittedMulticlassCbpe multiclass => multiclass.Calibration.Any(c => c.Applied),
         _ => false,
     };
@@ -92,6 +94,7 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
     private static string CalibrationReason(IFittedCalculator fitted) => fitted switch
     {
         FittedCbpe cbpe => cbpe.Calibration.Reason,
+        FittedShiftAwareCbpe shift => $"{shift.Options.Estimator.Name()} estimator; {shift.Cbpe.Calibration.Reason}",
         FittedMulticlassCbpe multiclass => string.Join("; ", multiclass.Classes.Select((c, k) => $"{c}: {multiclass.Calibration[k].Reason}")),
         FittedDle dle => FormattableString.Invariant($"direct loss estimation of {string.Join(", ", dle.Options.Metrics.Select(m => m.Name()))} from {dle.Options.Features.Count} input column(s)"),
         _ => "",
@@ -137,6 +140,13 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
             {
                 var reference = RegressionFileReader.Read(model.Reference, model.Columns with { Id = null }, model.Features, requireTargets: true);
                 return new DleCalculator(model.ToDleOptions()).FitDle(reference.Data.SortedByTimestamp(), ComputeOptions.Default);
+            }
+
+            if (model.IsShiftAware())
+            {
+                // Read as `estimator estimate --estimator` reads it: outputs, then the features of the same file.
+                var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
+                return new ShiftAwareCbpeCalculator(model.ToShiftOptions()).Fit(reference.Set.WithFeatures(model.Reference, model.Features), ComputeOptions.Default);
             }
 
             if (!model.IsMulticlass())

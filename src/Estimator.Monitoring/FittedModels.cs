@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Estimator.Calculators;
+using Estimator.Estimation.Shift;
 using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Metrics;
@@ -30,6 +31,7 @@ internal sealed class FittedModels
         // A stored fitted DLE or domain classifier may be read before any of its types has loaded its assembly (and run its registration).
         FittedDle.Register();
         FittedDomainClassifier.Register();
+        FittedShiftAwareCbpe.Register();
     }
 
     /// <summary>
@@ -129,9 +131,13 @@ internal sealed class FittedModels
                 model.Columns with { Id = null });
         }
 
-        // The options decide the fitted model as much as the data does (metrics, chunking, thresholds, calibration).
+        // The options decide the fitted model as much as the data does (metrics, chunking, thresholds, calibration); a
+        // shift-aware estimator adds its own (plain CBPE's key stays what it always was, so no plain model refits).
         var o = model.Options;
-        return string.Join(
+        var shift = model.IsShiftAware()
+            ? $"|shift|{model.Estimator.Name()}|{string.Join(",", model.Features)}|{model.DomainClassifier.Name()}"
+            : "";
+        return shift + string.Join(
             "|",
             string.Join(",", o.Metrics.Select(m => m.ToName())),
             o.Chunking.ToString(),

@@ -48,6 +48,7 @@ internal sealed class FittedSummaries(StoreContext context)
         var summary = fitted switch
         {
             FittedCbpe cbpe => new FittedSummary(fitted.Kind.Name(), cbpe.Calibration.Reason, []),
+            FittedShiftAwareCbpe shift => new FittedSummary(fitted.Kind.Name(), shift.Cbpe.Calibration.Reason, []),
             FittedMulticlassCbpe multiclass => new FittedSummary(fitted.Kind.Name(), string.Join("; ", multiclass.Classes.Select((c, k) => $"{c}: {multiclass.Calibration[k].Reason}")), []),
             FittedDle dle => new FittedSummary(fitted.Kind.Name(), null, ErrorModels(dle, context.Layout.FittedPath(model, fingerprint))),
             _ => new FittedSummary(fitted.Kind.Name(), null, []),

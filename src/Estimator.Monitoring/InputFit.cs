@@ -93,7 +93,7 @@ internal sealed class InputFit(StoreContext context, ChunkFiles files, ModelSumm
         if (state.ChunkCount > 0 && !wanted.SequenceEqual(stored, StringComparer.Ordinal))
         {
             throw new EstimatorDataException(
-                $"model '{model.Name}': its drift and quality columns are now {Describe(wanted)}, the store's rows hold {Describe(stored)}; remove the model's store directory to rebuild it with the new columns");
+                $"model '{model.Name}': the input columns its rows keep (drift, quality, a shift-aware estimator's features) are now {Describe(wanted)}, the store's rows hold {Describe(stored)}; remove the model's store directory to rebuild it with the new columns");
         }
 
         static string Describe(IReadOnlyList<string> columns) => columns.Count == 0 ? "none" : string.Join(", ", columns);

@@ -1,6 +1,7 @@
 using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
+using Estimator.Estimation.Shift;
 using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Slo;
@@ -34,9 +35,20 @@ public sealed record ModelDefinition(
     /// <value>Default: <see cref="ProblemKind.Classification"/>.</value>
     public ProblemKind Problem { get; init; } = ProblemKind.Classification;
 
-    /// <summary>A regression model's input columns, which direct loss estimation learns its error models from.</summary>
-    /// <value>Default: none (classifiers do not need them).</value>
+    /// <summary>
+    /// The model's input columns: a regression model's, which direct loss estimation learns its error models from, or a
+    /// binary classifier's, which the domain classifier of a shift-aware <see cref="Estimator"/> tells chunks apart on.
+    /// </summary>
+    /// <value>Default: none (plain CBPE does not need them).</value>
     public IReadOnlyList<string> Features { get; init; } = [];
+
+    /// <summary>A binary classifier's estimator: plain CBPE, or the shift-aware ones (<see cref="ShiftAwareCbpeCalculator"/>).</summary>
+    /// <value>Default: <see cref="ShiftEstimator.Cbpe"/> (NannyML's CBPE, bit for bit).</value>
+    public ShiftEstimator Estimator { get; init; } = ShiftEstimator.Cbpe;
+
+    /// <summary>The domain classifier behind a shift-aware estimator's importance weights.</summary>
+    /// <value>Default: <see cref="DomainLearner.LogisticRegression"/>.</value>
+    public DomainLearner DomainClassifier { get; init; } = DomainLearner.LogisticRegression;
 
     /// <summary>A regression model's estimator options: metrics, thresholds, seed and tuning (chunking and features are taken from <see cref="Options"/> and <see cref="Features"/>).</summary>
     /// <value>Default: DLE's defaults (all six metrics, seed 42, no tuning).</value>
@@ -50,9 +62,15 @@ public sealed record ModelDefinition(
     /// The input columns the store keeps with each chunk's rows for drift and data quality, besides a regression model's
     /// <see cref="Features"/> (which its rows hold already); null when there are none.
     /// </summary>
+    /// <remarks>A shift-aware classifier's <see cref="Features"/> are kept here too (after the drift columns): its estimator reads them per chunk.</remarks>
     public IReadOnlyList<string>? StoredInputs()
     {
         var columns = Inputs.Columns.Where(c => !(IsRegression() && Features.Contains(c, StringComparer.Ordinal))).ToList();
+        if (IsShiftAware())
+        {
+            columns.AddRange(Features.Where(f => !columns.Contains(f, StringComparer.Ordinal)));
+        }
+
         return columns.Count == 0 ? null : columns;
     }
 
@@ -103,6 +121,12 @@ public sealed record ModelDefinition(
 
     /// <summary>Whether the model is multiclass (<see cref="ColumnMapping.ClassScores"/> is set).</summary>
     public bool IsMulticlass() => Problem == ProblemKind.Classification && Columns.ClassScores is not null;
+
+    /// <summary>Whether the model is a binary classifier estimated by a shift-aware estimator (<see cref="Estimator"/> other than plain CBPE).</summary>
+    public bool IsShiftAware() => Problem == ProblemKind.Classification && !IsMulticlass() && Estimator != ShiftEstimator.Cbpe;
+
+    /// <summary>A shift-aware model's options: <see cref="Options"/> as CBPE's, with its estimator, features and domain classifier.</summary>
+    public ShiftAwareCbpeOptions ToShiftOptions() => new() { Cbpe = Options, Estimator = Estimator, Features = Features, Learner = DomainClassifier };
 
     /// <summary>Whether the model is a regression model, estimated with direct loss estimation.</summary>
     public bool IsRegression() => Problem == ProblemKind.Regression;

@@ -1,6 +1,7 @@
 using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.IO;
+using Estimator.Learning;
 
 namespace Estimator.Monitoring;
 
@@ -151,13 +152,16 @@ internal sealed class RowBatch
             return cbpe.EstimateChunk(new PredictionSet(Scores, Predictions, targets, Timestamps), chunk);
         }
 
+        // A shift-aware estimator reads the binary rows' scores and the input columns kept with them.
+        var shiftAware = fitted is FittedShiftAwareCbpe;
         var data = new ModelData(Count, Timestamps)
         {
+            Scores = shiftAware ? Scores : null,
             Classes = Classes,
             ClassScores = ClassScores,
             Predictions = Predictions,
             Targets = targets,
-            Features = Features ?? [],
+            Features = (shiftAware ? Inputs : Features) ?? [],
         };
         return fitted.CalculateChunk(data, chunk);
     }

@@ -23,7 +23,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         "name", "reference", "analysis", "targets", "id_column", "columns", "chunking", "metrics", "thresholds",
         "calibration", "schedule", "normalize_confusion_matrix", "business_value_matrix", "normalize_business_value",
         "slos", "alerting", "notify", "reconcile_schedule", "problem", "features", "seed", "tune_hyperparameters",
-        "drift", "quality", "remediation", "online",
+        "drift", "quality", "remediation", "online", "estimator", "domain_classifier",
     ];
 
     private readonly ColumnsSectionReader columnsReader = new(nodes);
@@ -34,6 +34,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
     private readonly OnlineSectionReader onlineReader = new(nodes);
     private readonly RegressionSectionReader regressionReader = new(nodes, new MetricsSectionReader(nodes));
     private readonly RemediationSectionReader remediationReader = new(nodes, notify);
+    private readonly ShiftSectionReader shiftReader = new(nodes, new RegressionSectionReader(nodes, new MetricsSectionReader(nodes)));
     private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
 
     /// <summary>The models that read without problems, in file order.</summary>
@@ -101,6 +102,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         }
 
         regressionReader.CheckClassifier(map, path);
+        var (estimator, features, learner) = shiftReader.Read(map, path, multiclass: columns?.ClassScores is not null);
         var metrics = columns?.ClassScores is null
             ? metricsReader.ReadMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics")
             : MulticlassMetrics(map, path);
@@ -128,7 +130,8 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var (schedule, reconcileSchedule, slos, alerting, channels) = ReadCommon(map, path, metrics is null ? null : SloSectionReader.ObjectiveNames(metrics), globalNotify);
         if (nodes.ProblemCount > before || name is null || reference is null || (analysis is null && online is null) || columns is null || metrics is null
             || chunking is null || thresholds is null || calibration is null || normalization is null
-            || schedule is null || slos is null || alerting is null || channels is null || inputs is null)
+            || schedule is null || slos is null || alerting is null || channels is null || inputs is null
+            || estimator is null || features is null || learner is null)
         {
             return null;
         }
@@ -143,7 +146,15 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             BusinessValueMatrix = matrix,
             NormalizeBusinessValuePerPrediction = perPrediction,
         };
-        var definition = new ModelDefinition(name, reference, analysis ?? "", targets, columns.Id, columns, options) { Slos = slos, Alerting = alerting, Inputs = inputs };
+        var definition = new ModelDefinition(name, reference, analysis ?? "", targets, columns.Id, columns, options)
+        {
+            Slos = slos,
+            Alerting = alerting,
+            Inputs = inputs,
+            Estimator = estimator.Value,
+            Features = features,
+            DomainClassifier = learner.Value,
+        };
         if (online is not null && storeDirectory is not null)
         {
             definition = WithOnline(definition, storeDirectory);

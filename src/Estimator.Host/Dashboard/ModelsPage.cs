@@ -15,7 +15,8 @@ namespace Estimator.Host.Dashboard;
 /// The dashboard's "Models" page (<c>/hangfire/models</c>): per model, the latest analysis chunks' estimated metrics
 /// with confidence bounds, thresholds and alerts, and a chart of one metric over all chunks (<c>?metric=NAME</c>); what
 /// the model predicts (classification or regression, and a regression model's features) and its current fit (a
-/// classifier's calibration, a regression model's error models); the drift and data-quality small multiples
+/// classifier's calibration, a regression model's error models); a shift-aware classifier's estimator per chunk
+/// (<see cref="EstimatorChoiceRenderer"/>); the drift and data-quality small multiples
 /// (<see cref="DriftSection"/>). The data comes from <see cref="IModelStore.ReadEstimates"/> and
 /// <see cref="IModelStore.ReadDrift(string)"/> on every request.
 /// </summary>
@@ -80,7 +81,9 @@ internal sealed class ModelsPage : RazorPage
 
         RenderAlerts(html, store, name);
         RemediationRenderer.Render(html, store, model);
-        RenderTable(html, chunks.Skip(Math.Max(0, chunks.Count - LatestChunks)).Reverse().ToList(), metrics);
+        var shown = chunks.Skip(Math.Max(0, chunks.Count - LatestChunks)).Reverse().ToList();
+        EstimatorChoiceRenderer.Render(html, model.Definition, shown);
+        RenderTable(html, shown, metrics, estimatorColumn: model.Definition.IsShiftAware());
 
         var selected = Query("metric") is { Length: > 0 } q && metrics.Contains(q) ? q : metrics[0];
         html.Append("<ul class=\"nav nav-pills\" style=\"margin:10px 0\">");
@@ -118,7 +121,8 @@ internal sealed class ModelsPage : RazorPage
         var problem = model.Problem.Name();
         var what = model.IsRegression()
             ? "regression model, estimated with direct loss estimation from the features " + string.Join(", ", model.Features.Select(f => $"<code>{Encode(f)}</code>"))
-            : model.IsMulticlass() ? "multiclass classifier, estimated with multiclass CBPE" : "binary classifier, estimated with CBPE";
+            : model.IsMulticlass() ? "multiclass classifier, estimated with multiclass CBPE"
+            : model.IsShiftAware() ? EstimatorChoiceRenderer.Describe(model) : "binary classifier, estimated with CBPE";
         html.Append(Invariant($"<p class=\"estimator-problem\" data-problem=\"{problem}\">Problem: <strong>{problem}</strong> ({what})</p>"));
     }
 
@@ -189,9 +193,10 @@ internal sealed class ModelsPage : RazorPage
         }
     }
 
-    private static void RenderTable(StringBuilder html, List<IGrouping<int, EstimateRecord>> chunks, List<string> metrics)
+    private static void RenderTable(StringBuilder html, List<IGrouping<int, EstimateRecord>> chunks, List<string> metrics, bool estimatorColumn)
     {
         html.Append("<div class=\"table-responsive\"><table class=\"table table-condensed table-striped estimator-chunks\"><thead><tr><th>Chunk</th><th>From</th><th>To</th><th>Rows</th>");
+        html.Append(estimatorColumn ? "<th>Estimator</th>" : "");
         foreach (var metric in metrics)
         {
             var latest = chunks.SelectMany(g => g).FirstOrDefault(r => r.Metric == metric);
@@ -205,6 +210,7 @@ internal sealed class ModelsPage : RazorPage
             var first = chunk.First();
             var provisional = first.Provisional ? " <span class=\"label label-default estimator-provisional\" title=\"still filling: replaced when complete\">provisional</span>" : "";
             html.Append(Invariant($"<tr data-chunk=\"{Encode(first.ChunkKey)}\"><td><code>{Encode(first.ChunkKey)}</code>{provisional}</td><td>{Date(first.ChunkStartDate)}</td><td>{Date(first.ChunkEndDate)}</td><td>{first.ChunkRows}</td>"));
+            html.Append(estimatorColumn ? EstimatorChoiceRenderer.Cell(first) : "");
             foreach (var metric in metrics)
             {
                 var row = chunk.FirstOrDefault(r => r.Metric == metric);

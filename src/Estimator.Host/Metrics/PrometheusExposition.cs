@@ -6,7 +6,7 @@ namespace Estimator.Host.Metrics;
 
 /// <summary>
 /// Renders <c>/metrics</c> in the Prometheus text exposition format (0.0.4): per model × metric the latest final analysis
-/// chunk's estimate, bounds, thresholds and realized value; per model × calculator × column × method its drift and
+/// chunk's estimate, bounds, thresholds and realized value (and a shift-aware model's effective sample size); per model × calculator × column × method its drift and
 /// data-quality values, alerts and thresholds; alert states and counts by severity; error budgets;
 /// reconciliation figures; the outbox; and the host's job and delivery counters.
 /// </summary>
@@ -33,6 +33,7 @@ public static class PrometheusExposition
         var upperThreshold = new Family("estimator_performance_upper_threshold", "gauge", "Upper alert threshold from the reference period.");
         var realized = new Family("estimator_performance_realized", "gauge", "Realized metric value of the latest final chunk, once its labels are in.");
         var chunkIndex = new Family("estimator_performance_chunk_index", "gauge", "Index of the latest final analysis chunk the performance gauges describe.");
+        var ess = new Family("estimator_effective_sample_size", "gauge", "Kish's effective sample size of the reference weights behind the latest final chunk's importance-weighted estimate (estimator weighted, or auto choosing it); absent otherwise.");
         var chunkEnd = new Family("estimator_performance_chunk_end_timestamp_seconds", "gauge", "End of the latest final analysis chunk (Unix time), when the data has timestamps.");
         var firing = new Family("estimator_alert_firing", "gauge", "1 while the alert fires, else 0; severity is the current tier (none when inactive).");
         var firingCount = new Family("estimator_alerts_firing", "gauge", "Alerts firing, by severity.");
@@ -73,6 +74,8 @@ public static class PrometheusExposition
                 chunkIndex.Add(labels, r.ChunkIndex);
             }
 
+            // One value per chunk: every metric of an importance-weighted chunk rests on the same weights.
+            ess.Add(["model", name], latest.FirstOrDefault(r => r.EffectiveSampleSize is not null)?.EffectiveSampleSize);
             if (latest.Count > 0 && latest[0].ChunkEndDate is DateTime end)
             {
                 chunkEnd.Add(["model", name], new DateTimeOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc)).ToUnixTimeMilliseconds() / 1000.0);
@@ -175,7 +178,7 @@ public static class PrometheusExposition
         var text = new StringBuilder();
         foreach (var family in new[]
         {
-            estimated, lower, upper, lowerThreshold, upperThreshold, realized, chunkIndex, chunkEnd, firing, firingCount, pendingCount,
+            estimated, lower, upper, lowerThreshold, upperThreshold, realized, chunkIndex, chunkEnd, ess, firing, firingCount, pendingCount,
             budgetRemaining, burnRate, coverage, mae, bias, labelled, violated, driftValue, driftAlert, driftLower, driftUpper, outbox, actions, rejected, runs, rows, delivered, failures, remediation,
         })
         {

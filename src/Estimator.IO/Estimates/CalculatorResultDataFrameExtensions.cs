@@ -13,7 +13,8 @@ public static class CalculatorResultDataFrameExtensions
     /// </summary>
     /// <remarks>
     /// <para>Rows of one class (a multiclass result with per-class rows) add the estimate file's <c>class</c> column at the
-    /// end, null on macro rows; results without such rows have no <c>class</c> column.</para>
+    /// end, null on macro rows; results without such rows have no <c>class</c> column. A shift-aware result adds the
+    /// <c>estimator</c> and <c>effective_sample_size</c> columns after them (null on reference rows).</para>
     /// Nullable columns use the data frame's null support: a <c>PrimitiveDataFrameColumn&lt;double&gt;</c> holds null
     /// (not NaN) where the estimate file holds null, so <c>column[i]</c> returns null there and
     /// <see cref="DataFrameColumn.NullCount"/> counts them.
@@ -50,6 +51,12 @@ public static class CalculatorResultDataFrameExtensions
         if (records.Any(r => r.Class is not null))
         {
             frame.Columns.Add(new StringDataFrameColumn(EstimateColumns.Class, records.Select(r => r.Class)));
+        }
+
+        if (records.Any(r => r.Estimator is not null))
+        {
+            frame.Columns.Add(new StringDataFrameColumn(EstimateColumns.Estimator, records.Select(r => r.Estimator)));
+            frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.EffectiveSampleSize, records.Select(r => r.EffectiveSampleSize)));
         }
 
         return frame;

@@ -20,6 +20,13 @@ internal sealed class DomainFeatureMatrix
     /// <summary>Floats per row.</summary>
     public int Width { get; }
 
+    /// <summary>Each feature's place in a row and what the reference taught its encoding (what the fitted JSON keeps).</summary>
+    public IReadOnlyList<EncodedColumn> Columns => _columns;
+
+    /// <summary>An encoding read back from its columns (the fitted JSON); the width follows from them.</summary>
+    public static DomainFeatureMatrix Restore(IReadOnlyList<EncodedColumn> columns) =>
+        new(columns, columns.Sum(c => c.Categories?.Count ?? 1));
+
     /// <summary>Learns the encoding from the reference.</summary>
     /// <exception cref="EstimatorDataException">A feature is not a column of the reference.</exception>
     public static DomainFeatureMatrix Learn(ModelData reference, IReadOnlyList<string> names)
@@ -98,5 +105,6 @@ internal sealed class DomainFeatureMatrix
         }
     }
 
-    private sealed record EncodedColumn(string Name, int Offset, IReadOnlyList<string>? Categories, double Mean, double Scale);
+    /// <summary>One feature: its first float in a row, its categories (one-hot) or its mean and scale (standardized).</summary>
+    internal sealed record EncodedColumn(string Name, int Offset, IReadOnlyList<string>? Categories, double Mean, double Scale);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Estimation.Shift;
@@ -9,7 +10,8 @@ namespace Estimator.Learning;
 /// reference as the weighted and prior-shift corrected estimators need it. Each analysis chunk's rows carry the values
 /// of the estimator asked for, or with <see cref="ShiftEstimator.Auto"/> of the one the evidence picks; the rows name
 /// it (<see cref="ChunkEstimate.Estimator"/>) and, for the weighted one, the effective sample size. Realized values,
-/// thresholds and the reference rows are plain CBPE's.
+/// thresholds and the reference rows are plain CBPE's. Serialisable (<see cref="ToJson"/>, <see cref="FromJson"/>, also
+/// through <see cref="CalculatorJson.FromJson"/>) so a host reloads it without refitting.
 /// </summary>
 public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOptions>, IFittedCalculator
 {
@@ -36,8 +38,7 @@ public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOption
         ArgumentNullException.ThrowIfNull(model);
         var data = analysis.SortedByTimestamp();
         var plain = Cbpe.Estimate(data.ToPredictionSet(), model, compute);
-        var components = Cbpe.Components;
-        var k = components.Count;
+        var k = Cbpe.Components.Count;
         var rows = plain.Rows.ToList();
         var first = ReferenceRows.Count;
         var chunkCount = (rows.Count - first) / k;
@@ -45,29 +46,8 @@ public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOption
         var estimation = Shift is null ? null : new ChunkShiftEstimation(Shift, Cbpe, Options);
         for (var c = 0; c < chunkCount; c++)
         {
-            var at = first + (c * k);
-            var chunk = rows[at].Chunk;
-            var plainValues = new ShiftValues([.. rows.Skip(at).Take(k).Select(r => r.Estimated)], [.. rows.Skip(at).Take(k).Select(r => r.SamplingError)], null);
-            var (values, why) = estimation is null
-                ? (plainValues, new ShiftEvidence(c, ShiftEstimator.Cbpe, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, "cbpe (forced)"))
-                : estimation.Estimate(data, c, (int)chunk.StartIndex, (int)chunk.Rows, plainValues);
-            evidence.Add(why);
-            for (var j = 0; j < k; j++)
-            {
-                var component = components[j];
-                var estimate = values.Estimates[j];
-                var error = values.SamplingErrors[j];
-                rows[at + j] = rows[at + j] with
-                {
-                    Estimated = estimate,
-                    SamplingError = error,
-                    LowerConfidenceBound = component.LowerBound(estimate, error),
-                    UpperConfidenceBound = component.UpperBound(estimate, error),
-                    Alert = component.IsAlert(estimate),
-                    Estimator = why.Estimator.Name(),
-                    EffectiveSampleSize = why.Estimator == ShiftEstimator.Weighted ? values.EffectiveSampleSize : null,
-                };
-            }
+            var chunk = rows[first + (c * k)].Chunk;
+            evidence.Add(Apply(estimation, data, c, (int)chunk.StartIndex, (int)chunk.Rows, rows, first + (c * k)));
         }
 
         return new ShiftAwareResult(model, rows, plain, evidence);
@@ -77,18 +57,74 @@ public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOption
     CalculatorResult IFittedCalculator.Calculate(ModelData analysis, string model, ComputeOptions compute) => Estimate(analysis, model, compute);
 
     /// <inheritdoc />
-    /// <remarks>A chunk formed by the caller is estimated as an analysis set of one chunk.</remarks>
+    /// <remarks>
+    /// A chunk formed by the caller (the store's): plain CBPE's rows of the chunk, then the estimator's values on all of
+    /// <paramref name="rows"/>, as <see cref="Estimate"/> gives the same rows inside a whole analysis set.
+    /// </remarks>
     public IReadOnlyList<ChunkEstimate> CalculateChunk(ModelData rows, Chunk chunk)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(chunk);
-        var result = Estimate(rows, "model", ComputeOptions.Default);
-        return [.. result.Rows.Skip(ReferenceRows.Count).Select(r => r with { Chunk = chunk })];
+        var estimates = Cbpe.EstimateChunk(rows.ToPredictionSet(), chunk).ToList();
+        Apply(Shift is null ? null : new ChunkShiftEstimation(Shift, Cbpe, Options), rows, (int)chunk.Index, 0, rows.Count, estimates, 0);
+        return estimates;
     }
 
-    /// <inheritdoc />
-    /// <exception cref="NotSupportedException">Always for now: only plain CBPE's fit is written (<see cref="FittedCbpe.ToJson"/>).</exception>
-    public string ToJson() => throw new NotSupportedException("A fitted shift-aware CBPE is not serialisable yet; save the plain CBPE fit (Cbpe.ToJson()) instead.");
+    /// <summary>Serialises the fitted estimator to JSON, reference rows and all (see <see cref="FromJson"/>).</summary>
+    public string ToJson() => FittedShiftAwareCbpeJson.Serialize(this);
+
+    /// <summary>Reads a fitted estimator written by <see cref="ToJson"/>; it estimates bit for bit as the one written.</summary>
+    /// <param name="json">The document.</param>
+    /// <exception cref="EstimatorDataException">The text is not a fitted shift-aware CBPE of a supported format version.</exception>
+    public static FittedShiftAwareCbpe FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return FittedShiftAwareCbpeJson.Deserialize(json);
+    }
+
+    /// <summary>
+    /// Registers with <see cref="CalculatorJson"/> the reader of <c>cbpe</c> documents that reads a shift-aware fit
+    /// (one with a <c>shift</c> member) as this type and any other as plain <see cref="FittedCbpe"/>. Runs when this
+    /// assembly loads; a host that reads fitted calculators before touching any type of it calls it itself (idempotent).
+    /// </summary>
+#pragma warning disable CA2255 // Registration at load is the point: Core cannot reference this assembly.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    public static void Register() => CalculatorJson.Register(
+        CalculatorKind.Cbpe,
+        json => FittedShiftAwareCbpeJson.IsShiftAware(json) ? FromJson(json) : FittedCbpe.FromJson(json));
+
+    /// <summary>
+    /// Overwrites the chunk's plain rows <c>rows[at .. at + k)</c> with the values of the estimator asked for (or chosen),
+    /// naming it and the effective sample size; returns the evidence.
+    /// </summary>
+    private ShiftEvidence Apply(ChunkShiftEstimation? estimation, ModelData data, int chunkIndex, int start, int length, List<ChunkEstimate> rows, int at)
+    {
+        var components = Cbpe.Components;
+        var k = components.Count;
+        var plainValues = new ShiftValues([.. rows.Skip(at).Take(k).Select(r => r.Estimated)], [.. rows.Skip(at).Take(k).Select(r => r.SamplingError)], null);
+        var (values, why) = estimation is null
+            ? (plainValues, new ShiftEvidence(chunkIndex, ShiftEstimator.Cbpe, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, "cbpe (forced)"))
+            : estimation.Estimate(data, chunkIndex, start, length, plainValues);
+        for (var j = 0; j < k; j++)
+        {
+            var component = components[j];
+            var estimate = values.Estimates[j];
+            var error = values.SamplingErrors[j];
+            rows[at + j] = rows[at + j] with
+            {
+                Estimated = estimate,
+                SamplingError = error,
+                LowerConfidenceBound = component.LowerBound(estimate, error),
+                UpperConfidenceBound = component.UpperBound(estimate, error),
+                Alert = component.IsAlert(estimate),
+                Estimator = why.Estimator.Name(),
+                EffectiveSampleSize = why.Estimator == ShiftEstimator.Weighted ? values.EffectiveSampleSize : null,
+            };
+        }
+
+        return why;
+    }
 }
 
 /// <summary>The outcome of a shift-aware estimate: the rows, plain CBPE's result, and each analysis chunk's evidence.</summary>

@@ -58,3 +58,22 @@ public enum DomainLearner
     /// <summary>ML.NET FastTree boosted trees, scored out of fold (2 folds) and Platt-scaled to log-odds.</summary>
     GradientBoosting,
 }
+
+/// <summary>Names of <see cref="DomainLearner"/> values as the command line, the configuration and the fitted JSON spell them.</summary>
+public static class DomainLearners
+{
+    private static readonly NameTable<DomainLearner> Names = new("logistic", "boosting");
+
+    /// <summary>Every name, in declaration order (<c>logistic</c>, <c>boosting</c>).</summary>
+    public static IReadOnlyList<string> All => Names.Names;
+
+    /// <summary>The learner's name.</summary>
+    /// <param name="learner">The learner.</param>
+    public static string Name(this DomainLearner learner) => Names.NameOf(learner, nameof(learner), "Unknown domain classifier.");
+
+    /// <summary>Parses a learner's name (case-insensitive).</summary>
+    /// <param name="text">The name.</param>
+    /// <param name="learner">The learner, when the name is known.</param>
+    /// <returns>Whether the name is known.</returns>
+    public static bool TryParse(string? text, out DomainLearner learner) => Names.TryParse(text, out learner);
+}

@@ -39,6 +39,17 @@ internal sealed class ShiftReference
 
     public int Count => Scores.Length;
 
+    /// <summary>A reference read back from the fitted JSON: the same rows and null spread, the score order rebuilt as <see cref="Learn"/> builds it.</summary>
+    public static ShiftReference Restore(DomainFeatureMatrix encoder, float[] matrix, double[] scores, double[] targets, double prior, double nullMean, double nullSpread)
+    {
+        if (targets.Length != scores.Length || matrix.Length != scores.Length * encoder.Width)
+        {
+            throw new EstimatorDataException(FormattableString.Invariant($"fitted shift-aware CBPE: {scores.Length} scores, {targets.Length} targets and {matrix.Length} feature values do not make rows of {encoder.Width}"));
+        }
+
+        return new ShiftReference(encoder, matrix, scores, targets, ByScoreOf(scores), prior) { NullMean = nullMean, NullSpread = nullSpread };
+    }
+
     /// <summary>Mean AUROC of the reference chunks against the rest; NaN until measured.</summary>
     public double NullMean { get; private set; } = double.NaN;
 
@@ -77,9 +88,15 @@ internal sealed class ShiftReference
             positives += y[k];
         }
 
-        var byScore = Enumerable.Range(0, s.Length).ToArray();
-        Array.Sort(s.ToArray(), byScore);
-        return new ShiftReference(encoder, matrix, s, y, byScore, positives / s.Length);
+        return new ShiftReference(encoder, matrix, s, y, ByScoreOf(s), positives / s.Length);
+    }
+
+    /// <summary>Positions sorted by ascending score (the same permutation for the same scores: the sort is deterministic).</summary>
+    private static int[] ByScoreOf(double[] scores)
+    {
+        var byScore = Enumerable.Range(0, scores.Length).ToArray();
+        Array.Sort(scores.ToArray(), byScore);
+        return byScore;
     }
 
     /// <summary>
@@ -124,5 +141,4 @@ internal sealed class ShiftReference
 
         return Calibration.IsotonicCalibrator.FitSortedWeighted(s, y, w);
     }
-
 }

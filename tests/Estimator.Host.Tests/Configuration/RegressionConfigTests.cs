@@ -122,7 +122,9 @@ public sealed class RegressionConfigTests : IDisposable
 
     [Theory]
     [InlineData("    metrics: [roc_auc, mae]", "6:24: models[0].metrics[1]: 'mae' is a regression metric; this model is a classifier (set problem: regression for a regression model); classification metrics: roc_auc, f1, average_precision, precision, recall, specificity, accuracy, confusion_matrix, business_value")]
-    [InlineData("    features: [x1]", "6:15: models[0].features: applies to regression models only; set problem: regression for a regression model")]
+    [InlineData("    features: [x1]", "6:15: models[0].features: a classifier's features are read by the shift-aware estimators only; set estimator: auto, weighted or prior (or problem: regression for a regression model)")]
+    [InlineData("    seed: 7", "6:11: models[0].seed: applies to regression models only; set problem: regression for a regression model")]
+    [InlineData("    problem: regression\n    features: [x1]\n    estimator: auto", "8:16: models[0].estimator: applies to classification models only; this model is a regression model (problem: regression)")]
     [InlineData("    problem: ranking", "6:14: models[0].problem: expected classification or regression; got 'ranking'")]
     [InlineData("    problem: regression\n    features: []", "7:15: models[0].features: the list is empty: name the model's input columns (direct loss estimation learns the error from them)")]
     [InlineData("    problem: regression\n    features: [x1]\n    columns: { y_pred: null }", "8:24: models[0].columns.y_pred: must name a column")]

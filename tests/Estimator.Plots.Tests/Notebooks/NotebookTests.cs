@@ -205,10 +205,37 @@ public class NotebookTests
     }
 
     [Fact]
+    public async Task ShiftRobust_RealizedValuesAreTheGeneratorsLabels_AndAutoFollowsTheSubgroupShiftCbpeMisses()
+    {
+        var state = await NotebookRunner.RunAsync(Notebook("08-shift-robust-estimation.ipynb"));
+
+        // Realized accuracy per chunk, counted here from the generator's labels and predictions (the same seed and size).
+        var results = (System.Collections.IDictionary)state.GetVariable("results").Value;
+        Assert.Equal(20, results.Count);
+        foreach (var family in Enum.GetValues<Estimator.Scenarios.Shift.ShiftWorldFamily>())
+        {
+            var world = Estimator.Scenarios.Shift.ShiftWorldGenerator.Generate(family, seed: 7, referenceRows: 20_000).Analysis;
+            dynamic auto = results[(Estimator.Scenarios.Shift.ShiftWorldFamilies.Name(family), "auto")]!;
+            var accuracy = ((IEnumerable<object>)auto.Rows).Cast<dynamic>().Where(r => r.Period.ToString() == "Analysis" && r.Metric == "accuracy").ToList();
+            Assert.Equal(12, accuracy.Count);
+            for (var c = 0; c < 12; c++)
+            {
+                var correct = Enumerable.Range(c * 5000, 5000).Count(i => world.Predictions[i] == world.Targets[i]);
+                Assert.Equal(correct / 5000.0, (double)accuracy[c].Realized, 12);
+            }
+        }
+
+        // The table's subgroup-shift roc_auc row: auto's error over the shifted chunks is well under CBPE's.
+        var table = ((System.Collections.IEnumerable)state.GetVariable("table").Value).Cast<object>().Select(r => ((System.Runtime.CompilerServices.ITuple)r)).ToList();
+        var subgroup = table.Single(r => (string)r[0]! == "covariate_shift_subgroup" && (string)r[1]! == "roc_auc");
+        Assert.True((double)subgroup[5]! < (double)subgroup[2]! / 2, $"auto {subgroup[5]} vs cbpe {subgroup[2]}");
+    }
+
+    [Fact]
     public void Notebooks_AreCSharpPolyglotNotebooksOpeningWithASentence()
     {
         var paths = Directory.GetFiles(Path.Combine(CarLoan.RepositoryRoot, "notebooks"), "*.ipynb");
-        Assert.Equal(7, paths.Length);
+        Assert.Equal(8, paths.Length);
         foreach (var path in paths)
         {
             using var notebook = JsonDocument.Parse(File.ReadAllText(path));

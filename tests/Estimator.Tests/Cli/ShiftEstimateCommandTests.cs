@@ -59,6 +59,22 @@ public sealed class ShiftEstimateCommandTests : IDisposable
         Assert.Contains("chunk 4: weighted", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SaveFitted_WritesTheShiftAwareFit_ThatReadsBackWithItsEstimatorAndFeatures()
+    {
+        var output = _files.PathOf("prior.parquet");
+        var fittedPath = _files.PathOf("fitted.json");
+
+        var (code, _, stderr) = CliRunner.Run(Command(output, "--estimator", "prior", "--features", "x1,g", "--domain-classifier", "boosting", "--save-fitted", fittedPath));
+
+        Assert.True(code == 0, stderr);
+        var fitted = Assert.IsType<Learning.FittedShiftAwareCbpe>(Calculators.CalculatorJson.FromJson(File.ReadAllText(fittedPath)));
+        Assert.Equal(Estimation.Shift.ShiftEstimator.Prior, fitted.Options.Estimator);
+        Assert.Equal(Learning.DomainLearner.GradientBoosting, fitted.Options.Learner);
+        Assert.Equal(["x1", "g"], fitted.Options.Features);
+        Assert.Equal(EstimateFileReader.Read(output).Count(r => r.Period == "reference"), fitted.ReferenceRows.Count);
+    }
+
     [Theory]
     [InlineData(new[] { "--estimator", "weighted" }, "--features")]
     [InlineData(new[] { "--estimator", "guess" }, "--estimator")]
@@ -66,7 +82,6 @@ public sealed class ShiftEstimateCommandTests : IDisposable
     [InlineData(new[] { "--estimator", "auto", "--features", "x1,nope" }, "nope")]
     [InlineData(new[] { "--estimator", "auto", "--features", "x1,x1" }, "x1")]
     [InlineData(new[] { "--estimator", "auto", "--features", "x1", "--domain-classifier", "forest" }, "--domain-classifier")]
-    [InlineData(new[] { "--estimator", "prior", "--save-fitted", "fitted.json" }, "--save-fitted")]
     [InlineData(new[] { "--problem", "regression", "--features", "x1", "--estimator", "auto" }, "--estimator")]
     public void BadOptions_EndWithOneErrorLine_AndNoFile(string[] extra, string mentioned)
     {

@@ -220,7 +220,7 @@ public sealed class EstimateFileTests : IDisposable
             {
                 "schema_version", "model", "chunk_key", "chunk_index", "chunk_start_index", "chunk_end_index", "chunk_start_date", "chunk_end_date",
                 "period", "chunk_rows", "metric", "estimated", "sampling_error", "lower_confidence_bound", "upper_confidence_bound", "lower_threshold",
-                "upper_threshold", "alert", "realized", "targets_missing_rate",
+                "upper_threshold", "alert", "realized", "targets_missing_rate", "estimator", "effective_sample_size",
             },
             frame.Columns.Select(c => c.Name));
         Assert.Equal(
@@ -228,7 +228,7 @@ public sealed class EstimateFileTests : IDisposable
             {
                 typeof(int), typeof(string), typeof(string), typeof(int), typeof(long), typeof(long), typeof(DateTime), typeof(DateTime),
                 typeof(string), typeof(long), typeof(string), typeof(double), typeof(double), typeof(double), typeof(double), typeof(double),
-                typeof(double), typeof(bool), typeof(double), typeof(double),
+                typeof(double), typeof(bool), typeof(double), typeof(double), typeof(string), typeof(double),
             },
             frame.Columns.Select(c => c.DataType));
         Assert.Equal(3, frame.Rows.Count);
@@ -238,5 +238,10 @@ public sealed class EstimateFileTests : IDisposable
         Assert.Equal(0.9712345678901234, frame["estimated"][0]);
         Assert.Equal("analysis", frame["period"][2]);
         Assert.Equal(500L, frame["chunk_rows"][2]);
+
+        // A row with an estimator (a shift-aware result's) brings the estimate file's schema-4 columns, null elsewhere.
+        Assert.Equal("weighted", frame["estimator"][0]);
+        Assert.Equal(8123.25, frame["effective_sample_size"][0]);
+        Assert.Equal(2, frame["effective_sample_size"].NullCount);
     }
 }
