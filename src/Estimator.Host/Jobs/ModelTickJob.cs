@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Hangfire;
-using Hangfire.Storage;
 
 namespace Estimator.Host.Jobs;
 

@@ -2,7 +2,6 @@ using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Remediation;
 using Estimator.Monitoring;
-using Estimator.Slo;
 
 namespace Estimator.Host.Notifications;
 
