@@ -23,7 +23,8 @@ public sealed class NotificationRouting
 
     /// <summary>
     /// Whether no channel will receive <paramref name="notification"/>: its model has no channel, or it is a trigger
-    /// whose severity no channel takes. A resolve of a model with channels is never unrouted here, since a channel that
+    /// whose severity no channel takes. A model with remediation targets has every notification queued as pending, since
+    /// the remediation planner opens and closes incidents from the pending notifications (<c>notify</c> job). A resolve of a model with channels is never unrouted here, since a channel that
     /// received the alert's trigger under another severity receives its resolve too (that needs the sent notifications).
     /// </summary>
     /// <param name="notification">A notification being queued.</param>
@@ -31,6 +32,11 @@ public sealed class NotificationRouting
     {
         ArgumentNullException.ThrowIfNull(notification);
         if (!models.TryGetValue(notification.Model, out var model))
+        {
+            return false;
+        }
+
+        if (model.Remediation.Count > 0)
         {
             return false;
         }

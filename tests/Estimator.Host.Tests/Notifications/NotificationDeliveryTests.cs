@@ -209,6 +209,18 @@ public sealed class NotificationDeliveryTests : IDisposable
         Assert.True(routing.Unrouted(N("P3", "firing")));
         Assert.False(routing.Unrouted(N("P2", "resolved")));  // its trigger may have reached a channel under another severity
         Assert.False(routing.Unrouted(N("P2", "firing", model: "not-configured")));
+
+        // With a remediation target, every notification waits in the outbox, where the remediation planner folds it into
+        // the model's incidents (written straight to sent/, a P2 trigger no channel takes would never open an incident).
+        Directory.CreateDirectory(Path.Combine(temp.Path, "remediated"));
+        var remediated = new NotificationRouting(EstimatorConfig.Load(AlertDemo.Copy(
+            Path.Combine(temp.Path, "remediated"),
+            """
+                  - { kind: webhook, url: "http://127.0.0.1:9/p1", severities: [P1] }
+            """,
+            modelYaml: "\n    remediation:\n      - { on: P2, kind: webhook, url: \"http://127.0.0.1:9/rollback\" }")));
+        Assert.False(remediated.Unrouted(N("P2", "firing")));
+        Assert.False(remediated.Unrouted(N("P3", "firing")));
     }
 
     private static (string, string, string, int) Key(JsonElement e) => (

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Estimator.Estimation;
 using Estimator.Host.Configuration;
+using Estimator.Host.Tests.Notifications;
 using Estimator.IO;
 using Estimator.Monitoring;
 
@@ -24,7 +25,10 @@ public sealed class OnlineDoneWhenTests : IDisposable
     [Fact]
     public async Task CarLoanPostedOnline_IsVisibleWithin1s_EqualsTheBatchEngine_AndFailsTheVerdictOnDecay()
     {
-        var config = EstimatorConfig.Load(OnlineTestData.WriteConfig(temp.Path, Window));
+        // The rollback hook: a real receiver the notify job posts to (every second) once the store's P1 incident opens.
+        using var deploy = Receiver.Start();
+        var remediation = $"    remediation: [{{ on: P1, kind: webhook, url: \"{deploy.Url("/rollback")}\" }}]\ndelivery: {{ schedule: \"*/1 * * * * *\" }}";
+        var config = EstimatorConfig.Load(OnlineTestData.WriteConfig(temp.Path, Window, modelExtra: remediation));
         var model = config.Models[0].Definition;
         await using var app = await TestHosts.StartAsync(config, null, "http://127.0.0.1:0");
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(60) };
@@ -117,6 +121,22 @@ public sealed class OnlineDoneWhenTests : IDisposable
             "the store's P1 alert");
         var withStore = await VerdictAsync(http);
         Assert.Contains(withStore.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.StartsWith("P1 alert firing in the store: roc_auc (objective)", StringComparison.Ordinal));
+
+        // The rollback hook is called exactly once for the incident, with the firing chunk's numbers from the store, and
+        // not again while the alert keeps firing (the estimate and notify jobs keep running every second meanwhile).
+        await TestHosts.WaitUntilAsync(() => !deploy.Posts.IsEmpty, TimeSpan.FromSeconds(60), "the rollback posted");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var rollback = Assert.Single(deploy.On("/rollback"));
+        Assert.Equal(
+            ("rollback", "car_loan", "roc_auc", "P1"),
+            (rollback.GetProperty("action").GetString(), rollback.GetProperty("model").GetString(), rollback.GetProperty("metric").GetString(), rollback.GetProperty("severity").GetString()));
+        Assert.Equal(0.969, rollback.GetProperty("objective").GetDouble(), 1e-12);
+        var firing = demo[(rollback.GetProperty("chunk_index").GetInt32(), "roc_auc")];
+        Assert.Equal(firing.Estimated!.Value, rollback.GetProperty("estimated").GetDouble(), 1e-9);
+        Assert.Equal(firing.UpperConfidenceBound!.Value, rollback.GetProperty("upper_confidence_bound").GetDouble(), 1e-9);
+        Assert.True(firing.UpperConfidenceBound!.Value < 0.969, "the firing chunk's whole band is below the objective");
+        Assert.False(string.IsNullOrEmpty(rollback.GetProperty("dedup_key").GetString()));
+        Assert.Single(deploy.Posts, p => p.Path == "/rollback" && !string.IsNullOrEmpty(p.IdempotencyKey));
     }
 
     private static PredictionSet LastRows(int start, int count)
