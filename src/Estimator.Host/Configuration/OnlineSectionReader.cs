@@ -119,7 +119,10 @@ internal sealed class OnlineSectionReader(ConfigNodes nodes)
         {
             if (own.FirstOrDefault(c => string.Equals(c.Column, feature, StringComparison.Ordinal)) is { Column: not null } clash)
             {
-                nodes.Problem(path + ".features", featuresNode.Start, $"'{feature}' is the model's {clash.Role} column; a posted row carries its features beside its own columns, so a feature cannot be one of them");
+                var at = featuresNode is YamlSequenceNode items
+                    ? items.Children.FirstOrDefault(n => n is YamlScalarNode { Value: var v } && v == feature)?.Start ?? featuresNode.Start
+                    : featuresNode.Start;
+                nodes.Problem(path + ".features", at, $"'{feature}' is the model's {clash.Role} column; a posted row carries its features beside its own columns, so a feature cannot be one of them");
             }
         }
     }
