@@ -25,15 +25,18 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
-    public async Task WeightedOnline_WindowEqualsTheCommandLineOnTheLastNRows_AndClosedChunksEqualItsChunks()
+    [Theory]
+    [InlineData("weighted")]
+    [InlineData("auto")]
+    [InlineData("prior")]
+    public async Task ShiftAwareOnline_WindowEqualsTheCommandLineOnTheLastNRows_AndClosedChunksEqualItsChunks(string estimatorName)
     {
         // Posted: rows 20,000 .. 34,999 of the analysis file, which the command line's chunks of 5,000 make chunks 4-6
         // (the shift starts in chunk 4); the final window is chunk 6.
         const int first = 20_000, rows = 15_000, batch = 1_000;
-        var expected = CommandLineChunks("weighted").Where(r => r.ChunkIndex is >= 4 and <= 6).ToDictionary(r => (r.ChunkIndex - 4, r.Metric));
+        var expected = CommandLineChunks(estimatorName).Where(r => r.ChunkIndex is >= 4 and <= 6).ToDictionary(r => (r.ChunkIndex - 4, r.Metric));
 
-        var config = EstimatorConfig.Load(ShiftAwareOnlineData.WriteConfig(temp.Path, Window, "weighted", ", refresh_ms: 200"));
+        var config = EstimatorConfig.Load(ShiftAwareOnlineData.WriteConfig(temp.Path, Window, estimatorName, ", refresh_ms: 200"));
         await using var app = await TestHosts.StartAsync(config, null, "http://127.0.0.1:0");
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(120) };
         for (var b = 0; b < rows / batch; b++)
@@ -46,9 +49,9 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
         // The window is re-estimated in the background; once a refresh covers every posted row it is chunk 6.
         var online = await OnlineOnceAsync(http, rows, TimeSpan.FromSeconds(120));
         Assert.Equal((Window, Window), (online.GetProperty("window_rows").GetInt32(), online.GetProperty("window").GetInt32()));
-        Assert.Equal("weighted", online.GetProperty("estimator").GetString());
         var window = expected.Values.Where(r => r.ChunkIndex == 6).ToList();
-        Assert.Equal(window[0].EffectiveSampleSize!.Value, online.GetProperty("effective_sample_size").GetDouble(), 1e-9);
+        Assert.Equal(window[0].Estimator, online.GetProperty("estimator").GetString());
+        AssertSame(window[0].EffectiveSampleSize, online.GetProperty("effective_sample_size"));
         Assert.Equal(5, window.Count);
         foreach (var e in window)
         {
@@ -65,10 +68,18 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
         var fitted = CbpeData.FitShiftAware(config.Models[0].Definition.Reference, config.Models[0].Definition.Columns, config.Models[0].Definition.ToShiftOptions());
         var last = ShiftAwareOnlineData.Slice(first + rows - Window, Window);
         var posted = new OnlineRows(new string[Window], last.Scores!, last.Predictions!, last.Timestamps, last.Features);
-        var clock = Stopwatch.StartNew();
-        var (metrics, estimator, ess) = ShiftWindowEstimate.Of(fitted, posted, predictions: true, Window);
-        output.WriteLine($"one refresh of a weighted window of {Window} rows (reference 50,000): {clock.Elapsed.TotalSeconds:0.000} s");
-        Assert.Equal(("weighted", window[0].EffectiveSampleSize!.Value), (estimator, ess!.Value));
+        var times = new List<double>();
+        var refresh = ShiftWindowEstimate.Of(fitted, posted, predictions: true, Window);
+        for (var run = 0; run < 3; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            refresh = ShiftWindowEstimate.Of(fitted, posted, predictions: true, Window);
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        output.WriteLine($"refreshes of a {estimatorName} window of {Window} rows (reference 50,000): {string.Join(", ", times.Select(t => t.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))} s");
+        var (metrics, estimator, ess) = refresh;
+        Assert.Equal((window[0].Estimator, window[0].EffectiveSampleSize), (estimator, ess));
         Assert.All(metrics, m => Assert.Equal(online.GetProperty("metrics").GetProperty(m.Name).GetProperty("estimated").GetDouble(), m.Estimated, 1e-12));
 
         // Every N rows closed a chunk with the features; the store's estimate job estimated it with the shift-aware fit.
@@ -85,7 +96,8 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
             Assert.Equal(e.Estimated!.Value, record.Estimated!.Value, 1e-9);
             Assert.Equal(e.SamplingError!.Value, record.SamplingError!.Value, 1e-9);
             Assert.Equal((e.Estimator, e.Alert), (record.Estimator, record.Alert));
-            Assert.Equal(e.EffectiveSampleSize!.Value, record.EffectiveSampleSize!.Value, 1e-9);
+            Assert.Equal(e.EffectiveSampleSize.HasValue, record.EffectiveSampleSize.HasValue);
+            Assert.Equal(e.EffectiveSampleSize ?? 0, record.EffectiveSampleSize ?? 0, 1e-9);
         }
 
         var chunk = FeatureFileReader.Read(Path.Combine(OnlineLog.InboxOf(config.StoreDirectory, "world"), "online-000000001.parquet"), ShiftAwareOnlineData.Features);
@@ -157,6 +169,18 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
 
             Assert.True(clock.Elapsed < timeout, $"the window covers {online.GetProperty("rows_seen").GetInt64()} of {rows} rows after {timeout}");
             await Task.Delay(50);
+        }
+    }
+
+    private static void AssertSame(double? expected, JsonElement actual)
+    {
+        if (expected is { } value)
+        {
+            Assert.Equal(value, actual.GetDouble(), 1e-9);
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, actual.ValueKind);
         }
     }
 
