@@ -38,6 +38,7 @@ internal static class ShiftAwareOnlineData
                 estimator: {estimator}
                 features: [x1, x2, x3, g]
                 schedule: "*/1 * * * * *"
+                slos: [{"{"} metric: roc_auc, objective: 0.99 {"}"}]
                 online: {"{"} window: {window}{onlineExtra} {"}"}
             """;
         var path = Path.Combine(root, "estimator.yaml");

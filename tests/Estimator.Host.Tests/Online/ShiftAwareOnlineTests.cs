@@ -64,6 +64,11 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
             Assert.Equal(e.Alert, actual.GetProperty("alert").GetBoolean());
         }
 
+        // The verdict reads the shift-aware window: its whole band lies below the (unreachable) objective of 0.99.
+        var verdict = JsonDocument.Parse(await http.GetStringAsync("/v1/models/world/verdict")).RootElement;
+        Assert.Equal("fail", verdict.GetProperty("verdict").GetString());
+        Assert.Contains(verdict.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.StartsWith("window of the last 5000 rows: roc_auc whole band", StringComparison.Ordinal));
+
         // The in-process calculator (the notebook API's fit) on the same rows gives the same window; one refresh's cost.
         var fitted = CbpeData.FitShiftAware(config.Models[0].Definition.Reference, config.Models[0].Definition.Columns, config.Models[0].Definition.ToShiftOptions());
         var last = ShiftAwareOnlineData.Slice(first + rows - Window, Window);
@@ -135,6 +140,9 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(11, (await JsonAsync(missing)).GetProperty("rows_seen").GetInt64());
         var online = await OnlineOnceAsync(http, 11, TimeSpan.FromSeconds(60));
         Assert.Equal(("weighted", 11), (online.GetProperty("estimator").GetString(), online.GetProperty("window_rows").GetInt32()));
+        var verdict = JsonDocument.Parse(await http.GetStringAsync("/v1/models/world/verdict")).RootElement;
+        Assert.Equal("inconclusive", verdict.GetProperty("verdict").GetString());
+        Assert.Equal("the window holds 11 of 100 rows", Assert.Single(verdict.GetProperty("reasons").EnumerateArray()).GetString());
     }
 
     /// <summary><c>estimator estimate</c> on the world's analysis file in chunks of N: the analysis rows.</summary>
