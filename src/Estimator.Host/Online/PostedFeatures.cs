@@ -16,6 +16,9 @@ internal sealed record OnlineFeature(string Name, bool Categorical);
 /// </summary>
 internal sealed class PostedFeatures
 {
+    /// <summary>The longest category accepted, in UTF-8 bytes (as escaped in the body; the log keeps a category's length in 16 bits).</summary>
+    public const int MaxCategoryBytes = 4096;
+
     private readonly IReadOnlyList<OnlineFeature> _features;
     private readonly byte[][] _names;
     private readonly bool[] _seen;
@@ -90,6 +93,8 @@ internal sealed class PostedFeatures
     private static string? Category(ref Utf8JsonReader reader, int row, string field) => reader.TokenType switch
     {
         JsonTokenType.Null => null,
+        JsonTokenType.String when (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxCategoryBytes =>
+            throw OnlineBodyReader.Fail(row, field, FormattableString.Invariant($"the category is longer than {MaxCategoryBytes} bytes")),
         JsonTokenType.String => reader.GetString(),
         JsonTokenType.True => "True",
         JsonTokenType.False => "False",

@@ -124,6 +124,7 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
             ($$"""[{"id": "a", {{Row}}, "x1": 1, "x2": 2, "x3": 3}]""", 0, "g"),
             ($$"""[{"id": "a", {{Row}}, "x1": 1, "x2": 2, "x3": 3, "g": 3}]""", 0, "g"),
             ($$"""[{"id": "a", {{Row}}, "x1": 1, "x2": [2], "x3": 3, "g": "B"}]""", 0, "x2"),
+            ($$"""[{"id": "a", {{Row}}, "x1": 1, "x2": 2, "x3": 3, "g": "B"}, {"id": "b", {{Row}}, "x1": 1, "x2": 2, "x3": 3, "g": "{{new string('C', 5000)}}"}]""", 1, "g"),
         ];
         foreach (var (body, row, field) in bad)
         {
