@@ -2,6 +2,7 @@ using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
+using Estimator.Estimation.Shift;
 using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Metrics;
@@ -146,6 +147,15 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             BusinessValueMatrix = matrix,
             NormalizeBusinessValuePerPrediction = perPrediction,
         };
+        if (onlineNode is not null)
+        {
+            onlineReader.CheckEstimator(map, onlineNode, path, estimator.Value != ShiftEstimator.Cbpe, columns, columns.Id, features);
+            if (nodes.ProblemCount > before)
+            {
+                return null;
+            }
+        }
+
         var definition = new ModelDefinition(name, reference, analysis ?? "", targets, columns.Id, columns, options)
         {
             Slos = slos,

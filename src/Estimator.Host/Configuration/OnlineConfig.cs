@@ -32,7 +32,18 @@ public sealed class OnlineConfig
     /// <value>Default: <see cref="DefaultMaxInFlight"/>.</value>
     public int MaxInFlight { get; init; } = DefaultMaxInFlight;
 
+    /// <summary>The default of <see cref="RefreshInterval"/>: one second.</summary>
+    public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A shift-aware model's window (<c>refresh_ms</c>): the shortest time between two estimates of it. Each refits the
+    /// domain classifier on the reference and the window, off the request path; the latest estimate is served. When an
+    /// estimate takes longer than this, the next waits as long as it took, so refreshing uses at most half a core.
+    /// </summary>
+    /// <value>Default: <see cref="DefaultRefreshInterval"/>.</value>
+    public TimeSpan RefreshInterval { get; init; } = DefaultRefreshInterval;
+
     /// <summary>A summary without secrets.</summary>
     public override string ToString() =>
-        FormattableString.Invariant($"window={Window}, token={(Token is null ? "off" : "on")}, max_body_bytes={MaxBodyBytes}, max_in_flight={MaxInFlight}");
+        FormattableString.Invariant($"window={Window}, token={(Token is null ? "off" : "on")}, max_body_bytes={MaxBodyBytes}, max_in_flight={MaxInFlight}, refresh_ms={RefreshInterval.TotalMilliseconds}");
 }

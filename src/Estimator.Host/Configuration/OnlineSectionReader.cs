@@ -11,7 +11,7 @@ namespace Estimator.Host.Configuration;
 /// </summary>
 internal sealed class OnlineSectionReader(ConfigNodes nodes)
 {
-    private static readonly string[] OnlineKeys = ["window", "token", "token_env", "max_body_bytes", "max_in_flight"];
+    private static readonly string[] OnlineKeys = ["window", "token", "token_env", "max_body_bytes", "max_in_flight", "refresh_ms"];
 
     /// <summary>The section, or null when it has problems.</summary>
     public OnlineConfig? Read(YamlNode node, string path)
@@ -32,6 +32,7 @@ internal sealed class OnlineSectionReader(ConfigNodes nodes)
 
         var maxBody = ConfigNodes.Get(map, "max_body_bytes") is { } bodyNode ? nodes.PositiveInt(bodyNode, path + ".max_body_bytes") : null;
         var inFlight = ConfigNodes.Get(map, "max_in_flight") is { } flightNode ? nodes.PositiveInt(flightNode, path + ".max_in_flight") : null;
+        var refresh = ConfigNodes.Get(map, "refresh_ms") is { } refreshNode ? nodes.PositiveInt(refreshNode, path + ".refresh_ms") : null;
         if (nodes.ProblemCount > before || window is null)
         {
             return null;
@@ -43,6 +44,7 @@ internal sealed class OnlineSectionReader(ConfigNodes nodes)
             Token = token,
             MaxBodyBytes = maxBody ?? OnlineConfig.DefaultMaxBodyBytes,
             MaxInFlight = inFlight ?? OnlineConfig.DefaultMaxInFlight,
+            RefreshInterval = refresh is { } ms ? TimeSpan.FromMilliseconds(ms) : OnlineConfig.DefaultRefreshInterval,
         };
     }
 
@@ -93,5 +95,35 @@ internal sealed class OnlineSectionReader(ConfigNodes nodes)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Checks an online model's estimator: a shift-aware one's posted rows carry its features beside the model's own
+    /// columns, so no feature may be one of them; <c>refresh_ms</c> only paces a shift-aware window (a plain CBPE window
+    /// is updated with every batch).
+    /// </summary>
+    public void CheckEstimator(YamlMappingNode map, YamlNode onlineNode, string path, bool shiftAware, ColumnMapping columns, string? idColumn, IReadOnlyList<string> features)
+    {
+        if (!shiftAware && onlineNode is YamlMappingNode online && ConfigNodes.Get(online, "refresh_ms") is { } refreshNode)
+        {
+            nodes.Problem(path + ".online.refresh_ms", refreshNode.Start, "paces a shift-aware window (estimator: auto, weighted or prior); this model's window is plain CBPE, updated with every batch");
+        }
+
+        if (!shiftAware || ConfigNodes.Get(map, "features") is not { } featuresNode)
+        {
+            return;
+        }
+
+        var own = new (string? Column, string Role)[] { (idColumn, "id_column"), (columns.YPredProba, "y_pred_proba"), (columns.YPred, "y_pred"), (columns.YTrue, "y_true"), (columns.Timestamp, "timestamp") };
+        foreach (var feature in features)
+        {
+            if (own.FirstOrDefault(c => string.Equals(c.Column, feature, StringComparison.Ordinal)) is { Column: not null } clash)
+            {
+                var at = featuresNode is YamlSequenceNode items
+                    ? items.Children.FirstOrDefault(n => n is YamlScalarNode { Value: var v } && v == feature)?.Start ?? featuresNode.Start
+                    : featuresNode.Start;
+                nodes.Problem(path + ".features", at, $"'{feature}' is the model's {clash.Role} column; a posted row carries its features beside its own columns, so a feature cannot be one of them");
+            }
+        }
     }
 }

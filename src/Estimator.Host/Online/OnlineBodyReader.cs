@@ -167,7 +167,7 @@ internal static class OnlineBodyReader
         }
     }
 
-    private static string Describe(JsonTokenType token) => token switch
+    public static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.String => "a string",
         JsonTokenType.Number => "a number",

@@ -54,6 +54,8 @@ internal static class OnlineJson
             w.WriteNull("updated_at");
         }
 
+        w.WriteString("estimator", snapshot.Estimator);
+        Number(w, "effective_sample_size", snapshot.EffectiveSampleSize);
         w.WriteStartObject("metrics");
         foreach (var m in snapshot.Metrics)
         {

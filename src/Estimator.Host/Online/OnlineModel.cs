@@ -2,7 +2,9 @@ using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using Estimator.Estimation;
 using Estimator.Estimation.Online;
+using Estimator.Estimation.Shift;
 using Estimator.Host.Configuration;
+using Estimator.Learning;
 using Estimator.Monitoring.Online;
 
 namespace Estimator.Host.Online;
@@ -11,7 +13,9 @@ namespace Estimator.Host.Online;
 /// One model's online path in the host: the write-ahead log, the sliding window and the chunk closing. Posted batches
 /// queue for one writer, which appends every queued batch to the log, makes them durable with one fsync (group
 /// commit), then applies them to the window and acknowledges them; full chunks go to a closer, which writes them as
-/// analysis files and asks for the model's estimate run.
+/// analysis files and asks for the model's estimate run. A plain CBPE model's window is updated incrementally with each
+/// batch; a shift-aware model's (<see cref="ShiftAwareWindow"/>) keeps its rows with their features and is re-estimated
+/// in the background, throttled.
 /// </summary>
 internal sealed class OnlineModel : IAsyncDisposable
 {
@@ -29,6 +33,7 @@ internal sealed class OnlineModel : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private OnlineLog? _log;
     private SlidingWindowCbpe? _window;
+    private ShiftAwareWindow? _shift;
     private OpenChunk? _open;
     private long _rowsSeen;
     private long _version;
@@ -55,7 +60,8 @@ internal sealed class OnlineModel : IAsyncDisposable
 
     public OnlineConfig Online { get; }
 
-    public PredictionBodyParser Predictions { get; }
+    /// <summary>The prediction body's parser; a shift-aware model's takes its features too, once the fit tells their kinds.</summary>
+    public PredictionBodyParser Predictions { get; private set; }
 
     public LabelBodyParser Labels { get; }
 
@@ -100,16 +106,34 @@ internal sealed class OnlineModel : IAsyncDisposable
     private void Start()
     {
         var definition = Model.Definition;
-        var fitted = _fitter.Fitted(definition, _stopping.Token) as FittedCbpe
-            ?? throw new InvalidOperationException($"model '{Model.Name}': the store gave no fitted binary CBPE estimator");
+        var fitted = _fitter.Fitted(definition, _stopping.Token);
+        if (fitted is not (FittedCbpe or FittedShiftAwareCbpe))
+        {
+            throw new InvalidOperationException($"model '{Model.Name}': the store gave no fitted binary CBPE estimator");
+        }
+
         var log = new OnlineLog(_store, definition, Online.Window, _logger);
         try
         {
             var (last, open) = log.Recover();
-            var window = new SlidingWindowCbpe(fitted, Online.Window);
-            window.Add(last.Scores, definition.Columns.YPred is null ? default : last.Predictions);
-            (_log, _window, _rowsSeen) = (log, window, log.RowsSeen);
-            _open = new OpenChunk(Online.Window, definition.Columns.Timestamp is not null, (log.RowsSeen - open.Count) / Online.Window, open);
+            var timestamps = definition.Columns.Timestamp is not null;
+            var predictions = definition.Columns.YPred is not null;
+            if (fitted is FittedShiftAwareCbpe shiftAware)
+            {
+                Predictions = new PredictionBodyParser(definition, [.. shiftAware.FeatureKinds.Select(f => new OnlineFeature(f.Key, f.Value))]);
+                var shift = new ShiftAwareWindow(shiftAware, Model.Name, Online.Window, predictions, timestamps, Online.RefreshInterval, _time, _logger, _windowLock);
+                shift.Add(last, log.RowsSeen);
+                _shift = shift;
+            }
+            else
+            {
+                var window = new SlidingWindowCbpe((FittedCbpe)fitted, Online.Window);
+                window.Add(last.Scores, predictions ? last.Predictions : default);
+                _window = window;
+            }
+
+            (_log, _rowsSeen) = (log, log.RowsSeen);
+            _open = new OpenChunk(Online.Window, timestamps, (log.RowsSeen - open.Count) / Online.Window, open);
         }
         catch
         {
@@ -117,10 +141,17 @@ internal sealed class OnlineModel : IAsyncDisposable
             throw;
         }
 
+        _shift?.Start();
         _writer = Task.Run(WriteLoopAsync);
         _closer = Task.Run(CloseLoopAsync);
         StartError = null;
-        _logger.LogInformation("Online {Model}: {Rows} rows seen, window rebuilt with {Window} rows ({Config})", Model.Name, _rowsSeen, _window.Count, Online);
+        _logger.LogInformation(
+            "Online {Model}: {Rows} rows seen, window rebuilt with {Window} rows ({Config}; {Estimator})",
+            Model.Name,
+            _rowsSeen,
+            _window?.Count ?? _shift!.Count,
+            Online,
+            _shift is null ? "cbpe, incremental" : $"{definition.Estimator.Name()}, re-estimated at most every {Online.RefreshInterval.TotalMilliseconds:0} ms");
         _ready.TrySetResult();
     }
 
@@ -148,6 +179,11 @@ internal sealed class OnlineModel : IAsyncDisposable
     /// <summary>The window's estimate as of the last applied batch (computed once per batch applied, on demand).</summary>
     public OnlineSnapshot Snapshot()
     {
+        if (_shift is { } shift)
+        {
+            return shift.Latest;
+        }
+
         lock (_windowLock)
         {
             if (_cached is { } cached && cached.Version == _version)
@@ -172,6 +208,11 @@ internal sealed class OnlineModel : IAsyncDisposable
         await _writer.ConfigureAwait(false);
         _closing.Writer.TryComplete();
         await _closer.ConfigureAwait(false);
+        if (_shift is not null)
+        {
+            await _shift.DisposeAsync().ConfigureAwait(false);
+        }
+
         _log?.Dispose();
         _stopping.Dispose();
         Limiter.Dispose();
@@ -216,7 +257,15 @@ internal sealed class OnlineModel : IAsyncDisposable
             {
                 foreach (var pending in batch)
                 {
-                    _window!.Add(pending.Rows.Scores, predictions ? pending.Rows.Predictions : default);
+                    if (_shift is null)
+                    {
+                        _window!.Add(pending.Rows.Scores, predictions ? pending.Rows.Predictions : default);
+                    }
+                    else
+                    {
+                        _shift.Add(pending.Rows, pending.Total);
+                    }
+
                     foreach (var closed in _open!.Append(pending.Rows))
                     {
                         _closing.Writer.TryWrite(closed);
@@ -228,6 +277,7 @@ internal sealed class OnlineModel : IAsyncDisposable
                 _version++;
             }
 
+            _shift?.Changed();
             foreach (var pending in batch)
             {
                 pending.Done.TrySetResult(pending.Total);

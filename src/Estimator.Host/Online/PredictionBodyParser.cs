@@ -7,8 +7,8 @@ namespace Estimator.Host.Online;
 
 /// <summary>
 /// Parses a <c>POST /v1/models/{model}/predictions</c> body: a JSON array of objects keyed by the model's column names
-/// (id, score, prediction when the model has one, timestamp when it has one; other keys, e.g. features, are ignored).
-/// The whole body is checked before anything is applied: the first bad row throws with its index and field.
+/// (id, score, prediction when the model has one, timestamp when it has one, a shift-aware model's features; other
+/// keys are ignored). The whole body is checked before anything is applied: the first bad row throws with its index and field.
 /// </summary>
 internal sealed class PredictionBodyParser
 {
@@ -20,9 +20,14 @@ internal sealed class PredictionBodyParser
     private readonly string _scoreName;
     private readonly string? _predictionName;
     private readonly string? _timestampName;
+    private readonly IReadOnlyList<OnlineFeature> _features;
 
-    public PredictionBodyParser(ModelDefinition model)
+    /// <summary>A parser of the model's prediction rows.</summary>
+    /// <param name="model">The model: its id, score, prediction and timestamp columns.</param>
+    /// <param name="features">The features every row must carry (a shift-aware model's), or null for none.</param>
+    public PredictionBodyParser(ModelDefinition model, IReadOnlyList<OnlineFeature>? features = null)
     {
+        _features = features ?? [];
         ArgumentNullException.ThrowIfNull(model);
         _idName = model.IdColumn ?? throw new ArgumentException("An online model needs an id column.", nameof(model));
         _scoreName = model.Columns.YPredProba;
@@ -46,6 +51,7 @@ internal sealed class PredictionBodyParser
         var scores = new double[capacity];
         var predictions = new double[capacity];
         var timestamps = _timestamp is null ? null : new DateTime[capacity];
+        var features = _features.Count == 0 ? null : new PostedFeatures(_features, capacity);
         var n = 0;
         while (OnlineBodyReader.NextRow(ref reader, n))
         {
@@ -86,7 +92,7 @@ internal sealed class PredictionBodyParser
                     OnlineBodyReader.Value(ref reader, n);
                     timestamp = OnlineBodyReader.Timestamp(ref reader, n, _timestampName!);
                 }
-                else
+                else if (features is null || !features.TryRead(ref reader, n))
                 {
                     OnlineBodyReader.Value(ref reader, n);
                     OnlineBodyReader.Skip(ref reader, n);
@@ -101,6 +107,8 @@ internal sealed class PredictionBodyParser
                 timestamps[n] = timestamp ?? throw OnlineBodyReader.Missing(n, _timestampName!);
             }
 
+            features?.EndRow(n);
+
             n++;
         }
 
@@ -110,6 +118,6 @@ internal sealed class PredictionBodyParser
             throw OnlineBodyReader.Fail(null, null, "the array is empty");
         }
 
-        return new OnlineRows(ids[..n], scores[..n], predictions[..n], timestamps?[..n]);
+        return new OnlineRows(ids[..n], scores[..n], predictions[..n], timestamps?[..n], features?.Columns(n));
     }
 }

@@ -27,6 +27,13 @@ public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOption
 
     internal ShiftReference? Shift { get; }
 
+    /// <summary>
+    /// The features the estimator reads, in the configured order, each with whether the reference held it as categories
+    /// (true) or numbers (false); empty when the estimator reads none. Chunks must give each feature the same kind.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, bool>> FeatureKinds =>
+        Shift is null ? [] : [.. Shift.Encoder.Columns.Select(c => KeyValuePair.Create(c.Name, c.Categories is not null))];
+
     /// <summary>Estimates every chunk of <paramref name="analysis"/> (sorted by timestamp when it has one).</summary>
     /// <param name="analysis">The analysis rows: scores, predictions, the features, optional targets.</param>
     /// <param name="model">The model's name written to the result.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Estimator.Calculators;
 using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
@@ -8,7 +9,7 @@ namespace Estimator.Monitoring.Online;
 /// <summary>
 /// The files the online path hands to the store engine, under <c>&lt;store&gt;/&lt;model&gt;/online/</c>: each closed
 /// chunk of N rows as an analysis file in <c>inbox/</c> (<c>online-NNNNNNNNN.parquet</c>, the model's column names,
-/// rows in arrival order), which the model's estimate run consumes like any analysis file; and each posted label
+/// rows in arrival order, a shift-aware model's features under their own names as numbers or text), which the model's estimate run consumes like any analysis file; and each posted label
 /// batch as a label file in <c>labels/</c>, which reconciliation joins. Every file is written atomically and fsynced.
 /// </summary>
 internal sealed class OnlineFiles(string directory, ModelDefinition model)
@@ -64,6 +65,13 @@ internal sealed class OnlineFiles(string directory, ModelDefinition model)
             fields.Add(new DateTimeDataField(columns.Timestamp, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros));
         }
 
+        // Features keep the posted kinds: numbers as doubles, categories as text, as a user's analysis file holds them,
+        // so the store reads them as it reads that file (and infers the same kinds).
+        foreach (var feature in rows.Features ?? [])
+        {
+            fields.Add(feature is CategoricalFeature ? new DataField<string>(feature.Name, true) : new DataField<double?>(feature.Name, true));
+        }
+
         AtomicFile.Write(ChunkPath(index), stream => WriteAsync(stream, new ParquetSchema(fields), rows).GetAwaiter().GetResult());
     }
 
@@ -73,7 +81,20 @@ internal sealed class OnlineFiles(string directory, ModelDefinition model)
         var data = PredictionFileReader.Read(ChunkPath(index), model.Columns with { Id = model.IdColumn, YTrue = null }, requireTargets: false, requirePredictions: false);
         var set = data.Set;
         var predictions = set.Predictions ?? Enumerable.Repeat(double.NaN, set.Count).ToArray();
-        return new OnlineRows([.. data.Ids!], set.Scores, predictions, set.Timestamps);
+        IReadOnlyList<FeatureColumn>? features = null;
+        if (OnlineFeatures(model) is { Count: > 0 } names)
+        {
+            try
+            {
+                features = FeatureFileReader.Read(ChunkPath(index), names).Features;
+            }
+            catch (EstimatorDataException)
+            {
+                // A chunk closed before the model's features were configured: its rows' features are missing.
+            }
+        }
+
+        return new OnlineRows([.. data.Ids!], set.Scores, predictions, set.Timestamps, features);
     }
 
     /// <summary>Writes posted labels as a label file (id and target column, the model's names); returns its path.</summary>
@@ -104,10 +125,18 @@ internal sealed class OnlineFiles(string directory, ModelDefinition model)
 
             if (model.Columns.Timestamp is not null)
             {
-                await group.WriteAsync<DateTime>(fields[next], rows.Timestamps!).ConfigureAwait(false);
+                await group.WriteAsync<DateTime>(fields[next++], rows.Timestamps!).ConfigureAwait(false);
+            }
+
+            if (rows.Features is { } features)
+            {
+                await FeatureColumnFields.WriteAsync(group, features, fields[next..]).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>The features a model's posted rows carry: a shift-aware model's <see cref="ModelDefinition.Features"/>, none otherwise.</summary>
+    public static IReadOnlyList<string> OnlineFeatures(ModelDefinition model) => model.IsShiftAware() ? model.Features : [];
 
     private static async Task WriteLabelsAsync(Stream stream, ParquetSchema schema, string[] ids, double[] targets)
     {

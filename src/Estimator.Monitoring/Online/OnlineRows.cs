@@ -1,14 +1,18 @@
+using Estimator.Calculators;
+
 namespace Estimator.Monitoring.Online;
 
 /// <summary>
 /// Prediction rows posted to a model's online endpoint, column by column in arrival order: id, score of class 1,
-/// predicted label (NaN when the model has no prediction column) and timestamp (null when the model has none).
+/// predicted label (NaN when the model has no prediction column), timestamp (null when the model has none) and, for a
+/// shift-aware model, its input features (null for a plain CBPE model, whose posted rows carry none).
 /// </summary>
 /// <param name="Ids">Row ids as text (a JSON number keeps its literal form).</param>
 /// <param name="Scores">Raw scores, finite.</param>
 /// <param name="Predictions">Predicted labels 0/1, or NaN when the model has no prediction column.</param>
 /// <param name="Timestamps">UTC timestamps, or null when the model has no timestamp column.</param>
-public sealed record OnlineRows(string[] Ids, double[] Scores, double[] Predictions, DateTime[]? Timestamps)
+/// <param name="Features">The model's features in its configured order (NaN or null where missing), or null.</param>
+public sealed record OnlineRows(string[] Ids, double[] Scores, double[] Predictions, DateTime[]? Timestamps, IReadOnlyList<FeatureColumn>? Features = null)
 {
     /// <summary>Rows held.</summary>
     public int Count => Ids.Length;
@@ -21,16 +25,22 @@ public sealed record OnlineRows(string[] Ids, double[] Scores, double[] Predicti
         Ids.AsSpan(start, count).ToArray(),
         Scores.AsSpan(start, count).ToArray(),
         Predictions.AsSpan(start, count).ToArray(),
-        Timestamps?.AsSpan(start, count).ToArray());
+        Timestamps?.AsSpan(start, count).ToArray(),
+        Features?.Select(f => f.Slice(start, count)).ToList());
 
-    /// <summary>The rows of <paramref name="parts"/> one after another.</summary>
+    /// <summary>
+    /// The rows of <paramref name="parts"/> one after another. When some parts carry features and others do not (rows
+    /// logged before the model's features were configured), the others' feature values are missing.
+    /// </summary>
     public static OnlineRows Concat(IReadOnlyList<OnlineRows> parts, bool timestamps)
     {
         ArgumentNullException.ThrowIfNull(parts);
         var n = 0;
+        IReadOnlyList<FeatureColumn>? shape = null;
         foreach (var part in parts)
         {
             n += part.Count;
+            shape ??= part.Features;
         }
 
         var ids = new string[n];
@@ -47,6 +57,60 @@ public sealed record OnlineRows(string[] Ids, double[] Scores, double[] Predicti
             at += part.Count;
         }
 
-        return new OnlineRows(ids, scores, predictions, times);
+        return new OnlineRows(ids, scores, predictions, times, shape is null ? null : ConcatFeatures(parts, shape, n));
     }
+
+    private static List<FeatureColumn> ConcatFeatures(IReadOnlyList<OnlineRows> parts, IReadOnlyList<FeatureColumn> shape, int n)
+    {
+        var columns = new List<FeatureColumn>(shape.Count);
+        for (var k = 0; k < shape.Count; k++)
+        {
+            var name = shape[k].Name;
+            var at = 0;
+            if (shape[k] is CategoricalFeature)
+            {
+                var text = new string?[n];
+                foreach (var part in parts)
+                {
+                    if (part.Features?.FirstOrDefault(f => f.Name == name) is CategoricalFeature c)
+                    {
+                        c.Values.CopyTo(text, at);
+                    }
+
+                    at += part.Count;
+                }
+
+                columns.Add(new CategoricalFeature(name, text));
+                continue;
+            }
+
+            var numbers = new double[n];
+            foreach (var part in parts)
+            {
+                if (part.Features?.FirstOrDefault(f => f.Name == name) is NumericFeature v)
+                {
+                    v.Values.CopyTo(numbers, at);
+                }
+                else
+                {
+                    numbers.AsSpan(at, part.Count).Fill(double.NaN);
+                }
+
+                at += part.Count;
+            }
+
+            columns.Add(new NumericFeature(name, numbers));
+        }
+
+        return columns;
+    }
+
+    /// <summary>The rows as a calculator's period: scores, predictions (when the model has them), timestamps, features.</summary>
+    /// <param name="predictions">Whether the model has a prediction column.</param>
+    public ModelData ToModelData(bool predictions) => new(Count, Timestamps)
+    {
+        Scores = Scores,
+        Predictions = predictions ? Predictions : null,
+        Features = Features ?? [],
+    };
 }

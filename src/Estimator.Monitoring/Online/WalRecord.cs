@@ -6,13 +6,16 @@ namespace Estimator.Monitoring.Online;
 
 /// <summary>
 /// One record of the online write-ahead log: a header (magic, payload length, checksum) and a payload holding the
-/// sequence number of its first row and the rows (id as UTF-8, score, prediction, timestamp ticks when present).
-/// A record that is cut short or whose checksum does not match ends the readable log (a write torn by a crash).
+/// sequence number of its first row and the rows (id as UTF-8, score, prediction, timestamp ticks when present, then
+/// each feature's value when the rows carry features: a double, or a category as UTF-8 with 0xFFFF for a missing one).
+/// Flags (byte 12 of the payload): 1 = timestamps, 2 = features, whose names and kinds follow the flags. A record that is cut short or whose checksum does not match ends the readable log (a write torn by a crash).
 /// </summary>
 internal static class WalRecord
 {
     public const int HeaderBytes = 16;
     private const uint Magic = 0x4C41574F; // "OWAL"
+    private const byte TimestampFlag = 1;
+    private const byte FeatureFlag = 2;
 
     /// <summary>Appends the record of <paramref name="rows"/> (whose first row is number <paramref name="firstSequence"/>) to <paramref name="buffer"/>.</summary>
     public static void Encode(ArrayBufferWriter<byte> buffer, long firstSequence, OnlineRows rows)
@@ -24,8 +27,13 @@ internal static class WalRecord
         var head = buffer.GetSpan(13);
         BinaryPrimitives.WriteInt64LittleEndian(head, firstSequence);
         BinaryPrimitives.WriteInt32LittleEndian(head[8..], rows.Count);
-        head[12] = rows.Timestamps is null ? (byte)0 : (byte)1;
+        head[12] = (byte)((rows.Timestamps is null ? 0 : TimestampFlag) | (rows.Features is null ? 0 : FeatureFlag));
         buffer.Advance(13);
+        if (rows.Features is { } features)
+        {
+            WalFeatures.EncodeShape(buffer, features);
+        }
+
         for (var i = 0; i < rows.Count; i++)
         {
             var id = rows.Ids[i];
@@ -44,6 +52,10 @@ internal static class WalRecord
             }
 
             buffer.Advance(at);
+            if (rows.Features is { } columns)
+            {
+                WalFeatures.EncodeRow(buffer, columns, i);
+            }
         }
 
         var length = buffer.WrittenCount - start;
@@ -84,12 +96,13 @@ internal static class WalRecord
 
         firstSequence = BinaryPrimitives.ReadInt64LittleEndian(payload);
         var count = BinaryPrimitives.ReadInt32LittleEndian(payload[8..]);
-        var hasTimestamps = payload[12] == 1;
+        var hasTimestamps = (payload[12] & TimestampFlag) != 0;
         var ids = new string[count];
         var scores = new double[count];
         var predictions = new double[count];
         var timestamps = hasTimestamps ? new DateTime[count] : null;
         var at = 13;
+        var features = (payload[12] & FeatureFlag) == 0 ? null : WalFeatures.DecodeShape(payload, ref at, count);
         for (var i = 0; i < count; i++)
         {
             var idBytes = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
@@ -103,9 +116,14 @@ internal static class WalRecord
                 timestamps[i] = new DateTime(BinaryPrimitives.ReadInt64LittleEndian(payload[at..]), DateTimeKind.Utc);
                 at += 8;
             }
+
+            if (features is not null)
+            {
+                WalFeatures.DecodeRow(payload, ref at, features, i);
+            }
         }
 
-        rows = new OnlineRows(ids, scores, predictions, timestamps);
+        rows = new OnlineRows(ids, scores, predictions, timestamps, features);
         consumed = HeaderBytes + length;
         return true;
     }

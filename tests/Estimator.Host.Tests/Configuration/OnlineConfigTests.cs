@@ -61,6 +61,22 @@ public sealed class OnlineConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_ReadsAShiftAwareOnlineModel_WithItsFeaturesAndRefreshInterval()
+    {
+        var config = Load("""
+                id_column: id
+                estimator: weighted
+                features: [x1, g]
+                online: { window: 100, refresh_ms: 250 }
+            """);
+
+        var model = Assert.Single(config.Models);
+        Assert.True(model.Definition.IsShiftAware());
+        Assert.Equal(["x1", "g"], model.Definition.Features);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), model.Online!.RefreshInterval);
+    }
+
+    [Fact]
     public void Load_StillRequiresAnalysis_WithoutOnline()
     {
         var e = Assert.Throws<EstimatorConfigException>(() => Load("    id_column: id"));
@@ -75,6 +91,10 @@ public sealed class OnlineConfigTests : IDisposable
     [InlineData("    id_column: id\n    chunking: { size: 50 }\n    online: { window: 10 }", "7:15: models[0].chunking: an online model is chunked by its window: give {size: 10} or leave chunking out")]
     [InlineData("    id_column: id\n    online: { window: 10 }\n    columns: { y_pred_proba: { a: pa, b: pb } }", "7:13: models[0].online: online: is supported for binary classification models (one y_pred_proba column); this model is multiclass")]
     [InlineData("    id_column: id\n    online: { window: 10 }\n    drift: { columns: [x] }", "8:12: models[0].drift: not available with online")]
+    [InlineData("    id_column: id\n    columns: { timestamp: ts }\n    estimator: weighted\n    features: [x1, ts]\n    online: { window: 10 }", "9:20: models[0].features: 'ts' is the model's timestamp column; a posted row carries its features beside its own columns")]
+    [InlineData("    id_column: id\n    estimator: auto\n    features: [id, x1]\n    online: { window: 10 }", "8:16: models[0].features: 'id' is the model's id_column column")]
+    [InlineData("    id_column: id\n    online: { window: 10, refresh_ms: 500 }", "7:39: models[0].online.refresh_ms: paces a shift-aware window (estimator: auto, weighted or prior); this model's window is plain CBPE")]
+    [InlineData("    id_column: id\n    estimator: prior\n    online: { window: 10, refresh_ms: 0 }", "8:39: models[0].online.refresh_ms: expected a positive whole number")]
     public void Load_NamesFileLineAndColumn_ForEachOnlineMistake(string lines, string problem)
     {
         var e = Assert.Throws<EstimatorConfigException>(() => Load(lines));

@@ -59,6 +59,10 @@ public sealed class OnlineEndpointTests : IDisposable
         var online = await JsonAsync(await http.GetAsync("/v1/models/car_loan/online"));
         Assert.Equal(10, online.GetProperty("rows_seen").GetInt64());
         Assert.Equal(10, online.GetProperty("window_rows").GetInt32());
+
+        // A plain CBPE model's window is estimated incrementally by CBPE itself.
+        Assert.Equal("cbpe", online.GetProperty("estimator").GetString());
+        Assert.Equal(JsonValueKind.Null, online.GetProperty("effective_sample_size").ValueKind);
     }
 
     [Fact]

@@ -84,4 +84,47 @@ public sealed class OnlineLogTests : IDisposable
         using var other = new OnlineLog(temp.Path, model, Window);
         Assert.Throws<IOException>(() => other.Recover());
     }
+
+    [Fact]
+    public void Recover_KeepsEachRowsFeatures_ThroughTheLogAndTheClosedChunkFiles()
+    {
+        // A shift-aware model's rows: x numeric (NaN missing every 7th row), g categorical (null every 5th row, one
+        // non-ASCII category).
+        var shiftAware = model with { Estimator = Estimator.Estimation.Shift.ShiftEstimator.Weighted, Features = ["x", "g"] };
+        static OnlineRows WithFeatures(OnlineRows rows, int first) => rows with
+        {
+            Features =
+            [
+                new Estimator.Calculators.NumericFeature("x", [.. Enumerable.Range(first, rows.Count).Select(i => i % 7 == 0 ? double.NaN : (i * 0.1) - 1)]),
+                new Estimator.Calculators.CategoricalFeature("g", [.. Enumerable.Range(first, rows.Count).Select(i => i % 5 == 0 ? null : i % 3 == 0 ? "ü" : "B" + (i % 2))]),
+            ],
+        };
+        var all = WithFeatures(Rows(0, 25), 0);
+        using (var log = new OnlineLog(temp.Path, shiftAware, Window))
+        {
+            log.Recover();
+            log.Append(all.Slice(0, 8));
+            log.Append(all.Slice(8, 17));
+            log.Commit();
+        }
+
+        using var recovered = new OnlineLog(temp.Path, shiftAware, Window);
+        var (last, open) = recovered.Recover();
+        var expected = all.Slice(15, 10);
+        AssertSameFeatures(expected, last);
+        AssertSameFeatures(all.Slice(20, 5), open);
+        var files = new OnlineFiles(Directory, shiftAware);
+        AssertSameFeatures(all.Slice(10, 10), files.ReadChunk(1));
+    }
+
+    private static void AssertSameFeatures(OnlineRows expected, OnlineRows actual)
+    {
+        Assert.Equal(expected.Ids, actual.Ids);
+        Assert.Equal(Numbers(expected), Numbers(actual));
+        Assert.Equal(Categories(expected), Categories(actual));
+    }
+
+    private static double[] Numbers(OnlineRows rows) => ((Estimator.Calculators.NumericFeature)rows.Features!.Single(f => f.Name == "x")).Values;
+
+    private static string?[] Categories(OnlineRows rows) => ((Estimator.Calculators.CategoricalFeature)rows.Features!.Single(f => f.Name == "g")).Values;
 }
