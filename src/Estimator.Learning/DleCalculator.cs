@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-
 namespace Estimator.Learning;
 
 /// <summary>Direct loss estimation (NannyML's DLE) behind the calculator seam: fits one error model per loss on the reference.</summary>

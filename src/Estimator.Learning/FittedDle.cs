@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Numerics;
 
 namespace Estimator.Learning;

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Learning;
 

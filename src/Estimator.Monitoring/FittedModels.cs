@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Estimator.Calculators;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
-using Estimator.Learning;
 using Estimator.Metrics;
 
 namespace Estimator.Monitoring;

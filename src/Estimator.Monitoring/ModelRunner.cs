@@ -1,8 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.IO;
-using Microsoft.Extensions.Logging;
-
 namespace Estimator.Monitoring;
 
 /// <summary>What a calibrate run did.</summary>

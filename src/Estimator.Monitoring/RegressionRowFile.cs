@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 

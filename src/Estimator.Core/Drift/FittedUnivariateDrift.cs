@@ -1,7 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Drift;
 

@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-
 namespace Estimator.Estimation;
 
 /// <summary>Binary CBPE behind the calculator seam: <see cref="Cbpe.Fit(PredictionSet, CbpeOptions?, ComputeOptions)"/> on a <see cref="ModelData"/>.</summary>

@@ -1,6 +1,4 @@
-using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Estimation;
 using Estimator.Thresholds;
 
 namespace Estimator.Quality;

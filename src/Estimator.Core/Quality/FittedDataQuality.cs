@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Estimation;
 
 namespace Estimator.Quality;
 

@@ -2,13 +2,9 @@ using Estimator.Calculators;
 using Estimator.Calibration;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
-using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Metrics;
-using Estimator.Monitoring;
-using Estimator.Slo;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

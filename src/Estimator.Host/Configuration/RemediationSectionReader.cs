@@ -1,6 +1,3 @@
-using Estimator.Slo;
-using YamlDotNet.RepresentationModel;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using Estimator.Metrics;
-using Estimator.Slo;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

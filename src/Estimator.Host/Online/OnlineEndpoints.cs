@@ -1,5 +1,4 @@
 using System.Net;
-using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
 
 namespace Estimator.Host.Online;

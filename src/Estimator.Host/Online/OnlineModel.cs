@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using Estimator.Estimation;
 using Estimator.Estimation.Online;
-using Estimator.Host.Configuration;
 using Estimator.Monitoring.Online;
 
 namespace Estimator.Host.Online;

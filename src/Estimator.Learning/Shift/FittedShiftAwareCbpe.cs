@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Estimation.Shift;
 
 namespace Estimator.Learning;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>

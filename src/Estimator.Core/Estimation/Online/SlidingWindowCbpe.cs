@@ -1,6 +1,3 @@
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Online;
 
 /// <summary>
