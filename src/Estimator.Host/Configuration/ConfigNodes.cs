@@ -155,6 +155,25 @@ internal sealed class ConfigNodes(string file)
     }
 
     /// <summary>
+    /// The optional <c>name</c> key of a list item (a notification channel, a remediation target): letters, digits,
+    /// <c>_</c>, <c>-</c> and <c>.</c> only (a problem otherwise, the name still returned); null when absent or empty.
+    /// </summary>
+    public string? OptionalName(YamlMappingNode map, string path)
+    {
+        if (Get(map, "name") is not { } nameNode || NonEmptyString(nameNode, path + ".name") is not { } name)
+        {
+            return null;
+        }
+
+        if (name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+        {
+            Problem(path + ".name", nameNode.Start, $"'{name}': use letters, digits, '_', '-' and '.' only");
+        }
+
+        return name;
+    }
+
+    /// <summary>
     /// One of a closed set of words, matched without regard to case: <paramref name="choices"/> pairs each word (upper
     /// case) with its value; anything else is a problem saying what was <paramref name="expected"/>.
     /// </summary>

@@ -114,16 +114,7 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
         }
 
         var severities = nodes.Required(map, "severities", path) is { } severitiesNode ? Severities(severitiesNode, path + ".severities") : [];
-        string? name = null;
-        if (ConfigNodes.Get(map, "name") is { } nameNode && nodes.NonEmptyString(nameNode, path + ".name") is { } n)
-        {
-            if (n.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
-            {
-                nodes.Problem(path + ".name", nameNode.Start, $"'{n}': use letters, digits, '_', '-' and '.' only");
-            }
-
-            name = n;
-        }
+        var name = nodes.OptionalName(map, path);
 
         return nodes.ProblemCount > before || kind is null || url is null
             ? null

@@ -73,16 +73,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var headers = ConfigNodes.Get(map, "headers") is { } h ? Headers(h, path + ".headers", token is not null) : new Dictionary<string, string>();
         var metrics = ConfigNodes.Get(map, "metrics") is { } m ? Names(m, path + ".metrics", metricNames, "the model's metrics") : null;
         var rules = ConfigNodes.Get(map, "rules") is { } r ? Names(r, path + ".rules", AlertRules, "the alert rules") : null;
-        string? name = null;
-        if (ConfigNodes.Get(map, "name") is { } nameNode && nodes.NonEmptyString(nameNode, path + ".name") is { } n)
-        {
-            if (n.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
-            {
-                nodes.Problem(path + ".name", nameNode.Start, $"'{n}': use letters, digits, '_', '-' and '.' only");
-            }
-
-            name = n;
-        }
+        var name = nodes.OptionalName(map, path);
 
         return nodes.ProblemCount > before || on is null || kind is null || url is null || headers is null
             ? null
