@@ -65,6 +65,9 @@ public sealed record EstimateRecord(
     /// </remarks>
     public const int CurrentSchemaVersion = 4;
 
+    /// <summary>The record's values of the chunk columns every table file starts with.</summary>
+    internal ChunkColumns.Values ChunkValues => new(SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period, ChunkRows);
+
     /// <summary>The rows of a result as estimate-file records: NaN becomes null, dates become UTC.</summary>
     /// <param name="result">The result.</param>
     /// <param name="estimatedAt">When the result was computed (UTC), or null.</param>
