@@ -26,9 +26,7 @@ internal sealed class FittedModels
         this.layout = layout;
 
         // A stored fitted DLE or domain classifier may be read before any of its types has loaded its assembly (and run its registration).
-        FittedDle.Register();
-        FittedDomainClassifier.Register();
-        FittedShiftAwareCbpe.Register();
+        LearningCalculators.Register();
     }
 
     /// <summary>

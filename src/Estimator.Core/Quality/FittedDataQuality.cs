@@ -62,17 +62,6 @@ public sealed class FittedDataQuality : FittedCalculator<DataQualityOptions>, IF
         return new FittedDataQuality(kind, dto.Fitted, [.. dto.Thresholds.Select(t => t.ToArray())]) { Options = options, ReferenceRows = dto.ReferenceRows };
     }
 
-#pragma warning disable CA2255 // Core's calculators register with Core's registry when the assembly loads.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register()
-    {
-        foreach (var kind in new[] { CalculatorKind.MissingValues, CalculatorKind.UnseenValues, CalculatorKind.RangeViolations, CalculatorKind.SummaryStatistics })
-        {
-            CalculatorJson.Register(kind, FromJson);
-        }
-    }
-
     /// <summary>values[chunk][column][metric] for every chunk.</summary>
     internal QualityValue[][][] Measure(ModelData data, IReadOnlyList<Chunk> chunks, int threads)
     {
