@@ -173,6 +173,19 @@ internal sealed class ConfigNodes(string file)
         return name;
     }
 
+    /// <summary>The required key <paramref name="key"/> read as <see cref="Choice{T}"/> reads it; null (a problem recorded) when missing or not one of the choices.</summary>
+    public T? RequiredChoice<T>(YamlMappingNode map, string key, string path, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
+        where T : struct =>
+        Required(map, key, path) is { } node ? Choice(node, path + "." + key, expected, choices) : null;
+
+    /// <summary>
+    /// The optional key <paramref name="key"/> read as <see cref="Choice{T}"/> reads it: <paramref name="absent"/> when the
+    /// key is missing, null (a problem recorded) when its value is not one of the choices.
+    /// </summary>
+    public T? OptionalChoice<T>(YamlMappingNode map, string key, string path, T absent, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
+        where T : struct =>
+        Get(map, key) is { } node ? Choice(node, path + "." + key, expected, choices) : absent;
+
     /// <summary>
     /// One of a closed set of words, matched without regard to case: <paramref name="choices"/> pairs each word (upper
     /// case) with its value; anything else is a problem saying what was <paramref name="expected"/>.

@@ -99,9 +99,7 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
         }
 
         var before = nodes.ProblemCount;
-        var kind = nodes.Required(map, "kind", path) is { } kindNode
-            ? nodes.Choice(kindNode, path + ".kind", "expected webhook, slack or pagerduty", ("WEBHOOK", NotifyKind.Webhook), ("SLACK", NotifyKind.Slack), ("PAGERDUTY", NotifyKind.PagerDuty))
-            : null;
+        var kind = nodes.RequiredChoice(map, "kind", path, "expected webhook, slack or pagerduty", ("WEBHOOK", NotifyKind.Webhook), ("SLACK", NotifyKind.Slack), ("PAGERDUTY", NotifyKind.PagerDuty));
         var url = nodes.Required(map, "url", path) is { } urlNode ? Url(urlNode, path + ".url") : null;
         var routingKey = nodes.Secret(map, "routing_key", "routing_key_env", path);
         if (kind == NotifyKind.PagerDuty && ConfigNodes.Get(map, "routing_key") is null && ConfigNodes.Get(map, "routing_key_env") is null)
