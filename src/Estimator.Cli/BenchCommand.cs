@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Estimator.Learning;
-using Estimator.Metrics;
-
 namespace Estimator.Cli;
 
 /// <summary>What <c>estimator bench</c> was asked to do.</summary>

@@ -1,5 +1,3 @@
-using Estimator.IO;
-
 namespace Estimator.Cli;
 
 /// <summary>

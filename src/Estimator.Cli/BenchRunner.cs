@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Estimator.Estimation;
 
 namespace Estimator.Cli;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using Estimator.Estimation;
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 

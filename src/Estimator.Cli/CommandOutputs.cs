@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.IO;
-
 namespace Estimator.Cli;
 
 /// <summary>

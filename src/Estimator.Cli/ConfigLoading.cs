@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Estimator.Host;
 using Estimator.Host.Configuration;
 using Estimator.Monitoring;

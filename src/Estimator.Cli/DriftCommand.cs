@@ -1,7 +1,4 @@
-using System.CommandLine;
-using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Learning;
 using Estimator.Monitoring;
 
 namespace Estimator.Cli;

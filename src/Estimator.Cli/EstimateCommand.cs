@@ -1,8 +1,4 @@
-using System.CommandLine;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
-using Estimator.Learning;
-using Estimator.Metrics;
 
 namespace Estimator.Cli;
 

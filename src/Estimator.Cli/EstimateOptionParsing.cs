@@ -1,9 +1,5 @@
-using System.Globalization;
 using Estimator.Calibration;
-using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
-using Estimator.Learning;
-using Estimator.Metrics;
 using Estimator.Thresholds;
 
 namespace Estimator.Cli;

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Estimator.Estimation;
-using Estimator.IO;
-using Estimator.Metrics;
-
 namespace Estimator.Cli;
 
 /// <summary>What <c>estimator estimate</c> was asked to do.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
@@ -15,9 +14,7 @@ internal static class EstimatorCli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         // A fitted DLE or shift-aware CBPE saved by --save-fitted is read back through CalculatorJson; register its reader before any read.
-        Learning.FittedDle.Register();
-        Learning.FittedDomainClassifier.Register();
-        Learning.FittedShiftAwareCbpe.Register();
+        LearningCalculators.Register();
         var root = new RootCommand(
             "Estimator: estimates a model's performance on unlabelled production data (CBPE for binary and multiclass classifiers, DLE for regression models; NannyML-compatible).");
         root.Subcommands.Add(EstimateCommand.Create(stdout, stderr));

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.IO;
-
 namespace Estimator.Cli;
 
 /// <summary>The options <c>estimator drift</c> and <c>estimator quality</c> share: files, timestamp, chunking, output.</summary>

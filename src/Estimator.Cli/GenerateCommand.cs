@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using Estimator.IO;
 using Estimator.Scenarios;
 
 namespace Estimator.Cli;

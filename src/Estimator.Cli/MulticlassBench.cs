@@ -1,5 +1,3 @@
-using System.Globalization;
-using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 
 namespace Estimator.Cli;

@@ -1,8 +1,4 @@
-using System.Globalization;
-using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
-using Estimator.IO;
-using Estimator.Metrics;
 
 namespace Estimator.Cli;
 

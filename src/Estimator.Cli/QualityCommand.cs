@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Estimator.Calculators;
 using Estimator.Quality;
 
 namespace Estimator.Cli;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using Estimator.Host;
 using Estimator.Host.Configuration;
 using Estimator.Monitoring;

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Learning;
 
 namespace Estimator.Cli;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.IO;
-using Estimator.Learning;
 using Estimator.Thresholds;
 
 namespace Estimator.Cli;

@@ -1,6 +1,3 @@
-using Estimator.IO;
-using Estimator.Learning;
-
 namespace Estimator.Cli;
 
 /// <summary>

@@ -1,10 +1,4 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
-using Estimator.Learning;
-using Estimator.Metrics;
 
 namespace Estimator.Cli;
 

@@ -1,4 +1,3 @@
-using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
 using Estimator.Host.Health;
 using Estimator.Host.Metrics;

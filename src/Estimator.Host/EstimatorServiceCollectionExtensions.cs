@@ -1,11 +1,9 @@
-using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
 using Estimator.Host.Jobs;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
 using Estimator.Host.Online;
 using Estimator.Host.Storage;
-using Estimator.Monitoring;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.InMemory;

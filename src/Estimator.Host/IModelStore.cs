@@ -1,6 +1,4 @@
 using Estimator.Estimation;
-using Estimator.IO;
-using Estimator.Monitoring;
 
 namespace Estimator.Host;
 

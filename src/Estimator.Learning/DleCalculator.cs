@@ -1,25 +1,14 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-
 namespace Estimator.Learning;
 
 /// <summary>Direct loss estimation (NannyML's DLE) behind the calculator seam: fits one error model per loss on the reference.</summary>
 /// <param name="options">The options; null for the defaults.</param>
-public sealed class DleCalculator(DleOptions? options = null) : ICalculator
+public sealed class DleCalculator(DleOptions? options = null)
+    : Calculator<DleOptions>(CalculatorKind.DirectLossEstimation, options ?? new DleOptions()), ICalculator
 {
     private static readonly BoostingSettings[] TuningGrid =
     [
         new(50, 15, 50, 0.1), new(100, 31, 20, 0.1), new(200, 31, 20, 0.05), new(200, 63, 50, 0.1), new(400, 15, 100, 0.05),
     ];
-
-    /// <summary>The options.</summary>
-    public DleOptions Options { get; } = options ?? new DleOptions();
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.DirectLossEstimation;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
 
     /// <inheritdoc />
     public IFittedCalculator Fit(ModelData reference, ComputeOptions compute) => FitDle(reference, compute);

@@ -1,4 +1,3 @@
-using Estimator.Calculators;
 using Estimator.Thresholds;
 
 namespace Estimator.Learning;

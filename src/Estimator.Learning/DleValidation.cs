@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-
 namespace Estimator.Learning;
 
 /// <summary>The input checks of DLE: each problem is one line naming the period, column and row.</summary>

@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-
 namespace Estimator.Learning;
 
 /// <summary>
@@ -11,11 +8,12 @@ namespace Estimator.Learning;
 /// reports none); alert outside the constant band [0.45, 0.65]. The learner is ML.NET FastTree, not LightGBM, with
 /// LightGBM's default settings; values differ from NannyML's by the learner only (see the README for the car-loan data).
 /// </summary>
-public sealed class DomainClassifierCalculator : ICalculator
+public sealed class DomainClassifierCalculator : Calculator<DomainClassifierOptions>, ICalculator
 {
     /// <summary>Creates the calculator.</summary>
     /// <exception cref="ArgumentException">No columns, a duplicate, fewer than two folds, or boosting settings out of range.</exception>
     public DomainClassifierCalculator(DomainClassifierOptions options)
+        : base(CalculatorKind.DomainClassifier, options)
     {
         ColumnCalculatorOptions.CheckColumns(options, "The domain classifier");
 
@@ -29,18 +27,7 @@ public sealed class DomainClassifierCalculator : ICalculator
         {
             throw new ArgumentException($"Boosting settings out of range: {b}.", nameof(options));
         }
-
-        Options = options;
     }
-
-    /// <summary>The options.</summary>
-    public DomainClassifierOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.DomainClassifier;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
 
     /// <inheritdoc cref="ICalculator.Fit"/>
     /// <exception cref="EstimatorDataException">The reference lacks a column or has fewer rows than folds.</exception>

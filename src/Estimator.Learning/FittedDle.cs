@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Numerics;
 
 namespace Estimator.Learning;
@@ -44,13 +41,7 @@ public sealed class FittedDle : IFittedCalculator
 
     internal IReadOnlyList<DleComponent> Components { get; }
 
-    /// <summary>
-    /// Registers the JSON reader with <see cref="CalculatorJson"/>. Runs when this assembly loads; a host that reads fitted
-    /// calculators before touching any DLE type calls it itself (it is idempotent).
-    /// </summary>
-#pragma warning disable CA2255 // Registration at load is the point: Core cannot reference this assembly.
-    [ModuleInitializer]
-#pragma warning restore CA2255
+    /// <summary>Registers the JSON reader with <see cref="CalculatorJson"/> (idempotent; see <see cref="LearningCalculators"/>).</summary>
     public static void Register() => CalculatorJson.Register(CalculatorKind.DirectLossEstimation, FromJson);
 
     /// <inheritdoc />

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Learning;
 

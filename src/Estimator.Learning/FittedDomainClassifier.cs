@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Learning;
 
@@ -31,13 +28,7 @@ public sealed class FittedDomainClassifier : FittedCalculator<DomainClassifierOp
 
     internal double? UpperThreshold { get; }
 
-    /// <summary>
-    /// Registers the JSON reader with <see cref="CalculatorJson"/>. Runs when this assembly loads; a host that reads fitted
-    /// calculators before touching any type of this assembly calls it itself (it is idempotent).
-    /// </summary>
-#pragma warning disable CA2255 // Registration at load is the point: Core cannot reference this assembly.
-    [ModuleInitializer]
-#pragma warning restore CA2255
+    /// <summary>Registers the JSON reader with <see cref="CalculatorJson"/> (idempotent; see <see cref="LearningCalculators"/>).</summary>
     public static void Register() => CalculatorJson.Register(CalculatorKind.DomainClassifier, FromJson);
 
     /// <inheritdoc />

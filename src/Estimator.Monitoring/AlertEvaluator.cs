@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Estimator.Drift;
-using Estimator.IO;
 using Estimator.Slo;
-using Microsoft.Extensions.Logging;
 
 namespace Estimator.Monitoring;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Estimator.IO;
-
 namespace Estimator.Monitoring;
 
 /// <summary>
@@ -52,18 +49,8 @@ internal sealed class AlertOutbox(StoreContext context)
     }
 
     /// <summary>Notifications in <paramref name="box"/> (<c>pending</c> or <c>sent</c>), oldest first.</summary>
-    public List<AlertNotification> Read(string model, string box)
-    {
-        var directory = Layout.OutboxDirectory(StoreLayout.CheckedName(model), box);
-        if (!Directory.Exists(directory))
-        {
-            return [];
-        }
-
-        var files = Directory.GetFiles(directory, "*.json");
-        Array.Sort(files, StringComparer.Ordinal);
-        return [.. files.Select(Parse).OfType<AlertNotification>()];
-    }
+    public List<AlertNotification> Read(string model, string box) =>
+        OutboxFiles.Read(Layout.OutboxDirectory(StoreLayout.CheckedName(model), box), Parse);
 
     /// <summary>The notification in <paramref name="path"/>; null when the file is empty or not a notification (a record not flushed before a power loss).</summary>
     public static AlertNotification? Parse(string path)

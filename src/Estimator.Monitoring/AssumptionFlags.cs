@@ -1,4 +1,3 @@
-using System.Globalization;
 using Estimator.Slo;
 
 namespace Estimator.Monitoring;

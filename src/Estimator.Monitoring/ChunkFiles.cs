@@ -1,7 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.IO;
-
 namespace Estimator.Monitoring;
 
 /// <summary>

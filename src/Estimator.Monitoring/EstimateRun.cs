@@ -1,6 +1,4 @@
-using Estimator.IO;
 using Estimator.Metrics;
-using Microsoft.Extensions.Logging;
 
 namespace Estimator.Monitoring;
 

@@ -1,4 +1,3 @@
-using Estimator.Calculators;
 using Parquet;
 using Parquet.Schema;
 

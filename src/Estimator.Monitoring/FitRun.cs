@@ -1,11 +1,6 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
-using Estimator.Learning;
 using Estimator.Metrics;
-using Microsoft.Extensions.Logging;
 
 namespace Estimator.Monitoring;
 

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Learning;
-
 namespace Estimator.Monitoring;
 
 /// <summary>

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Estimator.Calculators;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
-using Estimator.Learning;
 using Estimator.Metrics;
 
 namespace Estimator.Monitoring;
@@ -29,9 +26,7 @@ internal sealed class FittedModels
         this.layout = layout;
 
         // A stored fitted DLE or domain classifier may be read before any of its types has loaded its assembly (and run its registration).
-        FittedDle.Register();
-        FittedDomainClassifier.Register();
-        FittedShiftAwareCbpe.Register();
+        LearningCalculators.Register();
     }
 
     /// <summary>
@@ -67,34 +62,27 @@ internal sealed class FittedModels
     }
 
     /// <summary>The fitted model (binary or multiclass CBPE, or DLE) stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
-    public IFittedCalculator Load(string model, string fingerprint)
-    {
-        if (_fitted.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
-        {
-            return cached.Fitted;
-        }
-
-        var fitted = CalculatorJson.FromJson(File.ReadAllText(layout.FittedPath(model, fingerprint)));
-        _fitted[model] = (fingerprint, fitted);
-        return fitted;
-    }
+    public IFittedCalculator Load(string model, string fingerprint) => LoadCached(_fitted, model, fingerprint, CalculatorJson.FromJson);
 
     public void Remember(string model, string fingerprint, IFittedCalculator fitted) => _fitted[model] = (fingerprint, fitted);
 
     /// <summary>The fitted drift and quality calculators stored under <paramref name="fingerprint"/>; parsed once per model and fingerprint.</summary>
-    public FittedInputs LoadInputs(string model, string fingerprint)
+    public FittedInputs LoadInputs(string model, string fingerprint) => LoadCached(_inputs, model, fingerprint, FittedInputs.FromJson);
+
+    public void RememberInputs(string model, string fingerprint, FittedInputs fitted) => _inputs[model] = (fingerprint, fitted);
+
+    /// <summary>The model's cached entry when it was parsed for <paramref name="fingerprint"/>, else the stored file parsed and cached.</summary>
+    private T LoadCached<T>(ConcurrentDictionary<string, (string Fingerprint, T Fitted)> cache, string model, string fingerprint, Func<string, T> parse)
     {
-        if (_inputs.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
+        if (cache.TryGetValue(model, out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached.Fitted;
         }
 
-        var fitted = FittedInputs.FromJson(File.ReadAllText(layout.FittedPath(model, fingerprint)));
-        _inputs[model] = (fingerprint, fitted);
+        var fitted = parse(File.ReadAllText(layout.FittedPath(model, fingerprint)));
+        cache[model] = (fingerprint, fitted);
         return fitted;
     }
-
-    public void RememberInputs(string model, string fingerprint, FittedInputs fitted) => _inputs[model] = (fingerprint, fitted);
 
     /// <summary>
     /// Removes temporary files left by a killed process, once per model for this runner (a new process sweeps at its

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
-using Estimator.Learning;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 

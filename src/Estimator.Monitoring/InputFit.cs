@@ -1,7 +1,3 @@
-using Estimator.Calculators;
-using Estimator.IO;
-using Microsoft.Extensions.Logging;
-
 namespace Estimator.Monitoring;
 
 /// <summary>

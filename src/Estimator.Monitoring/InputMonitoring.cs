@@ -1,6 +1,4 @@
-using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Learning;
 using Estimator.Quality;
 
 namespace Estimator.Monitoring;

@@ -1,4 +1,3 @@
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 

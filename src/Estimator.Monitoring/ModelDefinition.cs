@@ -1,9 +1,5 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
-using Estimator.Learning;
 using Estimator.Slo;
 
 namespace Estimator.Monitoring;

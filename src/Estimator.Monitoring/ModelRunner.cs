@@ -1,8 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.IO;
-using Microsoft.Extensions.Logging;
-
 namespace Estimator.Monitoring;
 
 /// <summary>What a calibrate run did.</summary>
@@ -167,15 +162,8 @@ public sealed class ModelRunner
     /// <param name="progress">Receives progress on the calling thread; nothing is reported when the model is already fitted.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <exception cref="EstimatorDataException">The reference is missing or holds bad data; the store is unchanged.</exception>
-    public CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var _ = _context.Locks.Acquire(model.Name, cancellationToken);
-        var tracker = new RunTracker(model.Name, progress, _context.Time);
-        var outcome = _fit.RunLocked(model, tracker, cancellationToken).Outcome;
-        tracker.Finish();
-        return outcome;
-    }
+    public CalibrationOutcome Calibrate(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken = default) =>
+        FitUnderLock(model, progress, cancellationToken).Outcome;
 
     /// <summary>Estimates the analysis files that arrived since the last run (calibrating first when needed), all in this call.</summary>
     /// <exception cref="EstimatorDataException">A new analysis file is missing columns or holds bad data; nothing of this run is committed.</exception>
@@ -215,15 +203,8 @@ public sealed class ModelRunner
     /// run does); the online path estimates its window with it.
     /// </summary>
     /// <exception cref="EstimatorDataException">The reference is missing or holds bad data.</exception>
-    public IFittedCalculator Fitted(ModelDefinition model, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var _ = _context.Locks.Acquire(model.Name, cancellationToken);
-        var tracker = new RunTracker(model.Name, null, _context.Time);
-        var fitted = _fit.RunLocked(model, tracker, cancellationToken).Fitted;
-        tracker.Finish();
-        return fitted;
-    }
+    public IFittedCalculator Fitted(ModelDefinition model, CancellationToken cancellationToken = default) =>
+        FitUnderLock(model, null, cancellationToken).Fitted;
 
     /// <summary>A calibrate run as a request (see <see cref="Calibrate(ModelDefinition, IProgress{RunProgress}?, CancellationToken)"/>).</summary>
     public CalibrationOutcome Calibrate(CalibrateRequest request, CancellationToken cancellationToken = default)
@@ -405,4 +386,15 @@ public sealed class ModelRunner
 
     /// <summary>Records a delivery pass of an action: sent when <paramref name="error"/> is null, else failed (it stays pending).</summary>
     public RemediationAction RecordRemediation(RemediationAction action, string? error) => _remediation.Record(action, error);
+
+    /// <summary>A calibrate run under the model's lock (fits unless the fitted model is stored), tracked to its end.</summary>
+    private FitResult FitUnderLock(ModelDefinition model, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var _ = _context.Locks.Acquire(model.Name, cancellationToken);
+        var tracker = new RunTracker(model.Name, progress, _context.Time);
+        var result = _fit.RunLocked(model, tracker, cancellationToken);
+        tracker.Finish();
+        return result;
+    }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
-using Estimator.IO;
 
 namespace Estimator.Monitoring;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Estimator.IO;
 using Estimator.Slo;
 
 namespace Estimator.Monitoring;

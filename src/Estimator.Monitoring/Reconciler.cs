@@ -1,8 +1,4 @@
-using System.Globalization;
 using Estimator.Drift;
-using Estimator.Estimation;
-using Estimator.IO;
-using Microsoft.Extensions.Logging;
 
 namespace Estimator.Monitoring;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 

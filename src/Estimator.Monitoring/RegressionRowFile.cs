@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 
@@ -37,48 +35,35 @@ internal static class RegressionRowFile
         }
     }
 
-    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features, IReadOnlyList<StoredFeature>? inputs)
-    {
-        try
+    private static Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, IReadOnlyList<StoredFeature> features, IReadOnlyList<StoredFeature>? inputs) =>
+        RowFile.ReadFileAsync(path, async (reader, fields) =>
         {
-            var stream = ParquetInput.OpenRead(path);
-            await using var _ = stream.ConfigureAwait(false);
-            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            IReadOnlyList<StoredFeature> all = [.. features, .. inputs ?? []];
+            var expected = FixedColumns.Concat(FeatureColumnFields.Names(all)).ToArray();
+            if (!fields.Select(f => f.Name).SequenceEqual(expected, StringComparer.Ordinal))
             {
-                var fields = reader.Schema.GetDataFields();
-                IReadOnlyList<StoredFeature> all = [.. features, .. inputs ?? []];
-                var expected = FixedColumns.Concat(FeatureColumnFields.Names(all)).ToArray();
-                if (!fields.Select(f => f.Name).SequenceEqual(expected, StringComparer.Ordinal))
-                {
-                    throw new EstimatorDataException(
-                        $"the store's row file has the columns {string.Join(", ", fields.Select(f => f.Name))}; this regression model's rows have {string.Join(", ", expected)}",
-                        path);
-                }
-
-                var idList = new List<string?>();
-                var tsList = new List<DateTime>();
-                var predictions = new List<double>();
-                var columns = new FeatureColumnFields.Reader(all);
-                for (var g = 0; g < reader.RowGroupCount; g++)
-                {
-                    using var rg = reader.OpenRowGroupReader(g);
-                    var n = checked((int)rg.RowCount);
-                    await RowFile.ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
-                    predictions.AddRange(await Doubles(rg, fields[2], n).ConfigureAwait(false));
-                    await columns.ReadAsync(rg, fields, 3, n).ConfigureAwait(false);
-                }
-
-                var read = columns.Columns();
-                var rows = new RowBatch(ids ? [.. idList] : null, timestamps ? [.. tsList] : null, [.. read.Take(features.Count)], [.. predictions]);
-                return inputs is null ? rows : rows.WithInputs([.. read.Skip(features.Count)]);
+                throw new EstimatorDataException(
+                    $"the store's row file has the columns {string.Join(", ", fields.Select(f => f.Name))}; this regression model's rows have {string.Join(", ", expected)}",
+                    path);
             }
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
-        {
-            throw new EstimatorDataException($"the store's row file is unreadable: {e.Message}", path, innerException: e);
-        }
-    }
+
+            var idList = new List<string?>();
+            var tsList = new List<DateTime>();
+            var predictions = new List<double>();
+            var columns = new FeatureColumnFields.Reader(all);
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                var n = checked((int)rg.RowCount);
+                await RowFile.ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
+                predictions.AddRange(await Doubles(rg, fields[2], n).ConfigureAwait(false));
+                await columns.ReadAsync(rg, fields, 3, n).ConfigureAwait(false);
+            }
+
+            var read = columns.Columns();
+            var rows = new RowBatch(ids ? [.. idList] : null, timestamps ? [.. tsList] : null, [.. read.Take(features.Count)], [.. predictions]);
+            return inputs is null ? rows : rows.WithInputs([.. read.Skip(features.Count)]);
+        });
 
     private static async Task<double[]> Doubles(ParquetRowGroupReader rg, DataField field, int n)
     {

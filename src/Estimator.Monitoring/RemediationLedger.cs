@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Estimator.IO;
-
 namespace Estimator.Monitoring;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Estimator.IO;
-
 namespace Estimator.Monitoring;
 
 /// <summary>
@@ -26,18 +23,8 @@ internal sealed class RemediationOutbox(StoreContext context)
     }
 
     /// <summary>Actions in <paramref name="box"/> (<c>pending</c> or <c>sent</c>), oldest incident first.</summary>
-    public List<RemediationAction> Read(string model, string box)
-    {
-        var directory = Layout.RemediationDirectory(StoreLayout.CheckedName(model), box);
-        if (!Directory.Exists(directory))
-        {
-            return [];
-        }
-
-        var files = Directory.GetFiles(directory, "*.json");
-        Array.Sort(files, StringComparer.Ordinal);
-        return files.Select(f => JsonSerializer.Deserialize<RemediationAction>(File.ReadAllText(f), AlertOutbox.Json)!).ToList();
-    }
+    public List<RemediationAction> Read(string model, string box) =>
+        OutboxFiles.Read(Layout.RemediationDirectory(StoreLayout.CheckedName(model), box), f => JsonSerializer.Deserialize<RemediationAction>(File.ReadAllText(f), AlertOutbox.Json));
 
     /// <summary>
     /// Records a delivery pass: with <paramref name="error"/> null the receiver accepted the action and it moves to

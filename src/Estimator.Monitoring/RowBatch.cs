@@ -1,8 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.IO;
-using Estimator.Learning;
-
 namespace Estimator.Monitoring;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 
@@ -83,6 +82,28 @@ internal static class RowFile
     }
 
     /// <summary>A double column as Parquet nulls where the value is NaN.</summary>
+    /// <summary>
+    /// Opens a row file of the store and hands its reader and columns to <paramref name="read"/>; an unreadable file
+    /// (I/O or format error) is an <see cref="EstimatorDataException"/> naming it.
+    /// </summary>
+    internal static async Task<T> ReadFileAsync<T>(string path, Func<ParquetReader, DataField[], Task<T>> read)
+    {
+        try
+        {
+            var stream = ParquetInput.OpenRead(path);
+            await using var _ = stream.ConfigureAwait(false);
+            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await read(reader, reader.Schema.GetDataFields()).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        {
+            throw new EstimatorDataException($"the store's row file is unreadable: {e.Message}", path, innerException: e);
+        }
+    }
+
     internal static double?[] Nullable(double[] values)
     {
         var result = new double?[values.Length];
@@ -94,60 +115,47 @@ internal static class RowFile
         return result;
     }
 
-    private static async Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes, IReadOnlyList<StoredFeature>? inputs)
-    {
-        try
+    private static Task<RowBatch> ReadAsync(string path, bool ids, bool timestamps, bool predictions, IReadOnlyList<string>? classes, IReadOnlyList<StoredFeature>? inputs) =>
+        ReadFileAsync(path, async (reader, fields) =>
         {
-            var stream = ParquetInput.OpenRead(path);
-            await using var _ = stream.ConfigureAwait(false);
-            var reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var doubleCount = classes is null ? 2 : 1 + classes.Count;
+            var inputCount = inputs?.Count ?? 0;
+            if (fields.Length != 2 + doubleCount + inputCount || !fields.Skip(2 + doubleCount).Select(f => f.Name).SequenceEqual(FeatureColumnFields.Names(inputs), StringComparer.Ordinal))
             {
-                var fields = reader.Schema.GetDataFields();
-                var doubleCount = classes is null ? 2 : 1 + classes.Count;
-                var inputCount = inputs?.Count ?? 0;
-                if (fields.Length != 2 + doubleCount + inputCount || !fields.Skip(2 + doubleCount).Select(f => f.Name).SequenceEqual(FeatureColumnFields.Names(inputs), StringComparer.Ordinal))
-                {
-                    throw new EstimatorDataException(
-                        FormattableString.Invariant($"the store's row file has {fields.Length} columns ({string.Join(", ", fields.Select(f => f.Name))}); a {(classes is null ? "binary" : $"{classes.Count}-class")} model's rows have {2 + doubleCount + inputCount}"),
-                        path);
-                }
-
-                var inputColumns = new FeatureColumnFields.Reader(inputs ?? []);
-
-                var idList = new List<string?>();
-                var tsList = new List<DateTime>();
-                var doubleLists = Enumerable.Range(0, doubleCount).Select(_ => new List<double>()).ToArray();
-                for (var g = 0; g < reader.RowGroupCount; g++)
-                {
-                    using var rg = reader.OpenRowGroupReader(g);
-                    var n = checked((int)rg.RowCount);
-                    await ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
-
-                    for (var d = 0; d < doubleCount; d++)
-                    {
-                        var values = new double?[n];
-                        await rg.ReadAsync<double>(fields[2 + d], values.AsMemory()).ConfigureAwait(false);
-                        foreach (var v in values)
-                        {
-                            doubleLists[d].Add(v ?? double.NaN);
-                        }
-                    }
-
-                    await inputColumns.ReadAsync(rg, fields, 2 + doubleCount, n).ConfigureAwait(false);
-                }
-
-                string?[]? idColumn = ids ? [.. idList] : null;
-                DateTime[]? tsColumn = timestamps ? [.. tsList] : null;
-                var rows = classes is null
-                    ? new RowBatch(idColumn, tsColumn, [.. doubleLists[0]], predictions ? [.. doubleLists[1]] : null)
-                    : new RowBatch(idColumn, tsColumn, classes, [.. doubleLists.Skip(1).Select(l => l.ToArray())], predictions ? [.. doubleLists[0]] : null);
-                return inputs is null ? rows : rows.WithInputs(inputColumns.Columns());
+                throw new EstimatorDataException(
+                    FormattableString.Invariant($"the store's row file has {fields.Length} columns ({string.Join(", ", fields.Select(f => f.Name))}); a {(classes is null ? "binary" : $"{classes.Count}-class")} model's rows have {2 + doubleCount + inputCount}"),
+                    path);
             }
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
-        {
-            throw new EstimatorDataException($"the store's row file is unreadable: {e.Message}", path, innerException: e);
-        }
-    }
+
+            var inputColumns = new FeatureColumnFields.Reader(inputs ?? []);
+
+            var idList = new List<string?>();
+            var tsList = new List<DateTime>();
+            var doubleLists = Enumerable.Range(0, doubleCount).Select(_ => new List<double>()).ToArray();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                var n = checked((int)rg.RowCount);
+                await ReadKeysAsync(rg, fields, n, idList, tsList).ConfigureAwait(false);
+
+                for (var d = 0; d < doubleCount; d++)
+                {
+                    var values = new double?[n];
+                    await rg.ReadAsync<double>(fields[2 + d], values.AsMemory()).ConfigureAwait(false);
+                    foreach (var v in values)
+                    {
+                        doubleLists[d].Add(v ?? double.NaN);
+                    }
+                }
+
+                await inputColumns.ReadAsync(rg, fields, 2 + doubleCount, n).ConfigureAwait(false);
+            }
+
+            string?[]? idColumn = ids ? [.. idList] : null;
+            DateTime[]? tsColumn = timestamps ? [.. tsList] : null;
+            var rows = classes is null
+                ? new RowBatch(idColumn, tsColumn, [.. doubleLists[0]], predictions ? [.. doubleLists[1]] : null)
+                : new RowBatch(idColumn, tsColumn, classes, [.. doubleLists.Skip(1).Select(l => l.ToArray())], predictions ? [.. doubleLists[0]] : null);
+            return inputs is null ? rows : rows.WithInputs(inputColumns.Columns());
+        });
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Estimator.Monitoring;
 
 /// <summary>

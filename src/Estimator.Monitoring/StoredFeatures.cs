@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Learning;
-
 namespace Estimator.Monitoring;
 
 /// <summary>One input column of a regression model's stored rows: its name and whether it is categorical (text) or numeric.</summary>

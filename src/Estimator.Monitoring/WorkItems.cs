@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Estimator.IO;
-using Microsoft.Extensions.Logging;
 
 namespace Estimator.Monitoring;
 

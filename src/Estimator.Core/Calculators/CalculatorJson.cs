@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Estimator.Estimation;
+using Estimator.Drift;
+using Estimator.Estimation.Multiclass;
+using Estimator.Quality;
 
 namespace Estimator.Calculators;
 
@@ -11,9 +13,17 @@ namespace Estimator.Calculators;
 /// </summary>
 public static class CalculatorJson
 {
+    // Core's own calculators are known here; those of other assemblies register themselves (Register).
     private static readonly ConcurrentDictionary<CalculatorKind, Func<string, IFittedCalculator>> Readers = new()
     {
         [CalculatorKind.Cbpe] = FittedCbpe.FromJson,
+        [CalculatorKind.MulticlassCbpe] = FittedMulticlassCbpe.FromJson,
+        [CalculatorKind.UnivariateDrift] = FittedUnivariateDrift.FromJson,
+        [CalculatorKind.ReconstructionError] = FittedReconstructionError.FromJson,
+        [CalculatorKind.MissingValues] = FittedDataQuality.FromJson,
+        [CalculatorKind.UnseenValues] = FittedDataQuality.FromJson,
+        [CalculatorKind.RangeViolations] = FittedDataQuality.FromJson,
+        [CalculatorKind.SummaryStatistics] = FittedDataQuality.FromJson,
     };
 
     /// <summary>Registers the reader of a calculator kind (calculators outside Core register themselves once).</summary>

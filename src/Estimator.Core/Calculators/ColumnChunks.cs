@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Estimation;
-
 namespace Estimator.Calculators;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using Estimator.Numerics;
-
 namespace Estimator.Calibration;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Estimator.Numerics;
-
 namespace Estimator.Calibration;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Estimator;
 
 /// <summary>Splits rows (already sorted by timestamp when there is one) into chunks, with NannyML's keys and bounds.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Numerics;
-
 namespace Estimator.Drift;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Estimator.Numerics;
 
 namespace Estimator.Drift;
 

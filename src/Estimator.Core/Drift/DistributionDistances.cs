@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Estimator.Numerics;
 
 namespace Estimator.Drift;
 

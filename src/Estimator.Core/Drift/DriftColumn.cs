@@ -1,6 +1,4 @@
 using System.Buffers;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Drift;
 

@@ -1,7 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Drift;
 
@@ -54,13 +51,6 @@ public sealed class FittedUnivariateDrift : FittedCalculator<UnivariateDriftOpti
 
         return new FittedUnivariateDrift([.. dto.Columns.Select(c => c.ToColumn())]) { Options = dto.Options.ToOptions(), ReferenceRows = dto.ReferenceRows };
     }
-
-    // Core's calculators register with Core's registry when the assembly loads, so CalculatorJson.FromJson reads them
-    // without the caller touching this type first.
-#pragma warning disable CA2255
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register() => CalculatorJson.Register(CalculatorKind.UnivariateDrift, FromJson);
 
     internal List<ChunkEstimate> Compute(ModelData data, IReadOnlyList<Chunk> chunks, Period period, int threads) =>
         ColumnChunks.Run(chunks.Count, Columns.Count, (k, c) =>

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Estimator.Numerics;
 
 namespace Estimator.Drift;
 

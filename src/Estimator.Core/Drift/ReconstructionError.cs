@@ -1,6 +1,4 @@
 using System.Buffers;
-using Estimator.Calculators;
-using Estimator.Numerics;
 using Estimator.Thresholds;
 using MathNet.Numerics.LinearAlgebra;
 

@@ -1,7 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.Drift;
 
@@ -11,11 +8,12 @@ namespace Estimator.Drift;
 /// sampling error = the chunk's own standard deviation of those distances / √n; alert unless strictly inside the
 /// thresholds.
 /// </summary>
-public sealed class ReconstructionErrorCalculator : ICalculator
+public sealed class ReconstructionErrorCalculator : Calculator<ReconstructionErrorOptions>, ICalculator
 {
     /// <summary>Creates the calculator.</summary>
     /// <exception cref="ArgumentException">No columns, a duplicate, or a variance share outside (0, 1).</exception>
     public ReconstructionErrorCalculator(ReconstructionErrorOptions options)
+        : base(CalculatorKind.ReconstructionError, options)
     {
         ColumnCalculatorOptions.CheckColumns(options, "Reconstruction error");
 
@@ -23,18 +21,7 @@ public sealed class ReconstructionErrorCalculator : ICalculator
         {
             throw new ArgumentException($"The variance share must lie in (0, 1), got {options.VarianceShare}.", nameof(options));
         }
-
-        Options = options;
     }
-
-    /// <summary>The options.</summary>
-    public ReconstructionErrorOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.ReconstructionError;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
 
     /// <inheritdoc cref="ICalculator.Fit"/>
     public FittedReconstructionError Fit(ModelData reference, ComputeOptions compute)
@@ -120,11 +107,6 @@ public sealed class FittedReconstructionError : FittedCalculator<ReconstructionE
         var options = new ReconstructionErrorOptions { Columns = dto.Columns, Chunking = dto.Chunking.ToChunking(), Threshold = dto.Threshold.ToThreshold(), VarianceShare = dto.VarianceShare };
         return new FittedReconstructionError(dto.Model, dto.LowerThreshold, dto.UpperThreshold) { Options = options, ReferenceRows = dto.ReferenceRows };
     }
-
-#pragma warning disable CA2255 // Core's calculators register with Core's registry when the assembly loads.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register() => CalculatorJson.Register(CalculatorKind.ReconstructionError, FromJson);
 
     internal (double Value, double SamplingError) Measure(ModelData data, Chunk chunk)
     {

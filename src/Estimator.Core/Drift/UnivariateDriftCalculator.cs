@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-
 namespace Estimator.Drift;
 
 /// <summary>
@@ -14,26 +11,17 @@ namespace Estimator.Drift;
 /// <see cref="UnivariateDriftOptions.TreatAsContinuous"/> override. Missing values are dropped before every
 /// comparison; a chunk without values gets NaN (and no alert).
 /// </remarks>
-public sealed class UnivariateDriftCalculator : ICalculator
+public sealed class UnivariateDriftCalculator : Calculator<UnivariateDriftOptions>, ICalculator
 {
     /// <summary>Creates the calculator.</summary>
     /// <param name="options">The options (validated here).</param>
     /// <exception cref="ArgumentException">The options are inconsistent.</exception>
     public UnivariateDriftCalculator(UnivariateDriftOptions options)
+        : base(CalculatorKind.UnivariateDrift, options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Options = options;
     }
-
-    /// <summary>The options.</summary>
-    public UnivariateDriftOptions Options { get; }
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.UnivariateDrift;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
 
     /// <summary>Fits on the reference rows with every core.</summary>
     public FittedUnivariateDrift Fit(ModelData reference) => Fit(reference, ComputeOptions.Default);

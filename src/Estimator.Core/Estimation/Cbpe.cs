@@ -1,6 +1,3 @@
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation;
 
 /// <summary>Confidence-based performance estimation: fit on a labelled reference, then estimate unlabelled analysis data.</summary>

@@ -1,5 +1,3 @@
-using Estimator.Metrics;
-
 namespace Estimator.Estimation;
 
 /// <summary>How a CBPE estimator is fitted and how it estimates. Immutable; validated once by <see cref="Cbpe.Fit(PredictionSet, CbpeOptions?)"/>.</summary>

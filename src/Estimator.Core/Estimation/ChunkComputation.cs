@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Estimator.Calibration;
-using Estimator.Metrics;
-using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 

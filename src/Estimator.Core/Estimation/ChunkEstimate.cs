@@ -1,6 +1,3 @@
-
-using Estimator.Calculators;
-
 namespace Estimator.Estimation;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Calibration;
-using Estimator.Metrics;
 using Estimator.Thresholds;
 
 namespace Estimator.Estimation;

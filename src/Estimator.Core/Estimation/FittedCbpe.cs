@@ -1,7 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation;
 
 /// <summary>

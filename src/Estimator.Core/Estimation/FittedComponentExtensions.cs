@@ -1,5 +1,3 @@
-using Estimator.Metrics;
-
 namespace Estimator.Estimation;
 
 /// <summary>How binary and multiclass CBPE turn a fitted component's estimate on a chunk into bounds, an alert and a row.</summary>

@@ -1,9 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Estimator.Calibration;
-using Estimator.Metrics;
-using Estimator.Numerics;
 
 namespace Estimator.Estimation;
 

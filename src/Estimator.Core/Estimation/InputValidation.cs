@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Numerics;
-
 namespace Estimator.Estimation;
 
 /// <summary>Checks a prediction set before fitting or estimating; errors name the column and the 0-based row.</summary>

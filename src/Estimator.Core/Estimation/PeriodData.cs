@@ -1,5 +1,3 @@
-using Estimator.Calibration;
-
 namespace Estimator.Estimation;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Estimator.Estimation;
-using Estimator.Numerics;
-
 namespace Estimator.Metrics;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Estimator.Numerics;
-
 namespace Estimator.Metrics;
 
 /// <summary>
@@ -20,23 +18,12 @@ public readonly record struct ExpectedConfusionMatrix(double TruePositive, doubl
     {
         ColumnLength.Same(probabilities.Length, predictions.Length, "Probabilities", nameof(predictions));
 
-        double positiveMass = 0, negativeMass = 0, positivePredictions = 0;
-        long count = 0;
+        var mass = default(ConfusionMass);
         foreach (var (p, yHat) in new PresentPairs(probabilities, predictions))
         {
-            count++;
-            if (yHat == 1)
-            {
-                positiveMass += p;
-                positivePredictions++;
-            }
-            else
-            {
-                negativeMass += p;
-            }
+            mass.Add(p, yHat);
         }
 
-        // FP and TN follow from the row counts, which keeps the loop to two accumulators.
-        return new ExpectedConfusionMatrix(positiveMass, positivePredictions - positiveMass, negativeMass, count - positivePredictions - negativeMass, count);
+        return mass.ToMatrix();
     }
 }

@@ -1,5 +1,3 @@
-using Estimator.Estimation;
-
 namespace Estimator.Metrics;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using Estimator.Estimation;
-using Estimator.Numerics;
-
 namespace Estimator.Metrics;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Estimation;
 using Estimator.Thresholds;
 
 namespace Estimator.Quality;
@@ -9,23 +7,14 @@ namespace Estimator.Quality;
 /// The data-quality calculators' shared lifecycle: fit each column on the reference, measure the reference chunks,
 /// derive thresholds from those values (clipped to the metric's range), and keep the reference rows.
 /// </summary>
-public abstract class DataQualityCalculator : ICalculator
+public abstract class DataQualityCalculator : Calculator<DataQualityOptions>, ICalculator
 {
-    private protected DataQualityCalculator(DataQualityOptions options)
+    private protected DataQualityCalculator(CalculatorKind kind, DataQualityOptions options)
+        : base(kind, options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Options = options;
     }
-
-    /// <summary>The options.</summary>
-    public DataQualityOptions Options { get; }
-
-    /// <inheritdoc />
-    public abstract CalculatorKind Kind { get; }
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
 
     /// <summary>The threshold used when <see cref="DataQualityOptions.Threshold"/> is null (NannyML's default for this calculator).</summary>
     public abstract Threshold DefaultThreshold { get; }
@@ -76,11 +65,8 @@ public abstract class DataQualityCalculator : ICalculator
 
 /// <summary>Share of missing values per chunk and column (NannyML's <c>MissingValuesCalculator</c>).</summary>
 /// <param name="options">The options.</param>
-public sealed class MissingValuesCalculator(DataQualityOptions options) : DataQualityCalculator(options)
+public sealed class MissingValuesCalculator(DataQualityOptions options) : DataQualityCalculator(CalculatorKind.MissingValues, options)
 {
-    /// <inheritdoc />
-    public override CalculatorKind Kind => CalculatorKind.MissingValues;
-
     /// <inheritdoc />
     public override Threshold DefaultThreshold => Threshold.StandardDeviation(3, 3);
 
@@ -93,11 +79,8 @@ public sealed class MissingValuesCalculator(DataQualityOptions options) : DataQu
 /// boolean columns, and integer columns without missing values (which NannyML converts to categories).
 /// </summary>
 /// <param name="options">The options.</param>
-public sealed class UnseenValuesCalculator(DataQualityOptions options) : DataQualityCalculator(options)
+public sealed class UnseenValuesCalculator(DataQualityOptions options) : DataQualityCalculator(CalculatorKind.UnseenValues, options)
 {
-    /// <inheritdoc />
-    public override CalculatorKind Kind => CalculatorKind.UnseenValues;
-
     /// <inheritdoc />
     public override Threshold DefaultThreshold => Threshold.Constant(null, 0);
 
@@ -122,11 +105,8 @@ public sealed class UnseenValuesCalculator(DataQualityOptions options) : DataQua
 
 /// <summary>Share of values outside the reference's [min, max] per chunk and numeric column (NannyML's <c>NumericalRangeCalculator</c>).</summary>
 /// <param name="options">The options.</param>
-public sealed class RangeViolationsCalculator(DataQualityOptions options) : DataQualityCalculator(options)
+public sealed class RangeViolationsCalculator(DataQualityOptions options) : DataQualityCalculator(CalculatorKind.RangeViolations, options)
 {
-    /// <inheritdoc />
-    public override CalculatorKind Kind => CalculatorKind.RangeViolations;
-
     /// <inheritdoc />
     public override Threshold DefaultThreshold => Threshold.Constant(null, 0);
 
@@ -144,11 +124,8 @@ public sealed class RangeViolationsCalculator(DataQualityOptions options) : Data
 /// statistics calculators), with sampling errors; alerts when a value is not strictly between its thresholds.
 /// </summary>
 /// <param name="options">The options.</param>
-public sealed class SummaryStatisticsCalculator(DataQualityOptions options) : DataQualityCalculator(options)
+public sealed class SummaryStatisticsCalculator(DataQualityOptions options) : DataQualityCalculator(CalculatorKind.SummaryStatistics, options)
 {
-    /// <inheritdoc />
-    public override CalculatorKind Kind => CalculatorKind.SummaryStatistics;
-
     /// <inheritdoc />
     public override Threshold DefaultThreshold => Threshold.StandardDeviation(3, 3);
 

@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Estimator.Calculators;
 using Estimator.Drift;
-using Estimator.Estimation;
 
 namespace Estimator.Quality;
 
@@ -63,17 +60,6 @@ public sealed class FittedDataQuality : FittedCalculator<DataQualityOptions>, IF
             Normalize = dto.Normalize,
         };
         return new FittedDataQuality(kind, dto.Fitted, [.. dto.Thresholds.Select(t => t.ToArray())]) { Options = options, ReferenceRows = dto.ReferenceRows };
-    }
-
-#pragma warning disable CA2255 // Core's calculators register with Core's registry when the assembly loads.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register()
-    {
-        foreach (var kind in new[] { CalculatorKind.MissingValues, CalculatorKind.UnseenValues, CalculatorKind.RangeViolations, CalculatorKind.SummaryStatistics })
-        {
-            CalculatorJson.Register(kind, FromJson);
-        }
     }
 
     /// <summary>values[chunk][column][metric] for every chunk.</summary>

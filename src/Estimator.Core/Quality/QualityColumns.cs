@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Estimator.Calculators;
-using Estimator.Numerics;
 
 namespace Estimator.Quality;
 

@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-
 namespace Estimator.Scenarios;
 
 /// <summary>A generated regression world: reference and analysis periods with each row's true error distribution.</summary>

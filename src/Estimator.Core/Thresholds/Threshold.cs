@@ -1,5 +1,3 @@
-using Estimator.Numerics;
-
 namespace Estimator.Thresholds;
 
 /// <summary>

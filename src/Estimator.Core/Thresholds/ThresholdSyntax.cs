@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Metrics;
-
 namespace Estimator.Thresholds;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Estimator.Slo;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>Which receiver a notification channel posts to.</summary>

@@ -1,4 +1,3 @@
-using Estimator.Slo;
 using YamlDotNet.Core;
 
 namespace Estimator.Host.Configuration;

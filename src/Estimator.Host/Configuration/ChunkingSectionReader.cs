@@ -1,6 +1,3 @@
-using Estimator.IO;
-using YamlDotNet.RepresentationModel;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>

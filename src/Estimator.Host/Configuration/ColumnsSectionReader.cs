@@ -1,7 +1,5 @@
 using Estimator.Calculators;
 using Estimator.Estimation.Multiclass;
-using Estimator.IO;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 
@@ -155,6 +153,38 @@ internal sealed class ConfigNodes(string file)
         Problem(path, node.Start, $"expected a non-empty value, got {Describe(node)}");
         return null;
     }
+
+    /// <summary>
+    /// The optional <c>name</c> key of a list item (a notification channel, a remediation target): letters, digits,
+    /// <c>_</c>, <c>-</c> and <c>.</c> only (a problem otherwise, the name still returned); null when absent or empty.
+    /// </summary>
+    public string? OptionalName(YamlMappingNode map, string path)
+    {
+        if (Get(map, "name") is not { } nameNode || NonEmptyString(nameNode, path + ".name") is not { } name)
+        {
+            return null;
+        }
+
+        if (name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+        {
+            Problem(path + ".name", nameNode.Start, $"'{name}': use letters, digits, '_', '-' and '.' only");
+        }
+
+        return name;
+    }
+
+    /// <summary>The required key <paramref name="key"/> read as <see cref="Choice{T}"/> reads it; null (a problem recorded) when missing or not one of the choices.</summary>
+    public T? RequiredChoice<T>(YamlMappingNode map, string key, string path, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
+        where T : struct =>
+        Required(map, key, path) is { } node ? Choice(node, path + "." + key, expected, choices) : null;
+
+    /// <summary>
+    /// The optional key <paramref name="key"/> read as <see cref="Choice{T}"/> reads it: <paramref name="absent"/> when the
+    /// key is missing, null (a problem recorded) when its value is not one of the choices.
+    /// </summary>
+    public T? OptionalChoice<T>(YamlMappingNode map, string key, string path, T absent, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
+        where T : struct =>
+        Get(map, key) is { } node ? Choice(node, path + "." + key, expected, choices) : absent;
 
     /// <summary>
     /// One of a closed set of words, matched without regard to case: <paramref name="choices"/> pairs each word (upper

@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Estimator.Monitoring;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>

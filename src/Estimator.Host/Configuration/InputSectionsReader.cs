@@ -1,6 +1,4 @@
 using Estimator.Drift;
-using Estimator.Monitoring;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

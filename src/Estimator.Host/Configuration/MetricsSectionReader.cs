@@ -2,7 +2,6 @@ using Estimator.Estimation;
 using Estimator.Learning;
 using Estimator.Metrics;
 using Estimator.Thresholds;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

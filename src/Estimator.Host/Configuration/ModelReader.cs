@@ -3,13 +3,9 @@ using Estimator.Calibration;
 using Estimator.Estimation;
 using Estimator.Estimation.Multiclass;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
 using Estimator.Learning;
 using Estimator.Metrics;
-using Estimator.Monitoring;
-using Estimator.Slo;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 
@@ -86,9 +82,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
         var analysisNode = onlineNode is null ? nodes.Required(map, "analysis", path) : ConfigNodes.Get(map, "analysis");
         var analysis = analysisNode is null ? null : paths.Source(analysisNode, path + ".analysis");
         var targets = ConfigNodes.Get(map, "targets") is { } targetsNode ? paths.Source(targetsNode, path + ".targets") : null;
-        var problem = ConfigNodes.Get(map, "problem") is { } problemNode
-            ? nodes.Choice(problemNode, path + ".problem", "expected classification or regression", ("CLASSIFICATION", ProblemKind.Classification), ("REGRESSION", ProblemKind.Regression))
-            : ProblemKind.Classification;
+        var problem = nodes.OptionalChoice(map, "problem", path, ProblemKind.Classification, "expected classification or regression", ("CLASSIFICATION", ProblemKind.Classification), ("REGRESSION", ProblemKind.Regression));
         var columns = columnsReader.Read(map, path, problem ?? ProblemKind.Classification);
         var inputs = inputsReader.Read(map, path);
         var chunking = chunkingReader.Read(ConfigNodes.Get(map, "chunking"), path + ".chunking", columns);
@@ -108,19 +102,17 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
             ? metricsReader.ReadMetrics(ConfigNodes.Get(map, "metrics"), path + ".metrics")
             : MulticlassMetrics(map, path);
         var thresholds = metricsReader.ReadThresholds(ConfigNodes.Get(map, "thresholds"), path + ".thresholds", metrics);
-        var calibration = ConfigNodes.Get(map, "calibration") is { } calibrationNode
-            ? nodes.Choice(calibrationNode, path + ".calibration", "expected auto, always or never", ("AUTO", CalibrationMode.Auto), ("ALWAYS", CalibrationMode.Always), ("NEVER", CalibrationMode.Never))
-            : CalibrationMode.Auto;
-        var normalization = ConfigNodes.Get(map, "normalize_confusion_matrix") is { } normNode
-            ? nodes.Choice(
-                normNode,
-                path + ".normalize_confusion_matrix",
-                "expected none, all, true or pred",
-                ("NONE", ConfusionMatrixNormalization.None),
-                ("ALL", ConfusionMatrixNormalization.All),
-                ("TRUE", ConfusionMatrixNormalization.True),
-                ("PRED", ConfusionMatrixNormalization.Pred))
-            : ConfusionMatrixNormalization.None;
+        var calibration = nodes.OptionalChoice(map, "calibration", path, CalibrationMode.Auto, "expected auto, always or never", ("AUTO", CalibrationMode.Auto), ("ALWAYS", CalibrationMode.Always), ("NEVER", CalibrationMode.Never));
+        var normalization = nodes.OptionalChoice(
+            map,
+            "normalize_confusion_matrix",
+            path,
+            ConfusionMatrixNormalization.None,
+            "expected none, all, true or pred",
+            ("NONE", ConfusionMatrixNormalization.None),
+            ("ALL", ConfusionMatrixNormalization.All),
+            ("TRUE", ConfusionMatrixNormalization.True),
+            ("PRED", ConfusionMatrixNormalization.Pred));
         var matrix = ConfigNodes.Get(map, "business_value_matrix") is { } matrixNode ? metricsReader.ReadBusinessValueMatrix(matrixNode, path + ".business_value_matrix") : null;
         if (metrics is not null && metrics.Contains(Metric.BusinessValue) && ConfigNodes.Get(map, "business_value_matrix") is null)
         {

@@ -1,6 +1,3 @@
-using Estimator.Slo;
-using YamlDotNet.RepresentationModel;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>
@@ -102,9 +99,7 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
         }
 
         var before = nodes.ProblemCount;
-        var kind = nodes.Required(map, "kind", path) is { } kindNode
-            ? nodes.Choice(kindNode, path + ".kind", "expected webhook, slack or pagerduty", ("WEBHOOK", NotifyKind.Webhook), ("SLACK", NotifyKind.Slack), ("PAGERDUTY", NotifyKind.PagerDuty))
-            : null;
+        var kind = nodes.RequiredChoice(map, "kind", path, "expected webhook, slack or pagerduty", ("WEBHOOK", NotifyKind.Webhook), ("SLACK", NotifyKind.Slack), ("PAGERDUTY", NotifyKind.PagerDuty));
         var url = nodes.Required(map, "url", path) is { } urlNode ? Url(urlNode, path + ".url") : null;
         var routingKey = nodes.Secret(map, "routing_key", "routing_key_env", path);
         if (kind == NotifyKind.PagerDuty && ConfigNodes.Get(map, "routing_key") is null && ConfigNodes.Get(map, "routing_key_env") is null)
@@ -117,16 +112,7 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
         }
 
         var severities = nodes.Required(map, "severities", path) is { } severitiesNode ? Severities(severitiesNode, path + ".severities") : [];
-        string? name = null;
-        if (ConfigNodes.Get(map, "name") is { } nameNode && nodes.NonEmptyString(nameNode, path + ".name") is { } n)
-        {
-            if (n.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
-            {
-                nodes.Problem(path + ".name", nameNode.Start, $"'{n}': use letters, digits, '_', '-' and '.' only");
-            }
-
-            name = n;
-        }
+        var name = nodes.OptionalName(map, path);
 
         return nodes.ProblemCount > before || kind is null || url is null
             ? null

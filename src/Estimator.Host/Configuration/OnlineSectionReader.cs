@@ -1,6 +1,4 @@
 using Estimator.Calculators;
-using Estimator.IO;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

@@ -1,5 +1,4 @@
 using Estimator.Learning;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

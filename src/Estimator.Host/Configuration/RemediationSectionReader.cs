@@ -1,6 +1,3 @@
-using Estimator.Slo;
-using YamlDotNet.RepresentationModel;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>
@@ -66,9 +63,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         }
 
         var before = nodes.ProblemCount;
-        var on = nodes.Required(map, "on", path) is { } onNode
-            ? nodes.Choice(onNode, path + ".on", "expected P1, P2 or P3 (the least severity that triggers the action)", ("P1", Severity.P1), ("P2", Severity.P2), ("P3", Severity.P3))
-            : null;
+        var on = nodes.RequiredChoice(map, "on", path, "expected P1, P2 or P3 (the least severity that triggers the action)", ("P1", Severity.P1), ("P2", Severity.P2), ("P3", Severity.P3));
         var kind = nodes.Required(map, "kind", path) is { } kindNode ? Kind(kindNode, path + ".kind") : null;
         var url = nodes.Required(map, "url", path) is { } urlNode ? notify.Url(urlNode, path + ".url") : null;
         var token = nodes.Secret(map, "bearer_token", "bearer_token_env", path);
@@ -76,16 +71,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var headers = ConfigNodes.Get(map, "headers") is { } h ? Headers(h, path + ".headers", token is not null) : new Dictionary<string, string>();
         var metrics = ConfigNodes.Get(map, "metrics") is { } m ? Names(m, path + ".metrics", metricNames, "the model's metrics") : null;
         var rules = ConfigNodes.Get(map, "rules") is { } r ? Names(r, path + ".rules", AlertRules, "the alert rules") : null;
-        string? name = null;
-        if (ConfigNodes.Get(map, "name") is { } nameNode && nodes.NonEmptyString(nameNode, path + ".name") is { } n)
-        {
-            if (n.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
-            {
-                nodes.Problem(path + ".name", nameNode.Start, $"'{n}': use letters, digits, '_', '-' and '.' only");
-            }
-
-            name = n;
-        }
+        var name = nodes.OptionalName(map, path);
 
         return nodes.ProblemCount > before || on is null || kind is null || url is null || headers is null
             ? null

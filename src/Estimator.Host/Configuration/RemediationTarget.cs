@@ -1,6 +1,3 @@
-using Estimator.Monitoring;
-using Estimator.Slo;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>

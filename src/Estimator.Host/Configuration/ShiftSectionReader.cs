@@ -1,6 +1,5 @@
 using Estimator.Estimation.Shift;
 using Estimator.Learning;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 

@@ -1,6 +1,4 @@
 using Estimator.Metrics;
-using Estimator.Slo;
-using YamlDotNet.RepresentationModel;
 
 namespace Estimator.Host.Configuration;
 
@@ -38,14 +36,14 @@ internal sealed class SloSectionReader(ConfigNodes nodes)
             var before = nodes.ProblemCount;
             var metric = nodes.Required(map, "metric", itemPath) is { } metricNode ? SloMetric(metricNode, itemPath + ".metric", metrics) : null;
             var objective = nodes.Required(map, "objective", itemPath) is { } objectiveNode ? nodes.Number(objectiveNode, itemPath + ".objective") : null;
-            var direction = ConfigNodes.Get(map, "direction") is { } directionNode
-                ? nodes.Choice(
-                    directionNode,
-                    itemPath + ".direction",
-                    "expected below (an estimate below the objective is decay: a floor) or above (an estimate above it is decay: a ceiling)",
-                    ("BELOW", SloDirection.Below),
-                    ("ABOVE", SloDirection.Above))
-                : SloDirections.For(metric ?? "");
+            var direction = nodes.OptionalChoice(
+                map,
+                "direction",
+                itemPath,
+                SloDirections.For(metric ?? ""),
+                "expected below (an estimate below the objective is decay: a floor) or above (an estimate above it is decay: a ceiling)",
+                ("BELOW", SloDirection.Below),
+                ("ABOVE", SloDirection.Above));
             if (metric is not null && objective is double o && direction is { } d && slos.Any(s => s.Metric == metric && s.Objective.Equals(o) && s.Direction == d))
             {
                 nodes.Problem(itemPath, map.Start, $"the objective for '{metric}' is listed twice");

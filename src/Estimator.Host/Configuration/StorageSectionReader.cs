@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace Estimator.Host.Configuration;
 
 /// <summary>Reads <c>storage</c>: Hangfire's job storage, in memory or PostgreSQL with its connection string.</summary>

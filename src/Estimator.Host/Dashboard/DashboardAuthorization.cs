@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Estimator.Host.Configuration;
 using Hangfire.Dashboard;
 
 namespace Estimator.Host.Dashboard;

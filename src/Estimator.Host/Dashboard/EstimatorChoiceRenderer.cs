@@ -1,10 +1,6 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using Estimator.Estimation.Shift;
-using Estimator.IO;
 using Estimator.Learning;
-using Estimator.Monitoring;
 
 namespace Estimator.Host.Dashboard;
 

@@ -1,10 +1,5 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using Estimator.Calculators;
-using Estimator.Host.Configuration;
-using Estimator.IO;
-using Estimator.Monitoring;
 using Estimator.Plots;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;

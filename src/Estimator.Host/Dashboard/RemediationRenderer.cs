@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
-using Estimator.Host.Configuration;
 
 namespace Estimator.Host.Dashboard;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using Estimator.Drift;
 using Estimator.Host.Notifications;
-using Estimator.Monitoring;
 
 namespace Estimator.Host.Dashboard;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Estimator.Host.Configuration;
 using Estimator.Host.Storage;
 using Hangfire;
 

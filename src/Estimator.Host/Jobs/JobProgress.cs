@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Estimator.Monitoring;
-
 namespace Estimator.Host.Jobs;
 
 /// <summary>

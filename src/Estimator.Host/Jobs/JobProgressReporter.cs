@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Monitoring;
-
 namespace Estimator.Host.Jobs;
 
 /// <summary>

@@ -1,10 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
-using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Storage;
-using Estimator.Monitoring;
 using Hangfire;
 
 namespace Estimator.Host.Jobs;

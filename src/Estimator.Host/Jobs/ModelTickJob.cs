@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Hangfire;
 

@@ -1,4 +1,3 @@
-using Estimator.Host.Configuration;
 using Estimator.Host.Notifications;
 using Hangfire;
 using Hangfire.Storage;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using Estimator.Host.Configuration;
-using Estimator.Monitoring;
 using Hangfire;
 using Hangfire.Storage;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Estimator.Host.Configuration;
-
 namespace Estimator.Host.Metrics;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using Estimator.Host.Configuration;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;

@@ -1,7 +1,5 @@
-using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Remediation;
-using Estimator.Monitoring;
 
 namespace Estimator.Host.Notifications;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Estimator.Drift;
-using Estimator.Monitoring;
 
 namespace Estimator.Host.Notifications;
 

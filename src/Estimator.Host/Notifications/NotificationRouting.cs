@@ -1,7 +1,3 @@
-using Estimator.Host.Configuration;
-using Estimator.Monitoring;
-using Estimator.Slo;
-
 namespace Estimator.Host.Notifications;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Estimator.Monitoring;
-
 namespace Estimator.Host.Online;
 
 /// <summary>

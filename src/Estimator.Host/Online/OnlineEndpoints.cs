@@ -1,5 +1,4 @@
 using System.Net;
-using Estimator.Host.Configuration;
 using Estimator.Host.Dashboard;
 
 namespace Estimator.Host.Online;
@@ -29,7 +28,28 @@ internal static class OnlineEndpoints
         group.MapPost("/verdict", GetVerdictAsync);
     }
 
-    private static async Task PostPredictionsAsync(HttpContext http, string model, OnlineModels models)
+    private static Task PostPredictionsAsync(HttpContext http, string model, OnlineModels models) =>
+        PostAsync(http, model, models, static (online, body) => online.Predictions.Parse(body), async (online, rows) =>
+        {
+            var total = await online.AppendAsync(rows, http.RequestAborted).ConfigureAwait(false);
+            await SendAsync(http, StatusCodes.Status202Accepted, OnlineJson.Accepted(rows.Count, total)).ConfigureAwait(false);
+        });
+
+    private static Task PostLabelsAsync(HttpContext http, string model, OnlineModels models, IServiceProvider services) =>
+        PostAsync(http, model, models, static (online, body) => online.Labels.Parse(body), async (online, labels) =>
+        {
+            var (ids, targets) = labels;
+            await online.WriteLabelsAsync(ids, targets, http.RequestAborted).ConfigureAwait(false);
+            OnlineModels.Trigger(services, ModelJobIds.Reconcile(model));
+            await SendAsync(http, StatusCodes.Status202Accepted, OnlineJson.Labels(ids.Length)).ConfigureAwait(false);
+        });
+
+    /// <summary>
+    /// What both posts do before their own work: admit the request, hold one of the model's in-flight slots (429
+    /// when none is free), read the body within the size limit (413) and parse it (400); <paramref name="accept"/>
+    /// then runs with the parsed rows while the slot is still held.
+    /// </summary>
+    private static async Task PostAsync<T>(HttpContext http, string model, OnlineModels models, Func<OnlineModel, ReadOnlySpan<byte>, T> parse, Func<OnlineModel, T, Task> accept)
     {
         if (await AdmitPostAsync(http, model, models).ConfigureAwait(false) is not { } online)
         {
@@ -49,10 +69,10 @@ internal static class OnlineEndpoints
             return;
         }
 
-        Monitoring.Online.OnlineRows rows;
+        T parsed;
         try
         {
-            rows = online.Predictions.Parse(body.Span);
+            parsed = parse(online, body.Span);
         }
         catch (OnlineRequestException e)
         {
@@ -60,45 +80,7 @@ internal static class OnlineEndpoints
             return;
         }
 
-        var total = await online.AppendAsync(rows, http.RequestAborted).ConfigureAwait(false);
-        await SendAsync(http, StatusCodes.Status202Accepted, OnlineJson.Accepted(rows.Count, total)).ConfigureAwait(false);
-    }
-
-    private static async Task PostLabelsAsync(HttpContext http, string model, OnlineModels models, IServiceProvider services)
-    {
-        if (await AdmitPostAsync(http, model, models).ConfigureAwait(false) is not { } online)
-        {
-            return;
-        }
-
-        using var lease = online.Limiter.AttemptAcquire();
-        if (!lease.IsAcquired)
-        {
-            await TooManyAsync(http).ConfigureAwait(false);
-            return;
-        }
-
-        using var body = await ReadBodyAsync(http, online).ConfigureAwait(false);
-        if (body is null)
-        {
-            return;
-        }
-
-        string[] ids;
-        double[] targets;
-        try
-        {
-            (ids, targets) = online.Labels.Parse(body.Span);
-        }
-        catch (OnlineRequestException e)
-        {
-            await SendAsync(http, StatusCodes.Status400BadRequest, OnlineJson.Error(e.Error)).ConfigureAwait(false);
-            return;
-        }
-
-        await online.WriteLabelsAsync(ids, targets, http.RequestAborted).ConfigureAwait(false);
-        OnlineModels.Trigger(services, ModelJobIds.Reconcile(model));
-        await SendAsync(http, StatusCodes.Status202Accepted, OnlineJson.Labels(ids.Length)).ConfigureAwait(false);
+        await accept(online, parsed).ConfigureAwait(false);
     }
 
     private static async Task GetOnlineAsync(HttpContext http, string model, OnlineModels models, EstimatorConfig config)

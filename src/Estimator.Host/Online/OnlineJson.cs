@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Estimator.Host.Online;
 
 /// <summary>The online endpoints' JSON bodies, written field by field so the names are exactly the documented ones (NaN is null).</summary>

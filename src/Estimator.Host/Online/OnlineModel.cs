@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Estimator.Estimation;
 using Estimator.Estimation.Online;
 using Estimator.Estimation.Shift;
-using Estimator.Host.Configuration;
 using Estimator.Learning;
 using Estimator.Monitoring.Online;
 

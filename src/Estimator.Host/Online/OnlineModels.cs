@@ -1,4 +1,3 @@
-using Estimator.Host.Configuration;
 using Hangfire;
 
 namespace Estimator.Host.Online;

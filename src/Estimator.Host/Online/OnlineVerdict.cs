@@ -1,7 +1,3 @@
-using System.Globalization;
-using Estimator.Monitoring;
-using Estimator.Slo;
-
 namespace Estimator.Host.Online;
 
 /// <summary>

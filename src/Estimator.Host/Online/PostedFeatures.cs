@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Estimator.Calculators;
 
 namespace Estimator.Host.Online;

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Estimator.Monitoring;
 using Estimator.Monitoring.Online;
 
 namespace Estimator.Host.Online;

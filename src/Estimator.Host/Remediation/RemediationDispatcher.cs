@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Estimator.Host.Configuration;
 using Estimator.Host.Metrics;
 using Estimator.Host.Notifications;
 

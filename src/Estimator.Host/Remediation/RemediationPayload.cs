@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Estimator.Host.Notifications;
-using Estimator.Monitoring;
 
 namespace Estimator.Host.Remediation;
 

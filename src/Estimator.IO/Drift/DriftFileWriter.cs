@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.IO;
 
@@ -28,28 +26,15 @@ public static class DriftFileWriter
     ];
 
     private static readonly ParquetSchema Schema = new(
-        new DataField<int>(Columns[0], false),
-        new DataField<string>(Columns[1], false),
-        new DataField<string>(Columns[2], false),
-        new DataField<int>(Columns[3], false),
-        new DataField<long>(Columns[4], false),
-        new DataField<long>(Columns[5], false),
-        new DateTimeDataField(Columns[6], DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
-        new DateTimeDataField(Columns[7], DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
-        new DataField<string>(Columns[8], false),
-        new DataField<long>(Columns[9], false),
+    [
+        .. ChunkColumns.Fields(),
         new DataField<string>(Columns[10], false),
         new DataField<string>(Columns[11], true),
         new DataField<string>(Columns[12], true),
         new DataField<string>(Columns[13], false),
-        new DataField<double?>(Columns[14], true),
-        new DataField<double?>(Columns[15], true),
-        new DataField<double?>(Columns[16], true),
-        new DataField<double?>(Columns[17], true),
-        new DataField<double?>(Columns[18], true),
-        new DataField<double?>(Columns[19], true),
-        new DataField<double?>(Columns[20], true),
-        new DataField<bool>(Columns[21], false));
+        .. Columns.Skip(14).Take(7).Select(name => new DataField<double?>(name, true)),
+        new DataField<bool>(Columns[21], false),
+    ]);
 
     /// <summary>Writes the rows of one or more results (drift, data quality) to <paramref name="path"/>, atomically.</summary>
     /// <param name="results">The results; their rows are written in order, each with its result's model name.</param>
@@ -83,19 +68,12 @@ public static class DriftFileWriter
 
     private static string PeriodName(Period period) => period == Period.Reference ? "reference" : "analysis";
 
+    private static ChunkColumns.Values ChunkValues((string Model, ChunkEstimate Row) r) => ChunkColumns.Values.Of(SchemaVersion, r.Model, r.Row.Chunk, PeriodName(r.Row.Period));
+
     private static async Task WriteParquetColumnsAsync(List<(string Model, ChunkEstimate Row)> rows, ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
     {
-        var f = 0;
-        await group.WriteAsync<int>(fields[f++], Map(rows, _ => SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Map(rows, r => r.Model)).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Chunk.Key)).ConfigureAwait(false);
-        await group.WriteAsync<int>(fields[f++], Map(rows, r => r.Row.Chunk.Index), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.StartIndex), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.EndIndex), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.StartDate), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<DateTime>(fields[f++], Map(rows, r => r.Row.Chunk.EndDate), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Map(rows, r => PeriodName(r.Row.Period))).ConfigureAwait(false);
-        await group.WriteAsync<long>(fields[f++], Map(rows, r => r.Row.Chunk.Rows), null, null, cancellationToken).ConfigureAwait(false);
+        await ChunkColumns.WriteParquetAsync(group, fields, rows, ChunkValues, cancellationToken).ConfigureAwait(false);
+        var f = ChunkColumns.Count;
         await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Calculator.Name())).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], Map(rows, r => r.Row.Column)).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], Map(rows, r => r.Row.ColumnKind)).ConfigureAwait(false);
@@ -138,17 +116,7 @@ public static class DriftFileWriter
 
     private static void WriteJsonProperties(Utf8JsonWriter json, (string Model, ChunkEstimate Row) r)
     {
-        var c = r.Row.Chunk;
-        json.WriteNumber(Columns[0], SchemaVersion);
-        json.WriteString(Columns[1], r.Model);
-        json.WriteString(Columns[2], c.Key);
-        json.WriteNumber(Columns[3], c.Index);
-        json.WriteNumber(Columns[4], c.StartIndex);
-        json.WriteNumber(Columns[5], c.EndIndex);
-        TableFileWriter.WriteDate(json, Columns[6], c.StartDate);
-        TableFileWriter.WriteDate(json, Columns[7], c.EndDate);
-        json.WriteString(Columns[8], PeriodName(r.Row.Period));
-        json.WriteNumber(Columns[9], c.Rows);
+        ChunkColumns.WriteJson(json, ChunkValues(r));
         json.WriteString(Columns[10], r.Row.Calculator.Name());
         json.WriteString(Columns[11], r.Row.Column);
         json.WriteString(Columns[12], r.Row.ColumnKind);

@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Microsoft.Data.Analysis;
-
 namespace Estimator.IO;
 
 /// <summary>Converts results to <see cref="DataFrame"/>s for notebooks.</summary>
@@ -38,16 +35,15 @@ public static class CalculatorResultDataFrameExtensions
             new PrimitiveDataFrameColumn<DateTime>(EstimateColumns.ChunkEndDate, records.Select(r => r.ChunkEndDate)),
             new StringDataFrameColumn(EstimateColumns.Period, records.Select(r => r.Period)),
             new PrimitiveDataFrameColumn<long>(EstimateColumns.ChunkRows, records.Select(r => r.ChunkRows)),
-            new StringDataFrameColumn(EstimateColumns.Metric, records.Select(r => r.Metric)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.Estimated, records.Select(r => r.Estimated)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.SamplingError, records.Select(r => r.SamplingError)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.LowerConfidenceBound, records.Select(r => r.LowerConfidenceBound)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.UpperConfidenceBound, records.Select(r => r.UpperConfidenceBound)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.LowerThreshold, records.Select(r => r.LowerThreshold)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.UpperThreshold, records.Select(r => r.UpperThreshold)),
-            new PrimitiveDataFrameColumn<bool>(EstimateColumns.Alert, records.Select(r => r.Alert)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.Realized, records.Select(r => r.Realized)),
-            new PrimitiveDataFrameColumn<double>(EstimateColumns.TargetsMissingRate, records.Select(r => r.TargetsMissingRate)));
+            new StringDataFrameColumn(EstimateColumns.Metric, records.Select(r => r.Metric)));
+        foreach (var (name, value) in EstimateColumns.Band)
+        {
+            frame.Columns.Add(new PrimitiveDataFrameColumn<double>(name, records.Select(value)));
+        }
+
+        frame.Columns.Add(new PrimitiveDataFrameColumn<bool>(EstimateColumns.Alert, records.Select(r => r.Alert)));
+        frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.Realized, records.Select(r => r.Realized)));
+        frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.TargetsMissingRate, records.Select(r => r.TargetsMissingRate)));
         if (records.Any(r => r.Class is not null))
         {
             frame.Columns.Add(new StringDataFrameColumn(EstimateColumns.Class, records.Select(r => r.Class)));

@@ -39,6 +39,20 @@ internal static class EstimateColumns
         UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId, Class, Estimator, EffectiveSampleSize,
     ];
 
+    /// <summary>
+    /// The estimate and its band, the six double columns after <see cref="Metric"/> (null where NaN), in file order, with
+    /// each one's value in a record.
+    /// </summary>
+    public static IReadOnlyList<(string Name, Func<EstimateRecord, double?> Value)> Band { get; } =
+    [
+        (Estimated, static r => r.Estimated),
+        (SamplingError, static r => r.SamplingError),
+        (LowerConfidenceBound, static r => r.LowerConfidenceBound),
+        (UpperConfidenceBound, static r => r.UpperConfidenceBound),
+        (LowerThreshold, static r => r.LowerThreshold),
+        (UpperThreshold, static r => r.UpperThreshold),
+    ];
+
     /// <summary>The columns of a version-3 file: <see cref="All"/> without <c>estimator</c> and <c>effective_sample_size</c>.</summary>
     public static IReadOnlyList<string> Version3 { get; } = [.. All.Take(24)];
 

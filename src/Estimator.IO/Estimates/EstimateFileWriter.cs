@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
 
 namespace Estimator.IO;
 
@@ -100,23 +98,10 @@ public static class EstimateFileWriter
 
     /// <summary>The Parquet schema of estimate files (schema version 4).</summary>
     internal static ParquetSchema ParquetSchema { get; } = new(
-        new DataField<int>(EstimateColumns.SchemaVersion, false),
-        new DataField<string>(EstimateColumns.Model, false),
-        new DataField<string>(EstimateColumns.ChunkKey, false),
-        new DataField<int>(EstimateColumns.ChunkIndex, false),
-        new DataField<long>(EstimateColumns.ChunkStartIndex, false),
-        new DataField<long>(EstimateColumns.ChunkEndIndex, false),
-        new DateTimeDataField(EstimateColumns.ChunkStartDate, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
-        new DateTimeDataField(EstimateColumns.ChunkEndDate, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
-        new DataField<string>(EstimateColumns.Period, false),
-        new DataField<long>(EstimateColumns.ChunkRows, false),
+    [
+        .. ChunkColumns.Fields(),
         new DataField<string>(EstimateColumns.Metric, false),
-        new DataField<double?>(EstimateColumns.Estimated, true),
-        new DataField<double?>(EstimateColumns.SamplingError, true),
-        new DataField<double?>(EstimateColumns.LowerConfidenceBound, true),
-        new DataField<double?>(EstimateColumns.UpperConfidenceBound, true),
-        new DataField<double?>(EstimateColumns.LowerThreshold, true),
-        new DataField<double?>(EstimateColumns.UpperThreshold, true),
+        .. EstimateColumns.Band.Select(c => new DataField<double?>(c.Name, true)),
         new DataField<bool>(EstimateColumns.Alert, false),
         new DataField<double?>(EstimateColumns.Realized, true),
         new DataField<double?>(EstimateColumns.TargetsMissingRate, true),
@@ -125,28 +110,19 @@ public static class EstimateFileWriter
         new DataField<string>(EstimateColumns.RunId, true),
         new DataField<string>(EstimateColumns.Class, true),
         new DataField<string>(EstimateColumns.Estimator, true),
-        new DataField<double?>(EstimateColumns.EffectiveSampleSize, true));
+        new DataField<double?>(EstimateColumns.EffectiveSampleSize, true),
+    ]);
 
     private static async Task WriteParquetColumnsAsync(IReadOnlyList<EstimateRecord> records, ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
     {
-        var f = 0;
-        await group.WriteAsync<int>(fields[f++], Column(records, static r => r.SchemaVersion), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Strings(records, static r => r.Model)).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Strings(records, static r => r.ChunkKey)).ConfigureAwait(false);
-        await group.WriteAsync<int>(fields[f++], Column(records, static r => r.ChunkIndex), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkStartIndex), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkEndIndex), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkStartDate), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<DateTime>(fields[f++], Column(records, static r => r.ChunkEndDate), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Strings(records, static r => r.Period)).ConfigureAwait(false);
-        await group.WriteAsync<long>(fields[f++], Column(records, static r => r.ChunkRows), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(fields[f++], Strings(records, static r => r.Metric)).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Estimated), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.SamplingError), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperConfidenceBound), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.LowerThreshold), null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.UpperThreshold), null, null, cancellationToken).ConfigureAwait(false);
+        await ChunkColumns.WriteParquetAsync(group, fields, records, static r => r.ChunkValues, cancellationToken).ConfigureAwait(false);
+        var f = ChunkColumns.Count;
+        await group.WriteAsync(fields[f++], Column(records, static r => r.Metric)).ConfigureAwait(false);
+        foreach (var (_, value) in EstimateColumns.Band)
+        {
+            await group.WriteAsync<double>(fields[f++], Column(records, value), null, null, cancellationToken).ConfigureAwait(false);
+        }
+
         await group.WriteAsync<bool>(fields[f++], Column(records, static r => r.Alert), null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(fields[f++], Column(records, static r => r.Realized), null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(fields[f++], Column(records, static r => r.TargetsMissingRate), null, null, cancellationToken).ConfigureAwait(false);
@@ -162,12 +138,11 @@ public static class EstimateFileWriter
     {
         TableFileWriter.WriteChunkFields(csv, r.SchemaVersion, r.Model, r.ChunkKey, r.ChunkIndex, r.ChunkStartIndex, r.ChunkEndIndex, r.ChunkStartDate, r.ChunkEndDate, r.Period, r.ChunkRows);
         csv.WriteField(r.Metric);
-        csv.WriteField(TableFileWriter.FormatDouble(r.Estimated));
-        csv.WriteField(TableFileWriter.FormatDouble(r.SamplingError));
-        csv.WriteField(TableFileWriter.FormatDouble(r.LowerConfidenceBound));
-        csv.WriteField(TableFileWriter.FormatDouble(r.UpperConfidenceBound));
-        csv.WriteField(TableFileWriter.FormatDouble(r.LowerThreshold));
-        csv.WriteField(TableFileWriter.FormatDouble(r.UpperThreshold));
+        foreach (var (_, value) in EstimateColumns.Band)
+        {
+            csv.WriteField(TableFileWriter.FormatDouble(value(r)));
+        }
+
         csv.WriteField(r.Alert);
         csv.WriteField(TableFileWriter.FormatDouble(r.Realized));
         csv.WriteField(TableFileWriter.FormatDouble(r.TargetsMissingRate));
@@ -181,23 +156,13 @@ public static class EstimateFileWriter
 
     private static void WriteJsonProperties(Utf8JsonWriter json, EstimateRecord r)
     {
-        json.WriteNumber(EstimateColumns.SchemaVersion, r.SchemaVersion);
-        json.WriteString(EstimateColumns.Model, r.Model);
-        json.WriteString(EstimateColumns.ChunkKey, r.ChunkKey);
-        json.WriteNumber(EstimateColumns.ChunkIndex, r.ChunkIndex);
-        json.WriteNumber(EstimateColumns.ChunkStartIndex, r.ChunkStartIndex);
-        json.WriteNumber(EstimateColumns.ChunkEndIndex, r.ChunkEndIndex);
-        TableFileWriter.WriteDate(json, EstimateColumns.ChunkStartDate, r.ChunkStartDate);
-        TableFileWriter.WriteDate(json, EstimateColumns.ChunkEndDate, r.ChunkEndDate);
-        json.WriteString(EstimateColumns.Period, r.Period);
-        json.WriteNumber(EstimateColumns.ChunkRows, r.ChunkRows);
+        ChunkColumns.WriteJson(json, r.ChunkValues);
         json.WriteString(EstimateColumns.Metric, r.Metric);
-        TableFileWriter.WriteDouble(json, EstimateColumns.Estimated, r.Estimated);
-        TableFileWriter.WriteDouble(json, EstimateColumns.SamplingError, r.SamplingError);
-        TableFileWriter.WriteDouble(json, EstimateColumns.LowerConfidenceBound, r.LowerConfidenceBound);
-        TableFileWriter.WriteDouble(json, EstimateColumns.UpperConfidenceBound, r.UpperConfidenceBound);
-        TableFileWriter.WriteDouble(json, EstimateColumns.LowerThreshold, r.LowerThreshold);
-        TableFileWriter.WriteDouble(json, EstimateColumns.UpperThreshold, r.UpperThreshold);
+        foreach (var (name, value) in EstimateColumns.Band)
+        {
+            TableFileWriter.WriteDouble(json, name, value(r));
+        }
+
         json.WriteBoolean(EstimateColumns.Alert, r.Alert);
         TableFileWriter.WriteDouble(json, EstimateColumns.Realized, r.Realized);
         TableFileWriter.WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
@@ -234,6 +199,4 @@ public static class EstimateFileWriter
     }
 
     private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select) => TableFileWriter.Column(records, select);
-
-    private static string[] Strings(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, string> select) => Column(records, select);
 }

@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-
 namespace Estimator.IO;
 
 /// <summary>
@@ -67,6 +64,9 @@ public sealed record EstimateRecord(
     /// added <c>class</c> after them. <see cref="EstimateFileReader"/> reads versions 2 and 3.
     /// </remarks>
     public const int CurrentSchemaVersion = 4;
+
+    /// <summary>The record's values of the chunk columns every table file starts with.</summary>
+    internal ChunkColumns.Values ChunkValues => new(SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period, ChunkRows);
 
     /// <summary>The rows of a result as estimate-file records: NaN becomes null, dates become UTC.</summary>
     /// <param name="result">The result.</param>

@@ -1,7 +1,5 @@
-using Estimator.Estimation;
 using Estimator.Learning;
 using Estimator.Metrics;
-using Microsoft.Data.Analysis;
 
 namespace Estimator.IO;
 

@@ -1,6 +1,4 @@
-using Estimator.Estimation;
 using Estimator.Learning;
-using Microsoft.Data.Analysis;
 
 namespace Estimator.IO;
 

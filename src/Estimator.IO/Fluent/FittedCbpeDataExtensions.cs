@@ -1,6 +1,3 @@
-using Estimator.Estimation;
-using Microsoft.Data.Analysis;
-
 namespace Estimator.IO;
 
 /// <summary>Estimate straight from a file or a <see cref="DataFrame"/>; see <see cref="CbpeData"/>.</summary>

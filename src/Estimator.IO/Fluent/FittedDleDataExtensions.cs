@@ -1,7 +1,4 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
 using Estimator.Learning;
-using Microsoft.Data.Analysis;
 
 namespace Estimator.IO;
 

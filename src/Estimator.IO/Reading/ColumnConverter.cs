@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Estimator.IO;
 
 /// <summary>
@@ -20,18 +18,12 @@ internal static class ColumnConverter
     /// <summary>Scores in [0, 1]; null, NaN and empty text become NaN and are counted in <paramref name="missing"/>.</summary>
     public static double[] ToScores(RawColumn column, string source, out long missing)
     {
-        var result = Numbers(column, source);
-        missing = 0;
+        var result = Numbers(column, source, out missing);
         for (var r = 0; r < result.Length; r++)
         {
-            var v = result[r];
-            if (double.IsNaN(v))
+            if (result[r] is < 0.0 or > 1.0)
             {
-                missing++;
-            }
-            else if (!(v >= 0.0 && v <= 1.0))
-            {
-                throw new EstimatorDataException(Invariant($"score {v:R} is outside [0, 1]"), source, column.Name, r);
+                throw new EstimatorDataException(Invariant($"score {result[r]:R} is outside [0, 1]"), source, column.Name, r);
             }
         }
 
@@ -44,18 +36,12 @@ internal static class ColumnConverter
     /// </summary>
     public static double[] ToValues(RawColumn column, string source, out long missing)
     {
-        var result = Numbers(column, source);
-        missing = 0;
+        var result = Numbers(column, source, out missing);
         for (var r = 0; r < result.Length; r++)
         {
-            var v = result[r];
-            if (double.IsNaN(v))
+            if (double.IsInfinity(result[r]))
             {
-                missing++;
-            }
-            else if (double.IsInfinity(v))
-            {
-                throw new EstimatorDataException(Invariant($"value {v:R} is not finite"), source, column.Name, r);
+                throw new EstimatorDataException(Invariant($"value {result[r]:R} is not finite"), source, column.Name, r);
             }
         }
 
@@ -83,8 +69,11 @@ internal static class ColumnConverter
         return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    /// <summary>A numeric column as doubles (null → NaN); text that is not a number is an error naming the first such row.</summary>
-    private static double[] Numbers(RawColumn column, string source)
+    /// <summary>
+    /// A numeric column as doubles (null → NaN, counted in <paramref name="missing"/>); text that is not a number is an
+    /// error naming the first such row.
+    /// </summary>
+    private static double[] Numbers(RawColumn column, string source, out long missing)
     {
         var n = column.Length;
         var result = new double[n];
@@ -119,6 +108,7 @@ internal static class ColumnConverter
                 throw WrongType(column, source, "a numeric type (floating-point, decimal or integer)");
         }
 
+        missing = MissingCount(result);
         return result;
     }
 
@@ -170,15 +160,7 @@ internal static class ColumnConverter
                 throw WrongType(column, source, "labels as bool, integer or floating-point 0/1");
         }
 
-        missing = 0;
-        for (var r = 0; r < n; r++)
-        {
-            if (double.IsNaN(result[r]))
-            {
-                missing++;
-            }
-        }
-
+        missing = MissingCount(result);
         return result;
     }
 
@@ -217,12 +199,8 @@ internal static class ColumnConverter
                         continue;
                     }
 
-                    if (Math.Floor(v) != v || Math.Abs(v) >= 9.2e18)
-                    {
-                        throw new EstimatorDataException(Invariant($"value {v:R} is not a class label (expected a string or an integer)"), source, column.Name, r);
-                    }
-
-                    result[r] = ((long)v).ToString(CultureInfo.InvariantCulture);
+                    result[r] = IntegralText(v)
+                        ?? throw new EstimatorDataException(Invariant($"value {v:R} is not a class label (expected a string or an integer)"), source, column.Name, r);
                 }
 
                 break;
@@ -293,12 +271,7 @@ internal static class ColumnConverter
                         throw new EstimatorDataException("id is missing (null)", source, column.Name, r);
                     }
 
-                    if (Math.Floor(v) != v || Math.Abs(v) >= 9.2e18)
-                    {
-                        throw new EstimatorDataException(Invariant($"id {v:R} is not an integer"), source, column.Name, r);
-                    }
-
-                    result[r] = ((long)v).ToString(CultureInfo.InvariantCulture);
+                    result[r] = IntegralText(v) ?? throw new EstimatorDataException(Invariant($"id {v:R} is not an integer"), source, column.Name, r);
                 }
 
                 break;
@@ -393,6 +366,22 @@ internal static class ColumnConverter
         t.IsEmpty || t.Equals("nan", StringComparison.OrdinalIgnoreCase) || t.Equals("null", StringComparison.OrdinalIgnoreCase);
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "...");
+
+    /// <summary>How many values are missing (NaN).</summary>
+    internal static long MissingCount(double[] values)
+    {
+        long missing = 0;
+        foreach (var v in values)
+        {
+            missing += double.IsNaN(v) ? 1 : 0;
+        }
+
+        return missing;
+    }
+
+    /// <summary>An integral value within the int64 range as an integer prints it (<c>2.0</c> → <c>"2"</c>); null otherwise.</summary>
+    private static string? IntegralText(double v) =>
+        Math.Floor(v) == v && Math.Abs(v) < 9.2e18 ? ((long)v).ToString(CultureInfo.InvariantCulture) : null;
 
     private static EstimatorDataException WrongType(RawColumn column, string source, string expected) =>
         new($"has type {column.TypeName}; expected {expected}", source, column.Name);

@@ -1,5 +1,3 @@
-using Microsoft.Data.Analysis;
-
 namespace Estimator.IO;
 
 /// <summary>Takes requested columns of a <see cref="DataFrame"/> into raw columns by the column's element type.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-
 namespace Estimator.IO;
 
 /// <summary>

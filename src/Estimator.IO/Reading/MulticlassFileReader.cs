@@ -1,7 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Microsoft.Data.Analysis;
-
 namespace Estimator.IO;
 
 /// <summary>

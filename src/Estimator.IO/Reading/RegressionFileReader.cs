@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Microsoft.Data.Analysis;
-
 namespace Estimator.IO;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-
 namespace Estimator.IO;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Estimator.IO;
 /// later) and counts of missing values.
 /// </summary>
 /// <remarks>Ids are join keys as for binary data; see <see cref="PredictionData"/>.</remarks>
-public sealed class RegressionPredictionData
+public sealed class RegressionPredictionData : SourceData
 {
     /// <summary>Creates regression prediction data.</summary>
     /// <param name="source">The file path (or data frame name) the data came from.</param>
@@ -17,47 +15,25 @@ public sealed class RegressionPredictionData
     /// <param name="rowsMissingPrediction">Rows whose predicted value is missing.</param>
     /// <param name="rowsMissingTarget">Rows whose actual value is missing (0 without targets).</param>
     public RegressionPredictionData(string source, ModelData data, IReadOnlyList<string>? ids, long rowsMissingPrediction, long rowsMissingTarget)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Predictions is null)
-        {
-            throw new ArgumentException("The data has no predictions.", nameof(data));
-        }
-
-        ColumnLength.Matches(ids?.Count, data.Count, nameof(ids), "the data has");
-        (Source, Data, Ids, RowsMissingPrediction, RowsMissingTarget) = (source, data, ids, rowsMissingPrediction, rowsMissingTarget);
-    }
-
-    /// <summary>The file path (or data frame name) the data came from; used in messages.</summary>
-    public string Source { get; }
+        : base(source, ids, WithPredictions(data).Count, "the data has", rowsMissingPrediction, rowsMissingTarget) => Data = data;
 
     /// <summary>The rows: predictions, targets (NaN where unknown; null when the file has none) and features.</summary>
     public ModelData Data { get; }
 
-    /// <summary>Row ids as join keys; null when no id column was mapped.</summary>
-    public IReadOnlyList<string>? Ids { get; }
-
-    /// <summary>Number of rows.</summary>
-    public int Count => Data.Count;
-
-    /// <summary>Rows whose predicted value is missing (left out of every estimate).</summary>
-    public long RowsMissingPrediction { get; }
-
-    /// <summary>Rows whose actual value is missing; 0 when there are no targets.</summary>
-    public long RowsMissingTarget { get; }
+    /// <inheritdoc />
+    public override int Count => Data.Count;
 
     /// <summary>Returns a copy whose targets are <paramref name="targets"/> (labels joined later), NaN where unknown.</summary>
     /// <param name="targets">One actual value per row.</param>
     public RegressionPredictionData WithTargets(double[] targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        var missing = 0L;
-        foreach (var t in targets)
-        {
-            missing += double.IsNaN(t) ? 1 : 0;
-        }
+        return new RegressionPredictionData(Source, Data.WithTargets(targets), Ids, RowsMissingPrediction, ColumnConverter.MissingCount(targets));
+    }
 
-        return new RegressionPredictionData(Source, Data.WithTargets(targets), Ids, RowsMissingPrediction, missing);
+    private static ModelData WithPredictions(ModelData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Predictions is null ? throw new ArgumentException("The data has no predictions.", nameof(data)) : data;
     }
 }

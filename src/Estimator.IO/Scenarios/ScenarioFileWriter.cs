@@ -1,4 +1,3 @@
-using System.Globalization;
 using Estimator.Scenarios;
 
 namespace Estimator.IO;

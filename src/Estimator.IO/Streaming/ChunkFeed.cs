@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-
 namespace Estimator.IO;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Threading.Channels;
-using Estimator.Estimation;
 using Estimator.Numerics;
 
 namespace Estimator.IO;

@@ -1,4 +1,3 @@
-using Estimator.Estimation;
 using Estimator.Metrics;
 
 namespace Estimator.IO;

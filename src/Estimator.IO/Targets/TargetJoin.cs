@@ -69,6 +69,21 @@ public static class TargetJoin
         return Result(rowOf, values, unmatched);
     }
 
+    /// <summary>The row of each id; an id that repeats is the error <paramref name="duplicate"/> makes of it, its first row and this row.</summary>
+    private static Dictionary<string, int> RowsById(IReadOnlyList<string> ids, Func<string, int, int, EstimatorDataException> duplicate)
+    {
+        var rows = new Dictionary<string, int>(ids.Count, StringComparer.Ordinal);
+        for (var r = 0; r < ids.Count; r++)
+        {
+            if (!rows.TryAdd(ids[r], r))
+            {
+                throw duplicate(ids[r], rows[ids[r]], r);
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>Reads the targets file and finds, per analysis row, the targets row with its id (−1 for none).</summary>
     private static async Task<(SourceTable Table, int[] RowOf, long Unmatched)> MatchAsync(
         IReadOnlyList<string>? analysisIds, string analysisSource, string targetsPath, string idColumn, string yTrueColumn, CancellationToken cancellationToken)
@@ -87,32 +102,12 @@ public static class TargetJoin
             cancellationToken).ConfigureAwait(false);
         var ids = ColumnConverter.ToIds(table.Find(idColumn)!, targetsPath);
 
-        var byId = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
-        for (var r = 0; r < ids.Length; r++)
-        {
-            if (!byId.TryAdd(ids[r], r))
-            {
-                throw new EstimatorDataException(
-                    FormattableString.Invariant($"duplicate id '{ids[r]}' (first at row {byId[ids[r]]})"),
-                    targetsPath,
-                    idColumn,
-                    r);
-            }
-        }
+        var byId = RowsById(ids, (id, first, row) => new EstimatorDataException(
+            FormattableString.Invariant($"duplicate id '{id}' (first at row {first})"), targetsPath, idColumn, row));
 
         // An id twice in the analysis would copy one label onto two rows: refuse it, naming both rows.
-        var analysisRows = new Dictionary<string, int>(analysisIds.Count, StringComparer.Ordinal);
-        for (var i = 0; i < analysisIds.Count; i++)
-        {
-            if (!analysisRows.TryAdd(analysisIds[i], i))
-            {
-                throw new EstimatorDataException(
-                    FormattableString.Invariant($"duplicate id '{analysisIds[i]}' (first at row {analysisRows[analysisIds[i]]}); targets are joined by id, so analysis ids must be unique"),
-                    analysisSource,
-                    idColumn,
-                    i);
-            }
-        }
+        _ = RowsById(analysisIds, (id, first, row) => new EstimatorDataException(
+            FormattableString.Invariant($"duplicate id '{id}' (first at row {first}); targets are joined by id, so analysis ids must be unique"), analysisSource, idColumn, row));
 
         var rowOf = new int[analysisIds.Count];
         var used = new bool[ids.Length];

@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Estimation.Shift;
 using Estimator.Metrics;
 
 namespace Estimator.Learning;

@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Estimation.Shift;
-
 namespace Estimator.Learning;
 
 /// <summary>
@@ -91,12 +86,9 @@ public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOption
 
     /// <summary>
     /// Registers with <see cref="CalculatorJson"/> the reader of <c>cbpe</c> documents that reads a shift-aware fit
-    /// (one with a <c>shift</c> member) as this type and any other as plain <see cref="FittedCbpe"/>. Runs when this
-    /// assembly loads; a host that reads fitted calculators before touching any type of it calls it itself (idempotent).
+    /// (one with a <c>shift</c> member) as this type and any other as plain <see cref="FittedCbpe"/> (idempotent; see
+    /// <see cref="LearningCalculators"/>).
     /// </summary>
-#pragma warning disable CA2255 // Registration at load is the point: Core cannot reference this assembly.
-    [ModuleInitializer]
-#pragma warning restore CA2255
     public static void Register() => CalculatorJson.Register(
         CalculatorKind.Cbpe,
         json => FittedShiftAwareCbpeJson.IsShiftAware(json) ? FromJson(json) : FittedCbpe.FromJson(json));

@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Estimation.Shift;
 
 namespace Estimator.Learning;
 

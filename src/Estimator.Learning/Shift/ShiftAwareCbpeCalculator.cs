@@ -1,7 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Estimation;
-using Estimator.Estimation.Shift;
-
 namespace Estimator.Learning;
 
 /// <summary>
@@ -9,17 +5,9 @@ namespace Estimator.Learning;
 /// and prior-shift corrected estimators need of the reference (see <see cref="FittedShiftAwareCbpe"/>).
 /// </summary>
 /// <param name="options">The options.</param>
-public sealed class ShiftAwareCbpeCalculator(ShiftAwareCbpeOptions options) : ICalculator
+public sealed class ShiftAwareCbpeCalculator(ShiftAwareCbpeOptions options)
+    : Calculator<ShiftAwareCbpeOptions>(CalculatorKind.Cbpe, Validated(options)), ICalculator
 {
-    /// <summary>The options.</summary>
-    public ShiftAwareCbpeOptions Options { get; } = Validated(options);
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.Cbpe;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
-
     /// <inheritdoc cref="ICalculator.Fit"/>
     /// <exception cref="EstimatorDataException">The reference lacks a needed column or holds values out of range.</exception>
     public FittedShiftAwareCbpe Fit(ModelData reference, ComputeOptions compute)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Estimator.Estimation.Shift;
 
 namespace Estimator.Learning;
 

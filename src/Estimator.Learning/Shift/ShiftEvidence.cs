@@ -1,5 +1,3 @@
-using Estimator.Estimation.Shift;
-
 namespace Estimator.Learning;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-
 namespace Estimator.Learning;
 
 /// <summary>

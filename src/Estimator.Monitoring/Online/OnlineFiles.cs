@@ -1,6 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.IO;
 using Parquet;
 using Parquet.Schema;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Estimator.Calculators;
 
 namespace Estimator.Monitoring.Online;
 

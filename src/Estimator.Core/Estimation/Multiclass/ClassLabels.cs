@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>

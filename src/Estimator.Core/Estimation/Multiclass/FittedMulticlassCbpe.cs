@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-using Estimator.Calculators;
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>
@@ -84,11 +79,4 @@ public sealed class FittedMulticlassCbpe : FittedCalculator<MulticlassCbpeOption
     /// <param name="json">The document.</param>
     /// <exception cref="EstimatorDataException">The text is not fitted multiclass CBPE of a supported format version.</exception>
     public static FittedMulticlassCbpe FromJson(string json) => FittedMulticlassCbpeJson.Deserialize(json);
-
-    // Core's calculators register with Core's registry when the assembly loads, so CalculatorJson.FromJson reads them
-    // without the caller touching this type first.
-#pragma warning disable CA2255
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register() => CalculatorJson.Register(CalculatorKind.MulticlassCbpe, FromJson);
 }

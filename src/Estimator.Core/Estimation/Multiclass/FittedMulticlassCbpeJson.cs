@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Estimator.Calculators;
-using Estimator.Calibration;
-using Estimator.Metrics;
 
 namespace Estimator.Estimation.Multiclass;
 

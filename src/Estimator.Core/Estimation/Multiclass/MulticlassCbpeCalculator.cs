@@ -1,8 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>
@@ -35,18 +30,10 @@ namespace Estimator.Estimation.Multiclass;
 /// </para>
 /// </remarks>
 /// <param name="options">The estimator's options; null for the defaults.</param>
-public sealed class MulticlassCbpeCalculator(MulticlassCbpeOptions? options = null) : ICalculator
+public sealed class MulticlassCbpeCalculator(MulticlassCbpeOptions? options = null)
+    : Calculator<MulticlassCbpeOptions>(CalculatorKind.MulticlassCbpe, options ?? new MulticlassCbpeOptions()), ICalculator
 {
     private static readonly Metric[] PerClassMetrics = [Metric.RocAuc, Metric.F1, Metric.Precision, Metric.Recall, Metric.Specificity];
-
-    /// <summary>The estimator's options.</summary>
-    public MulticlassCbpeOptions Options { get; } = options ?? new MulticlassCbpeOptions();
-
-    /// <inheritdoc />
-    public CalculatorKind Kind => CalculatorKind.MulticlassCbpe;
-
-    /// <inheritdoc />
-    public Chunking Chunking => Options.Chunking;
 
     /// <inheritdoc />
     IFittedCalculator ICalculator.Fit(ModelData reference, ComputeOptions compute) => Fit(reference, compute);

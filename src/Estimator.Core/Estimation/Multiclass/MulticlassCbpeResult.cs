@@ -1,6 +1,3 @@
-using Estimator.Calculators;
-using Estimator.Calibration;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using Estimator.Metrics;
-using Estimator.Numerics;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Estimator.Calculators;
-using Estimator.Calibration;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Multiclass;
 
 /// <summary>

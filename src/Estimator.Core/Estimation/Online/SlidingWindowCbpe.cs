@@ -1,6 +1,3 @@
-using Estimator.Calibration;
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Online;
 
 /// <summary>
@@ -26,10 +23,8 @@ public sealed class SlidingWindowCbpe
     private readonly double[] _predictions;
     private readonly ProbabilityRanking _ranking = new();
     private int _start;
-    private double _positiveMass;
-    private double _negativeMass;
-    private long _positivePredictions;
-    private long _labelled;
+    // The rows with a predicted label: their sums behind the expected confusion matrix and how many there are.
+    private ConfusionMass _labelled;
     private int _evictionsSinceResum;
     private double[] _runValues = [];
     private int[] _runCounts = [];
@@ -93,12 +88,7 @@ public sealed class SlidingWindowCbpe
     /// <summary>The window's estimate of every configured component, in the fitted model's component order.</summary>
     public IReadOnlyList<WindowMetric> Estimate()
     {
-        var matrix = new ExpectedConfusionMatrix(
-            _positiveMass,
-            _positivePredictions - _positiveMass,
-            _negativeMass,
-            _labelled - _positivePredictions - _negativeMass,
-            _labelled);
+        var matrix = _labelled.ToMatrix();
         var rocAuc = double.NaN;
         var averagePrecision = double.NaN;
         var components = _fitted.Components;
@@ -123,7 +113,7 @@ public sealed class SlidingWindowCbpe
                 Metric.AveragePrecision => averagePrecision,
                 _ => ChunkComputation.Estimate(metric, component.Component, matrix, default, options),
             };
-            var rows = metric.RequiresPredictions() ? _labelled : Count;
+            var rows = metric.RequiresPredictions() ? _labelled.Count : Count;
             var samplingError = component.SamplingError.For(rows);
             result[k] = new WindowMetric(
                 component.Name,
@@ -157,16 +147,7 @@ public sealed class SlidingWindowCbpe
         _ranking.Add(p);
         if (!double.IsNaN(prediction))
         {
-            _labelled++;
-            if (prediction == 1)
-            {
-                _positiveMass += p;
-                _positivePredictions++;
-            }
-            else
-            {
-                _negativeMass += p;
-            }
+            _labelled.Add(p, prediction);
         }
     }
 
@@ -179,16 +160,7 @@ public sealed class SlidingWindowCbpe
         _ranking.Remove(p);
         if (!double.IsNaN(prediction))
         {
-            _labelled--;
-            if (prediction == 1)
-            {
-                _positiveMass -= p;
-                _positivePredictions--;
-            }
-            else
-            {
-                _negativeMass -= p;
-            }
+            _labelled.Remove(p, prediction);
         }
 
         if (++_evictionsSinceResum >= Capacity)
@@ -200,23 +172,17 @@ public sealed class SlidingWindowCbpe
     /// <summary>Sums the masses again from the window's rows in arrival order, dropping the add/subtract rounding.</summary>
     private void Resum()
     {
-        double positive = 0, negative = 0;
+        var labelled = default(ConfusionMass);
         for (var i = 0; i < Count; i++)
         {
             var slot = (_start + i) % Capacity;
-            var prediction = _predictions[slot];
-            if (prediction == 1)
+            if (!double.IsNaN(_predictions[slot]))
             {
-                positive += _probabilities[slot];
-            }
-            else if (prediction == 0)
-            {
-                negative += _probabilities[slot];
+                labelled.Add(_probabilities[slot], _predictions[slot]);
             }
         }
 
-        _positiveMass = positive;
-        _negativeMass = negative;
+        _labelled = labelled;
         _evictionsSinceResum = 0;
     }
 

@@ -1,5 +1,3 @@
-using Estimator.Metrics;
-
 namespace Estimator.Estimation.Online;
 
 /// <summary>One component's estimate over a sliding window, as a chunk's row holds it (NannyML CBPE semantics).</summary>

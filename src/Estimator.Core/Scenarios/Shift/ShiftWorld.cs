@@ -1,5 +1,3 @@
-using Estimator.Calculators;
-
 namespace Estimator.Scenarios.Shift;
 
 /// <summary>A generated classification world: the labelled reference and the analysis period with each row's truth.</summary>
