@@ -6,34 +6,24 @@ namespace Estimator.Learning;
 /// positive rate, and the domain classifier's null spread — its AUROC when a reference chunk is told from the rest of
 /// the reference, where there is no shift to find.
 /// </summary>
-internal sealed class ShiftReference
+internal sealed class ShiftReference(DomainFeatureMatrix encoder, float[] matrix, double[] scores, double[] targets, int[] byScore, double prior)
 {
-    private ShiftReference(DomainFeatureMatrix encoder, float[] matrix, double[] scores, double[] targets, int[] byScore, double prior)
-    {
-        Encoder = encoder;
-        Matrix = matrix;
-        Scores = scores;
-        Targets = targets;
-        ByScore = byScore;
-        Prior = prior;
-    }
-
-    public DomainFeatureMatrix Encoder { get; }
+    public DomainFeatureMatrix Encoder { get; } = encoder;
 
     /// <summary>Encoded features of the labelled rows, row-major, in timestamp order.</summary>
-    public float[] Matrix { get; }
+    public float[] Matrix { get; } = matrix;
 
     /// <summary>Raw scores of the labelled rows, in timestamp order.</summary>
-    public double[] Scores { get; }
+    public double[] Scores { get; } = scores;
 
     /// <summary>Targets of the labelled rows, in timestamp order.</summary>
-    public double[] Targets { get; }
+    public double[] Targets { get; } = targets;
 
     /// <summary>The labelled rows' positions sorted by ascending score.</summary>
-    public int[] ByScore { get; }
+    public int[] ByScore { get; } = byScore;
 
     /// <summary>The reference's positive rate π₀.</summary>
-    public double Prior { get; }
+    public double Prior { get; } = prior;
 
     public int Count => Scores.Length;
 
