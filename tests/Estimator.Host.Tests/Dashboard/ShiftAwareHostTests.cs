@@ -23,7 +23,7 @@ public sealed class ShiftAwareHostTests : IDisposable
     [Fact]
     public async Task ModelsPageAndMetrics_ShowTheEstimatorChosenPerChunk_AndTheEffectiveSampleSize()
     {
-        var world = World("covariate_shift_subgroup");
+        var world = SharedScenarios.World("covariate_shift_subgroup");
         Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
         File.Copy(Path.Combine(world, "analysis.parquet"), Path.Combine(temp.Path, "in", "analysis.parquet"));
         var config = TestData.LoadYaml(temp.Path, $"""
@@ -65,19 +65,5 @@ public sealed class ShiftAwareHostTests : IDisposable
         Assert.Contains($"data-chunks=\"{switched}\">auto switched away from cbpe on {switched} of the latest 10 chunk(s)", html, StringComparison.Ordinal);
         Assert.Equal(10, Regex.Count(html, "class=\"estimator-chunk-estimator\""));
         Assert.Equal(switched, Regex.Count(html, "class=\"estimator-chunk-estimator\">weighted<br/><small class=\"text-muted\">ESS "));
-    }
-
-    private static string World(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", name);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/scenarios/{name} not found above {AppContext.BaseDirectory}");
     }
 }

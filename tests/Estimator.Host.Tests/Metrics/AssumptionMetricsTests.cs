@@ -18,7 +18,7 @@ public sealed class AssumptionMetricsTests : IDisposable
     [InlineData("stable", 0)]
     public async Task Metrics_ReportTheAssumptionFlag_PerMetric(string worldName, int expected)
     {
-        var world = World(worldName);
+        var world = SharedScenarios.World(worldName);
         Directory.CreateDirectory(Path.Combine(temp.Path, "in"));
         Directory.CreateDirectory(Path.Combine(temp.Path, "labels"));
         File.Copy(Path.Combine(world, "analysis.parquet"), Path.Combine(temp.Path, "in", "analysis.parquet"));
@@ -47,19 +47,5 @@ public sealed class AssumptionMetricsTests : IDisposable
         Assert.Contains($"estimator_assumption_violated{{model=\"world\",metric=\"roc_auc\"}} {expected}\n", text, StringComparison.Ordinal);
         var (exit, output) = await MetricsEndpointTests.PromtoolAsync(text);
         Assert.True(exit == 0, "promtool check metrics failed:\n" + output + "\n---\n" + text);
-    }
-
-    private static string World(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", name);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/scenarios/{name} not found above {AppContext.BaseDirectory}");
     }
 }

@@ -12,7 +12,7 @@ internal static class ShiftAwareOnlineData
 {
     public static readonly string[] Features = ["x1", "x2", "x3", "g"];
 
-    public static string World { get; } = FindWorld("covariate_shift_subgroup");
+    public static string World { get; } = SharedScenarios.World("covariate_shift_subgroup");
 
     private static readonly Lazy<WorldRows> Rows = new(() =>
     {
@@ -96,20 +96,6 @@ internal static class ShiftAwareOnlineData
             Predictions = rows.Predictions[start..(start + count)],
             Features = [.. rows.Features.Select(f => f.Slice(start, count))],
         };
-    }
-
-    private static string FindWorld(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", name);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/scenarios/{name} not found above {AppContext.BaseDirectory}");
     }
 
     internal sealed record WorldRows(string[] Ids, double[] Scores, double[] Predictions, DateTime[] Timestamps, IReadOnlyList<FeatureColumn> Features);

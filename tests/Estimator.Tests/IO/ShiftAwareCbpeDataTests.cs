@@ -21,7 +21,7 @@ public sealed class ShiftAwareCbpeDataTests : IDisposable
     [Fact]
     public void FitShiftAwareThenEstimate_GivesTheCommandLinesEstimates_AndADataFrameNamingTheEstimator()
     {
-        var world = World("covariate_shift_subgroup");
+        var world = SharedScenarios.World("covariate_shift_subgroup");
         string[] features = ["x1", "x2", "x3", "g"];
         var cli = files.PathOf("cli.parquet");
         var (code, _, stderr) = CliRunner.Run(
@@ -58,19 +58,5 @@ public sealed class ShiftAwareCbpeDataTests : IDisposable
         Assert.Equal(expected.Count, estimators.Length);
         Assert.Equal(expected.Count(r => r.Estimator == "weighted"), Enumerable.Range(0, (int)estimators.Length).Count(i => (string?)estimators[i] == "weighted"));
         Assert.Equal(expected.Count(r => r.EffectiveSampleSize is null), frame["effective_sample_size"].NullCount);
-    }
-
-    private static string World(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", name);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/scenarios/{name} not found above {AppContext.BaseDirectory}");
     }
 }

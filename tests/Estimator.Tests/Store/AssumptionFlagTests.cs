@@ -86,7 +86,7 @@ public sealed class AssumptionFlagTests : IDisposable
 
     private (ModelRunner Runner, ModelDefinition Model, string World) Start(string name)
     {
-        var world = World(name);
+        var world = SharedScenarios.World(name);
         var incoming = files.PathOf("incoming");
         var labels = files.PathOf("labels");
         Directory.CreateDirectory(incoming);
@@ -119,19 +119,5 @@ public sealed class AssumptionFlagTests : IDisposable
             TO '{target}' (FORMAT parquet)
             """;
         command.ExecuteNonQuery();
-    }
-
-    private static string World(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", name);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/scenarios/{name} not found above {AppContext.BaseDirectory}");
     }
 }

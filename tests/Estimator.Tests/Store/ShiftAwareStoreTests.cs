@@ -27,7 +27,7 @@ public sealed class ShiftAwareStoreTests : IDisposable
     [Fact]
     public void Auto_InTheStore_EstimatesEachChunkAsTheCommandLine_WhenTheDataArrivesInParts()
     {
-        var world = World("covariate_shift_subgroup");
+        var world = SharedScenarios.World("covariate_shift_subgroup");
         var cli = files.PathOf("cli.parquet");
         var (code, _, stderr) = CliRunner.Run(
         [
@@ -106,19 +106,5 @@ public sealed class ShiftAwareStoreTests : IDisposable
             TO '{target}' (FORMAT parquet)
             """;
         command.ExecuteNonQuery();
-    }
-
-    private static string World(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", name);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/scenarios/{name} not found above {AppContext.BaseDirectory}");
     }
 }
