@@ -7,7 +7,7 @@ namespace Estimator.Monitoring;
 /// they are equal, instead of running a job only to find nothing new.
 /// </summary>
 /// <param name="Reference">The reference file's stamp.</param>
-/// <param name="Analysis">The analysis folder's stamp.</param>
+/// <param name="Analysis">The analysis folder's stamp, and an online model's inbox's after a <c>+</c>.</param>
 /// <param name="State">The committed state's stamp (<c>state.json</c>): any run, reconciliation or rebuild changes it.</param>
 /// <param name="Settled">
 /// The analysis folder was last changed more than a second before the stamp was taken. A folder's modification time has

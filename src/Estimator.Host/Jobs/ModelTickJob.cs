@@ -8,8 +8,8 @@ namespace Estimator.Host.Jobs;
 /// <summary>
 /// The model scheduler: one recurring job (<c>models</c>, every second) that finds the models whose schedule fell due
 /// since its last run and queues their <c>calibrate</c> and <c>estimate</c> jobs, only when the model's inputs changed
-/// since its last complete run (<see cref="RunStamps"/>: reference, analysis folder and committed state, as file
-/// stamps). Per-model recurring jobs cost Hangfire a job creation, a queue round trip and a run per model and tick
+/// since its last complete run (<see cref="RunStamps"/>: reference, analysis folder, online inbox and committed state,
+/// as file stamps); the online path also queues a model's estimate job itself when it closes a chunk (<see cref="ModelJobQueue"/>). Per-model recurring jobs cost Hangfire a job creation, a queue round trip and a run per model and tick
 /// whether or not a file arrived; with thousands of models that was most of an idle host's work. A model whose stamp
 /// cannot tell (see <see cref="Monitoring.InputStamp"/>) is queued at every due time, as before. A model's job is not
 /// queued again while its previous run is still queued or running.

@@ -18,21 +18,17 @@ public sealed class NotificationRouting
     }
 
     /// <summary>
-    /// Whether no channel will receive <paramref name="notification"/>: its model has no channel, or it is a trigger
-    /// whose severity no channel takes. A model with remediation targets has every notification queued as pending, since
-    /// the remediation planner opens and closes incidents from the pending notifications (<c>notify</c> job). A resolve of a model with channels is never unrouted here, since a channel that
-    /// received the alert's trigger under another severity receives its resolve too (that needs the sent notifications).
+    /// Whether nothing will take <paramref name="notification"/>: its model has no channel, or it is a trigger whose
+    /// severity no channel takes, and the model has no remediation target (the remediation planner opens and closes
+    /// incidents from the pending notifications, so a model with targets keeps every notification pending). A resolve of
+    /// a model with channels is never unrouted here, since a channel that received the alert's trigger under another
+    /// severity receives its resolve too (that needs the sent notifications).
     /// </summary>
     /// <param name="notification">A notification being queued.</param>
     public bool Unrouted(AlertNotification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        if (!models.TryGetValue(notification.Model, out var model))
-        {
-            return false;
-        }
-
-        if (model.Remediation.Count > 0)
+        if (!models.TryGetValue(notification.Model, out var model) || model.Remediation.Count > 0)
         {
             return false;
         }

@@ -40,7 +40,7 @@ internal static class OnlineEndpoints
         {
             var (ids, targets) = labels;
             await online.WriteLabelsAsync(ids, targets, http.RequestAborted).ConfigureAwait(false);
-            OnlineModels.Trigger(services, ModelJobIds.Reconcile(model));
+            OnlineModels.Trigger(services, Jobs.ModelJobs.ReconcileJobId(model));
             await SendAsync(http, StatusCodes.Status202Accepted, OnlineJson.Labels(ids.Length)).ConfigureAwait(false);
         });
 

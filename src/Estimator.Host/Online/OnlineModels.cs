@@ -69,9 +69,3 @@ internal sealed class OnlineModels : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }
-
-/// <summary>The recurring job ids the online path triggers (the same as <see cref="Jobs.ModelJobs"/>').</summary>
-internal static class ModelJobIds
-{
-    public static string Reconcile(string model) => Jobs.ModelJobs.ReconcileJobId(model);
-}
