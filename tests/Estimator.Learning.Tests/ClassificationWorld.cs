@@ -30,7 +30,7 @@ internal sealed class ClassificationWorld
 
     public static ClassificationWorld Load(string name)
     {
-        var directory = Path.Combine(World.SharedScenarios(), name);
+        var directory = Path.Combine(SharedScenarios.Root, name);
         var reference = World.ReadColumns(Path.Combine(directory, "reference.parquet"));
         var analysis = World.ReadColumns(Path.Combine(directory, "analysis.parquet"));
         var targets = World.ReadColumns(Path.Combine(directory, "analysis_targets.parquet"));

@@ -30,7 +30,7 @@ internal sealed class World
 
     public static World Load(string name)
     {
-        var directory = Path.Combine(SharedScenarios(), name);
+        var directory = Path.Combine(SharedScenarios.Root, name);
         var reference = ReadColumns(Path.Combine(directory, "reference.parquet"));
         var analysis = ReadColumns(Path.Combine(directory, "analysis.parquet"));
         var targets = ReadColumns(Path.Combine(directory, "analysis_targets.parquet"));
@@ -52,20 +52,6 @@ internal sealed class World
             Targets = targets,
             Features = [.. features.Select(f => columns[f] is double[] d ? (FeatureColumn)new NumericFeature(f, d) : new CategoricalFeature(f, (string?[])columns[f]))],
         };
-    }
-
-    internal static string SharedScenarios()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/scenarios not found above " + AppContext.BaseDirectory);
     }
 
     // Every column as double[], string?[] or DateTime[] (UTC), whatever numeric width the file stores.

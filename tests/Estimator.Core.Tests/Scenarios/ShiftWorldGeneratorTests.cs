@@ -18,7 +18,7 @@ public sealed class ShiftWorldGeneratorTests
     [InlineData(ShiftWorldFamily.PriorShift)]
     public void Generate_MatchesTheSharedWorldsMeta_WithAnotherSeed(ShiftWorldFamily family)
     {
-        using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedScenarios(), family.Name(), "meta.json")));
+        using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedScenarios.Root, family.Name(), "meta.json")));
         var root = meta.RootElement;
 
         var world = ShiftWorldGenerator.Generate(family, seed: 11);
@@ -53,19 +53,5 @@ public sealed class ShiftWorldGeneratorTests
 
         Assert.Equal(a.Analysis.Scores, b.Analysis.Scores);
         Assert.NotEqual(a.Analysis.Scores, c.Analysis.Scores);
-    }
-
-    private static string SharedScenarios()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/scenarios not found above " + AppContext.BaseDirectory);
     }
 }

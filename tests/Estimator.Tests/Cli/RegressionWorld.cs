@@ -21,7 +21,7 @@ internal sealed class RegressionWorld
 
     public string Targets => Path.Combine(Directory, "analysis_targets.parquet");
 
-    public static RegressionWorld Load(string name) => new(Path.Combine(SharedScenarios(), name));
+    public static RegressionWorld Load(string name) => new(Path.Combine(SharedScenarios.Root, name));
 
     /// <summary>The analysis rows in file order: (timestamp, prediction, actual value joined by id).</summary>
     public List<(DateTime Timestamp, double Predicted, double Actual)> AnalysisWithActuals()
@@ -40,20 +40,6 @@ internal sealed class RegressionWorld
         var predicted = (double[])analysis["y_pred"];
         var timestamps = (DateTime[])analysis["timestamp"];
         return [.. ids.Select((id, i) => (timestamps[i], predicted[i], actualById[id]))];
-    }
-
-    private static string SharedScenarios()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios");
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/scenarios not found above " + AppContext.BaseDirectory);
     }
 
     // id as long[], y_pred and y_true as double[], timestamp as DateTime[]; other columns are not needed here.

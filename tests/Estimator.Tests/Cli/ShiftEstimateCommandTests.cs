@@ -14,7 +14,7 @@ public sealed class ShiftEstimateCommandTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private static string World(string file) => Path.Combine(SharedScenarios(), "covariate_shift_subgroup", file);
+    private static string World(string file) => Path.Combine(SharedScenarios.Root, "covariate_shift_subgroup", file);
 
     private static string[] Command(string output, params string[] extra) =>
     [
@@ -94,19 +94,5 @@ public sealed class ShiftEstimateCommandTests : IDisposable
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains(mentioned, stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
-    }
-
-    private static string SharedScenarios()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/scenarios not found above " + AppContext.BaseDirectory);
     }
 }

@@ -11,7 +11,7 @@ internal static class RegressionWorldFiles
 {
     public static readonly string[] Features = ["x1", "x2", "x3", "g"];
 
-    public static string Directory { get; } = Find();
+    public static string Directory { get; } = SharedScenarios.World("regression_covariate_shift");
 
     public static string Reference => Path.Combine(Directory, "reference.parquet");
 
@@ -88,18 +88,4 @@ internal static class RegressionWorldFiles
     }
 
     private static string Quote(string path) => path.Replace("'", "''", StringComparison.Ordinal);
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "scenarios", "regression_covariate_shift");
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/scenarios/regression_covariate_shift not found above " + AppContext.BaseDirectory);
-    }
 }
