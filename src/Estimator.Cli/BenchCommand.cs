@@ -32,19 +32,19 @@ internal static class BenchCommand
     {
         var rows = new Option<int?>("--rows") { Description = "Analysis rows to generate (not with --input)." };
         var referenceRows = new Option<int?>("--reference-rows") { Description = "Reference rows to generate (default: as many as --rows, or 1,000,000 with --input)." };
-        var chunkSize = new Option<int>("--chunk-size") { Description = "Rows per chunk.", DefaultValueFactory = _ => 10_000 };
-        var metrics = new Option<string>("--metrics") { Description = "Comma-separated metrics (default roc_auc,precision,recall; with --problem regression all six DLE metrics).", DefaultValueFactory = _ => "roc_auc,precision,recall" };
-        var threads = new Option<int>("--threads") { Description = "Threads to use (0: one per core).", DefaultValueFactory = _ => 0 };
+        var chunkSize = Defaulted.Option<int>("--chunk-size", 10_000, "Rows per chunk.");
+        var metrics = Defaulted.Option("--metrics", "roc_auc,precision,recall", "Comma-separated metrics (default roc_auc,precision,recall; with --problem regression all six DLE metrics).");
+        var threads = Defaulted.Option<int>("--threads", 0, "Threads to use (0: one per core).");
         var writeData = new Option<string?>("--write-data") { Description = "Also write the generated reference and analysis to DIR/reference.* and DIR/analysis.* (Parquet and CSV)." };
-        var writeFormat = new Option<string>("--write-format") { Description = "Formats --write-data writes: both, parquet or csv.", DefaultValueFactory = _ => "both" };
+        var writeFormat = Defaulted.Option<string>("--write-format", "both", "Formats --write-data writes: both, parquet or csv.");
         writeFormat.AcceptOnlyFromAmong("both", "parquet", "csv");
         var writeOnly = new Option<bool>("--write-only") { Description = "With --write-data: write the data and stop (no fit, no estimate)." };
         var input = new Option<string?>("--input") { Description = "Analysis Parquet file to stream through the estimator instead of generated analysis rows." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the generated data.", DefaultValueFactory = _ => 42 };
-        var repeat = new Option<int>("--repeat") { Description = "Runs of fit and of estimate; the medians are reported.", DefaultValueFactory = _ => 3 };
+        var seed = Defaulted.Option<int>("--seed", 42, "Seed of the generated data.");
+        var repeat = Defaulted.Option<int>("--repeat", 3, "Runs of fit and of estimate; the medians are reported.");
         var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr." };
-        var classes = new Option<int>("--classes") { Description = "Classes of the generated model: 2 (binary CBPE) or 3 and more (multiclass CBPE on synthetic data).", DefaultValueFactory = _ => 2 };
-        var problem = new Option<string>("--problem") { Description = "classification (CBPE) or regression (DLE on synthetic data).", DefaultValueFactory = _ => "classification" };
+        var classes = Defaulted.Option<int>("--classes", 2, "Classes of the generated model: 2 (binary CBPE) or 3 and more (multiclass CBPE on synthetic data).");
+        var problem = Defaulted.Option<string>("--problem", "classification", "classification (CBPE) or regression (DLE on synthetic data).");
         problem.AcceptOnlyFromAmong("classification", "regression");
 
         var command = new Command("bench", "Benchmark: fit and estimate on seeded data of a given size (or an analysis file); prints one JSON object.")

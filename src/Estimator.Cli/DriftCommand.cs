@@ -11,16 +11,8 @@ internal static class DriftCommand
         var columns = new Option<string>("--columns") { Description = "Comma-separated input columns to compare.", Required = true };
         var categorical = new Option<string?>("--categorical") { Description = "Columns to treat as categorical whatever their type (e.g. an integer label)." };
         var continuous = new Option<string?>("--continuous") { Description = "Columns to treat as continuous whatever their type." };
-        var continuousMethods = new Option<string>("--continuous-methods")
-        {
-            Description = "Methods for continuous columns: kolmogorov_smirnov, jensen_shannon, wasserstein, hellinger.",
-            DefaultValueFactory = _ => "jensen_shannon",
-        };
-        var categoricalMethods = new Option<string>("--categorical-methods")
-        {
-            Description = "Methods for categorical columns: chi2, jensen_shannon, l_infinity, hellinger.",
-            DefaultValueFactory = _ => "jensen_shannon",
-        };
+        var continuousMethods = Defaulted.Option<string>("--continuous-methods", "jensen_shannon", "Methods for continuous columns: kolmogorov_smirnov, jensen_shannon, wasserstein, hellinger.");
+        var categoricalMethods = Defaulted.Option<string>("--categorical-methods", "jensen_shannon", "Methods for categorical columns: chi2, jensen_shannon, l_infinity, hellinger.");
         var multivariate = new Option<string?>("--multivariate") { Description = "Also a multivariate method: reconstruction (PCA reconstruction error) or classifier (domain classifier)." };
         multivariate.AcceptOnlyFromAmong([.. MultivariateDrifts.Names]);
 

@@ -11,13 +11,9 @@ internal static class EstimateCommand
         var analysis = new Option<string>("--analysis") { Description = "Analysis data to estimate (Parquet or CSV).", Required = true };
         var targets = new Option<string?>("--targets") { Description = "Targets that arrived later (Parquet or CSV), left-joined to the analysis rows by --id-column." };
         var idColumn = new Option<string?>("--id-column") { Description = "Row id column shared by --analysis and --targets." };
-        var yPredProba = new Option<string>("--y-pred-proba")
-        {
-            Description = "Score column (probability of the positive class), or for a multiclass model CLASS=COLUMN pairs separated by commas, e.g. a=score_a,b=score_b,c=score_c.",
-            DefaultValueFactory = _ => "y_pred_proba",
-        };
-        var yPred = new Option<string>("--y-pred") { Description = "Predicted label column (0/1; class labels for a multiclass model; the predicted value for a regression model).", DefaultValueFactory = _ => "y_pred" };
-        var yTrue = new Option<string>("--y-true") { Description = "Target column (0/1; class labels for a multiclass model; the actual value for a regression model) in the reference (and in --targets).", DefaultValueFactory = _ => "y_true" };
+        var yPredProba = Defaulted.Option<string>("--y-pred-proba", "y_pred_proba", "Score column (probability of the positive class), or for a multiclass model CLASS=COLUMN pairs separated by commas, e.g. a=score_a,b=score_b,c=score_c.");
+        var yPred = Defaulted.Option<string>("--y-pred", "y_pred", "Predicted label column (0/1; class labels for a multiclass model; the predicted value for a regression model).");
+        var yTrue = Defaulted.Option<string>("--y-true", "y_true", "Target column (0/1; class labels for a multiclass model; the actual value for a regression model) in the reference (and in --targets).");
         var perClass = new Option<bool>("--per-class") { Description = "Multiclass models: also write each class's one-vs-rest roc_auc, f1, precision, recall and specificity (rows with the class column set)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "Timestamp column; rows are sorted by it before chunking. Needed for --chunk-period." };
         // Chunking options are read as text and parsed by Core's ChunkingSyntax, so a bad value is one clear error
@@ -26,15 +22,14 @@ internal static class EstimateCommand
         var chunkNumber = new Option<string?>("--chunk-number") { Description = "Number of chunks (size = rows / number)." };
         var chunkPeriod = new Option<string?>("--chunk-period") { Description = "Calendar period per chunk: " + ChunkingSyntax.PeriodSpellings + "." };
         var incomplete = new Option<string?>("--incomplete") { Description = "Rows left over after the last whole chunk: keep (a short last chunk, the default), drop, or append (to the last chunk)." };
-        var metrics = new Option<string>("--metrics")
-        {
-            Description = "Comma-separated metrics. Classification: " + string.Join(", ", MetricNames.All)
-                + ". Regression: " + string.Join(", ", DleMetrics.All.Select(m => m.Name())) + " (when --metrics is not given: all six, as NannyML).",
-            DefaultValueFactory = _ => "roc_auc,precision,recall,f1,accuracy,specificity",
-        };
-        var calibration = new Option<string>("--calibration") { Description = "Isotonic calibration of scores: auto (NannyML's check decides), always or never.", DefaultValueFactory = _ => "auto" };
+        var metrics = Defaulted.Option(
+            "--metrics",
+            "roc_auc,precision,recall,f1,accuracy,specificity",
+            "Comma-separated metrics. Classification: " + string.Join(", ", MetricNames.All)
+                + ". Regression: " + string.Join(", ", DleMetrics.All.Select(m => m.Name())) + " (when --metrics is not given: all six, as NannyML).");
+        var calibration = Defaulted.Option<string>("--calibration", "auto", "Isotonic calibration of scores: auto (NannyML's check decides), always or never.");
         calibration.AcceptOnlyFromAmong("auto", "always", "never");
-        var normalization = new Option<string>("--confusion-matrix-normalization") { Description = "For confusion_matrix: none (counts), all, true or pred.", DefaultValueFactory = _ => "none" };
+        var normalization = Defaulted.Option<string>("--confusion-matrix-normalization", "none", "For confusion_matrix: none (counts), all, true or pred.");
         normalization.AcceptOnlyFromAmong("none", "all", "true", "pred");
         var businessValue = new Option<string?>("--business-value-matrix") { Description = "For business_value: the value of TN,FP,FN,TP, e.g. \"2,-5,-10,10\"." };
         var perPrediction = new Option<bool>("--business-value-per-prediction") { Description = "Normalise business value per prediction." };
@@ -43,31 +38,19 @@ internal static class EstimateCommand
             Description = "Per-metric threshold, repeatable: METRIC=std:LOWER,UPPER (multipliers of the reference std; empty disables a side) or METRIC=constant:LOWER,UPPER.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var model = new Option<string>("--model") { Description = "Model name written to the estimate file.", DefaultValueFactory = _ => "model" };
+        var model = Defaulted.Option<string>("--model", "model", "Model name written to the estimate file.");
         var output = new Option<string>("--out") { Description = "Estimate file to write: .parquet, .csv or .json.", Required = true };
         var saveFitted = new Option<string?>("--save-fitted") { Description = "Also write the fitted estimator (JSON) here, to reuse without refitting." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the estimated (and realized) performance per chunk here: .png or .svg." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress on stderr (progress shows only when stderr is a terminal)." };
-        var problemOption = new Option<string>("--problem")
-        {
-            Description = "classification (binary or multiclass CBPE, the default) or regression (direct loss estimation from --features).",
-            DefaultValueFactory = _ => "classification",
-        };
+        var problemOption = Defaulted.Option<string>("--problem", "classification", "classification (binary or multiclass CBPE, the default) or regression (direct loss estimation from --features).");
         var features = new Option<string?>("--features")
         {
             Description = "The model's input columns, comma-separated. Regression: DLE learns each row's expected loss from them and the prediction. Classification with --estimator auto or weighted: the domain classifier learns the shift from them (numeric or categorical, as drift reads them).",
         };
-        var estimator = new Option<string>("--estimator")
-        {
-            Description = "Binary classification: cbpe (plain CBPE, NannyML's), weighted (importance-weighted CBPE: a domain classifier on --features reweights the reference), prior (prior-shift corrected CBPE: the chunk's class prior re-estimated by EM) or auto (chosen per chunk from the evidence; the estimate file's estimator column names it).",
-            DefaultValueFactory = _ => "cbpe",
-        };
-        var domainClassifier = new Option<string>("--domain-classifier")
-        {
-            Description = "With --estimator auto or weighted: logistic (logistic regression, the default) or boosting (gradient-boosted trees, scored out of fold).",
-            DefaultValueFactory = _ => "logistic",
-        };
-        var seed = new Option<int>("--seed") { Description = "Regression: seed of the error models (same seed, same estimates).", DefaultValueFactory = _ => 42 };
+        var estimator = Defaulted.Option<string>("--estimator", "cbpe", "Binary classification: cbpe (plain CBPE, NannyML's), weighted (importance-weighted CBPE: a domain classifier on --features reweights the reference), prior (prior-shift corrected CBPE: the chunk's class prior re-estimated by EM) or auto (chosen per chunk from the evidence; the estimate file's estimator column names it).");
+        var domainClassifier = Defaulted.Option<string>("--domain-classifier", "logistic", "With --estimator auto or weighted: logistic (logistic regression, the default) or boosting (gradient-boosted trees, scored out of fold).");
+        var seed = Defaulted.Option<int>("--seed", 42, "Regression: seed of the error models (same seed, same estimates).");
         var tune = new Option<bool>("--tune") { Description = "Regression: tune the error models' hyperparameters on a 20 % validation split of the reference (slower)." };
 
         var command = new Command(

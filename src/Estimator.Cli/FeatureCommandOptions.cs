@@ -50,7 +50,7 @@ internal sealed class FeatureCommandOptions
 
     public Option<string?> ChunkPeriod { get; } = new("--chunk-period") { Description = "Calendar period per chunk: day, week, month, quarter or year (pandas' D, W, M, Q, Y also accepted)." };
 
-    public Option<string> Model { get; } = new("--model") { Description = "Model name written to the output file.", DefaultValueFactory = _ => "model" };
+    public Option<string> Model { get; } = Defaulted.Option("--model", "model", "Model name written to the output file.");
 
     public Option<string> Output { get; } = new("--out") { Description = "File to write: .parquet, .csv or .json (one row per chunk × calculator × column × method).", Required = true };
 

@@ -9,11 +9,11 @@ internal static class GenerateCommand
     {
         var scenario = new Option<string>("--scenario") { Description = "The world: " + string.Join(", ", ScenarioNames.All) + ".", Required = true };
         scenario.AcceptOnlyFromAmong([.. ScenarioNames.All]);
-        var rows = new Option<int>("--rows") { Description = "Rows in each of the reference and analysis periods.", DefaultValueFactory = _ => 20_000 };
-        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same files.", DefaultValueFactory = _ => 42 };
+        var rows = Defaulted.Option<int>("--rows", 20_000, "Rows in each of the reference and analysis periods.");
+        var seed = Defaulted.Option<int>("--seed", 42, "Random seed; the same seed gives the same files.");
         var uncalibrated = new Option<bool>("--uncalibrated") { Description = "Give the model over-confident (uncalibrated) scores." };
-        var batches = new Option<int>("--label-batches") { Description = "For label_delay: number of target files, by arrival.", DefaultValueFactory = _ => 3 };
-        var analysisFiles = new Option<int>("--analysis-files") { Description = "Cut the analysis into this many files, analysis/part-NNNN.parquet in time order (a backlog of arrivals for the job host).", DefaultValueFactory = _ => 1 };
+        var batches = Defaulted.Option<int>("--label-batches", 3, "For label_delay: number of target files, by arrival.");
+        var analysisFiles = Defaulted.Option<int>("--analysis-files", 1, "Cut the analysis into this many files, analysis/part-NNNN.parquet in time order (a backlog of arrivals for the job host).");
         var output = new Option<string>("--out") { Description = "Directory to write reference.parquet, analysis.parquet and the target file(s) into.", Required = true };
 
         var command = new Command("generate", "Write a synthetic scenario whose ground truth is known: a binary classifier's, or a regression model's (regression_*).")

@@ -13,16 +13,8 @@ internal static class ServeCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var config = new Option<string>("--config") { Description = "The host configuration (YAML), e.g. datasets/demo/estimator.yaml.", Required = true };
-        var urls = new Option<string>("--urls")
-        {
-            Description = "Where to listen (semicolon-separated URLs). Only loopback by default; for remote access configure dashboard.authorization.",
-            DefaultValueFactory = _ => EstimatorHost.DefaultUrl,
-        };
-        var role = new Option<string>("--role")
-        {
-            Description = "all: jobs and dashboard; worker: jobs only (HTTP serves /health only); web: dashboard only. worker and web need postgres storage.",
-            DefaultValueFactory = _ => "all",
-        };
+        var urls = Defaulted.Option<string>("--urls", EstimatorHost.DefaultUrl, "Where to listen (semicolon-separated URLs). Only loopback by default; for remote access configure dashboard.authorization.");
+        var role = Defaulted.Option<string>("--role", "all", "all: jobs and dashboard; worker: jobs only (HTTP serves /health only); web: dashboard only. worker and web need postgres storage.");
         role.AcceptOnlyFromAmong("all", "worker", "web");
         var command = new Command("serve", "Run the job host: per model, recurring calibrate and estimate jobs on its schedule, and the dashboard at /hangfire.")
         {

@@ -10,7 +10,7 @@ namespace Estimator.Calculators;
 /// 0/1 for binary models, the index into <see cref="Classes"/> for multiclass models, the value for regression models.
 /// Arrays are not copied: callers hand them over and must not mutate them afterwards.
 /// </remarks>
-public sealed class ModelData
+public sealed record ModelData
 {
     /// <summary>Creates a period's rows; set the roles the data has with the init-only properties.</summary>
     /// <param name="count">Number of rows; every array given must have this length.</param>
@@ -119,15 +119,7 @@ public sealed class ModelData
 
     /// <summary>Returns a copy with the given targets (labels that arrived later).</summary>
     /// <param name="targets">One target per row, or null.</param>
-    public ModelData WithTargets(double[]? targets) => new(Count, Timestamps)
-    {
-        Scores = Scores,
-        Classes = Classes,
-        ClassScores = ClassScores,
-        Predictions = Predictions,
-        Targets = targets,
-        Features = Features,
-    };
+    public ModelData WithTargets(double[]? targets) => this with { Targets = targets };
 
     /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>), copied.</summary>
     /// <param name="start">First row.</param>

@@ -92,15 +92,14 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
 
     private ChannelSpec? ReadChannel(YamlNode node, string path)
     {
-        var map = nodes.Mapping(node, path, NotifyKeys);
-        if (map is null)
+        if (nodes.Mapping(node, path, NotifyKeys) is not { } map)
         {
             return null;
         }
 
         var before = nodes.ProblemCount;
         var kind = nodes.RequiredChoice(map, "kind", path, "expected webhook, slack or pagerduty", ("WEBHOOK", NotifyKind.Webhook), ("SLACK", NotifyKind.Slack), ("PAGERDUTY", NotifyKind.PagerDuty));
-        var url = nodes.Required(map, "url", path) is { } urlNode ? Url(urlNode, path + ".url") : null;
+        var url = RequiredUrl(map, path);
         var routingKey = nodes.Secret(map, "routing_key", "routing_key_env", path);
         if (kind == NotifyKind.PagerDuty && ConfigNodes.Get(map, "routing_key") is null && ConfigNodes.Get(map, "routing_key_env") is null)
         {
@@ -119,9 +118,15 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
             : new ChannelSpec(name, kind.Value, url, kind == NotifyKind.PagerDuty ? routingKey : null, severities, map.Start);
     }
 
-    /// <summary>An absolute http:// or https:// URL.</summary>
-    public Uri? Url(YamlNode node, string path)
+    /// <summary>The mapping's required <c>url</c>: an absolute http:// or https:// URL (a webhook, a channel, a remediation target).</summary>
+    public Uri? RequiredUrl(YamlMappingNode map, string path)
     {
+        if (nodes.Required(map, "url", path) is not { } node)
+        {
+            return null;
+        }
+
+        path += ".url";
         if (nodes.NonEmptyString(node, path) is not { } text)
         {
             return null;

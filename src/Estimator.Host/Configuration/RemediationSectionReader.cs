@@ -65,7 +65,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var before = nodes.ProblemCount;
         var on = nodes.RequiredChoice(map, "on", path, "expected P1, P2 or P3 (the least severity that triggers the action)", ("P1", Severity.P1), ("P2", Severity.P2), ("P3", Severity.P3));
         var kind = nodes.Required(map, "kind", path) is { } kindNode ? Kind(kindNode, path + ".kind") : null;
-        var url = nodes.Required(map, "url", path) is { } urlNode ? notify.Url(urlNode, path + ".url") : null;
+        var url = notify.RequiredUrl(map, path);
         var token = nodes.Secret(map, "bearer_token", "bearer_token_env", path);
         var timeout = ConfigNodes.Get(map, "timeout_seconds") is { } t ? nodes.PositiveSeconds(t, path + ".timeout_seconds") : null;
         var headers = ConfigNodes.Get(map, "headers") is { } h ? Headers(h, path + ".headers", token is not null) : new Dictionary<string, string>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Estimator.Drift;
 
 namespace Estimator.Host.Notifications;
@@ -7,6 +8,12 @@ namespace Estimator.Host.Notifications;
 public static class NotificationPayloads
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
+    private static readonly JsonSerializerOptions EvidenceJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new FiniteOrNull() },
+    };
 
     /// <summary>
     /// The generic webhook's body: <c>id</c>, <c>model</c>, <c>metric</c>, <c>rule</c>, <c>severity</c> (P1|P2|P3),
@@ -122,34 +129,29 @@ public static class NotificationPayloads
             : string.Create(CultureInfo.InvariantCulture, $"{e.Method} {e.Value:0.####}{(e.UpperThreshold is double u ? $" > {u:0.####}" : "")}");
     }
 
-    private static JsonArray? Drift(IReadOnlyList<DriftEvidence>? evidence)
+    /// <summary>
+    /// The evidence as its record reads, in snake case: the payload's field names are the record's own, so a field added
+    /// to <see cref="DriftEvidence"/> reaches the webhook without a second list to keep in step.
+    /// </summary>
+    private static JsonNode? Drift(IReadOnlyList<DriftEvidence>? evidence) =>
+        evidence is null ? null : JsonSerializer.SerializeToNode(evidence, EvidenceJson);
+
+    /// <summary>Non-finite numbers (an undefined statistic) as null, as <see cref="Number"/> writes them.</summary>
+    private sealed class FiniteOrNull : JsonConverter<double>
     {
-        if (evidence is null)
-        {
-            return null;
-        }
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
 
-        var array = new JsonArray();
-        foreach (var e in evidence)
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
         {
-            array.Add(new JsonObject
+            if (double.IsFinite(value))
             {
-                ["column"] = e.Column,
-                ["column_kind"] = e.ColumnKind,
-                ["method"] = e.Method,
-                ["value"] = Number(e.Value),
-                ["p_value"] = Number(e.PValue),
-                ["lower_threshold"] = Number(e.LowerThreshold),
-                ["upper_threshold"] = Number(e.UpperThreshold),
-                ["alert"] = e.Alert,
-                ["alerting_chunks"] = e.AlertingChunks,
-                ["chunks"] = e.Chunks,
-                ["exceedance"] = Number(e.Exceedance),
-                ["importance"] = Number(e.Importance),
-            });
+                writer.WriteNumberValue(value);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
         }
-
-        return array;
     }
 
     internal static JsonValue? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;

@@ -40,7 +40,7 @@ internal static class ShiftWindowEstimate
             var e = estimates[k];
             var metric = components[k].Metric;
             var used = metric.RequiresPredictions() && data.Predictions is { } p ? CountLabelled(p) : data.Count;
-            metrics[k] = new WindowMetric(e.Metric, metric, e.Estimated, e.SamplingError, e.LowerConfidenceBound, e.UpperConfidenceBound, e.LowerThreshold, e.UpperThreshold, e.Alert, used);
+            metrics[k] = new WindowMetric(e, metric, used);
         }
 
         return (metrics, estimates[0].Estimator ?? fitted.Options.Estimator.Name(), estimates[0].EffectiveSampleSize);

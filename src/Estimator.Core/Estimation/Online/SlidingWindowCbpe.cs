@@ -103,6 +103,7 @@ public sealed class SlidingWindowCbpe
 
         var options = _fitted.Options;
         var result = new WindowMetric[components.Count];
+        var window = new Chunk("window", 0, 0, Count - 1, null, null);
         for (var k = 0; k < components.Count; k++)
         {
             var component = components[k];
@@ -115,17 +116,7 @@ public sealed class SlidingWindowCbpe
             };
             var rows = metric.RequiresPredictions() ? _labelled.Count : Count;
             var samplingError = component.SamplingError.For(rows);
-            result[k] = new WindowMetric(
-                component.Name,
-                metric,
-                estimated,
-                samplingError,
-                component.LowerBound(estimated, samplingError),
-                component.UpperBound(estimated, samplingError),
-                component.LowerThreshold,
-                component.UpperThreshold,
-                component.IsAlert(estimated),
-                rows);
+            result[k] = new WindowMetric(component.Row(window, Period.Analysis, estimated, samplingError, null, null), metric, rows);
         }
 
         return result;
