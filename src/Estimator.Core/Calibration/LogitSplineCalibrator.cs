@@ -43,39 +43,55 @@ public sealed class LogitSplineCalibrator
             return null;
         }
 
+        // The basis of every weighted row once; each Newton step then sums plain arrays (the hot loop of the fit).
         const int k = KnotCount;
+        var rows = new List<int>(scores.Length);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (weights[i] > 0)
+            {
+                rows.Add(i);
+            }
+        }
+
+        var design = new double[rows.Count * k];
+        for (var j = 0; j < rows.Count; j++)
+        {
+            Basis(scores[rows[j]], knots, design.AsSpan(j * k, k));
+        }
+
         var beta = new double[k];
-        var basis = new double[k];
+        var sums = new double[k * k];
+        var gradientSums = new double[k];
         for (var iteration = 0; iteration < 50; iteration++)
         {
-            var gradient = Vector<double>.Build.Dense(k);
-            var hessian = Matrix<double>.Build.Dense(k, k);
-            for (var i = 0; i < scores.Length; i++)
+            Array.Clear(sums);
+            Array.Clear(gradientSums);
+            for (var j = 0; j < rows.Count; j++)
             {
-                if (!(weights[i] > 0))
-                {
-                    continue;
-                }
-
-                Basis(scores[i], knots, basis);
+                var i = rows[j];
+                var basis = design.AsSpan(j * k, k);
                 var p = Sigmoid(Dot(beta, basis));
                 var v = weights[i] * p * (1 - p);
                 var r = weights[i] * (targets[i] - p);
                 for (var a = 0; a < k; a++)
                 {
-                    gradient[a] += r * basis[a];
+                    gradientSums[a] += r * basis[a];
                     for (var b = 0; b <= a; b++)
                     {
-                        hessian[a, b] += v * basis[a] * basis[b];
+                        sums[(a * k) + b] += v * basis[a] * basis[b];
                     }
                 }
             }
 
+            var gradient = Vector<double>.Build.Dense(gradientSums);
+            var hessian = Matrix<double>.Build.Dense(k, k);
             for (var a = 0; a < k; a++)
             {
-                for (var b = 0; b < a; b++)
+                for (var b = 0; b <= a; b++)
                 {
-                    hessian[b, a] = hessian[a, b];
+                    hessian[a, b] = sums[(a * k) + b];
+                    hessian[b, a] = sums[(a * k) + b];
                 }
             }
 
