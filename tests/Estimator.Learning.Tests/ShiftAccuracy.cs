@@ -22,13 +22,14 @@ internal static class ShiftAccuracy
 
     public static readonly ShiftEstimator[] Estimators = [ShiftEstimator.Cbpe, ShiftEstimator.Weighted, ShiftEstimator.Prior, ShiftEstimator.Auto];
 
-    public static List<AccuracyCell> Measure(string world, ModelData reference, ModelData analysis, double[] trueProbabilities, IEnumerable<ShiftEstimator> estimators)
+    public static List<AccuracyCell> Measure(
+        string world, ModelData reference, ModelData analysis, double[] trueProbabilities, IEnumerable<ShiftEstimator> estimators, DomainLearner learner = DomainLearner.LogisticRegression)
     {
         var cells = new List<AccuracyCell>();
         var cbpe = new CbpeOptions { Metrics = Metrics, Chunking = Chunking.BySize(5000) };
         foreach (var estimator in estimators)
         {
-            var options = new ShiftAwareCbpeOptions { Cbpe = cbpe, Estimator = estimator, Features = ClassificationWorld.Features };
+            var options = new ShiftAwareCbpeOptions { Cbpe = cbpe, Estimator = estimator, Features = ClassificationWorld.Features, Learner = learner };
             var fitted = new ShiftAwareCbpeCalculator(options).Fit(reference, ComputeOptions.Default);
             var result = fitted.Estimate(analysis, world, ComputeOptions.Default);
             var choices = string.Concat(result.Evidence.Select(e => e.Estimator switch { ShiftEstimator.Weighted => 'w', ShiftEstimator.Prior => 'p', _ => 'c' }));

@@ -112,8 +112,40 @@ internal sealed class ShiftReference(DomainFeatureMatrix encoder, float[] matrix
         NullSpread = Math.Max(sd, mannWhitney);
     }
 
+    // Fitted on first use, once even when chunks are estimated in parallel (the spline may be null, hence the flag).
+    private Calibration.IsotonicCalibrator? _calibrator;
+    private Calibration.LogitSplineCalibrator? _spline;
+    private bool _splineFitted;
+    private object? _splineLock;
+
+    /// <summary>
+    /// The isotonic calibrator of the labelled rows, fitted on first use: the prior-shift correction's calibration when
+    /// plain CBPE's check left the scores as they are.
+    /// </summary>
+    public Calibration.IsotonicCalibrator Calibrator => LazyInitializer.EnsureInitialized(ref _calibrator, () => WeightedCalibrator(Ones(Count)));
+
+    /// <summary>The logit-spline calibrator of the labelled rows without weights, fitted on first use; null when it cannot be fitted.</summary>
+    public Calibration.LogitSplineCalibrator? SplineCalibrator =>
+        LazyInitializer.EnsureInitialized(ref _spline, ref _splineFitted, ref _splineLock, () => WeightedSplineCalibrator(Ones(Count)));
+
     /// <summary>The weighted isotonic calibrator of the labelled rows under <paramref name="weights"/> (timestamp order).</summary>
     public Calibration.IsotonicCalibrator WeightedCalibrator(ReadOnlySpan<double> weights)
+    {
+        var (s, y, w) = SortedByScore(weights);
+        return Calibration.IsotonicCalibrator.FitSortedWeighted(s, y, w);
+    }
+
+    /// <summary>The weighted logit-spline calibrator of the labelled rows under <paramref name="weights"/> (timestamp order); null when it cannot be fitted.</summary>
+    public Calibration.LogitSplineCalibrator? WeightedSplineCalibrator(ReadOnlySpan<double> weights)
+    {
+        var (s, y, w) = SortedByScore(weights);
+        return Calibration.LogitSplineCalibrator.FitSortedWeighted(s, y, w);
+    }
+
+    private static double[] Ones(int n) => Enumerable.Repeat(1.0, n).ToArray();
+
+    /// <summary>Scores, targets and weights of the labelled rows in ascending score order.</summary>
+    private (double[] Scores, double[] Targets, double[] Weights) SortedByScore(ReadOnlySpan<double> weights)
     {
         var n = Count;
         var s = new double[n];
@@ -127,6 +159,6 @@ internal sealed class ShiftReference(DomainFeatureMatrix encoder, float[] matrix
             w[k] = weights[row];
         }
 
-        return Calibration.IsotonicCalibrator.FitSortedWeighted(s, y, w);
+        return (s, y, w);
     }
 }
