@@ -4,10 +4,19 @@ using Estimator;
 using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Learning;
+using Estimator.Learning.Benchmarks;
+using Estimator.Scenarios.Shift;
 
 // Times DLE on seeded synthetic regression data: fit on N reference rows, estimate N analysis rows.
 // Usage: dotnet run -c Release --project tests/Estimator.Learning.Benchmarks -- [rows=1000000] [metrics=mae,rmse]
-// or `-- score [rows=1000000]`: one thread scoring one error model (100 trees, 31 leaves) by QuickScorer and by the tree walk.
+// or `-- score [rows=1000000]`: one thread scoring one error model (100 trees, 31 leaves) by QuickScorer and by the tree walk;
+// or `-- sweep FAMILY FIRST COUNT`: shift-aware CBPE against the sampling floor on COUNT fresh seeds of a shift world family.
+if (args.Length == 4 && args[0] == "sweep")
+{
+    Console.Write(ShiftSweep.Run(Enum.Parse<ShiftWorldFamily>(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)));
+    return;
+}
+
 if (args.Length > 0 && args[0] == "score")
 {
     ScoringBench.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000);

@@ -2,6 +2,7 @@ using Estimator.Calculators;
 using Estimator.Estimation;
 using Estimator.Estimation.Shift;
 using Estimator.Metrics;
+using Estimator.Scenarios.Shift;
 
 namespace Estimator.Learning.Tests;
 
@@ -29,7 +30,7 @@ internal static class ShiftAccuracy
         var cbpe = new CbpeOptions { Metrics = Metrics, Chunking = Chunking.BySize(5000) };
         foreach (var estimator in estimators)
         {
-            var options = new ShiftAwareCbpeOptions { Cbpe = cbpe, Estimator = estimator, Features = ClassificationWorld.Features, Learner = learner };
+            var options = new ShiftAwareCbpeOptions { Cbpe = cbpe, Estimator = estimator, Features = ShiftWorldPeriod.FeatureNames, Learner = learner };
             var fitted = new ShiftAwareCbpeCalculator(options).Fit(reference, ComputeOptions.Default);
             var result = fitted.Estimate(analysis, world, ComputeOptions.Default);
             var choices = string.Concat(result.Evidence.Select(e => e.Estimator switch { ShiftEstimator.Weighted => 'w', ShiftEstimator.Prior => 'p', _ => 'c' }));

@@ -1,38 +1,29 @@
 using System.Globalization;
 using System.Text;
 using Estimator.Estimation.Shift;
+using Estimator.Learning.Tests;
 using Estimator.Metrics;
 using Estimator.Scenarios.Shift;
-using Xunit.Abstractions;
 
-namespace Estimator.Learning.Tests;
+namespace Estimator.Learning.Benchmarks;
 
 /// <summary>
 /// A measurement, not a check: weighted, prior and auto against the sampling floor on many fresh seeds of one world
-/// family, for judging a change to the estimators by more than the few seeds <see cref="ShiftFreshSeedTests"/> keeps.
-/// Runs only when <c>SHIFT_SWEEP=FAMILY,FIRST,COUNT</c> is set (e.g. <c>PriorShift,1000,24</c>, about 6 s a seed);
-/// <c>SHIFT_SWEEP_OUT=FILE</c> also writes the table to a file.
+/// family, for judging a change to the estimators by more than the few seeds <c>ShiftFreshSeedTests</c> keeps.
+/// <c>dotnet run -c Release --project tests/Estimator.Learning.Benchmarks -- sweep PriorShift 1000 24</c> (about 6 s a
+/// seed); the harness is the tests' own <c>ShiftAccuracy</c>, compiled in here.
 /// </summary>
 /// <remarks>
 /// Per seed: auto's choices and, per metric, auto's error / floor, the ratio the target allows ((error − 0.002) / floor,
 /// at most 1.5) and the band coverage; then per estimator and metric the mean and worst ratio and the seeds above 1.5.
 /// </remarks>
-public sealed class ShiftSeedSweep(ITestOutputHelper output)
+internal static class ShiftSweep
 {
     private static readonly string[] Estimators = ["weighted", "prior", "auto"];
 
-    [Fact]
-    public void Sweep_PrintsTheRatioToTheFloor_WhenAskedFor()
+    /// <summary>The per-seed lines and the summary table, as text.</summary>
+    public static string Run(ShiftWorldFamily family, int first, int count)
     {
-        if (Environment.GetEnvironmentVariable("SHIFT_SWEEP") is not { Length: > 0 } spec)
-        {
-            return;
-        }
-
-        var parts = spec.Split(',');
-        var family = Enum.Parse<ShiftWorldFamily>(parts[0]);
-        var first = int.Parse(parts[1], CultureInfo.InvariantCulture);
-        var count = int.Parse(parts[2], CultureInfo.InvariantCulture);
         var metrics = ShiftAccuracy.Metrics.Select(m => m.ToName()).ToArray();
         var ratios = Estimators.ToDictionary(e => e, _ => metrics.Select(_ => new List<double>()).ToArray());
         var log = new StringBuilder();
@@ -72,10 +63,6 @@ public sealed class ShiftSeedSweep(ITestOutputHelper output)
             log.Append(CultureInfo.InvariantCulture, $"  {estimator,-8} | {string.Join(" | ", columns)}\n");
         }
 
-        output.WriteLine(log.ToString());
-        if (Environment.GetEnvironmentVariable("SHIFT_SWEEP_OUT") is { Length: > 0 } file)
-        {
-            File.WriteAllText(file, log.ToString());
-        }
+        return log.ToString();
     }
 }
