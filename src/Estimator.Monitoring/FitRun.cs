@@ -137,17 +137,13 @@ internal sealed class FitRun(StoreContext context, ChunkFiles files, ChunkFormat
                 return new DleCalculator(model.ToDleOptions()).FitDle(reference.Data.SortedByTimestamp(), ComputeOptions.Default);
             }
 
-            if (model.IsShiftAware())
-            {
-                // Read as `estimator estimate --estimator` reads it: outputs, then the features of the same file.
-                var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-                return new ShiftAwareCbpeCalculator(model.ToShiftOptions()).Fit(reference.Set.WithFeatures(model.Reference, model.Features), ComputeOptions.Default);
-            }
-
             if (!model.IsMulticlass())
             {
+                // A shift-aware estimator reads it as `estimator estimate --estimator` does: outputs, then the features of the same file.
                 var reference = PredictionFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);
-                return Cbpe.Fit(reference.Set, model.Options);
+                return model.IsShiftAware()
+                    ? new ShiftAwareCbpeCalculator(model.ToShiftOptions()).Fit(reference.Set.WithFeatures(model.Reference, model.Features), ComputeOptions.Default)
+                    : Cbpe.Fit(reference.Set, model.Options);
             }
 
             var data = MulticlassFileReader.Read(model.Reference, model.Columns with { Id = null }, requireTargets: true, requirePredictions: needsPredictions);

@@ -81,7 +81,6 @@ internal static class RowFile
         }
     }
 
-    /// <summary>A double column as Parquet nulls where the value is NaN.</summary>
     /// <summary>
     /// Opens a row file of the store and hands its reader and columns to <paramref name="read"/>; an unreadable file
     /// (I/O or format error) is an <see cref="EstimatorDataException"/> naming it.
@@ -104,6 +103,7 @@ internal static class RowFile
         }
     }
 
+    /// <summary>A double column as Parquet nulls where the value is NaN.</summary>
     internal static double?[] Nullable(double[] values)
     {
         var result = new double?[values.Length];

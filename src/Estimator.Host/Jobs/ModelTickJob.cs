@@ -45,7 +45,8 @@ public sealed class ModelTickJob(EstimatorConfig config, IModelStore store, RunS
             var now = time.GetUtcNow().UtcDateTime;
             using var connection = storage.GetConnection();
             var last = RunStamps.LastTick(connection);
-            var recorded = RunStamps.All(connection);
+            // Read at the first due model: most ticks find none due, and the hash holds two lines per model.
+            Dictionary<string, string>? recorded = null;
             int due = 0, queued = 0;
             foreach (var model in config.Models)
             {
@@ -60,6 +61,7 @@ public sealed class ModelTickJob(EstimatorConfig config, IModelStore store, RunS
                 due++;
                 var name = model.Name;
                 var stamp = store.Stamp(model.Definition);
+                recorded ??= RunStamps.All(connection);
                 if (stamp is null || recorded.GetValueOrDefault(ModelJobs.CalibrateJobId(name)) != stamps.CalibrateLine(stamp))
                 {
                     queued += ModelJobQueue.Enqueue(connection, jobs, ModelJobs.CalibrateJobId(name), j => j.Calibrate(name, CancellationToken.None));

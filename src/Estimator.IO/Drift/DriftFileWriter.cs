@@ -100,8 +100,7 @@ public static class DriftFileWriter
 
     private static void WriteCsvFields(CsvRecordWriter csv, (string Model, ChunkEstimate Row) r)
     {
-        var c = r.Row.Chunk;
-        TableFileWriter.WriteChunkFields(csv, SchemaVersion, r.Model, c, PeriodName(r.Row.Period));
+        ChunkColumns.WriteCsv(csv, ChunkValues(r));
         csv.WriteField(r.Row.Calculator.Name());
         csv.WriteField(r.Row.Column ?? "");
         csv.WriteField(r.Row.ColumnKind ?? "");

@@ -136,7 +136,7 @@ public static class EstimateFileWriter
 
     private static void WriteCsvFields(CsvRecordWriter csv, EstimateRecord r)
     {
-        TableFileWriter.WriteChunkFields(csv, r.SchemaVersion, r.Model, r.ChunkKey, r.ChunkIndex, r.ChunkStartIndex, r.ChunkEndIndex, r.ChunkStartDate, r.ChunkEndDate, r.Period, r.ChunkRows);
+        ChunkColumns.WriteCsv(csv, r.ChunkValues);
         csv.WriteField(r.Metric);
         foreach (var (_, value) in EstimateColumns.Band)
         {

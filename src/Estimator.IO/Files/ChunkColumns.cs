@@ -4,8 +4,7 @@ namespace Estimator.IO;
 
 /// <summary>
 /// The ten columns every table file starts with (<c>schema_version</c> through <c>chunk_rows</c>, the same names and
-/// types in estimate and drift files): their Parquet fields and how a row's values are written to Parquet and JSON
-/// (CSV: <see cref="TableFileWriter.WriteChunkFields(CsvRecordWriter, int, string, string, int, long, long, DateTime?, DateTime?, string, long)"/>).
+/// types in estimate and drift files): their Parquet fields and how a row's values are written to Parquet, CSV and JSON.
 /// </summary>
 internal static class ChunkColumns
 {
@@ -42,6 +41,21 @@ internal static class ChunkColumns
         await group.WriteAsync<DateTime>(fields[f++], TableFileWriter.Column(values, static v => v.EndDate), null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], TableFileWriter.Column(values, static v => v.Period)).ConfigureAwait(false);
         await group.WriteAsync<long>(fields[f], TableFileWriter.Column(values, static v => v.Rows), null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one row's columns as CSV fields.</summary>
+    public static void WriteCsv(CsvRecordWriter csv, Values v)
+    {
+        csv.WriteField(v.SchemaVersion);
+        csv.WriteField(v.Model);
+        csv.WriteField(v.Key);
+        csv.WriteField(v.Index);
+        csv.WriteField(v.StartIndex);
+        csv.WriteField(v.EndIndex);
+        csv.WriteField(TableFileWriter.FormatDate(v.StartDate));
+        csv.WriteField(TableFileWriter.FormatDate(v.EndDate));
+        csv.WriteField(v.Period);
+        csv.WriteField(v.Rows);
     }
 
     /// <summary>Writes one row's columns as JSON properties.</summary>

@@ -119,28 +119,6 @@ internal static class TableFileWriter
         return values;
     }
 
-    /// <summary>
-    /// Writes the leading columns every long-format file shares (schema version, model, the chunk's key, index, row range,
-    /// dates, period and row count), in that order.
-    /// </summary>
-    public static void WriteChunkFields(CsvRecordWriter csv, int schemaVersion, string model, Chunk chunk, string period) =>
-        WriteChunkFields(csv, schemaVersion, model, chunk.Key, chunk.Index, chunk.StartIndex, chunk.EndIndex, chunk.StartDate, chunk.EndDate, period, chunk.Rows);
-
-    /// <inheritdoc cref="WriteChunkFields(CsvRecordWriter, int, string, Chunk, string)"/>
-    public static void WriteChunkFields(CsvRecordWriter csv, int schemaVersion, string model, string key, int index, long start, long end, DateTime? startDate, DateTime? endDate, string period, long rows)
-    {
-        csv.WriteField(schemaVersion);
-        csv.WriteField(model);
-        csv.WriteField(key);
-        csv.WriteField(index);
-        csv.WriteField(start);
-        csv.WriteField(end);
-        csv.WriteField(FormatDate(startDate));
-        csv.WriteField(FormatDate(endDate));
-        csv.WriteField(period);
-        csv.WriteField(rows);
-    }
-
     /// <summary>ISO 8601 round-trip form of a UTC time, e.g. <c>2018-01-01T00:00:00.0000000Z</c>; empty for null.</summary>
     public static string FormatDate(DateTime? value) =>
         value is DateTime d ? d.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) : "";

@@ -17,7 +17,6 @@ public readonly record struct StreamProgress(long RowsRead, long TotalRows, int 
 /// </summary>
 public static class StreamingFileEstimator
 {
-    /// <summary>Row groups read ahead of the estimate (bounds memory to about this many groups plus one).</summary>
     /// <summary>Streams <paramref name="path"/> through <paramref name="fitted"/> and returns the result.</summary>
     /// <param name="path">The analysis file (.parquet, .parq or .csv).</param>
     /// <param name="mapping">Which columns hold what (the id column is not read).</param>
