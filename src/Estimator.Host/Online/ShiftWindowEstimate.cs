@@ -34,13 +34,12 @@ internal static class ShiftWindowEstimate
         var chunk = new Chunk(FormattableString.Invariant($"[0:{last}]"), 0, 0, last, data.Timestamps?[0], data.Timestamps?[last]);
         var estimates = fitted.CalculateChunk(data, chunk);
         var components = fitted.Cbpe.Components;
+        var labelled = data.Predictions is { } p ? CountLabelled(p) : data.Count;
         var metrics = new WindowMetric[components.Count];
         for (var k = 0; k < components.Count; k++)
         {
-            var e = estimates[k];
             var metric = components[k].Metric;
-            var used = metric.RequiresPredictions() && data.Predictions is { } p ? CountLabelled(p) : data.Count;
-            metrics[k] = new WindowMetric(e, metric, used);
+            metrics[k] = new WindowMetric(estimates[k], metric, metric.RequiresPredictions() ? labelled : data.Count);
         }
 
         return (metrics, estimates[0].Estimator ?? fitted.Options.Estimator.Name(), estimates[0].EffectiveSampleSize);

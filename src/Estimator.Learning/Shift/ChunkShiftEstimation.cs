@@ -22,22 +22,16 @@ internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe 
     {
         var scores = data.Scores.AsSpan(start, length);
         var predictions = data.Predictions is null ? default : data.Predictions.AsSpan(start, length);
-        var probabilities = new double[length];
-        if (cbpe.Calibrator is { } calibrator)
-        {
-            calibrator.Calibrate(scores, probabilities);
-        }
-        else
-        {
-            // The prior path calibrates even when plain CBPE's check found the scores calibrated enough: EM multiplies
-            // a small bias of p against the reference's own prior several times over (on one of 24 fresh prior-shift
-            // seeds, accuracy off by 0.0163 from raw scores against a floor of 0.0038, by 0.0082 calibrated).
-            reference.Calibrator.Calibrate(scores, probabilities);
-        }
-
         var wanted = options.Estimator;
-        var prior = wanted is ShiftEstimator.Prior or ShiftEstimator.Auto ? PriorShift.Estimate(probabilities, reference.Prior) : null;
-        ShiftValues? priorValues = prior is null ? null : PriorCorrected(probabilities, scores, predictions, prior, plain);
+        PriorShiftFit? prior = null;
+        ShiftValues? priorValues = null;
+        if (wanted is ShiftEstimator.Prior or ShiftEstimator.Auto)
+        {
+            // Only the prior path reads calibrated probabilities (the weighted one calibrates under its own weights).
+            var probabilities = PriorPathProbabilities(scores);
+            prior = PriorShift.Estimate(probabilities, reference.Prior);
+            priorValues = PriorCorrected(probabilities, scores, predictions, prior, plain);
+        }
 
         double auc = double.NaN, covariateLogLikelihood = double.NaN, weightingShift = double.NaN;
         ShiftValues? weighted = null;
@@ -78,6 +72,25 @@ internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe 
             _ => plain,
         };
         return (values, evidence with { Estimator = chosen, Reason = reason });
+    }
+
+    /// <summary>The chunk's scores calibrated as the prior-shift correction reads them.</summary>
+    private double[] PriorPathProbabilities(ReadOnlySpan<double> scores)
+    {
+        var probabilities = new double[scores.Length];
+        if (cbpe.Calibrator is { } calibrator)
+        {
+            calibrator.Calibrate(scores, probabilities);
+        }
+        else
+        {
+            // The prior path calibrates even when plain CBPE's check found the scores calibrated enough: EM multiplies
+            // a small bias of p against the reference's own prior several times over (on one of 24 fresh prior-shift
+            // seeds, accuracy off by 0.0163 from raw scores against a floor of 0.0038, by 0.0082 calibrated).
+            reference.Calibrator.Calibrate(scores, probabilities);
+        }
+
+        return probabilities;
     }
 
     /// <summary>

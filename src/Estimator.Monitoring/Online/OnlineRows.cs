@@ -60,47 +60,19 @@ public sealed record OnlineRows(string[] Ids, double[] Scores, double[] Predicti
 
     private static List<FeatureColumn> ConcatFeatures(IReadOnlyList<OnlineRows> parts, IReadOnlyList<FeatureColumn> shape, int n)
     {
-        var columns = new List<FeatureColumn>(shape.Count);
-        for (var k = 0; k < shape.Count; k++)
-        {
-            var name = shape[k].Name;
-            var at = 0;
-            if (shape[k] is CategoricalFeature)
-            {
-                var text = new string?[n];
-                foreach (var part in parts)
-                {
-                    if (part.Features?.FirstOrDefault(f => f.Name == name) is CategoricalFeature c)
-                    {
-                        c.Values.CopyTo(text, at);
-                    }
+        IReadOnlyList<IReadOnlyList<FeatureColumn>> aligned = [.. parts.Select(p => (IReadOnlyList<FeatureColumn>)[.. shape.Select(s => ColumnOf(p, s))])];
+        return [.. shape.Select((_, k) => StoredFeatures.Concat(aligned, k, n))];
+    }
 
-                    at += part.Count;
-                }
-
-                columns.Add(new CategoricalFeature(name, text));
-                continue;
-            }
-
-            var numbers = new double[n];
-            foreach (var part in parts)
-            {
-                if (part.Features?.FirstOrDefault(f => f.Name == name) is NumericFeature v)
-                {
-                    v.Values.CopyTo(numbers, at);
-                }
-                else
-                {
-                    numbers.AsSpan(at, part.Count).Fill(double.NaN);
-                }
-
-                at += part.Count;
-            }
-
-            columns.Add(new NumericFeature(name, numbers));
-        }
-
-        return columns;
+    /// <summary>The part's column named as <paramref name="shape"/> and of its kind, else one of missing values.</summary>
+    private static FeatureColumn ColumnOf(OnlineRows part, FeatureColumn shape)
+    {
+        var column = part.Features?.FirstOrDefault(f => f.Name == shape.Name);
+        return column is not null && column.GetType() == shape.GetType()
+            ? column
+            : shape is CategoricalFeature
+                ? new CategoricalFeature(shape.Name, new string?[part.Count])
+                : new NumericFeature(shape.Name, Enumerable.Repeat(double.NaN, part.Count).ToArray());
     }
 
     /// <summary>The rows as a calculator's period: scores, predictions (when the model has them), timestamps, features.</summary>
