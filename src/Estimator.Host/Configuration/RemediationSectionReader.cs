@@ -4,7 +4,7 @@ namespace Estimator.Host.Configuration;
 /// Reads a model's <c>remediation</c> list: <c>[{ on: P1, kind: webhook, url, name, headers, bearer_token |
 /// bearer_token_env, timeout_seconds, metrics, rules }]</c>. Every mistake is a problem at its line and column.
 /// </summary>
-internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionReader notify)
+internal sealed class RemediationSectionReader(ConfigNodes nodes)
 {
     private static readonly string[] Keys = ["on", "kind", "url", "name", "headers", "bearer_token", "bearer_token_env", "timeout_seconds", "metrics", "rules"];
 
@@ -65,7 +65,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var before = nodes.ProblemCount;
         var on = nodes.RequiredChoice(map, "on", path, "expected P1, P2 or P3 (the least severity that triggers the action)", ("P1", Severity.P1), ("P2", Severity.P2), ("P3", Severity.P3));
         var kind = nodes.Required(map, "kind", path) is { } kindNode ? Kind(kindNode, path + ".kind") : null;
-        var url = notify.RequiredUrl(map, path);
+        var url = nodes.RequiredUrl(map, path);
         var token = nodes.Secret(map, "bearer_token", "bearer_token_env", path);
         var timeout = ConfigNodes.Get(map, "timeout_seconds") is { } t ? nodes.PositiveSeconds(t, path + ".timeout_seconds") : null;
         var headers = ConfigNodes.Get(map, "headers") is { } h ? Headers(h, path + ".headers", token is not null) : new Dictionary<string, string>();
