@@ -78,38 +78,27 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes)
             : (new RemediationTarget(name ?? kind.Name, kind, on.Value, url, headers, token, timeout) { Metrics = metrics, Rules = rules }, name is not null, node);
     }
 
-    /// <summary>A non-empty list of distinct names, each among <paramref name="known"/> when that is given.</summary>
+    /// <summary>A non-empty list of distinct names (<see cref="ConfigNodes.DistinctList{T}"/>), each among <paramref name="known"/> when that is given.</summary>
     private List<string>? Names(YamlNode node, string path, IReadOnlyList<string>? known, string what)
     {
-        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        var expected = $"expected a non-empty list of {what}; got {ConfigNodes.Describe(node)}";
+        if (node is YamlSequenceNode { Children.Count: 0 })
         {
-            nodes.Problem(path, node.Start, $"expected a non-empty list of {what}; got {ConfigNodes.Describe(node)}");
+            nodes.Problem(path, node.Start, expected);
             return null;
         }
 
-        var names = new List<string>();
-        foreach (var (item, itemPath) in ConfigNodes.Items(list, path))
+        return nodes.DistinctList(node, path, expected, (string text, string itemPath, YamlNode item, out string value) =>
         {
-            if (nodes.NonEmptyString(item, itemPath) is not { } name)
+            value = text;
+            if (known is null || known.Contains(text, StringComparer.Ordinal))
             {
-                continue;
+                return true;
             }
 
-            if (known is not null && !known.Contains(name, StringComparer.Ordinal))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is not among {what}: {string.Join(", ", known)}");
-            }
-            else if (names.Contains(name, StringComparer.Ordinal))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
-            }
-            else
-            {
-                names.Add(name);
-            }
-        }
-
-        return names;
+            nodes.Problem(itemPath, item.Start, $"'{text}' is not among {what}: {string.Join(", ", known)}");
+            return false;
+        }, whenEmpty: null);
     }
 
     private RemediationKind? Kind(YamlNode node, string path)
