@@ -173,6 +173,29 @@ internal sealed class ConfigNodes(string file)
         return name;
     }
 
+    /// <summary>The mapping's required <c>url</c>: an absolute http:// or https:// URL (a webhook, a channel, a remediation target).</summary>
+    public Uri? RequiredUrl(YamlMappingNode map, string path)
+    {
+        if (Required(map, "url", path) is not { } node)
+        {
+            return null;
+        }
+
+        path += ".url";
+        if (NonEmptyString(node, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return url;
+        }
+
+        Problem(path, node.Start, "expected an absolute http:// or https:// URL");
+        return null;
+    }
+
     /// <summary>The required key <paramref name="key"/> read as <see cref="Choice{T}"/> reads it; null (a problem recorded) when missing or not one of the choices.</summary>
     public T? RequiredChoice<T>(YamlMappingNode map, string key, string path, string expected, params ReadOnlySpan<(string Word, T Value)> choices)
         where T : struct =>

@@ -30,7 +30,7 @@ internal sealed class ModelReader(ConfigNodes nodes, ConfigPaths paths, NotifySe
     private readonly InputSectionsReader inputsReader = new(nodes);
     private readonly OnlineSectionReader onlineReader = new(nodes);
     private readonly RegressionSectionReader regressionReader = new(nodes, new MetricsSectionReader(nodes));
-    private readonly RemediationSectionReader remediationReader = new(nodes, notify);
+    private readonly RemediationSectionReader remediationReader = new(nodes);
     private readonly ShiftSectionReader shiftReader = new(nodes, new RegressionSectionReader(nodes, new MetricsSectionReader(nodes)));
     private readonly Dictionary<string, Mark> seenNames = new(StringComparer.Ordinal);
 

@@ -99,7 +99,7 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
 
         var before = nodes.ProblemCount;
         var kind = nodes.RequiredChoice(map, "kind", path, "expected webhook, slack or pagerduty", ("WEBHOOK", NotifyKind.Webhook), ("SLACK", NotifyKind.Slack), ("PAGERDUTY", NotifyKind.PagerDuty));
-        var url = RequiredUrl(map, path);
+        var url = nodes.RequiredUrl(map, path);
         var routingKey = nodes.Secret(map, "routing_key", "routing_key_env", path);
         if (kind == NotifyKind.PagerDuty && ConfigNodes.Get(map, "routing_key") is null && ConfigNodes.Get(map, "routing_key_env") is null)
         {
@@ -116,29 +116,6 @@ internal sealed class NotifySectionReader(ConfigNodes nodes)
         return nodes.ProblemCount > before || kind is null || url is null
             ? null
             : new ChannelSpec(name, kind.Value, url, kind == NotifyKind.PagerDuty ? routingKey : null, severities, map.Start);
-    }
-
-    /// <summary>The mapping's required <c>url</c>: an absolute http:// or https:// URL (a webhook, a channel, a remediation target).</summary>
-    public Uri? RequiredUrl(YamlMappingNode map, string path)
-    {
-        if (nodes.Required(map, "url", path) is not { } node)
-        {
-            return null;
-        }
-
-        path += ".url";
-        if (nodes.NonEmptyString(node, path) is not { } text)
-        {
-            return null;
-        }
-
-        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
-        {
-            return url;
-        }
-
-        nodes.Problem(path, node.Start, "expected an absolute http:// or https:// URL");
-        return null;
     }
 
     private HashSet<Severity> Severities(YamlNode node, string path)

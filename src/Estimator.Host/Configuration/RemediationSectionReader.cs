@@ -4,7 +4,7 @@ namespace Estimator.Host.Configuration;
 /// Reads a model's <c>remediation</c> list: <c>[{ on: P1, kind: webhook, url, name, headers, bearer_token |
 /// bearer_token_env, timeout_seconds, metrics, rules }]</c>. Every mistake is a problem at its line and column.
 /// </summary>
-internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionReader notify)
+internal sealed class RemediationSectionReader(ConfigNodes nodes)
 {
     private static readonly string[] Keys = ["on", "kind", "url", "name", "headers", "bearer_token", "bearer_token_env", "timeout_seconds", "metrics", "rules"];
 
@@ -65,7 +65,7 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
         var before = nodes.ProblemCount;
         var on = nodes.RequiredChoice(map, "on", path, "expected P1, P2 or P3 (the least severity that triggers the action)", ("P1", Severity.P1), ("P2", Severity.P2), ("P3", Severity.P3));
         var kind = nodes.Required(map, "kind", path) is { } kindNode ? Kind(kindNode, path + ".kind") : null;
-        var url = notify.RequiredUrl(map, path);
+        var url = nodes.RequiredUrl(map, path);
         var token = nodes.Secret(map, "bearer_token", "bearer_token_env", path);
         var timeout = ConfigNodes.Get(map, "timeout_seconds") is { } t ? nodes.PositiveSeconds(t, path + ".timeout_seconds") : null;
         var headers = ConfigNodes.Get(map, "headers") is { } h ? Headers(h, path + ".headers", token is not null) : new Dictionary<string, string>();
@@ -78,38 +78,27 @@ internal sealed class RemediationSectionReader(ConfigNodes nodes, NotifySectionR
             : (new RemediationTarget(name ?? kind.Name, kind, on.Value, url, headers, token, timeout) { Metrics = metrics, Rules = rules }, name is not null, node);
     }
 
-    /// <summary>A non-empty list of distinct names, each among <paramref name="known"/> when that is given.</summary>
+    /// <summary>A non-empty list of distinct names (<see cref="ConfigNodes.DistinctList{T}"/>), each among <paramref name="known"/> when that is given.</summary>
     private List<string>? Names(YamlNode node, string path, IReadOnlyList<string>? known, string what)
     {
-        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+        var expected = $"expected a non-empty list of {what}; got {ConfigNodes.Describe(node)}";
+        if (node is YamlSequenceNode { Children.Count: 0 })
         {
-            nodes.Problem(path, node.Start, $"expected a non-empty list of {what}; got {ConfigNodes.Describe(node)}");
+            nodes.Problem(path, node.Start, expected);
             return null;
         }
 
-        var names = new List<string>();
-        foreach (var (item, itemPath) in ConfigNodes.Items(list, path))
+        return nodes.DistinctList(node, path, expected, (string text, string itemPath, YamlNode item, out string value) =>
         {
-            if (nodes.NonEmptyString(item, itemPath) is not { } name)
+            value = text;
+            if (known is null || known.Contains(text, StringComparer.Ordinal))
             {
-                continue;
+                return true;
             }
 
-            if (known is not null && !known.Contains(name, StringComparer.Ordinal))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is not among {what}: {string.Join(", ", known)}");
-            }
-            else if (names.Contains(name, StringComparer.Ordinal))
-            {
-                nodes.Problem(itemPath, item.Start, $"'{name}' is listed twice");
-            }
-            else
-            {
-                names.Add(name);
-            }
-        }
-
-        return names;
+            nodes.Problem(itemPath, item.Start, $"'{text}' is not among {what}: {string.Join(", ", known)}");
+            return false;
+        }, whenEmpty: null);
     }
 
     private RemediationKind? Kind(YamlNode node, string path)

@@ -45,7 +45,6 @@ public sealed class NotificationDispatcher
 
     private readonly EstimatorConfig config;
     private readonly IModelStore store;
-    private readonly IHttpClientFactory http;
     private readonly HostMetrics metrics;
     private readonly ILogger<NotificationDispatcher> logger;
     private readonly JsonPoster poster;
@@ -62,7 +61,6 @@ public sealed class NotificationDispatcher
         ArgumentNullException.ThrowIfNull(config);
         this.config = config;
         this.store = store;
-        this.http = http;
         this.metrics = metrics;
         this.logger = logger;
         poster = new JsonPoster(http, config.Delivery, config.Delivery.Timeout, r =>

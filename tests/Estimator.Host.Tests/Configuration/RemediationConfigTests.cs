@@ -145,6 +145,33 @@ public sealed class RemediationConfigTests : IDisposable
         Assert.Contains(notAList.Problems, p => p.KeyPath == "models[0].remediation" && p.Message.StartsWith("expected a list of targets", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Load_ReportsEmptyNonListAndRepeatedFilters()
+    {
+        var lines = """
+                remediation:
+                  - { on: P1, kind: webhook, url: "http://x", metrics: [] }
+                  - { on: P1, kind: webhook, url: "http://x", rules: objective }
+                  - { on: P1, kind: webhook, url: "http://x", rules: [objective, objective] }
+            """;
+        var e = Assert.Throws<EstimatorConfigException>(() => EstimatorConfig.Load(Write(temp.Path, lines)));
+        var problems = e.Problems.Select(p => p.ToString()).ToList();
+
+        // The messages as the reader words them for a list of names: what it expected, and what it got.
+        string[] expected =
+        [
+            "models[0].remediation[0].metrics: expected a non-empty list of the model's metrics; got ",
+            "models[0].remediation[1].rules: expected a non-empty list of the alert rules; got ",
+            "models[0].remediation[2].rules[1]: 'objective' is listed twice",
+        ];
+        foreach (var fragment in expected)
+        {
+            Assert.Contains(problems, p => p.Contains(fragment, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(expected.Length, problems.Count);
+    }
+
     private static EstimatorConfig Load(string root, string modelLines) => EstimatorConfig.Load(Write(root, modelLines));
 
     /// <summary>The demo's configuration under <paramref name="root"/> with <paramref name="modelLines"/> added to its model.</summary>
