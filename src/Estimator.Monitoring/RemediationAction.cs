@@ -62,4 +62,13 @@ public sealed record RemediationAction(
     /// <summary><c>sent</c> once accepted; <c>failed</c> while its last delivery pass failed (it is retried by the next); else <c>pending</c>.</summary>
     [JsonIgnore]
     public string Status => SentAt is not null ? "sent" : LastError is not null ? "failed" : "pending";
+
+    /// <summary>
+    /// The model's actions once each: a crash between writing an action to <c>sent/</c> and removing it from
+    /// <c>pending/</c> leaves it in both boxes, and the delivered copy is the one that counts.
+    /// </summary>
+    /// <param name="sent">The actions in <c>sent/</c>.</param>
+    /// <param name="pending">The actions in <c>pending/</c>.</param>
+    public static IEnumerable<RemediationAction> Distinct(IEnumerable<RemediationAction> sent, IEnumerable<RemediationAction> pending) =>
+        sent.Concat(pending).GroupBy(a => a.Id, StringComparer.Ordinal).Select(g => g.OrderByDescending(a => a.SentAt is not null).First());
 }

@@ -29,13 +29,7 @@ public sealed record RemediationRule(string Target, string Kind, Severity On)
     /// <param name="severity">The notification's severity.</param>
     public bool Triggers(string severity)
     {
-        var s = severity switch
-        {
-            "P1" => Severity.P1,
-            "P2" => Severity.P2,
-            "P3" => Severity.P3,
-            _ => Severity.None,
-        };
+        var s = SeverityExtensions.ParseOrNone(severity);
         return s != Severity.None && s.Rank() >= On.Rank();
     }
 }

@@ -28,6 +28,20 @@ public static class SeverityExtensions
         _ => 0,
     };
 
+    /// <summary>
+    /// Parses a severity as notifications and the configuration spell it: exactly <c>P1</c>, <c>P2</c> or <c>P3</c>.
+    /// Anything else (also <c>p1</c> or the enum's number <c>1</c>) is <see cref="Severity.None"/>, so routing and
+    /// remediation read a hand-edited notification the same way.
+    /// </summary>
+    /// <param name="text">The severity's name.</param>
+    public static Severity ParseOrNone(string? text) => text switch
+    {
+        "P1" => Severity.P1,
+        "P2" => Severity.P2,
+        "P3" => Severity.P3,
+        _ => Severity.None,
+    };
+
     /// <summary>The more urgent of two severities.</summary>
     public static Severity Max(this Severity a, Severity b) => a.Rank() >= b.Rank() ? a : b;
 }

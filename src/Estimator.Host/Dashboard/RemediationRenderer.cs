@@ -14,8 +14,7 @@ internal static class RemediationRenderer
     /// <summary>Appends the list, or nothing for a model without remediation targets or actions.</summary>
     public static void Render(StringBuilder html, IModelStore store, ModelConfig model)
     {
-        var actions = store.RemediationActions(model.Name, "sent").Concat(store.RemediationActions(model.Name, "pending"))
-            .GroupBy(a => a.Id, StringComparer.Ordinal).Select(g => g.OrderByDescending(a => a.SentAt is not null).First())
+        var actions = RemediationAction.Distinct(store.RemediationActions(model.Name, "sent"), store.RemediationActions(model.Name, "pending"))
             .OrderByDescending(a => a.ChunkIndex).ThenByDescending(a => a.Id, StringComparer.Ordinal).ToList();
         if (model.Remediation.Count == 0 && actions.Count == 0)
         {

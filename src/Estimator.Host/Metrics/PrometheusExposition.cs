@@ -125,7 +125,7 @@ public static class PrometheusExposition
             outbox.Add(["model", name], store.PendingNotifications(name).Count);
             if (model.Remediation.Count > 0)
             {
-                foreach (var group in store.RemediationActions(name, "pending").Concat(store.RemediationActions(name, "sent")).GroupBy(a => (a.Kind, a.Status)).OrderBy(g => g.Key))
+                foreach (var group in RemediationAction.Distinct(store.RemediationActions(name, "sent"), store.RemediationActions(name, "pending")).GroupBy(a => (a.Kind, a.Status)).OrderBy(g => g.Key))
                 {
                     actions.Add(["model", name, "kind", group.Key.Kind, "status", group.Key.Status], group.Count());
                 }

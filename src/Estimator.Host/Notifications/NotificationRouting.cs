@@ -50,5 +50,5 @@ public sealed class NotificationRouting
         return model.Notify.Where(c => c.Routes(severity) || receivedTrigger?.Contains(c.Name) == true).ToList();
     }
 
-    private static Severity SeverityOf(AlertNotification n) => Enum.TryParse<Severity>(n.Severity, ignoreCase: false, out var s) ? s : Severity.None;
+    private static Severity SeverityOf(AlertNotification n) => SeverityExtensions.ParseOrNone(n.Severity);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Estimator.Host.Configuration;
 using Estimator.Host.Notifications;
 using Estimator.Monitoring;
+using Estimator.Slo;
 
 namespace Estimator.Host.Tests.Notifications;
 
@@ -207,6 +208,12 @@ public sealed class NotificationDeliveryTests : IDisposable
         Assert.False(routing.Unrouted(N("P1", "firing")));
         Assert.True(routing.Unrouted(N("P2", "firing")));
         Assert.True(routing.Unrouted(N("P3", "firing")));
+
+        // Severities are read as the remediation rules read them: "1" is not P1 (the enum's number), nor is "p1".
+        Assert.True(routing.Unrouted(N("1", "firing")));
+        Assert.True(routing.Unrouted(N("p1", "firing")));
+        Assert.Empty(NotificationRouting.Route(config.Models.Single(m => m.Name == "car_loan"), N("1", "firing"), []));
+        Assert.False(new RemediationRule("t", "webhook", Severity.P1).Triggers("1"));
         Assert.False(routing.Unrouted(N("P2", "resolved")));  // its trigger may have reached a channel under another severity
         Assert.False(routing.Unrouted(N("P2", "firing", model: "not-configured")));
 

@@ -152,6 +152,11 @@ public sealed class RemediationDeliveryTests : IDisposable
         // A crash after the sent record was written but before the pending copy was removed: not posted again.
         var sentFile = Directory.GetFiles(Path.Combine(config.StoreDirectory, "car_loan", "remediation", "sent")).Single();
         File.Copy(sentFile, Path.Combine(config.StoreDirectory, "car_loan", "remediation", "pending", Path.GetFileName(sentFile)));
+
+        // Until the next pass tidies it, the action left in both boxes counts once, as sent.
+        text = PrometheusExposition.Render(config, new ModelRunnerStore(runner), metrics);
+        Assert.Contains("estimator_remediation_actions{model=\"car_loan\",kind=\"webhook\",status=\"sent\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("status=\"pending\"", text, StringComparison.Ordinal);
         await dispatcher.DeliverAsync(CancellationToken.None);
         Assert.Equal(4, RemediationDemo.Requests(receiver, "/rollback").Count);
         Assert.Empty(runner.RemediationActions("car_loan", "pending"));
