@@ -11,12 +11,11 @@ namespace Estimator.Learning.Tests;
 public sealed class ShiftFreshSeedTests(ITestOutputHelper output)
 {
     /// <remarks>
-    /// Three cells miss the targets and are held at what was measured. The prior world's accuracy at seeds 2027 and 13
+    /// Two cells miss the targets and are held at what was measured. The prior world's accuracy at seeds 2027 and 13
     /// (0.0069 against floors of 0.0031 and 0.0030, 1.6× after the 0.002 allowance): the EM prior's own sampling error,
     /// which no calibration removes — fed each row's true P(y = 1 | x) at the reference prior instead of the calibrated
-    /// score, the same EM errs 0.0067 and 0.0074 there. The subgroup world's roc_auc at seed 13 holds the realized value
-    /// in 10 of 12 bands (0.83): two chunks' realized AUROC lies 3.2–3.7 standard errors from estimates whose mean
-    /// error (0.0074) is below the floor's (0.0086).
+    /// score, the same EM errs 0.0067 and 0.0074 there. (The subgroup world's roc_auc at seed 13 held the realized value
+    /// in only 10 of 12 bands under NannyML's AUROC error; the corrected chunks' soft-label DeLong error holds all 12.)
     /// </remarks>
     [Theory]
     [InlineData(ShiftWorldFamily.Stable, 7, 1.5, 0.9)]
@@ -27,7 +26,7 @@ public sealed class ShiftFreshSeedTests(ITestOutputHelper output)
     [InlineData(ShiftWorldFamily.CovariateShiftSubgroup, 2027, 1.5, 0.9)]
     [InlineData(ShiftWorldFamily.CovariateShiftSubgroup, 11, 1.5, 0.9)]
     [InlineData(ShiftWorldFamily.CovariateShiftSubgroup, 12, 1.5, 0.9)]
-    [InlineData(ShiftWorldFamily.CovariateShiftSubgroup, 13, 1.5, 0.8)]
+    [InlineData(ShiftWorldFamily.CovariateShiftSubgroup, 13, 1.5, 0.9)]
     [InlineData(ShiftWorldFamily.CovariateShiftSubgroup, 14, 1.5, 0.9)]
     [InlineData(ShiftWorldFamily.PriorShift, 7, 1.5, 0.9)]
     [InlineData(ShiftWorldFamily.PriorShift, 2027, 1.7, 0.9)]

@@ -105,6 +105,7 @@ internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe 
         var rows = new long[k];
         PriorShift.Adjust(probabilities, reference.Prior, fit.Prior, adjusted);
         _estimates.Estimate(_specs, adjusted, scores, predictions, cbpe.Options, estimates, rows);
+        var baseErrors = BaseErrors(plain, adjusted, scores);
 
         var up = new double[k];
         var down = new double[k];
@@ -118,10 +119,30 @@ internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe 
         for (var c = 0; c < k; c++)
         {
             var spread = 0.5 * (up[c] - down[c]);
-            errors[c] = Math.Sqrt((plain.SamplingErrors[c] * plain.SamplingErrors[c]) + (double.IsNaN(spread) ? 0 : spread * spread));
+            errors[c] = Math.Sqrt((baseErrors[c] * baseErrors[c]) + (double.IsNaN(spread) ? 0 : spread * spread));
         }
 
         return new ShiftValues(estimates, errors, null);
+    }
+
+    /// <summary>
+    /// The sampling errors a corrected estimate starts from: plain CBPE's, except ROC AUC's, which is DeLong's with the
+    /// chunk's corrected probabilities as soft labels. NannyML's AUC error counts only the positives' placements at the
+    /// reference's class balance; on chunks whose prior or covariates moved that band held too few realized values.
+    /// </summary>
+    private double[] BaseErrors(ShiftValues plain, ReadOnlySpan<double> probabilities, ReadOnlySpan<double> scores)
+    {
+        var errors = (double[])plain.SamplingErrors.Clone();
+        for (var c = 0; c < errors.Length; c++)
+        {
+            if (_specs[c].Metric == Metric.RocAuc)
+            {
+                var soft = RocAucStandardError.Soft(probabilities, scores);
+                errors[c] = double.IsNaN(soft) ? errors[c] : soft;
+            }
+        }
+
+        return errors;
     }
 
     /// <summary>
@@ -174,10 +195,10 @@ internal sealed class ChunkShiftEstimation(ShiftReference reference, FittedCbpe 
         }
 
         var widen = Math.Sqrt(1 + (length / ess));
-        var errors = new double[k];
+        var errors = BaseErrors(plain, probabilities, scores);
         for (var c = 0; c < k; c++)
         {
-            errors[c] = plain.SamplingErrors[c] * widen;
+            errors[c] *= widen;
         }
 
         return (new ShiftValues(estimates, errors, ess), baseline, auc, logLikelihood);
