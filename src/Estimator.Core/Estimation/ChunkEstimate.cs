@@ -54,6 +54,21 @@ public sealed record ChunkEstimate(
     /// <summary>Kish's effective sample size of the reference weights behind an importance-weighted estimate; null otherwise.</summary>
     public double? EffectiveSampleSize { get; init; }
 
+    /// <summary>
+    /// A shift-aware estimate's evidence: the domain classifier's AUROC of the chunk against the reference; null where
+    /// the estimator did not fit one (plain CBPE, a forced <c>prior</c>) and on every other calculator's rows.
+    /// </summary>
+    public double? DomainAuc { get; init; }
+
+    /// <summary>A shift-aware estimate's evidence: the chunk's class prior re-estimated by EM; null where not estimated.</summary>
+    public double? EstimatedPrior { get; init; }
+
+    /// <summary>A shift-aware estimate's evidence: 2 × the log-likelihood ratio of the re-estimated prior against the reference's; null where not estimated.</summary>
+    public double? PriorLikelihoodRatio { get; init; }
+
+    /// <summary>Why a shift-aware estimate has its estimator, in words (auto's rule and the numbers it read); null on other rows.</summary>
+    public string? EstimatorReason { get; init; }
+
     /// <summary>The p-value of a statistical test (chi-square drift); null where the method has none.</summary>
     public double? PValue { get; init; }
 }

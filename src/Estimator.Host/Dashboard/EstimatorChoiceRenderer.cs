@@ -7,7 +7,7 @@ namespace Estimator.Host.Dashboard;
 /// <summary>
 /// A shift-aware model's estimator on the Models page: which estimator the latest analysis chunk got and its effective
 /// sample size, and a note when <c>auto</c> left plain CBPE on any of the chunks shown (which, and for which estimator),
-/// read from the <c>estimator</c> and <c>effective_sample_size</c> columns of the store's estimate files.
+/// read from the <c>estimator</c>, <c>effective_sample_size</c> and <c>estimator_reason</c> columns of the store's estimate files.
 /// </summary>
 internal static class EstimatorChoiceRenderer
 {
@@ -32,7 +32,8 @@ internal static class EstimatorChoiceRenderer
         }
 
         var ess = shown[0].First().EffectiveSampleSize is double n ? Invariant($", effective sample size {n:0}") : "";
-        html.Append(Invariant($"<p class=\"estimator-choice\" data-estimator=\"{Encode(latest)}\">Latest chunk <code>{Encode(shown[0].First().ChunkKey)}</code> estimated with <strong>{Encode(latest)}</strong>{ess}.</p>"));
+        var why = shown[0].First().EstimatorReason is { } reason ? Invariant($" Why: {Encode(reason)}.") : "";
+        html.Append(Invariant($"<p class=\"estimator-choice\" data-estimator=\"{Encode(latest)}\">Latest chunk <code>{Encode(shown[0].First().ChunkKey)}</code> estimated with <strong>{Encode(latest)}</strong>{ess}.{why}</p>"));
         if (model.Estimator != ShiftEstimator.Auto)
         {
             return;
@@ -46,11 +47,12 @@ internal static class EstimatorChoiceRenderer
         }
     }
 
-    /// <summary>A table cell with the chunk's estimator (and ESS when weighted).</summary>
+    /// <summary>A table cell with the chunk's estimator (and ESS when weighted), its reason as the cell's tooltip.</summary>
     public static string Cell(EstimateRecord first)
     {
         var ess = first.EffectiveSampleSize is double n ? Invariant($"<br/><small class=\"text-muted\">ESS {n:0}</small>") : "";
-        return Invariant($"<td class=\"estimator-chunk-estimator\">{Encode(first.Estimator ?? "")}{ess}</td>");
+        var title = first.EstimatorReason is { } reason ? Invariant($" title=\"{Encode(reason)}\"") : "";
+        return Invariant($"<td class=\"estimator-chunk-estimator\"{title}>{Encode(first.Estimator ?? "")}{ess}</td>");
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);

@@ -11,7 +11,8 @@ public static class CalculatorResultDataFrameExtensions
     /// <remarks>
     /// <para>Rows of one class (a multiclass result with per-class rows) add the estimate file's <c>class</c> column at the
     /// end, null on macro rows; results without such rows have no <c>class</c> column. A shift-aware result adds the
-    /// <c>estimator</c> and <c>effective_sample_size</c> columns after them (null on reference rows).</para>
+    /// <c>estimator</c>, <c>effective_sample_size</c> and evidence columns (<c>domain_auc</c>, <c>estimated_prior</c>,
+    /// <c>prior_likelihood_ratio</c>, <c>estimator_reason</c>) after them (null on reference rows).</para>
     /// Nullable columns use the data frame's null support: a <c>PrimitiveDataFrameColumn&lt;double&gt;</c> holds null
     /// (not NaN) where the estimate file holds null, so <c>column[i]</c> returns null there and
     /// <see cref="DataFrameColumn.NullCount"/> counts them.
@@ -53,6 +54,10 @@ public static class CalculatorResultDataFrameExtensions
         {
             frame.Columns.Add(new StringDataFrameColumn(EstimateColumns.Estimator, records.Select(r => r.Estimator)));
             frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.EffectiveSampleSize, records.Select(r => r.EffectiveSampleSize)));
+            frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.DomainAuc, records.Select(r => r.DomainAuc)));
+            frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.EstimatedPrior, records.Select(r => r.EstimatedPrior)));
+            frame.Columns.Add(new PrimitiveDataFrameColumn<double>(EstimateColumns.PriorLikelihoodRatio, records.Select(r => r.PriorLikelihoodRatio)));
+            frame.Columns.Add(new StringDataFrameColumn(EstimateColumns.EstimatorReason, records.Select(r => r.EstimatorReason)));
         }
 
         return frame;

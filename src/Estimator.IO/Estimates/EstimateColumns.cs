@@ -32,11 +32,20 @@ internal static class EstimateColumns
 
     public const string EffectiveSampleSize = "effective_sample_size";
 
+    public const string DomainAuc = "domain_auc";
+
+    public const string EstimatedPrior = "estimated_prior";
+
+    public const string PriorLikelihoodRatio = "prior_likelihood_ratio";
+
+    public const string EstimatorReason = "estimator_reason";
+
     public static IReadOnlyList<string> All { get; } =
     [
         SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period,
         ChunkRows, Metric, Estimated, SamplingError, LowerConfidenceBound, UpperConfidenceBound, LowerThreshold,
         UpperThreshold, Alert, Realized, TargetsMissingRate, Provisional, EstimatedAt, RunId, Class, Estimator, EffectiveSampleSize,
+        DomainAuc, EstimatedPrior, PriorLikelihoodRatio, EstimatorReason,
     ];
 
     /// <summary>
@@ -53,7 +62,10 @@ internal static class EstimateColumns
         (UpperThreshold, static r => r.UpperThreshold),
     ];
 
-    /// <summary>The columns of a version-3 file: <see cref="All"/> without <c>estimator</c> and <c>effective_sample_size</c>.</summary>
+    /// <summary>The columns of a version-4 file: <see cref="All"/> without the evidence columns (<c>domain_auc</c> … <c>estimator_reason</c>).</summary>
+    public static IReadOnlyList<string> Version4 { get; } = [.. All.Take(26)];
+
+    /// <summary>The columns of a version-3 file: version 4 without <c>estimator</c> and <c>effective_sample_size</c>.</summary>
     public static IReadOnlyList<string> Version3 { get; } = [.. All.Take(24)];
 
     /// <summary>The columns of a version-2 file: version 3 without <c>class</c>.</summary>

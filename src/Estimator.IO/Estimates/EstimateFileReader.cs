@@ -4,21 +4,22 @@ namespace Estimator.IO;
 
 /// <summary>Reads estimate files written by <see cref="EstimateFileWriter"/> (Parquet, CSV or JSON, by extension).</summary>
 /// <remarks>
-/// The columns must be exactly those of schema version 4, of version 3 (without <c>estimator</c> and
-/// <c>effective_sample_size</c>, read as null) or of version 2 (also without <c>class</c>), in
+/// The columns must be exactly those of schema version 5, of version 4 (without the evidence columns <c>domain_auc</c>,
+/// <c>estimated_prior</c>, <c>prior_likelihood_ratio</c> and <c>estimator_reason</c>, read as null), of version 3 (also
+/// without <c>estimator</c> and <c>effective_sample_size</c>) or of version 2 (also without <c>class</c>), in
 /// order, and every row's <c>schema_version</c> must be that version; anything else is an <see cref="EstimatorDataException"/>.
 /// </remarks>
 public static class EstimateFileReader
 {
     /// <summary>Reads all rows of an estimate file.</summary>
     /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2, 3 or 4.</exception>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2, 3, 4 or 5.</exception>
     public static IReadOnlyList<EstimateRecord> Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
 
     /// <summary>Reads all rows of an estimate file.</summary>
     /// <param name="path">The file: <c>.parquet</c>, <c>.parq</c>, <c>.csv</c> or <c>.json</c>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2, 3 or 4.</exception>
+    /// <exception cref="EstimatorDataException">The file is missing, unreadable or not an estimate file of schema version 2, 3, 4 or 5.</exception>
     public static async Task<IReadOnlyList<EstimateRecord>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -57,12 +58,17 @@ public static class EstimateFileReader
         }
     }
 
-    /// <summary>The schema version the columns are laid out in: 4, 3 (no <c>estimator</c>, <c>effective_sample_size</c>) or 2 (no <c>class</c> either).</summary>
+    /// <summary>The schema version the columns are laid out in: 5, 4 (no evidence columns), 3 (no <c>estimator</c>, <c>effective_sample_size</c> either) or 2 (no <c>class</c> either).</summary>
     private static int CheckColumns(IReadOnlyList<string> actual, string path)
     {
         if (actual.SequenceEqual(EstimateColumns.All, StringComparer.Ordinal))
         {
             return EstimateRecord.CurrentSchemaVersion;
+        }
+
+        if (actual.SequenceEqual(EstimateColumns.Version4, StringComparer.Ordinal))
+        {
+            return 4;
         }
 
         if (actual.SequenceEqual(EstimateColumns.Version3, StringComparer.Ordinal))
@@ -76,7 +82,7 @@ public static class EstimateFileReader
         }
 
         throw new EstimatorDataException(
-            $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}] (version 3: without estimator and effective_sample_size; version 2: also without class)",
+            $"columns are [{string.Join(", ", actual)}]; an estimate file has [{string.Join(", ", EstimateColumns.All)}] (version 4: without domain_auc, estimated_prior, prior_likelihood_ratio and estimator_reason; version 3: also without estimator and effective_sample_size; version 2: also without class)",
             path);
     }
 
@@ -120,7 +126,11 @@ public static class EstimateFileReader
                 var runId = await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false);
                 var classes = version >= 3 ? await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false) : new string?[n];
                 var estimators = version >= 4 ? await Strings(rg, fields[c++], n, cancellationToken).ConfigureAwait(false) : new string?[n];
-                var sizes = version >= 4 ? await Values<double>(rg, fields[c], n, path, cancellationToken).ConfigureAwait(false) : new double?[n];
+                var sizes = version >= 4 ? await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false) : new double?[n];
+                var aucs = version >= 5 ? await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false) : new double?[n];
+                var priors = version >= 5 ? await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false) : new double?[n];
+                var ratios = version >= 5 ? await Values<double>(rg, fields[c++], n, path, cancellationToken).ConfigureAwait(false) : new double?[n];
+                var reasons = version >= 5 ? await Strings(rg, fields[c], n, cancellationToken).ConfigureAwait(false) : new string?[n];
                 for (var i = 0; i < n; i++)
                 {
                     var row = records.Count;
@@ -150,7 +160,11 @@ public static class EstimateFileReader
                         runId[i],
                         classes[i],
                         estimators[i],
-                        sizes[i]));
+                        sizes[i],
+                        aucs[i],
+                        priors[i],
+                        ratios[i],
+                        reasons[i]));
                 }
             }
 
@@ -222,7 +236,11 @@ public static class EstimateFileReader
                 f.Text(22) is { Length: > 0 } run ? run : null,
                 version >= 3 && f.Text(23) is { Length: > 0 } @class ? @class : null,
                 version >= 4 && f.Text(24) is { Length: > 0 } estimator ? estimator : null,
-                version >= 4 ? f.Double(25) : null));
+                version >= 4 ? f.Double(25) : null,
+                version >= 5 ? f.Double(26) : null,
+                version >= 5 ? f.Double(27) : null,
+                version >= 5 ? f.Double(28) : null,
+                version >= 5 && f.Text(29) is { Length: > 0 } reason ? reason : null));
         }
 
         return (records, version);
@@ -277,7 +295,11 @@ public static class EstimateFileReader
                     f.OptionalText(EstimateColumns.RunId),
                     version >= 3 ? f.OptionalText(EstimateColumns.Class) : null,
                     version >= 4 ? f.OptionalText(EstimateColumns.Estimator) : null,
-                    version >= 4 ? f.Double(EstimateColumns.EffectiveSampleSize) : null));
+                    version >= 4 ? f.Double(EstimateColumns.EffectiveSampleSize) : null,
+                    version >= 5 ? f.Double(EstimateColumns.DomainAuc) : null,
+                    version >= 5 ? f.Double(EstimateColumns.EstimatedPrior) : null,
+                    version >= 5 ? f.Double(EstimateColumns.PriorLikelihoodRatio) : null,
+                    version >= 5 ? f.OptionalText(EstimateColumns.EstimatorReason) : null));
             }
 
             return (records, version);

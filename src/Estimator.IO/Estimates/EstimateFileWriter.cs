@@ -10,10 +10,10 @@ namespace Estimator.IO;
 /// (RFC 4180, header row, invariant culture, shortest round-trippable doubles, <c>true</c>/<c>false</c>, ISO 8601
 /// UTC timestamps with <c>Z</c>, null as an empty field) or <c>.json</c> (an array of objects keyed by the column
 /// names, null as <c>null</c>).</para>
-/// <para>Columns, in order (schema version 4):</para>
+/// <para>Columns, in order (schema version 5):</para>
 /// <list type="table">
 /// <listheader><term>column (type)</term><description>meaning</description></listheader>
-/// <item><term><c>schema_version</c> (int32)</term><description>4.</description></item>
+/// <item><term><c>schema_version</c> (int32)</term><description>5.</description></item>
 /// <item><term><c>model</c> (string)</term><description>The model's name.</description></item>
 /// <item><term><c>chunk_key</c> (string)</term><description>NannyML's chunk key (<c>[0:4999]</c>, <c>2018-10</c>).</description></item>
 /// <item><term><c>chunk_index</c> (int32)</term><description>0-based position of the chunk within its period.</description></item>
@@ -39,6 +39,10 @@ namespace Estimator.IO;
 /// <item><term><c>class</c> (string, nullable)</term><description>The class of a multiclass model's per-class (one-vs-rest) row; null on macro-averaged and binary rows.</description></item>
 /// <item><term><c>estimator</c> (string, nullable)</term><description>The estimator behind a shift-aware estimate (<c>cbpe</c>, <c>weighted</c>, <c>prior</c>); null on plain CBPE rows.</description></item>
 /// <item><term><c>effective_sample_size</c> (double, nullable)</term><description>Kish's effective sample size behind an importance-weighted estimate; null otherwise.</description></item>
+/// <item><term><c>domain_auc</c> (double, nullable)</term><description>A shift-aware estimate's domain-classifier AUROC (chunk against reference); null where none was fitted.</description></item>
+/// <item><term><c>estimated_prior</c> (double, nullable)</term><description>A shift-aware estimate's class prior re-estimated by EM; null where not estimated.</description></item>
+/// <item><term><c>prior_likelihood_ratio</c> (double, nullable)</term><description>2 × log-likelihood ratio of that prior against the reference's; null where not estimated.</description></item>
+/// <item><term><c>estimator_reason</c> (string, nullable)</term><description>Why the chunk has its estimator, in words; null on rows that are not shift-aware.</description></item>
 /// </list>
 /// <para>NaN is written as null in every nullable double column. The write is atomic: the file is written to a
 /// temporary file <c>.&lt;name&gt;.&lt;guid&gt;.tmp</c> in the target directory and moved over <c>path</c> only after a
@@ -96,7 +100,7 @@ public static class EstimateFileWriter
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The Parquet schema of estimate files (schema version 4).</summary>
+    /// <summary>The Parquet schema of estimate files (schema version 5).</summary>
     internal static ParquetSchema ParquetSchema { get; } = new(
     [
         .. ChunkColumns.Fields(),
@@ -111,6 +115,10 @@ public static class EstimateFileWriter
         new DataField<string>(EstimateColumns.Class, true),
         new DataField<string>(EstimateColumns.Estimator, true),
         new DataField<double?>(EstimateColumns.EffectiveSampleSize, true),
+        new DataField<double?>(EstimateColumns.DomainAuc, true),
+        new DataField<double?>(EstimateColumns.EstimatedPrior, true),
+        new DataField<double?>(EstimateColumns.PriorLikelihoodRatio, true),
+        new DataField<string>(EstimateColumns.EstimatorReason, true),
     ]);
 
     private static async Task WriteParquetColumnsAsync(IReadOnlyList<EstimateRecord> records, ParquetRowGroupWriter group, DataField[] fields, CancellationToken cancellationToken)
@@ -131,7 +139,11 @@ public static class EstimateFileWriter
         await group.WriteAsync(fields[f++], Column(records, static r => r.RunId)).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], Column(records, static r => r.Class)).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], Column(records, static r => r.Estimator)).ConfigureAwait(false);
-        await group.WriteAsync<double>(fields[f], Column(records, static r => r.EffectiveSampleSize), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.EffectiveSampleSize), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.DomainAuc), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.EstimatedPrior), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(fields[f++], Column(records, static r => r.PriorLikelihoodRatio), null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[f], Column(records, static r => r.EstimatorReason)).ConfigureAwait(false);
     }
 
     private static void WriteCsvFields(CsvRecordWriter csv, EstimateRecord r)
@@ -152,6 +164,10 @@ public static class EstimateFileWriter
         csv.WriteField(r.Class ?? "");
         csv.WriteField(r.Estimator ?? "");
         csv.WriteField(TableFileWriter.FormatDouble(r.EffectiveSampleSize));
+        csv.WriteField(TableFileWriter.FormatDouble(r.DomainAuc));
+        csv.WriteField(TableFileWriter.FormatDouble(r.EstimatedPrior));
+        csv.WriteField(TableFileWriter.FormatDouble(r.PriorLikelihoodRatio));
+        csv.WriteField(r.EstimatorReason ?? "");
     }
 
     private static void WriteJsonProperties(Utf8JsonWriter json, EstimateRecord r)
@@ -168,34 +184,26 @@ public static class EstimateFileWriter
         TableFileWriter.WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
         json.WriteBoolean(EstimateColumns.Provisional, r.Provisional);
         TableFileWriter.WriteDate(json, EstimateColumns.EstimatedAt, r.EstimatedAt);
-        if (r.RunId is null)
-        {
-            json.WriteNull(EstimateColumns.RunId);
-        }
-        else
-        {
-            json.WriteString(EstimateColumns.RunId, r.RunId);
-        }
-
-        if (r.Class is null)
-        {
-            json.WriteNull(EstimateColumns.Class);
-        }
-        else
-        {
-            json.WriteString(EstimateColumns.Class, r.Class);
-        }
-
-        if (r.Estimator is null)
-        {
-            json.WriteNull(EstimateColumns.Estimator);
-        }
-        else
-        {
-            json.WriteString(EstimateColumns.Estimator, r.Estimator);
-        }
-
+        WriteText(json, EstimateColumns.RunId, r.RunId);
+        WriteText(json, EstimateColumns.Class, r.Class);
+        WriteText(json, EstimateColumns.Estimator, r.Estimator);
         TableFileWriter.WriteDouble(json, EstimateColumns.EffectiveSampleSize, r.EffectiveSampleSize);
+        TableFileWriter.WriteDouble(json, EstimateColumns.DomainAuc, r.DomainAuc);
+        TableFileWriter.WriteDouble(json, EstimateColumns.EstimatedPrior, r.EstimatedPrior);
+        TableFileWriter.WriteDouble(json, EstimateColumns.PriorLikelihoodRatio, r.PriorLikelihoodRatio);
+        WriteText(json, EstimateColumns.EstimatorReason, r.EstimatorReason);
+    }
+
+    private static void WriteText(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select) => TableFileWriter.Column(records, select);

@@ -1,10 +1,10 @@
 namespace Estimator.IO;
 
 /// <summary>
-/// One row of an estimate file (schema version 4): one metric on one chunk (for one class, on a multiclass model's per-class rows). Property order is the file's column order;
+/// One row of an estimate file (schema version 5): one metric on one chunk (for one class, on a multiclass model's per-class rows). Property order is the file's column order;
 /// see <c>ESTIMATE_FILE_SCHEMA.md</c> and <see cref="EstimateFileWriter"/>.
 /// </summary>
-/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 4 (2 or 3 when read from an older file).</param>
+/// <param name="SchemaVersion"><c>schema_version</c> (int32): the file schema version, 5 (2, 3 or 4 when read from an older file).</param>
 /// <param name="Model"><c>model</c> (string): the model's name.</param>
 /// <param name="ChunkKey"><c>chunk_key</c> (string): NannyML's chunk key, e.g. <c>[0:4999]</c> or <c>2018-10</c>.</param>
 /// <param name="ChunkIndex"><c>chunk_index</c> (int32): 0-based position of the chunk within its period.</param>
@@ -30,6 +30,10 @@ namespace Estimator.IO;
 /// <param name="Class"><c>class</c> (string, nullable): the class of a multiclass model's per-class (one-vs-rest) row; null on macro-averaged and binary rows, and in version-2 files.</param>
 /// <param name="Estimator"><c>estimator</c> (string, nullable): the estimator behind a shift-aware estimate (<c>cbpe</c>, <c>weighted</c>, <c>prior</c>); null on plain CBPE rows, other calculators' rows and in older files.</param>
 /// <param name="EffectiveSampleSize"><c>effective_sample_size</c> (double, nullable): Kish's effective sample size of the reference weights behind an importance-weighted estimate; null otherwise.</param>
+/// <param name="DomainAuc"><c>domain_auc</c> (double, nullable): a shift-aware estimate's domain-classifier AUROC (chunk against reference); null where none was fitted.</param>
+/// <param name="EstimatedPrior"><c>estimated_prior</c> (double, nullable): a shift-aware estimate's class prior re-estimated by EM; null where not estimated.</param>
+/// <param name="PriorLikelihoodRatio"><c>prior_likelihood_ratio</c> (double, nullable): 2 × log-likelihood ratio of that prior against the reference's; null where not estimated.</param>
+/// <param name="EstimatorReason"><c>estimator_reason</c> (string, nullable): why the chunk has its estimator, in words; null on rows that are not shift-aware and in older files.</param>
 public sealed record EstimateRecord(
     int SchemaVersion,
     string Model,
@@ -56,14 +60,20 @@ public sealed record EstimateRecord(
     string? RunId,
     string? Class = null,
     string? Estimator = null,
-    double? EffectiveSampleSize = null)
+    double? EffectiveSampleSize = null,
+    double? DomainAuc = null,
+    double? EstimatedPrior = null,
+    double? PriorLikelihoodRatio = null,
+    string? EstimatorReason = null)
 {
     /// <summary>The schema version this library writes.</summary>
     /// <remarks>
     /// Version 2 added <c>provisional</c>, <c>estimated_at</c> and <c>run_id</c> after the version-1 columns; version 3
-    /// added <c>class</c> after them. <see cref="EstimateFileReader"/> reads versions 2 and 3.
+    /// added <c>class</c> after them; version 4 <c>estimator</c> and <c>effective_sample_size</c>; version 5 the shift
+    /// evidence (<c>domain_auc</c>, <c>estimated_prior</c>, <c>prior_likelihood_ratio</c>, <c>estimator_reason</c>).
+    /// <see cref="EstimateFileReader"/> reads versions 2, 3 and 4.
     /// </remarks>
-    public const int CurrentSchemaVersion = 4;
+    public const int CurrentSchemaVersion = 5;
 
     /// <summary>The record's values of the chunk columns every table file starts with.</summary>
     internal ChunkColumns.Values ChunkValues => new(SchemaVersion, Model, ChunkKey, ChunkIndex, ChunkStartIndex, ChunkEndIndex, ChunkStartDate, ChunkEndDate, Period, ChunkRows);
@@ -143,7 +153,11 @@ public sealed record EstimateRecord(
             runId,
             row.Class,
             row.Estimator,
-            Value(row.EffectiveSampleSize));
+            Value(row.EffectiveSampleSize),
+            Value(row.DomainAuc),
+            Value(row.EstimatedPrior),
+            Value(row.PriorLikelihoodRatio),
+            row.EstimatorReason);
     }
 
     internal static double? Value(double? v) => v is double d && !double.IsNaN(d) ? d : null;

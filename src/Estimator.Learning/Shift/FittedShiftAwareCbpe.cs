@@ -119,11 +119,17 @@ public sealed class FittedShiftAwareCbpe : FittedCalculator<ShiftAwareCbpeOption
                 Alert = component.IsAlert(estimate),
                 Estimator = why.Estimator.Name(),
                 EffectiveSampleSize = why.Estimator == ShiftEstimator.Weighted ? values.EffectiveSampleSize : null,
+                DomainAuc = Finite(why.DomainAuc),
+                EstimatedPrior = Finite(why.Prior),
+                PriorLikelihoodRatio = Finite(why.PriorLikelihoodRatio),
+                EstimatorReason = why.Reason,
             };
         }
 
         return why;
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }
 
 /// <summary>The outcome of a shift-aware estimate: the rows, plain CBPE's result, and each analysis chunk's evidence.</summary>

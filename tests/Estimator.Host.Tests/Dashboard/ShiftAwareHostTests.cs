@@ -61,9 +61,10 @@ public sealed class ShiftAwareHostTests : IDisposable
         var html = await client.GetStringAsync(new Uri("/hangfire/models", UriKind.Relative));
 
         Assert.Contains("estimated with shift-aware CBPE (estimator <strong>auto</strong>, logistic domain classifier on <code>x1</code>", html, StringComparison.Ordinal);
-        Assert.Contains($"<p class=\"estimator-choice\" data-estimator=\"weighted\">Latest chunk <code>{latest[0].ChunkKey}</code> estimated with <strong>weighted</strong>, effective sample size {latest[0].EffectiveSampleSize!.Value.ToString("0", CultureInfo.InvariantCulture)}.</p>", html, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"estimator-choice\" data-estimator=\"weighted\">Latest chunk <code>{latest[0].ChunkKey}</code> estimated with <strong>weighted</strong>, effective sample size {latest[0].EffectiveSampleSize!.Value.ToString("0", CultureInfo.InvariantCulture)}. Why: {System.Net.WebUtility.HtmlEncode(latest[0].EstimatorReason)}.</p>", html, StringComparison.Ordinal);
+        Assert.StartsWith("covariate shift moving P(y|score)", latest[0].EstimatorReason, StringComparison.Ordinal);
         Assert.Contains($"data-chunks=\"{switched}\">auto switched away from cbpe on {switched} of the latest 10 chunk(s)", html, StringComparison.Ordinal);
         Assert.Equal(10, Regex.Count(html, "class=\"estimator-chunk-estimator\""));
-        Assert.Equal(switched, Regex.Count(html, "class=\"estimator-chunk-estimator\">weighted<br/><small class=\"text-muted\">ESS "));
+        Assert.Equal(switched, Regex.Count(html, "class=\"estimator-chunk-estimator\" title=\"covariate shift moving [^\"]*\">weighted<br/><small class=\"text-muted\">ESS "));
     }
 }

@@ -55,7 +55,7 @@ public sealed class EstimateCommandTests : IDisposable
                 var r = records[i++];
                 var e = chunk.GetProperty("metrics").GetProperty(metric);
                 var period = chunk.GetProperty("period").GetString()!;
-                Assert.Equal(4, r.SchemaVersion);
+                Assert.Equal(5, r.SchemaVersion);
                 Assert.False(r.Provisional);
                 Assert.NotNull(r.EstimatedAt);
                 Assert.Null(r.RunId);

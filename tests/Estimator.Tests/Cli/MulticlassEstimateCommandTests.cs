@@ -56,7 +56,7 @@ public sealed class MulticlassEstimateCommandTests : IDisposable
         var records = EstimateFileReader.Read(path);
         AssertMatchesNannyMl(records, "chunk_size_6000");
         Assert.All(records, r => Assert.Null(r.Class));
-        Assert.All(records, r => Assert.Equal(4, r.SchemaVersion));
+        Assert.All(records, r => Assert.Equal(5, r.SchemaVersion));
     }
 
     [Fact]

@@ -35,9 +35,10 @@ public sealed class ShiftEstimateCommandTests : IDisposable
 
         var shifted = EstimateFileReader.Read(auto);
         var cbpe = EstimateFileReader.Read(plain);
-        Assert.All(shifted, r => Assert.Equal(4, r.SchemaVersion));
+        Assert.All(shifted, r => Assert.Equal(5, r.SchemaVersion));
         Assert.All(cbpe, r => Assert.Null(r.Estimator));
         Assert.All(cbpe, r => Assert.Null(r.EffectiveSampleSize));
+        Assert.All(cbpe, r => Assert.Equal((null, null, null, null), (r.DomainAuc, r.EstimatedPrior, r.PriorLikelihoodRatio, r.EstimatorReason)));
         Assert.All(shifted.Where(r => r.Period == "reference"), r => Assert.Null(r.Estimator));
 
         var analysis = shifted.Where(r => r.Period == "analysis").ToList();
@@ -45,6 +46,17 @@ public sealed class ShiftEstimateCommandTests : IDisposable
         Assert.All(analysis.Where(r => r.ChunkIndex >= 4), r => Assert.Equal("weighted", r.Estimator));
         Assert.All(analysis.Where(r => r.Estimator == "weighted"), r => Assert.InRange(r.EffectiveSampleSize!.Value, 1, 50_000));
         Assert.All(analysis.Where(r => r.Estimator != "weighted"), r => Assert.Null(r.EffectiveSampleSize));
+
+        // The evidence behind each choice, the same on every row of a chunk: the domain classifier cannot tell the
+        // unshifted chunks from the reference and tells the shifted ones apart; auto's reason names its rule.
+        Assert.All(analysis.GroupBy(r => r.ChunkIndex), g => Assert.Single(g.Select(r => (r.DomainAuc, r.EstimatedPrior, r.PriorLikelihoodRatio, r.EstimatorReason)).Distinct()));
+        Assert.All(analysis.Where(r => r.ChunkIndex < 4), r => Assert.InRange(r.DomainAuc!.Value, 0.45, 0.56));
+        Assert.All(analysis.Where(r => r.ChunkIndex >= 5), r => Assert.InRange(r.DomainAuc!.Value, 0.6, 1));
+        Assert.All(analysis, r => Assert.InRange(r.EstimatedPrior!.Value, 0, 1));
+        Assert.All(analysis, r => Assert.True(r.PriorLikelihoodRatio >= 0));
+        Assert.All(analysis.Where(r => r.ChunkIndex < 4), r => Assert.StartsWith("no shift: domain AUC", r.EstimatorReason, StringComparison.Ordinal));
+        Assert.All(analysis.Where(r => r.ChunkIndex >= 4), r => Assert.StartsWith("covariate shift moving P(y|score)", r.EstimatorReason, StringComparison.Ordinal));
+        Assert.All(shifted.Where(r => r.Period == "reference"), r => Assert.Null(r.EstimatorReason));
 
         // Where auto keeps plain CBPE the numbers are plain CBPE's, bit for bit; the weighted rows differ from them.
         var plainByKey = cbpe.ToDictionary(r => (r.Period, r.ChunkIndex, r.Metric));
@@ -57,6 +69,35 @@ public sealed class ShiftEstimateCommandTests : IDisposable
 
         Assert.All(analysis.Where(r => r.Estimator == "weighted" && r.Metric == "roc_auc"), r => Assert.NotEqual(plainByKey[(r.Period, r.ChunkIndex, r.Metric)].Estimated, r.Estimated));
         Assert.Contains("chunk 4: weighted", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prior_RecordsEachChunksEstimatedPrior_NearTheWorldsTruePositiveRate()
+    {
+        // The prior-shift world: P(y) moves 0.25 → 0.60 from chunk 4 on with P(x | y) fixed; meta.json has each chunk's
+        // realized positive rate.
+        string Prior(string file) => Path.Combine(SharedScenarios.Root, "prior_shift", file);
+        var output = _files.PathOf("prior.json");
+        var (code, _, stderr) = CliRunner.Run(
+        [
+            "estimate", "--reference", Prior("reference.parquet"), "--analysis", Prior("analysis.parquet"), "--timestamp", "timestamp",
+            "--chunk-size", "5000", "--out", output, "--estimator", "prior",
+        ]);
+        Assert.True(code == 0, stderr);
+        using var meta = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Prior("meta.json")));
+        var truth = meta.RootElement.GetProperty("analysis_positive_rate_by_chunk").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+        var chunks = EstimateFileReader.Read(output).Where(r => r.Period == "analysis").GroupBy(r => r.ChunkIndex).Select(g => g.First()).ToList();
+
+        Assert.Equal(truth.Length, chunks.Count);
+        foreach (var r in chunks)
+        {
+            // EM's standard error is about 0.013 on 5,000 rows of this world; 0.05 is four of them.
+            Assert.InRange(r.EstimatedPrior!.Value, truth[r.ChunkIndex] - 0.05, truth[r.ChunkIndex] + 0.05);
+            Assert.Null(r.DomainAuc);
+            Assert.StartsWith("prior (forced): π ", r.EstimatorReason, StringComparison.Ordinal);
+            Assert.True(r.ChunkIndex < 4 ? r.PriorLikelihoodRatio < 10.83 : r.PriorLikelihoodRatio > 10.83, $"chunk {r.ChunkIndex}: LR {r.PriorLikelihoodRatio}");
+        }
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class EstimateFileTests : IDisposable
         var c2 = new Chunk("2018-10", 0, 10000, 10499, new DateTime(2018, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2018, 10, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(9999));
         ChunkEstimate[] rows =
         [
-            new(c0, Period.Reference, "roc_auc", 0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0) { Estimator = "weighted", EffectiveSampleSize = 8123.25 },
+            new(c0, Period.Reference, "roc_auc", 0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0) { Estimator = "weighted", EffectiveSampleSize = 8123.25, DomainAuc = 0.5875, EstimatedPrior = double.NaN, PriorLikelihoodRatio = 0.25, EstimatorReason = "covariate shift, \"moving\" P(y|score): 4.2 SE, ESS 8123" },
             new(c1, Period.Reference, "f1", double.NaN, 0.01, double.NaN, double.NaN, null, null, true, null, null),
             new(c2, Period.Analysis, "true_positive", 1234.5, 1e-17, -0.1, 2e300, null, 0.5, true, double.NaN, 0.25),
         ];
@@ -36,11 +36,11 @@ public sealed class EstimateFileTests : IDisposable
 
     private static readonly EstimateRecord[] Expected =
     [
-        new(4, "car \"loan\", v2", "[0:4999]", 0, 0, 4999, Jan1, new DateTime(2018, 2, 5, 17, 51, 16, 848, DateTimeKind.Utc), "reference", 5000, "roc_auc",
-            0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0, false, At, "run-1", null, "weighted", 8123.25),
-        new(4, "car \"loan\", v2", "[5000:9999]", 1, 5000, 9999, null, null, "reference", 5000, "f1",
+        new(5, "car \"loan\", v2", "[0:4999]", 0, 0, 4999, Jan1, new DateTime(2018, 2, 5, 17, 51, 16, 848, DateTimeKind.Utc), "reference", 5000, "roc_auc",
+            0.9712345678901234, 0.0017, 0.9661, 0.9763, 0.96, 0.98, false, 0.97, 0.0, false, At, "run-1", null, "weighted", 8123.25, 0.5875, null, 0.25, "covariate shift, \"moving\" P(y|score): 4.2 SE, ESS 8123"),
+        new(5, "car \"loan\", v2", "[5000:9999]", 1, 5000, 9999, null, null, "reference", 5000, "f1",
             null, 0.01, null, null, null, null, true, null, null, false, At, "run-1"),
-        new(4, "car \"loan\", v2", "2018-10", 0, 10000, 10499, new DateTime(2018, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2018, 10, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(9990),
+        new(5, "car \"loan\", v2", "2018-10", 0, 10000, 10499, new DateTime(2018, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2018, 10, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(9990),
             "analysis", 500, "true_positive", 1234.5, 1e-17, -0.1, 2e300, null, 0.5, true, null, 0.25, true, At, "run-1"),
     ];
 
@@ -74,13 +74,13 @@ public sealed class EstimateFileTests : IDisposable
         Assert.Equal(
             "schema_version,model,chunk_key,chunk_index,chunk_start_index,chunk_end_index,chunk_start_date,chunk_end_date,period,chunk_rows,metric,"
             + "estimated,sampling_error,lower_confidence_bound,upper_confidence_bound,lower_threshold,upper_threshold,alert,realized,targets_missing_rate,"
-            + "provisional,estimated_at,run_id,class,estimator,effective_sample_size",
+            + "provisional,estimated_at,run_id,class,estimator,effective_sample_size,domain_auc,estimated_prior,prior_likelihood_ratio,estimator_reason",
             lines[0]);
         Assert.Equal(
-            "4,\"car \"\"loan\"\", v2\",[0:4999],0,0,4999,2018-01-01T00:00:00.0000000Z,2018-02-05T17:51:16.8480000Z,reference,5000,roc_auc,"
-            + "0.9712345678901234,0.0017,0.9661,0.9763,0.96,0.98,false,0.97,0,false,2026-11-23T10:00:00.1230000Z,run-1,,weighted,8123.25",
+            "5,\"car \"\"loan\"\", v2\",[0:4999],0,0,4999,2018-01-01T00:00:00.0000000Z,2018-02-05T17:51:16.8480000Z,reference,5000,roc_auc,"
+            + "0.9712345678901234,0.0017,0.9661,0.9763,0.96,0.98,false,0.97,0,false,2026-11-23T10:00:00.1230000Z,run-1,,weighted,8123.25,0.5875,,0.25,\"covariate shift, \"\"moving\"\" P(y|score): 4.2 SE, ESS 8123\"",
             lines[1]);
-        Assert.Equal("4,\"car \"\"loan\"\", v2\",[5000:9999],1,5000,9999,,,reference,5000,f1,,0.01,,,,,true,,,false,2026-11-23T10:00:00.1230000Z,run-1,,,", lines[2]);
+        Assert.Equal("5,\"car \"\"loan\"\", v2\",[5000:9999],1,5000,9999,,,reference,5000,f1,,0.01,,,,,true,,,false,2026-11-23T10:00:00.1230000Z,run-1,,,,,,,", lines[2]);
         Assert.Equal(5, lines.Length);
         Assert.Equal("", lines[4]);
     }
@@ -120,6 +120,8 @@ public sealed class EstimateFileTests : IDisposable
             ("realized", typeof(double), true), ("targets_missing_rate", typeof(double), true),
             ("provisional", typeof(bool), false), ("estimated_at", typeof(DateTime), true), ("run_id", typeof(string), true),
             ("class", typeof(string), true), ("estimator", typeof(string), true), ("effective_sample_size", typeof(double), true),
+            ("domain_auc", typeof(double), true), ("estimated_prior", typeof(double), true), ("prior_likelihood_ratio", typeof(double), true),
+            ("estimator_reason", typeof(string), true),
         ];
         var fields = reader.Schema.GetDataFields();
         Assert.Equal(expected.Select(e => e.Name), fields.Select(f => f.Name));
@@ -221,6 +223,7 @@ public sealed class EstimateFileTests : IDisposable
                 "schema_version", "model", "chunk_key", "chunk_index", "chunk_start_index", "chunk_end_index", "chunk_start_date", "chunk_end_date",
                 "period", "chunk_rows", "metric", "estimated", "sampling_error", "lower_confidence_bound", "upper_confidence_bound", "lower_threshold",
                 "upper_threshold", "alert", "realized", "targets_missing_rate", "estimator", "effective_sample_size",
+                "domain_auc", "estimated_prior", "prior_likelihood_ratio", "estimator_reason",
             },
             frame.Columns.Select(c => c.Name));
         Assert.Equal(
@@ -229,6 +232,7 @@ public sealed class EstimateFileTests : IDisposable
                 typeof(int), typeof(string), typeof(string), typeof(int), typeof(long), typeof(long), typeof(DateTime), typeof(DateTime),
                 typeof(string), typeof(long), typeof(string), typeof(double), typeof(double), typeof(double), typeof(double), typeof(double),
                 typeof(double), typeof(bool), typeof(double), typeof(double), typeof(string), typeof(double),
+                typeof(double), typeof(double), typeof(double), typeof(string),
             },
             frame.Columns.Select(c => c.DataType));
         Assert.Equal(3, frame.Rows.Count);
@@ -239,9 +243,14 @@ public sealed class EstimateFileTests : IDisposable
         Assert.Equal("analysis", frame["period"][2]);
         Assert.Equal(500L, frame["chunk_rows"][2]);
 
-        // A row with an estimator (a shift-aware result's) brings the estimate file's schema-4 columns, null elsewhere.
+        // A row with an estimator (a shift-aware result's) brings the estimate file's columns 25–30, null elsewhere (and NaN as null).
         Assert.Equal("weighted", frame["estimator"][0]);
         Assert.Equal(8123.25, frame["effective_sample_size"][0]);
         Assert.Equal(2, frame["effective_sample_size"].NullCount);
+        Assert.Equal(0.5875, frame["domain_auc"][0]);
+        Assert.Null(frame["estimated_prior"][0]);
+        Assert.Equal(0.25, frame["prior_likelihood_ratio"][0]);
+        Assert.StartsWith("covariate shift", (string)frame["estimator_reason"][0], StringComparison.Ordinal);
+        Assert.Equal(2, frame["estimator_reason"].NullCount);
     }
 }

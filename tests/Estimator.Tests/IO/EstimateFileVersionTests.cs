@@ -71,7 +71,7 @@ public sealed class EstimateFileVersionTests : IDisposable
 
         Assert.Equal([null, "prepaid card, \"gold\"", "0"], records.Select(r => r.Class));
         Assert.All(records, r => Assert.Equal(EstimateRecord.CurrentSchemaVersion, r.SchemaVersion));
-        Assert.Equal(4, EstimateRecord.CurrentSchemaVersion);
+        Assert.Equal(5, EstimateRecord.CurrentSchemaVersion);
     }
 
     [Fact]
@@ -91,6 +91,29 @@ public sealed class EstimateFileVersionTests : IDisposable
     }
 
     [Theory]
+    [InlineData(".csv")]
+    [InlineData(".json")]
+    public void Read_GivesNullEvidence_ForAVersion4File(string extension)
+    {
+        // A version-4 file as the version-4 writer left it: this version's columns without the four evidence columns.
+        var chunk = new Chunk("[0:99]", 0, 0, 99, null, null);
+        ChunkEstimate[] rows =
+        [
+            new(chunk, Period.Analysis, "f1", 0.9, 0.02, 0.84, 0.96, 0.6, 0.95, false, null, null) { Estimator = "weighted", EffectiveSampleSize = 10_076.5 },
+        ];
+        var current = _files.PathOf("v5" + extension);
+        EstimateFileWriter.Write(new Estimator.Calculators.CalculatorResult("m", rows), current);
+        var v4 = _files.PathOf("v4" + extension);
+        DropEvidence(current, v4);
+
+        var records = EstimateFileReader.Read(v4);
+
+        var record = Assert.Single(records);
+        Assert.Equal((4, "weighted", 10_076.5), (record.SchemaVersion, record.Estimator, record.EffectiveSampleSize));
+        Assert.Equal((null, null, null, null), (record.DomainAuc, record.EstimatedPrior, record.PriorLikelihoodRatio, record.EstimatorReason));
+    }
+
+    [Theory]
     [InlineData("estimates.parquet")]
     [InlineData("estimates.csv")]
     [InlineData("estimates.json")]
@@ -101,8 +124,14 @@ public sealed class EstimateFileVersionTests : IDisposable
         ChunkEstimate[] rows =
         [
             new(chunk, Period.Analysis, "recall", 0.7, 0.01, 0.67, 0.73, 0.6, 0.8, false, null, null),
-            new(chunk, Period.Analysis, "f1", 0.9, 0.02, 0.84, 0.96, 0.6, 0.95, false, null, null) { Estimator = "weighted", EffectiveSampleSize = 10_076.5 },
-            new(chunk, Period.Analysis, "accuracy", 0.5, 0.02, 0.44, 0.56, 0.6, 0.95, true, null, null) { Estimator = "prior", EffectiveSampleSize = double.NaN },
+            new(chunk, Period.Analysis, "f1", 0.9, 0.02, 0.84, 0.96, 0.6, 0.95, false, null, null)
+            {
+                Estimator = "weighted", EffectiveSampleSize = 10_076.5, DomainAuc = 0.61, EstimatedPrior = 0.25, PriorLikelihoodRatio = 1.5, EstimatorReason = "covariate shift moving P(y|score): π → 0.25",
+            },
+            new(chunk, Period.Analysis, "accuracy", 0.5, 0.02, 0.44, 0.56, 0.6, 0.95, true, null, null)
+            {
+                Estimator = "prior", EffectiveSampleSize = double.NaN, DomainAuc = double.NaN, EstimatedPrior = 0.6, PriorLikelihoodRatio = 812.25, EstimatorReason = "prior (forced)",
+            },
         ];
 
         EstimateFileWriter.Write(new Estimator.Calculators.CalculatorResult("m", rows), path);
@@ -110,6 +139,10 @@ public sealed class EstimateFileVersionTests : IDisposable
 
         Assert.Equal([null, "weighted", "prior"], records.Select(r => r.Estimator));
         Assert.Equal([null, 10_076.5, null], records.Select(r => r.EffectiveSampleSize));
+        Assert.Equal([null, 0.61, null], records.Select(r => r.DomainAuc));
+        Assert.Equal([null, 0.25, 0.6], records.Select(r => r.EstimatedPrior));
+        Assert.Equal([null, 1.5, 812.25], records.Select(r => r.PriorLikelihoodRatio));
+        Assert.Equal([null, "covariate shift moving P(y|score): π → 0.25", "prior (forced)"], records.Select(r => r.EstimatorReason));
     }
 
     [Fact]
@@ -128,4 +161,33 @@ public sealed class EstimateFileVersionTests : IDisposable
     }
 
     private static CalibrationReport Report() => new(CalibrationMode.Never, false, double.NaN, double.NaN, "never");
+
+    /// <summary>Rewrites a CSV or JSON estimate file without its last four columns and with schema_version 4.</summary>
+    private static void DropEvidence(string from, string to)
+    {
+        if (from.EndsWith(".csv", StringComparison.Ordinal))
+        {
+            var lines = File.ReadAllLines(from).Where(l => l.Length > 0).Select(l => string.Join(",", l.Split(',').SkipLast(4)));
+            File.WriteAllLines(to, lines.Select((l, i) => i == 0 ? l : "4" + l[1..]));
+            return;
+        }
+
+        if (from.EndsWith(".json", StringComparison.Ordinal))
+        {
+            var array = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(from))!.AsArray();
+            foreach (var row in array.Select(r => r!.AsObject()))
+            {
+                row["schema_version"] = 4;
+                foreach (var name in new[] { "domain_auc", "estimated_prior", "prior_likelihood_ratio", "estimator_reason" })
+                {
+                    row.Remove(name);
+                }
+            }
+
+            File.WriteAllText(to, array.ToJsonString());
+            return;
+        }
+
+        throw new ArgumentException("a CSV or JSON estimate file", nameof(from));
+    }
 }
