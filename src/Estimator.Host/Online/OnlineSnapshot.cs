@@ -14,6 +14,7 @@ namespace Estimator.Host.Online;
 /// <param name="Estimator">The estimator behind the values: <c>cbpe</c>, or the shift-aware one that estimated the window
 /// (<c>weighted</c>, <c>prior</c>, or what <c>auto</c> chose).</param>
 /// <param name="EffectiveSampleSize">Kish's effective size of the reference weights of a weighted estimate; null otherwise.</param>
+/// <param name="EstimatorReason">Why a shift-aware window has its estimator (auto's rule and numbers, as in the estimate file's <c>estimator_reason</c>); null for plain CBPE and before the first refresh.</param>
 public sealed record OnlineSnapshot(
     string Model,
     long RowsSeen,
@@ -22,7 +23,8 @@ public sealed record OnlineSnapshot(
     DateTimeOffset? UpdatedAt,
     IReadOnlyList<WindowMetric> Metrics,
     string Estimator = "cbpe",
-    double? EffectiveSampleSize = null)
+    double? EffectiveSampleSize = null,
+    string? EstimatorReason = null)
 {
     /// <summary>Whether the window holds N rows.</summary>
     public bool IsFull => WindowRows >= Window;

@@ -45,8 +45,8 @@ internal sealed class ShiftAwareWindow : IAsyncDisposable
         _logger = logger;
         _lock = windowLock;
         _rows = new ShiftWindowRows(window, timestamps);
-        var (metrics, estimator, ess) = ShiftWindowEstimate.Of(fitted, OnlineRows.Empty(timestamps), predictions, window);
-        _latest = new OnlineSnapshot(model, 0, 0, window, null, metrics, estimator, ess);
+        var (metrics, estimator, ess, reason) = ShiftWindowEstimate.Of(fitted, OnlineRows.Empty(timestamps), predictions, window);
+        _latest = new OnlineSnapshot(model, 0, 0, window, null, metrics, estimator, ess, reason);
     }
 
     /// <summary>Rows held now (at most N); the latest estimate may cover fewer.</summary>
@@ -123,9 +123,9 @@ internal sealed class ShiftAwareWindow : IAsyncDisposable
         var started = _time.GetTimestamp();
         try
         {
-            var (metrics, estimator, ess) = ShiftWindowEstimate.Of(_fitted, rows, _predictions, _rows.Capacity);
+            var (metrics, estimator, ess, reason) = ShiftWindowEstimate.Of(_fitted, rows, _predictions, _rows.Capacity);
             LastRefreshTime = _time.GetElapsedTime(started);
-            Volatile.Write(ref _latest, new OnlineSnapshot(_model, seen, rows.Count, _rows.Capacity, _time.GetUtcNow(), metrics, estimator, ess));
+            Volatile.Write(ref _latest, new OnlineSnapshot(_model, seen, rows.Count, _rows.Capacity, _time.GetUtcNow(), metrics, estimator, ess, reason));
             _logger.LogDebug("Online {Model}: window of {Rows} rows re-estimated ({Estimator}) in {Seconds:0.###} s", _model, rows.Count, estimator, LastRefreshTime.TotalSeconds);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -13,19 +13,19 @@ namespace Estimator.Host.Online;
 /// </summary>
 internal static class ShiftWindowEstimate
 {
-    /// <summary>The window's metrics, the estimator behind them and the effective sample size (weighted only).</summary>
+    /// <summary>The window's metrics, the estimator behind them, the effective sample size (weighted only) and why that estimator.</summary>
     /// <param name="fitted">The model's fitted shift-aware calculator.</param>
     /// <param name="rows">The window's rows, in arrival order.</param>
     /// <param name="predictions">Whether the model has a prediction column.</param>
     /// <param name="capacity">N (for the empty window's metrics).</param>
-    public static (IReadOnlyList<WindowMetric> Metrics, string Estimator, double? EffectiveSampleSize) Of(FittedShiftAwareCbpe fitted, OnlineRows rows, bool predictions, int capacity)
+    public static (IReadOnlyList<WindowMetric> Metrics, string Estimator, double? EffectiveSampleSize, string? Reason) Of(FittedShiftAwareCbpe fitted, OnlineRows rows, bool predictions, int capacity)
     {
         ArgumentNullException.ThrowIfNull(fitted);
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
         {
             // Nothing to tell from the reference yet: plain CBPE's empty window (NaN values, the reference's thresholds).
-            return (new SlidingWindowCbpe(fitted.Cbpe, capacity).Estimate(), fitted.Options.Estimator.Name(), null);
+            return (new SlidingWindowCbpe(fitted.Cbpe, capacity).Estimate(), fitted.Options.Estimator.Name(), null, null);
         }
 
         // The chunk's rows in the order the store and the command line chunk them (by timestamp, stably).
@@ -42,7 +42,7 @@ internal static class ShiftWindowEstimate
             metrics[k] = new WindowMetric(estimates[k], metric, metric.RequiresPredictions() ? labelled : data.Count);
         }
 
-        return (metrics, estimates[0].Estimator ?? fitted.Options.Estimator.Name(), estimates[0].EffectiveSampleSize);
+        return (metrics, estimates[0].Estimator ?? fitted.Options.Estimator.Name(), estimates[0].EffectiveSampleSize, estimates[0].EstimatorReason);
     }
 
     private static long CountLabelled(double[] predictions)

@@ -64,6 +64,7 @@ public sealed class OnlineEndpointTests : IDisposable
         // A plain CBPE model's window is estimated incrementally by CBPE itself.
         Assert.Equal("cbpe", online.GetProperty("estimator").GetString());
         Assert.Equal(JsonValueKind.Null, online.GetProperty("effective_sample_size").ValueKind);
+        Assert.Equal(JsonValueKind.Null, online.GetProperty("estimator_reason").ValueKind);
     }
 
     [Fact]

@@ -83,8 +83,9 @@ public sealed class ShiftAwareOnlineTests(ITestOutputHelper output) : IDisposabl
         }
 
         output.WriteLine($"refreshes of a {estimatorName} window of {Window} rows (reference 50,000): {string.Join(", ", times.Select(t => t.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))} s");
-        var (metrics, estimator, ess) = refresh;
-        Assert.Equal((window[0].Estimator, window[0].EffectiveSampleSize), (estimator, ess));
+        var (metrics, estimator, ess, reason) = refresh;
+        Assert.Equal((window[0].Estimator, window[0].EffectiveSampleSize, window[0].EstimatorReason), (estimator, ess, reason));
+        Assert.Equal(reason, online.GetProperty("estimator_reason").GetString());
         Assert.All(metrics, m => Assert.Equal(online.GetProperty("metrics").GetProperty(m.Name).GetProperty("estimated").GetDouble(), m.Estimated, 1e-12));
 
         // Every N rows closed a chunk with the features; the store's estimate job estimated it with the shift-aware fit.

@@ -83,6 +83,8 @@ public sealed class ShiftAwareWindowTests : IDisposable
         Assert.Equal((rows, window), (online.GetProperty("rows_seen").GetInt64(), online.GetProperty("window_rows").GetInt32()));
         Assert.Equal(expected[0].Estimator, online.GetProperty("estimator").GetString());
         Assert.Equal(expected[0].EffectiveSampleSize!.Value, online.GetProperty("effective_sample_size").GetDouble(), 1e-9);
+        Assert.Equal(expected[0].EstimatorReason, online.GetProperty("estimator_reason").GetString());
+        Assert.NotNull(expected[0].EstimatorReason);
         foreach (var e in expected)
         {
             Assert.Equal(e.Estimated, online.GetProperty("metrics").GetProperty(e.Metric).GetProperty("estimated").GetDouble(), 1e-9);
