@@ -54,15 +54,7 @@ internal static class OnlineJson
 
         w.WriteString("estimator", snapshot.Estimator);
         Number(w, "effective_sample_size", snapshot.EffectiveSampleSize);
-        if (snapshot.EstimatorReason is { } reason)
-        {
-            w.WriteString("estimator_reason", reason);
-        }
-        else
-        {
-            w.WriteNull("estimator_reason");
-        }
-
+        w.WriteString("estimator_reason", snapshot.EstimatorReason); // null for plain CBPE
         w.WriteStartObject("metrics");
         foreach (var m in snapshot.Metrics)
         {

@@ -184,26 +184,15 @@ public static class EstimateFileWriter
         TableFileWriter.WriteDouble(json, EstimateColumns.TargetsMissingRate, r.TargetsMissingRate);
         json.WriteBoolean(EstimateColumns.Provisional, r.Provisional);
         TableFileWriter.WriteDate(json, EstimateColumns.EstimatedAt, r.EstimatedAt);
-        WriteText(json, EstimateColumns.RunId, r.RunId);
-        WriteText(json, EstimateColumns.Class, r.Class);
-        WriteText(json, EstimateColumns.Estimator, r.Estimator);
+        // WriteString writes JSON null for a null string.
+        json.WriteString(EstimateColumns.RunId, r.RunId);
+        json.WriteString(EstimateColumns.Class, r.Class);
+        json.WriteString(EstimateColumns.Estimator, r.Estimator);
         TableFileWriter.WriteDouble(json, EstimateColumns.EffectiveSampleSize, r.EffectiveSampleSize);
         TableFileWriter.WriteDouble(json, EstimateColumns.DomainAuc, r.DomainAuc);
         TableFileWriter.WriteDouble(json, EstimateColumns.EstimatedPrior, r.EstimatedPrior);
         TableFileWriter.WriteDouble(json, EstimateColumns.PriorLikelihoodRatio, r.PriorLikelihoodRatio);
-        WriteText(json, EstimateColumns.EstimatorReason, r.EstimatorReason);
-    }
-
-    private static void WriteText(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
+        json.WriteString(EstimateColumns.EstimatorReason, r.EstimatorReason);
     }
 
     private static T[] Column<T>(IReadOnlyList<EstimateRecord> records, Func<EstimateRecord, T> select) => TableFileWriter.Column(records, select);
