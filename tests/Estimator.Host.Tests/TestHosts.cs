@@ -34,14 +34,17 @@ internal static class TestHosts
         return app;
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => WaitUntilAsync(condition, timeout, () => what);
+
+    /// <summary>Waits for <paramref name="condition"/>; <paramref name="what"/> is read only on timeout (so it can hold a process's output by then).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what}");
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what()}");
             }
 
             await Task.Delay(200);

@@ -37,7 +37,7 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         try
         {
             var runner = new ModelRunner(store);
-            await TestHosts.WaitUntilAsync(() => Settled(store) && ScaleOutTests.TryRead(runner, "big") is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the store to match the single-process run\n" + a.Output + "\n----\n" + b.Output);
+            await TestHosts.WaitUntilAsync(() => Settled(store) && ScaleOutTests.TryRead(runner, "big") is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), () => "the store to match the single-process run\n" + a.Output + "\n----\n" + b.Output);
 
             // Items 1..N were handed off (item 0 stays with the planning job); each was run by exactly one process.
             var handedOff = Rows / WorkItemRows - 1;
@@ -59,26 +59,33 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
     [Fact]
     public async Task KilledWorker_MidSplitRun_TheOtherFinishes_NoPartialFileEverVisible()
     {
+        // The victim starts alone with one worker thread and a long grace, so its planning job is certain to be in flight,
+        // with the run's items pending, when it is killed: with two workers started together, the other could take the
+        // planning job and run the whole backlog before the victim polled the queue (seen on CI). The survivor shares
+        // the store and the database and starts after the kill with the defaults.
         var connection = postgres.CreateDatabase();
         var (config, expected) = Prepare(connection, invisibilitySeconds: 5);
+        var victimConfig = WriteConfig("workers", Path.Combine(temp.Path, "inputs"), StorageYaml(connection, 5), "worker_threads: 1\nwork_item_grace_seconds: 120\n", "victim.yaml");
         var store = EstimatorConfig.Load(config).StoreDirectory;
+        Assert.Equal(store, EstimatorConfig.Load(victimConfig).StoreDirectory);
         var storage = PostgresStorage.Create(new HangfireStorageConfig(HangfireStorageKind.Postgres, connection));
         await using var watcher = StoreWatcher.Start(store);
-        using var victim = WorkerProcess.Start(config);
-        using var survivor = WorkerProcess.Start(config);
+        using var victim = WorkerProcess.Start(victimConfig);
+        WorkerProcess? survivor = null;
         try
         {
-            // Kill the victim while it runs the planning job or a work item of the split run.
             await TestHosts.WaitUntilAsync(
-                () => storage.GetMonitoringApi().ProcessingJobs(0, 500).Any(j =>
+                () => PendingItems(store) > 0 && storage.GetMonitoringApi().ProcessingJobs(0, 500).Any(j =>
                     j.Value.ServerId.StartsWith(victim.ServerName + ":", StringComparison.OrdinalIgnoreCase)
-                    && j.Value.Job.Method.Name is "Estimate" or "EstimateWorkItem"),
-                TimeSpan.FromSeconds(60),
-                "an estimate job or work item in flight on the victim:\n" + victim.Output);
+                    && j.Value.Job.Method.Name == "Estimate"),
+                TimeSpan.FromSeconds(90),
+                () => "the victim's planning job in flight with its items pending:\n" + victim.Output);
             victim.KillHard();
+            Assert.True(PendingItems(store) > 0, "the victim finished its run before it was killed");
 
+            survivor = WorkerProcess.Start(config);
             var runner = new ModelRunner(store);
-            await TestHosts.WaitUntilAsync(() => Settled(store) && ScaleOutTests.TryRead(runner, "big") is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), "the survivor to finish the store\n" + survivor.Output);
+            await TestHosts.WaitUntilAsync(() => Settled(store) && ScaleOutTests.TryRead(runner, "big") is { } actual && actual.SequenceEqual(expected), TimeSpan.FromSeconds(150), () => "the survivor to finish the store\n" + survivor.Output);
 
             // The victim's half-written temporary files are swept by the model's next run.
             await TestHosts.WaitUntilAsync(() => Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories).Length == 0, TimeSpan.FromSeconds(30), "the killed worker's temporary files to be removed");
@@ -86,7 +93,11 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         finally
         {
             await watcher.StopAsync();
-            await survivor.StopAsync(TimeSpan.FromSeconds(20));
+            if (survivor is not null)
+            {
+                await survivor.StopAsync(TimeSpan.FromSeconds(20));
+                survivor.Dispose();
+            }
         }
 
         // Every file the store showed while the victim died and the survivor finished was whole.
@@ -108,20 +119,27 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
         Assert.Equal(0, RunCommand.Run(single, new ModelRunnerStore(new ModelRunner(single.StoreDirectory)), null, TextWriter.Null, TextWriter.Null, CancellationToken.None));
         var expected = ScaleOutTests.Comparable(new ModelRunner(single.StoreDirectory).ReadEstimates("big"));
         Assert.Equal(Rows / ChunkSize, expected.Count(r => r.Period == "analysis") / 6);
-        return (WriteConfig("workers", inputs, $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: {invisibilitySeconds} }}", extraTopLevel), expected);
+        return (WriteConfig("workers", inputs, StorageYaml(connection, invisibilitySeconds), extraTopLevel), expected);
     }
 
-    private static bool Settled(string store)
+    private static string StorageYaml(string connection, int invisibilitySeconds) =>
+        $"{{ kind: postgres, connection: \"{connection}\", invisibility_timeout_seconds: {invisibilitySeconds} }}";
+
+    /// <summary>No work item pending.</summary>
+    private static bool Settled(string store) => PendingItems(store) == 0;
+
+    /// <summary>The work items state.json lists as pending; -1 before the state exists or while it cannot be read.</summary>
+    private static int PendingItems(string store)
     {
         var state = Path.Combine(store, "big", "state.json");
         try
         {
-            // No work item pending (the state is compact JSON; parsed rather than matched as text).
-            return File.Exists(state) && System.Text.Json.JsonDocument.Parse(File.ReadAllText(state)).RootElement.GetProperty("pending").GetArrayLength() == 0;
+            // The state is compact JSON; parsed rather than matched as text.
+            return File.Exists(state) ? System.Text.Json.JsonDocument.Parse(File.ReadAllText(state)).RootElement.GetProperty("pending").GetArrayLength() : -1;
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {
-            return false;
+            return -1;
         }
     }
 
@@ -132,11 +150,11 @@ public sealed partial class BacklogScaleOutTests(PostgresFixture postgres) : IDi
     [GeneratedRegex(@"work item (run\d+-item\d+) wrote chunks")]
     private static partial Regex WorkItemLine();
 
-    private string WriteConfig(string name, string inputs, string storage, string extraTopLevel = "")
+    private string WriteConfig(string name, string inputs, string storage, string extraTopLevel = "", string fileName = "estimator.yaml")
     {
         var root = Path.Combine(temp.Path, name);
         Directory.CreateDirectory(root);
-        var path = Path.Combine(root, "estimator.yaml");
+        var path = Path.Combine(root, fileName);
         File.WriteAllText(path, extraTopLevel + $$"""
             store: ./store
             storage: {{storage}}

@@ -88,7 +88,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
                 return inFlight.Count > 0;
             },
             TimeSpan.FromSeconds(60),
-            "an estimate job in flight on the victim:\n" + victim.Output);
+            () => "an estimate job in flight on the victim:\n" + victim.Output);
         victim.KillHard();
         await WaitForStoreAsync(config, expected, [survivor]);
 
@@ -122,7 +122,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
                     return inFlight.Any(j => j.Model == blocked) && inFlight.Any(j => j.Model != blocked);
                 },
                 TimeSpan.FromSeconds(90),
-                $"the victim's estimate of {blocked} and another model's in flight:\n" + victim.Output);
+                () => $"the victim's estimate of {blocked} and another model's in flight:\n" + victim.Output);
             stopping.Start();
             exitedByItself = await victim.StopAsync(TimeSpan.FromSeconds(90));
         }
