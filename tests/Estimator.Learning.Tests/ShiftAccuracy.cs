@@ -24,7 +24,7 @@ internal static class ShiftAccuracy
     public static readonly ShiftEstimator[] Estimators = [ShiftEstimator.Cbpe, ShiftEstimator.Weighted, ShiftEstimator.Prior, ShiftEstimator.Auto];
 
     public static List<AccuracyCell> Measure(
-        string world, ModelData reference, ModelData analysis, double[] trueProbabilities, IEnumerable<ShiftEstimator> estimators, DomainLearner learner = DomainLearner.LogisticRegression)
+        string world, ModelData reference, ModelData analysis, double[] trueProbabilities, IEnumerable<ShiftEstimator> estimators, DomainLearner learner = DomainLearner.LogisticRegression, bool priorOracle = false)
     {
         var cells = new List<AccuracyCell>();
         var cbpe = new CbpeOptions { Metrics = Metrics, Chunking = Chunking.BySize(5000) };
@@ -44,14 +44,32 @@ internal static class ShiftAccuracy
 
             if (estimator == ShiftEstimator.Cbpe)
             {
-                cells.AddRange(Floor(world, result, analysis, trueProbabilities, cbpe));
+                cells.AddRange(Floor(world, result, analysis, trueProbabilities, cbpe, "floor", (_, p) => p));
+                if (priorOracle)
+                {
+                    cells.AddRange(Floor(world, result, analysis, trueProbabilities, cbpe, "prior-oracle", PriorOracle));
+                }
             }
         }
 
         return cells;
     }
 
-    private static IEnumerable<AccuracyCell> Floor(string world, ShiftAwareResult result, ModelData analysis, double[] truth, CbpeOptions options)
+    /// <summary>
+    /// The prior-shift family's best label-free estimate: each row's true posterior under the reference prior (0.25), EM
+    /// for the chunk's prior, the posteriors adjusted to it. It differs from the floor only by the error of estimating the
+    /// prior from the chunk's own rows with a perfect calibrator.
+    /// </summary>
+    private static double[] PriorOracle(int chunk, double[] truth)
+    {
+        var posteriors = new double[truth.Length];
+        PriorShift.Adjust(truth, ShiftWorldGenerator.PriorShiftRate(chunk), ShiftWorldGenerator.PriorShiftRate(0), posteriors);
+        var fit = PriorShift.Estimate(posteriors, ShiftWorldGenerator.PriorShiftRate(0));
+        PriorShift.Adjust(posteriors, ShiftWorldGenerator.PriorShiftRate(0), fit.Prior, posteriors);
+        return posteriors;
+    }
+
+    private static IEnumerable<AccuracyCell> Floor(string world, ShiftAwareResult result, ModelData analysis, double[] truth, CbpeOptions options, string name, Func<int, double[], double[]> probabilities)
     {
         var specs = Metrics.Select(m => (m, 0, m.ToName())).ToList();
         var sorted = analysis.SortedByTimestamp();
@@ -69,7 +87,7 @@ internal static class ShiftAccuracy
         {
             var start = (int)chunk.StartIndex;
             var length = (int)chunk.Rows;
-            kernel.Estimate(specs, p.AsSpan(start, length), sorted.Scores.AsSpan(start, length), sorted.Predictions.AsSpan(start, length), options, estimates, counts);
+            kernel.Estimate(specs, probabilities(chunk.Index, p[start..(start + length)]), sorted.Scores.AsSpan(start, length), sorted.Predictions.AsSpan(start, length), options, estimates, counts);
             for (var k = 0; k < specs.Count; k++)
             {
                 var realized = result.Rows.First(r => r.Period == Period.Analysis && r.Chunk.Index == chunk.Index && r.Metric == specs[k].Item3).Realized!.Value;
@@ -77,6 +95,6 @@ internal static class ShiftAccuracy
             }
         }
 
-        return specs.Select((s, k) => new AccuracyCell(world, s.Item3, "floor", errors[k].Average(), double.NaN, ""));
+        return specs.Select((s, k) => new AccuracyCell(world, s.Item3, name, errors[k].Average(), double.NaN, ""));
     }
 }

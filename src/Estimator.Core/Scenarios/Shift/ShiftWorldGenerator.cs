@@ -29,6 +29,11 @@ public static class ShiftWorldGenerator
     /// <summary>Rows per analysis chunk.</summary>
     public const int ChunkRows = 5000;
 
+    /// <summary>The prior-shift family's positive rate in analysis chunk <paramref name="chunk"/> (0.25 in the reference).</summary>
+    public static double PriorShiftRate(int chunk) => PriorShiftRate(Intensities[chunk]);
+
+    private static double PriorShiftRate(double intensity) => 0.25 + (0.35 * intensity);
+
     /// <summary>Generates a world of <paramref name="family"/> with <paramref name="seed"/>.</summary>
     /// <param name="family">The world family.</param>
     /// <param name="seed">The seed.</param>
@@ -63,7 +68,7 @@ public static class ShiftWorldGenerator
             var t = intensity[i];
             if (family == ShiftWorldFamily.PriorShift)
             {
-                var prior = 0.25 + (0.35 * t);
+                var prior = PriorShiftRate(t);
                 var label = random.NextDouble() < prior ? 1 : 0;
                 double[] means = [0.9 * label, -0.6 * label, 0.3 * label];
                 for (var j = 0; j < 3; j++)
