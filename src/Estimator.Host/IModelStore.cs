@@ -106,13 +106,15 @@ public interface IModelStore
     InputStamp? Stamp(ModelDefinition model) => null;
 
     /// <summary>
-    /// Folds the pending notifications into the model's incidents and queues one remediation action per incident and
-    /// rule once the incident reaches the rule's severity; returns the actions queued now. Called before the
-    /// notifications are delivered.
+    /// Folds <paramref name="pending"/> into the model's incidents and queues one remediation action per incident and
+    /// rule once the incident reaches the rule's severity; returns the actions queued now. Called before those
+    /// notifications are delivered, with the list the delivery then uses (a notification written in between waits for
+    /// the next pass, so none leaves the outbox unfolded).
     /// </summary>
     /// <param name="model">The model's name.</param>
     /// <param name="rules">The model's remediation rules.</param>
-    IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => [];
+    /// <param name="pending">The model's pending notifications, as read for this delivery pass.</param>
+    IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules, IReadOnlyList<AlertNotification> pending) => [];
 
     /// <summary>The model's remediation actions in <paramref name="box"/> (<c>pending</c> or <c>sent</c>), oldest incident first.</summary>
     /// <param name="model">The model's name.</param>
@@ -191,7 +193,7 @@ public sealed class ModelRunnerStore(ModelRunner runner) : IModelStore
     public InputStamp? Stamp(ModelDefinition model) => runner.Stamp(model);
 
     /// <inheritdoc />
-    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => runner.PlanRemediation(model, rules);
+    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules, IReadOnlyList<AlertNotification> pending) => runner.PlanRemediation(model, rules, pending);
 
     /// <inheritdoc />
     public IReadOnlyList<RemediationAction> RemediationActions(string model, string box) => runner.RemediationActions(model, box);

@@ -88,7 +88,7 @@ public sealed class ModelRunner
         _alerts = new AlertEvaluator(_context, _files, _outbox, _summaries, (model, chunks) => model.Inputs.Drift is null ? null : _files.ReadDrift(model.Name, chunks));
         _fittedSummaries = new FittedSummaries(_context);
         _remediation = new RemediationOutbox(_context);
-        _planner = new RemediationPlanner(_context, _outbox, _remediation, new RemediationLedger(_context));
+        _planner = new RemediationPlanner(_context, _remediation, new RemediationLedger(_context));
     }
 
     /// <summary>The store's root directory.</summary>
@@ -376,7 +376,15 @@ public sealed class ModelRunner
     /// target once the incident reaches the target's severity (<c>remediation/pending/</c>); returns the actions queued
     /// now. Call it before delivering the notifications (a notification that left the outbox is never folded).
     /// </summary>
-    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => _planner.Plan(model, rules);
+    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules) => _planner.Plan(model, rules, PendingNotifications(model));
+
+    /// <summary>
+    /// <see cref="PlanRemediation(string, IReadOnlyList{RemediationRule})"/> over <paramref name="pending"/>, the pending
+    /// notifications the caller read and will deliver next: only those may leave the outbox after this plan, so a
+    /// notification written meanwhile (an estimate run in another worker) waits for the next plan instead of being
+    /// delivered unfolded.
+    /// </summary>
+    public IReadOnlyList<RemediationAction> PlanRemediation(string model, IReadOnlyList<RemediationRule> rules, IReadOnlyList<AlertNotification> pending) => _planner.Plan(model, rules, pending);
 
     /// <summary>The model's remediation actions in <paramref name="box"/> (<c>pending</c> or <c>sent</c>), oldest incident first.</summary>
     public IReadOnlyList<RemediationAction> RemediationActions(string model, string box) => _remediation.Read(model, box);

@@ -14,12 +14,13 @@ namespace Estimator.Monitoring;
 /// the notifications as folded, and the caller plans before any of those notifications can leave the outbox; so a
 /// crash at any point re-folds the same notifications into the same actions, never new ones.</para>
 /// </remarks>
-internal sealed class RemediationPlanner(StoreContext context, AlertOutbox alerts, RemediationOutbox actions, RemediationLedger ledger)
+internal sealed class RemediationPlanner(StoreContext context, RemediationOutbox actions, RemediationLedger ledger)
 {
-    /// <summary>Folds the pending notifications not folded before; returns the actions queued now.</summary>
-    public IReadOnlyList<RemediationAction> Plan(string model, IReadOnlyList<RemediationRule> rules)
+    /// <summary>Folds the pending notifications <paramref name="pending"/> not folded before; returns the actions queued now.</summary>
+    public IReadOnlyList<RemediationAction> Plan(string model, IReadOnlyList<RemediationRule> rules, IReadOnlyList<AlertNotification> pending)
     {
         ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(pending);
         if (rules.Count == 0)
         {
             return [];
@@ -28,7 +29,7 @@ internal sealed class RemediationPlanner(StoreContext context, AlertOutbox alert
         var incidents = ledger.Read(model);
         var queued = new List<RemediationAction>();
         var changed = false;
-        foreach (var n in alerts.Read(model, "pending"))
+        foreach (var n in pending)
         {
             var entry = incidents.GetValueOrDefault(n.DedupKey) ?? IncidentEntry.None;
             if (entry.Through is { } through && string.CompareOrdinal(n.Id, through) <= 0)

@@ -81,11 +81,13 @@ public sealed class NotificationDispatcher
         int delivered = 0, failed = 0, pending = 0, actionsSent = 0, actionsFailed = 0;
         foreach (var model in config.Models)
         {
-            // Before the notifications: an action is decided from a notification while it is still pending.
-            var (sent, notSent) = await remediation.DeliverAsync(model, cancellationToken).ConfigureAwait(false);
+            // One read of the outbox for both: an action is decided from a notification while it is still pending, and
+            // only the notifications planned from may be delivered (one an estimate run writes meanwhile waits a pass).
+            var outbox = store.PendingNotifications(model.Name);
+            var (sent, notSent) = await remediation.DeliverAsync(model, outbox, cancellationToken).ConfigureAwait(false);
             actionsSent += sent;
             actionsFailed += notSent;
-            var (d, f, p) = await DeliverModelAsync(model, cancellationToken).ConfigureAwait(false);
+            var (d, f, p) = await DeliverModelAsync(model, outbox, cancellationToken).ConfigureAwait(false);
             delivered += d;
             failed += f;
             pending += p;
@@ -94,9 +96,8 @@ public sealed class NotificationDispatcher
         return new DeliveryOutcome(delivered, failed, pending) { ActionsSent = actionsSent, ActionsFailed = actionsFailed };
     }
 
-    private async Task<(int Delivered, int Failed, int Pending)> DeliverModelAsync(ModelConfig model, CancellationToken cancellationToken)
+    private async Task<(int Delivered, int Failed, int Pending)> DeliverModelAsync(ModelConfig model, IReadOnlyList<AlertNotification> outbox, CancellationToken cancellationToken)
     {
-        var outbox = store.PendingNotifications(model.Name);
         if (outbox.Count == 0)
         {
             return (0, 0, 0);

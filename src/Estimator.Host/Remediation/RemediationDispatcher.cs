@@ -33,15 +33,15 @@ internal sealed class RemediationDispatcher
         this.logger = logger;
     }
 
-    /// <summary>Plans and delivers the model's actions; returns how many were accepted and how many failed.</summary>
-    public async Task<(int Sent, int Failed)> DeliverAsync(ModelConfig model, CancellationToken cancellationToken)
+    /// <summary>Plans the actions of <paramref name="pending"/> (the notifications this pass delivers next) and delivers the model's actions; returns how many were accepted and how many failed.</summary>
+    public async Task<(int Sent, int Failed)> DeliverAsync(ModelConfig model, IReadOnlyList<AlertNotification> pending, CancellationToken cancellationToken)
     {
         if (model.Remediation.Count == 0)
         {
             return (0, 0);
         }
 
-        store.PlanRemediation(model.Name, [.. model.Remediation.Select(t => t.ToRule())]);
+        store.PlanRemediation(model.Name, [.. model.Remediation.Select(t => t.ToRule())], pending);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         int sent = 0, failed = 0;
         foreach (var action in store.RemediationActions(model.Name, "pending"))

@@ -85,12 +85,15 @@ internal static class AlertDemo
 
     public static ModelRunner Runner(EstimatorConfig config) => new(config.StoreDirectory) { FileSettleTime = TimeSpan.Zero };
 
-    public static NotificationDispatcher Dispatcher(EstimatorConfig config, ModelRunner runner, HostMetrics? metrics = null)
+    public static NotificationDispatcher Dispatcher(EstimatorConfig config, ModelRunner runner, HostMetrics? metrics = null) =>
+        Dispatcher(config, new ModelRunnerStore(runner), metrics);
+
+    public static NotificationDispatcher Dispatcher(EstimatorConfig config, IModelStore store, HostMetrics? metrics = null)
     {
         var services = new ServiceCollection();
         services.AddHttpClient(NotificationDispatcher.HttpClientName);
         var provider = services.BuildServiceProvider();
-        return new NotificationDispatcher(config, new ModelRunnerStore(runner), provider.GetRequiredService<IHttpClientFactory>(), metrics ?? new HostMetrics(), NullLogger<NotificationDispatcher>.Instance);
+        return new NotificationDispatcher(config, store, provider.GetRequiredService<IHttpClientFactory>(), metrics ?? new HostMetrics(), NullLogger<NotificationDispatcher>.Instance);
     }
 
     /// <summary>

@@ -103,6 +103,44 @@ public sealed class RemediationDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ANotificationWrittenBetweenAPassesPlanAndItsDelivery_WaitsForTheNextPlan_SoItsRollbackIsNeverLost()
+    {
+        using var receiver = Receiver.Start();
+        var config = RemediationDemo.Load(temp.Path, receiver, RemediationDemo.P1Objective, $$"""
+                  - { on: P1, kind: webhook, url: "{{receiver.Url("/rollback")}}" }
+            """);
+        var runner = AlertDemo.Runner(config);
+        var model = config.Models[0].Definition;
+
+        // An estimate run in another worker lands the demo's notifications (the P1 at chunk 5 among them) right after the
+        // pass planned its remediation from an empty outbox.
+        var landed = 0;
+        var store = AfterPlanStore.Wrap(new ModelRunnerStore(runner), () =>
+        {
+            if (landed++ == 0)
+            {
+                runner.Estimate(model);
+                runner.EvaluateAlerts(model);
+            }
+        });
+        var dispatcher = AlertDemo.Dispatcher(config, store);
+
+        var first = await dispatcher.DeliverAsync(CancellationToken.None);
+        Assert.Equal(1, landed);
+        Assert.Equal((0, 0, 0), (first.Delivered, first.ActionsSent, first.ActionsFailed));
+        Assert.Empty(receiver.On("/page"));
+        var waiting = runner.PendingNotifications("car_loan");
+        Assert.Contains(waiting, n => n.Rule == "objective" && n.State == "firing" && n.Severity == "P1");
+
+        // The next pass plans them first: the rollback is posted, then every waiting notification is delivered.
+        var second = await dispatcher.DeliverAsync(CancellationToken.None);
+        Assert.Equal((1, 0), (second.ActionsSent, second.ActionsFailed));
+        Assert.Equal(5, Assert.Single(receiver.On("/rollback")).GetProperty("chunk_index").GetInt32());
+        Assert.Contains(receiver.On("/page"), p => Text(p, "rule") == "objective" && Text(p, "state") == "firing");
+        Assert.Empty(runner.PendingNotifications("car_loan"));
+    }
+
+    [Fact]
     public async Task Rollback_IsRetriedWithTheSameIdempotencyKey_AfterTheReceiverFails_AndShowsInMetrics()
     {
         using var receiver = Receiver.Start(refuseFirst: 3, refuseStatus: 500);
