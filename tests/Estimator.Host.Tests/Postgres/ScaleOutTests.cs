@@ -33,10 +33,30 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
     [InlineData(3)]
     public async Task Workers_EstimateEveryFileOnce_LikeASingleProcessRun_AndShareTheWork(int workers)
     {
-        var (config, expected) = Prepare(postgres.CreateDatabase());
+        // The analysis files appear only once every process's Hangfire server is up: started together, the first one up
+        // could otherwise estimate every model before the others poll the queue (as the backlog kill test once did on CI).
+        var connection = postgres.CreateDatabase();
+        var (config, expected) = Prepare(connection);
+        var analysis = Path.Combine(temp.Path, "inputs", "analysis");
+        var held = Directory.CreateDirectory(Path.Combine(temp.Path, "held")).FullName;
+        foreach (var file in Directory.GetFiles(analysis))
+        {
+            File.Move(file, Path.Combine(held, Path.GetFileName(file)));
+        }
+
+        using var storage = new StorageHandle(connection);
         var processes = Enumerable.Range(0, workers).Select(_ => WorkerProcess.Start(config)).ToList();
         try
         {
+            await TestHosts.WaitUntilAsync(
+                () => storage.Value.GetMonitoringApi().Servers().Count(s => processes.Exists(p => s.Name.StartsWith(p.ServerName + ":", StringComparison.OrdinalIgnoreCase))) == workers,
+                TimeSpan.FromSeconds(60),
+                () => "every worker's Hangfire server\n" + string.Join("\n----\n", processes.Select(p => p.Output)));
+            foreach (var file in Directory.GetFiles(held))
+            {
+                File.Move(file, Path.Combine(analysis, Path.GetFileName(file))); // a rename: the files stay settled (modified 5 minutes ago)
+            }
+
             await WaitForStoreAsync(config, expected, processes);
 
             // Each model's five files were estimated by exactly one job run (over all processes). A job logs its line
