@@ -71,7 +71,7 @@ public sealed record EstimateRecord(
     /// Version 2 added <c>provisional</c>, <c>estimated_at</c> and <c>run_id</c> after the version-1 columns; version 3
     /// added <c>class</c> after them; version 4 <c>estimator</c> and <c>effective_sample_size</c>; version 5 the shift
     /// evidence (<c>domain_auc</c>, <c>estimated_prior</c>, <c>prior_likelihood_ratio</c>, <c>estimator_reason</c>).
-    /// <see cref="EstimateFileReader"/> reads versions 2, 3 and 4.
+    /// <see cref="EstimateFileReader"/> reads this version and versions 2, 3 and 4.
     /// </remarks>
     public const int CurrentSchemaVersion = 5;
 
